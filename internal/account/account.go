@@ -1,0 +1,170 @@
+// Package account owns accounts (a master account is what the console calls
+// a project), their SIDs and their auth tokens, sealed at rest with the
+// account SID as additional data.
+package account
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"console/internal/database"
+	"console/internal/seal"
+	"console/internal/sid"
+)
+
+// ErrNotFound is returned for an unknown SID, and for one outside the caller's scope.
+var ErrNotFound = errors.New("account: not found")
+
+// Statuses.
+const (
+	StatusActive    = "active"
+	StatusSuspended = "suspended"
+	StatusClosed    = "closed"
+)
+
+// Currencies an account may hold.
+var Currencies = []string{"JPY", "USD"}
+
+// Account is a master account (project) or a subaccount.
+type Account struct {
+	SID          string
+	ProjectSID   string
+	ParentSID    string
+	FriendlyName string
+	Status       string
+	Type         string
+	TimeZone     string
+	Currency     string
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// IsProject reports whether a is a master account.
+func (a *Account) IsProject() bool { return a.ParentSID == "" }
+
+// Location is the account's time zone, UTC when it cannot be loaded.
+func (a *Account) Location() *time.Location {
+	if loc, err := time.LoadLocation(a.TimeZone); err == nil {
+		return loc
+	}
+	return time.UTC
+}
+
+// Store reads and writes accounts.
+type Store struct{ box *seal.Box }
+
+// NewStore returns a Store sealing tokens with box.
+func NewStore(box *seal.Box) *Store { return &Store{box: box} }
+
+// NewProject describes a master account to create.
+type NewProject struct {
+	FriendlyName string
+	TimeZone     string
+	Currency     string
+}
+
+// ValidCurrency reports whether c is a supported currency.
+func ValidCurrency(c string) bool {
+	for _, x := range Currencies {
+		if x == c {
+			return true
+		}
+	}
+	return false
+}
+
+// ValidTimeZone reports whether tz names a known IANA zone.
+func ValidTimeZone(tz string) bool {
+	if tz == "" || tz == "Local" {
+		return false
+	}
+	_, err := time.LoadLocation(tz)
+	return err == nil
+}
+
+// CreateProject inserts a master account and returns it with its auth token.
+func (s *Store) CreateProject(ctx context.Context, db database.DBTX, p NewProject) (*Account, string, error) {
+	accSID := sid.New(sid.Account)
+	token := sid.Hex32()
+	row := db.QueryRow(ctx, `
+		INSERT INTO accounts (sid, project_sid, friendly_name, auth_token_enc, time_zone, currency)
+		VALUES ($1, $1, $2, $3, $4, $5)
+		RETURNING `+columns,
+		accSID, p.FriendlyName, s.box.Seal([]byte(token), []byte(accSID)), p.TimeZone, p.Currency)
+	a, err := scan(row)
+	return a, token, err
+}
+
+const columns = `sid, project_sid, coalesce(parent_sid, ''), friendly_name, status, type, time_zone, currency, created_at, updated_at`
+
+func scan(row pgx.Row) (*Account, error) { return scanWith(row) }
+
+// Get returns the account with the given SID within project projectSID.
+func (s *Store) Get(ctx context.Context, db database.DBTX, projectSID, accountSID string) (*Account, error) {
+	return scan(db.QueryRow(ctx, `SELECT `+columns+` FROM accounts WHERE project_sid = $1 AND sid = $2`, projectSID, accountSID))
+}
+
+// AuthToken returns the account's primary auth token in clear.
+func (s *Store) AuthToken(ctx context.Context, db database.DBTX, projectSID, accountSID string) (string, error) {
+	var enc []byte
+	err := db.QueryRow(ctx, `SELECT auth_token_enc FROM accounts WHERE project_sid = $1 AND sid = $2`, projectSID, accountSID).Scan(&enc)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", ErrNotFound
+	}
+	if err != nil {
+		return "", err
+	}
+	tok, err := s.box.Open(enc, []byte(accountSID))
+	return string(tok), err
+}
+
+// RegenerateAuthToken replaces the primary auth token; the old one stops
+// working with this transaction's commit.
+func (s *Store) RegenerateAuthToken(ctx context.Context, db database.DBTX, projectSID, accountSID string) (string, error) {
+	token := sid.Hex32()
+	tag, err := db.Exec(ctx, `UPDATE accounts SET auth_token_enc = $3, updated_at = now() WHERE project_sid = $1 AND sid = $2`,
+		projectSID, accountSID, s.box.Seal([]byte(token), []byte(accountSID)))
+	if err != nil {
+		return "", err
+	}
+	if tag.RowsAffected() != 1 {
+		return "", ErrNotFound
+	}
+	return token, nil
+}
+
+// Authenticate checks an Account SID and auth token pair, as HTTP basic
+// auth presents it, and returns the account. The account is looked up by
+// SID alone because the credentials are what establish the tenant.
+func (s *Store) Authenticate(ctx context.Context, db database.DBTX, accountSID, token string) (*Account, error) {
+	if !sid.Valid(accountSID, sid.Account) {
+		return nil, ErrNotFound
+	}
+	var enc []byte
+	a, err := scanWith(db.QueryRow(ctx, `SELECT `+columns+`, auth_token_enc FROM accounts WHERE sid = $1`, accountSID), &enc)
+	if err != nil {
+		return nil, err
+	}
+	want, err := s.box.Open(enc, []byte(accountSID))
+	if err != nil {
+		return nil, err
+	}
+	if subtle.ConstantTimeCompare(want, []byte(token)) != 1 {
+		return nil, ErrNotFound
+	}
+	return a, nil
+}
+
+func scanWith(row pgx.Row, extra ...any) (*Account, error) {
+	var a Account
+	dest := append([]any{&a.SID, &a.ProjectSID, &a.ParentSID, &a.FriendlyName, &a.Status, &a.Type, &a.TimeZone, &a.Currency, &a.CreatedAt, &a.UpdatedAt}, extra...)
+	err := row.Scan(dest...)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	return &a, err
+}

@@ -1,0 +1,154 @@
+// Package auth owns users and how they prove who they are: argon2id
+// passwords, sign-in throttling, TOTP with replay protection, recovery
+// codes and trusted browsers.
+package auth
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"console/internal/database"
+	"console/internal/seal"
+	"console/internal/sid"
+)
+
+// Errors callers tell apart.
+var (
+	ErrNotFound   = errors.New("auth: user not found")
+	ErrEmailTaken = errors.New("auth: email already registered")
+)
+
+// User is a person who signs in to the console.
+type User struct {
+	ID           string
+	Email        string
+	FriendlyName string
+	Locale       string
+	SessionEpoch int
+	TOTPEnabled  bool
+	LastSignIn   *time.Time
+	CreatedAt    time.Time
+	passwordHash string
+}
+
+// Store reads and writes users.
+type Store struct {
+	box *seal.Box
+	// Now is the clock, replaceable in tests.
+	Now func() time.Time
+}
+
+// NewStore returns a Store sealing TOTP seeds with box.
+func NewStore(box *seal.Box) *Store { return &Store{box: box, Now: time.Now} }
+
+const userColumns = `id, email, friendly_name, locale, session_epoch, totp_enabled, last_sign_in_at, created_at, password_hash`
+
+func scanUser(row pgx.Row) (*User, error) {
+	var u User
+	err := row.Scan(&u.ID, &u.Email, &u.FriendlyName, &u.Locale, &u.SessionEpoch, &u.TOTPEnabled, &u.LastSignIn, &u.CreatedAt, &u.passwordHash)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	return &u, err
+}
+
+// NormalizeEmail trims surrounding space; emails compare case-insensitively in the database.
+func NormalizeEmail(email string) string { return strings.TrimSpace(email) }
+
+// ValidEmail is a deliberately loose check: one @ with text on both sides
+// and a dot in the domain. Delivery is the real test.
+func ValidEmail(email string) bool {
+	local, domain, ok := strings.Cut(email, "@")
+	return ok && local != "" && len(email) <= 254 && strings.Contains(domain, ".") &&
+		!strings.ContainsAny(email, " \t\r\n<>") && !strings.HasPrefix(domain, ".") && !strings.HasSuffix(domain, ".")
+}
+
+// Create inserts a user with a hashed password.
+func (s *Store) Create(ctx context.Context, db database.DBTX, email, name, password, locale string) (*User, error) {
+	u, err := scanUser(db.QueryRow(ctx, `
+		INSERT INTO users (id, email, friendly_name, password_hash, locale)
+		VALUES ($1, $2, $3, $4, $5) RETURNING `+userColumns,
+		sid.New(sid.User), NormalizeEmail(email), name, HashPassword(password), locale))
+	if database.IsUniqueViolation(err, "users_email_key") {
+		return nil, ErrEmailTaken
+	}
+	return u, err
+}
+
+// ByID returns the user with id.
+func (s *Store) ByID(ctx context.Context, db database.DBTX, id string) (*User, error) {
+	return scanUser(db.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, id))
+}
+
+// ByEmail returns the user with email, compared without case.
+func (s *Store) ByEmail(ctx context.Context, db database.DBTX, email string) (*User, error) {
+	return scanUser(db.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE lower(email) = lower($1)`, NormalizeEmail(email)))
+}
+
+// CheckPassword verifies u's password.
+func (s *Store) CheckPassword(u *User, password string) bool {
+	return VerifyPassword(password, u.passwordHash)
+}
+
+// CheckCredentials returns the user for email and password, or
+// ErrNotFound for an unknown email and a wrong password alike, taking the
+// same time for both.
+func (s *Store) CheckCredentials(ctx context.Context, db database.DBTX, email, password string) (*User, error) {
+	u, err := s.ByEmail(ctx, db, email)
+	if errors.Is(err, ErrNotFound) {
+		VerifyPassword(password, dummyHash)
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !VerifyPassword(password, u.passwordHash) {
+		return nil, ErrNotFound
+	}
+	return u, nil
+}
+
+// SetFriendlyName renames the user.
+func (s *Store) SetFriendlyName(ctx context.Context, db database.DBTX, id, name string) error {
+	_, err := db.Exec(ctx, `UPDATE users SET friendly_name = $2, updated_at = now() WHERE id = $1`, id, name)
+	return err
+}
+
+// SetEmail changes the user's email.
+func (s *Store) SetEmail(ctx context.Context, db database.DBTX, id, email string) error {
+	_, err := db.Exec(ctx, `UPDATE users SET email = $2, updated_at = now() WHERE id = $1`, id, NormalizeEmail(email))
+	if database.IsUniqueViolation(err, "users_email_key") {
+		return ErrEmailTaken
+	}
+	return err
+}
+
+// SetLocale records the user's language ("en", "ja", or "" for the browser's).
+func (s *Store) SetLocale(ctx context.Context, db database.DBTX, id, locale string) error {
+	_, err := db.Exec(ctx, `UPDATE users SET locale = $2, updated_at = now() WHERE id = $1`, id, locale)
+	return err
+}
+
+// SetPassword replaces the password and bumps the session epoch, which ends
+// every session that carries the old one. It returns the new epoch.
+func (s *Store) SetPassword(ctx context.Context, db database.DBTX, id, password string) (int, error) {
+	var epoch int
+	err := db.QueryRow(ctx, `
+		UPDATE users SET password_hash = $2, session_epoch = session_epoch + 1, updated_at = now()
+		WHERE id = $1 RETURNING session_epoch`, id, HashPassword(password)).Scan(&epoch)
+	if err != nil {
+		return 0, err
+	}
+	_, err = db.Exec(ctx, `DELETE FROM trusted_browsers WHERE user_id = $1`, id)
+	return epoch, err
+}
+
+// TouchSignIn records a completed sign-in.
+func (s *Store) TouchSignIn(ctx context.Context, db database.DBTX, id string) error {
+	_, err := db.Exec(ctx, `UPDATE users SET last_sign_in_at = now() WHERE id = $1`, id)
+	return err
+}

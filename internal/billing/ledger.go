@@ -1,0 +1,98 @@
+// Package billing owns the money of a project: an append-only ledger and
+// the cached balance that always equals the sum of its entries.
+package billing
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/shopspring/decimal"
+
+	"console/internal/database"
+)
+
+// Entry kinds.
+const (
+	KindCredit     = "credit"
+	KindPayment    = "payment"
+	KindUsage      = "usage"
+	KindFee        = "fee"
+	KindAdjustment = "adjustment"
+)
+
+// ErrDuplicate is returned when an entry's source was already recorded.
+var ErrDuplicate = errors.New("billing: entry already recorded")
+
+// Money is an exact amount in a currency.
+type Money struct {
+	Amount   decimal.Decimal
+	Currency string
+}
+
+// TrialCredit is what a new project receives at sign-up, per currency.
+var TrialCredit = map[string]decimal.Decimal{
+	"USD": decimal.RequireFromString("15.50"),
+	"JPY": decimal.RequireFromString("2000"),
+}
+
+// OpenBalance creates the zero balance of a new project.
+func OpenBalance(ctx context.Context, db database.DBTX, projectSID, currency string) error {
+	_, err := db.Exec(ctx, `INSERT INTO balances (project_sid, currency) VALUES ($1, $2)`, projectSID, currency)
+	return err
+}
+
+// Post appends an entry and moves the cached balance by amount in the same
+// statement, so the two never disagree. It must run in the caller's
+// transaction together with whatever caused the entry.
+func Post(ctx context.Context, tx pgx.Tx, projectSID, accountSID, kind, source string, amount decimal.Decimal, note string) error {
+	tag, err := tx.Exec(ctx, `
+		WITH e AS (
+			INSERT INTO ledger_entries (project_sid, account_sid, kind, source, amount, note)
+			VALUES ($1, $2, $3, $4, $5::numeric, $6)
+			ON CONFLICT (project_sid, source) DO NOTHING
+			RETURNING amount
+		)
+		UPDATE balances b SET amount = b.amount + e.amount, updated_at = now()
+		FROM e WHERE b.project_sid = $1`,
+		projectSID, accountSID, kind, source, amount.String(), note)
+	if err != nil {
+		return err
+	}
+	if tag.RowsAffected() == 0 {
+		return ErrDuplicate
+	}
+	return nil
+}
+
+// Balance returns the project's cached balance.
+func Balance(ctx context.Context, db database.DBTX, projectSID string) (Money, error) {
+	var m Money
+	var amount string
+	err := db.QueryRow(ctx, `SELECT amount::text, currency FROM balances WHERE project_sid = $1`, projectSID).Scan(&amount, &m.Currency)
+	if err != nil {
+		return m, err
+	}
+	m.Amount, err = decimal.NewFromString(amount)
+	return m, err
+}
+
+// SpendSince sums what the project spent (usage and fees, as positive
+// figures) from since until now.
+func SpendSince(ctx context.Context, db database.DBTX, projectSID string, since time.Time) (decimal.Decimal, error) {
+	var s string
+	err := db.QueryRow(ctx, `
+		SELECT coalesce(-sum(amount), 0)::text FROM ledger_entries
+		WHERE project_sid = $1 AND created_at >= $2 AND kind IN ('usage', 'fee')`, projectSID, since).Scan(&s)
+	if err != nil {
+		return decimal.Zero, err
+	}
+	return decimal.NewFromString(s)
+}
+
+// MonthStart is the first instant of t's month in loc.
+func MonthStart(t time.Time, loc *time.Location) time.Time {
+	t = t.In(loc)
+	return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, loc)
+}

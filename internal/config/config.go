@@ -1,0 +1,201 @@
+// Package config reads the server's settings from the environment and
+// validates them before anything starts.
+package config
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Environments the server knows.
+const (
+	EnvDevelopment = "development"
+	EnvProduction  = "production"
+)
+
+// Config is the effective configuration of one process.
+type Config struct {
+	DatabaseURL        string
+	Addr               string
+	BaseURL            string
+	Env                string
+	SecretKey          []byte
+	SignUp             bool
+	SessionIdleTimeout time.Duration
+	SessionLifetime    time.Duration
+	LogLevel           slog.Level
+	// SecretKeyGenerated is true when a development key was created on this start.
+	SecretKeyGenerated bool
+	// SecretKeyFile is where a development key lives when none is set.
+	SecretKeyFile string
+}
+
+// Error names the variable whose value is wrong.
+type Error struct {
+	Var    string
+	Reason string
+}
+
+func (e *Error) Error() string { return e.Var + ": " + e.Reason }
+
+// Production reports whether the server runs in production mode.
+func (c *Config) Production() bool { return c.Env == EnvProduction }
+
+// Load reads the environment through getenv. varDir is where a development
+// secret key is kept when CONSOLE_SECRET_KEY is unset.
+func Load(getenv func(string) string, varDir string) (*Config, error) {
+	c := &Config{
+		DatabaseURL:   orDefault(getenv("DATABASE_URL"), "postgres://postgres@127.0.0.1:5432/console?sslmode=disable"),
+		Addr:          orDefault(getenv("CONSOLE_ADDR"), "127.0.0.1:8080"),
+		Env:           orDefault(getenv("CONSOLE_ENV"), EnvDevelopment),
+		SecretKeyFile: filepath.Join(varDir, "secret.key"),
+	}
+	if c.Env != EnvDevelopment && c.Env != EnvProduction {
+		return nil, &Error{"CONSOLE_ENV", fmt.Sprintf("must be %q or %q", EnvDevelopment, EnvProduction)}
+	}
+	if u, err := url.Parse(c.DatabaseURL); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") || strings.Trim(u.Path, "/") == "" {
+		return nil, &Error{"DATABASE_URL", "must be a postgres:// URL naming a database"}
+	}
+	if _, port, err := net.SplitHostPort(c.Addr); err != nil || port == "" {
+		return nil, &Error{"CONSOLE_ADDR", "must be host:port, e.g. 127.0.0.1:8080"}
+	}
+	c.BaseURL = strings.TrimRight(getenv("CONSOLE_BASE_URL"), "/")
+	if c.BaseURL == "" {
+		host, port, _ := net.SplitHostPort(c.Addr)
+		if host == "" || host == "0.0.0.0" || host == "::" {
+			host = "localhost"
+		}
+		c.BaseURL = "http://" + net.JoinHostPort(host, port)
+	} else if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, &Error{"CONSOLE_BASE_URL", "must be an absolute http(s) URL"}
+	}
+	var err error
+	if c.SignUp, err = parseBool(getenv("CONSOLE_SIGNUP"), true); err != nil {
+		return nil, &Error{"CONSOLE_SIGNUP", "must be true or false"}
+	}
+	if c.SessionIdleTimeout, err = parseDuration(getenv("CONSOLE_SESSION_IDLE_TIMEOUT"), time.Hour); err != nil {
+		return nil, &Error{"CONSOLE_SESSION_IDLE_TIMEOUT", "must be a positive duration such as 1h or 30m"}
+	}
+	if c.SessionLifetime, err = parseDuration(getenv("CONSOLE_SESSION_LIFETIME"), 12*time.Hour); err != nil {
+		return nil, &Error{"CONSOLE_SESSION_LIFETIME", "must be a positive duration such as 12h"}
+	}
+	if c.SessionIdleTimeout > c.SessionLifetime {
+		return nil, &Error{"CONSOLE_SESSION_IDLE_TIMEOUT", "must not exceed CONSOLE_SESSION_LIFETIME"}
+	}
+	if v := getenv("CONSOLE_LOG_LEVEL"); v != "" {
+		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
+			return nil, &Error{"CONSOLE_LOG_LEVEL", "must be debug, info, warn or error"}
+		}
+	}
+	if k := getenv("CONSOLE_SECRET_KEY"); k != "" {
+		if c.SecretKey, err = decodeKey(k); err != nil {
+			return nil, &Error{"CONSOLE_SECRET_KEY", err.Error()}
+		}
+	} else if c.Production() {
+		return nil, &Error{"CONSOLE_SECRET_KEY", "is required in production (32 random bytes, base64)"}
+	} else if c.SecretKey, c.SecretKeyGenerated, err = devKey(c.SecretKeyFile); err != nil {
+		return nil, &Error{"CONSOLE_SECRET_KEY", "unset, and the development key could not be kept in " + c.SecretKeyFile}
+	}
+	return c, nil
+}
+
+// LogValue prints the configuration with secrets masked.
+func (c *Config) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("DATABASE_URL", maskURL(c.DatabaseURL)),
+		slog.String("CONSOLE_ADDR", c.Addr),
+		slog.String("CONSOLE_BASE_URL", c.BaseURL),
+		slog.String("CONSOLE_ENV", c.Env),
+		slog.String("CONSOLE_SECRET_KEY", "********"),
+		slog.Bool("CONSOLE_SIGNUP", c.SignUp),
+		slog.Duration("CONSOLE_SESSION_IDLE_TIMEOUT", c.SessionIdleTimeout),
+		slog.Duration("CONSOLE_SESSION_LIFETIME", c.SessionLifetime),
+		slog.String("CONSOLE_LOG_LEVEL", c.LogLevel.String()),
+	)
+}
+
+func maskURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || u.User == nil {
+		return s
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}
+
+func orDefault(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+func parseBool(v string, def bool) (bool, error) {
+	if v == "" {
+		return def, nil
+	}
+	return strconv.ParseBool(v)
+}
+
+func parseDuration(v string, def time.Duration) (time.Duration, error) {
+	if v == "" {
+		return def, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err == nil && d <= 0 {
+		err = errors.New("not positive")
+	}
+	return d, err
+}
+
+func decodeKey(s string) ([]byte, error) {
+	k, err := base64.StdEncoding.DecodeString(strings.TrimSpace(s))
+	if err != nil {
+		if k, err = base64.RawURLEncoding.DecodeString(strings.TrimSpace(s)); err != nil {
+			return nil, errors.New("must be base64")
+		}
+	}
+	if len(k) != 32 {
+		return nil, fmt.Errorf("must decode to 32 bytes, not %d", len(k))
+	}
+	return k, nil
+}
+
+// devKey reads the development key, creating it once when missing.
+func devKey(path string) ([]byte, bool, error) {
+	if b, err := os.ReadFile(path); err == nil {
+		k, err := decodeKey(string(b))
+		return k, false, err
+	}
+	k := make([]byte, 32)
+	if _, err := rand.Read(k); err != nil {
+		return nil, false, err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, false, err
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		if errors.Is(err, os.ErrExist) { // another process won the race
+			return devKey(path)
+		}
+		return nil, false, err
+	}
+	defer f.Close()
+	if _, err := f.WriteString(base64.StdEncoding.EncodeToString(k) + "\n"); err != nil {
+		return nil, false, err
+	}
+	return k, true, nil
+}

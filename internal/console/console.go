@@ -1,0 +1,97 @@
+// Package console serves the web console: sign-up and sign-in, the
+// dashboard and user settings. Pages are templ components from web/.
+package console
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/a-h/templ"
+	"github.com/alexedwards/scs/v2"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"console/internal/account"
+	"console/internal/auth"
+	"console/internal/config"
+	"console/internal/reqlog"
+	"console/web"
+)
+
+// Console holds what the handlers need.
+type Console struct {
+	pool     *pgxpool.Pool
+	sessions *scs.SessionManager
+	users    *auth.Store
+	accounts *account.Store
+	cfg      *config.Config
+	log      *slog.Logger
+}
+
+// New returns the console's handlers.
+func New(pool *pgxpool.Pool, sessions *scs.SessionManager, users *auth.Store, accounts *account.Store, cfg *config.Config, log *slog.Logger) *Console {
+	return &Console{pool: pool, sessions: sessions, users: users, accounts: accounts, cfg: cfg, log: log}
+}
+
+// Error is an error with an HTTP status and a message safe to show: the
+// catalog key of what the user reads.
+type Error struct {
+	Status int
+	MsgKey string
+	Err    error // the cause, logged for 5xx only
+}
+
+func (e *Error) Error() string {
+	if e.Err != nil {
+		return e.MsgKey + ": " + e.Err.Error()
+	}
+	return e.MsgKey
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+var (
+	errNotFound  = &Error{Status: http.StatusNotFound, MsgKey: "error.not_found"}
+	errForbidden = &Error{Status: http.StatusForbidden, MsgKey: "error.forbidden"}
+)
+
+// handlerFunc is a handler that returns its error to one adapter.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// h adapts fn: an *Error renders its status and message; any other error
+// is logged with the request id and the user sees a generic 500 page.
+func (c *Console) h(fn handlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		err := fn(w, r)
+		if err == nil {
+			return
+		}
+		var e *Error
+		if !errors.As(err, &e) {
+			e = &Error{Status: http.StatusInternalServerError, MsgKey: "error.internal", Err: err}
+		}
+		if e.Status >= 500 {
+			reqlog.Logger(r.Context(), c.log).Error("handler failed", "path", r.URL.Path, "err", err)
+		}
+		c.renderError(w, r, e.Status, e.MsgKey)
+	}
+}
+
+func (c *Console) renderError(w http.ResponseWriter, r *http.Request, status int, msgKey string) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_ = web.ErrorPage(status, msgKey).Render(r.Context(), w)
+}
+
+// render writes a component with the given status.
+func render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) error {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	return c.Render(r.Context(), w)
+}
+
+// noStore marks a response that shows a secret.
+func noStore(w http.ResponseWriter) {
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Pragma", "no-cache")
+}

@@ -1,0 +1,165 @@
+package console
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/jackc/pgx/v5"
+
+	"console/internal/audit"
+	"console/internal/auth"
+	"console/internal/billing"
+	"console/internal/i18n"
+	"console/internal/nav"
+	"console/internal/reqlog"
+	"console/web"
+)
+
+func (c *Console) dashboardData(r *http.Request) (web.DashboardData, error) {
+	ctx := r.Context()
+	v := web.ViewerOf(ctx)
+	p := v.Project
+	d := web.DashboardData{AccountSID: p.SID, TwoFactor: v.User.TOTPEnabled}
+	bal, err := billing.Balance(ctx, c.pool, p.ProjectSID)
+	if err != nil {
+		return d, err
+	}
+	loc := p.Location()
+	start := billing.MonthStart(time.Now(), loc)
+	spend, err := billing.SpendSince(ctx, c.pool, p.ProjectSID, start)
+	if err != nil {
+		return d, err
+	}
+	d.Balance = bal.Format()
+	d.MonthSpend = billing.Money{Amount: spend, Currency: bal.Currency}.Format()
+	d.Month = monthLabel(ctx, start)
+	for _, s := range nav.Services {
+		if v.Pins[s.ID] {
+			d.Shortcuts = append(d.Shortcuts, s)
+		}
+	}
+	return d, nil
+}
+
+func monthLabel(ctx context.Context, t time.Time) string {
+	if i18n.Locale(ctx) == i18n.Japanese {
+		return t.Format("2006年1月")
+	}
+	return t.Format("January 2006")
+}
+
+func (c *Console) dashboard(w http.ResponseWriter, r *http.Request) error {
+	d, err := c.dashboardData(r)
+	if err != nil {
+		return err
+	}
+	return render(w, r, http.StatusOK, web.Dashboard(d))
+}
+
+// showAuthToken reveals the auth token: as a fragment for htmx, else as
+// the dashboard with the token shown. Never cached.
+func (c *Console) showAuthToken(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	p := projectOf(r)
+	token, err := c.accounts.AuthToken(ctx, c.pool, p.ProjectSID, p.SID)
+	if err != nil {
+		return err
+	}
+	noStore(w)
+	if r.Header.Get("HX-Request") == "true" {
+		return render(w, r, http.StatusOK, web.AuthToken(token))
+	}
+	d, err := c.dashboardData(r)
+	if err != nil {
+		return err
+	}
+	d.AuthToken = token
+	return render(w, r, http.StatusOK, web.Dashboard(d))
+}
+
+// reauthenticate checks the password, or the TOTP code when the user has
+// 2FA, before a sensitive action. It adds field errors on failure.
+func (c *Console) reauthenticate(r *http.Request, u *auth.User, errs *web.FieldErrors) error {
+	ctx := r.Context()
+	if u.TOTPEnabled {
+		err := c.users.VerifyTOTP(ctx, c.pool, u.ID, r.PostFormValue("code"))
+		if errors.Is(err, auth.ErrBadCode) {
+			errs.Add("code", "twofactor.invalid")
+			return nil
+		}
+		return err
+	}
+	if !c.users.CheckPassword(u, r.PostFormValue("password")) {
+		errs.Add("password", "error.password_wrong")
+	}
+	return nil
+}
+
+func (c *Console) regenerateAuthToken(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	v := web.ViewerOf(ctx)
+	var errs web.FieldErrors
+	if err := c.reauthenticate(r, v.User, &errs); err != nil {
+		return err
+	}
+	if errs.Any() {
+		d, err := c.dashboardData(r)
+		if err != nil {
+			return err
+		}
+		d.Regenerate.Errors = errs
+		return render(w, r, http.StatusUnprocessableEntity, web.Dashboard(d))
+	}
+	p := v.Project
+	err := pgx.BeginFunc(ctx, c.pool, func(tx pgx.Tx) error {
+		if _, err := c.accounts.RegenerateAuthToken(ctx, tx, p.ProjectSID, p.SID); err != nil {
+			return err
+		}
+		return audit.Write(ctx, tx, audit.Entry{ProjectSID: p.ProjectSID, AccountSID: p.SID, ActorUserID: v.User.ID,
+			Action: "account.auth_token_regenerated", Target: p.SID, IP: reqlog.ClientIP(r)})
+	})
+	if err != nil {
+		return err
+	}
+	c.flash(ctx, "ok", "dashboard.regenerated")
+	return redirect(w, r, "/")
+}
+
+func (c *Console) setPin(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	s, ok := nav.ByID(chi.URLParam(r, "service"))
+	if !ok {
+		return errNotFound
+	}
+	u := web.CurrentUser(ctx)
+	pinned := r.PostFormValue("pinned") == "true"
+	if err := nav.SetPin(ctx, c.pool, u.ID, s.ID, pinned); err != nil {
+		return err
+	}
+	action := "user.service_unpinned"
+	if pinned {
+		action = "user.service_pinned"
+	}
+	if err := audit.Write(ctx, c.pool, audit.Entry{ActorUserID: u.ID, Action: action, Target: s.ID, IP: reqlog.ClientIP(r)}); err != nil {
+		return err
+	}
+	return redirect(w, r, backTo(r))
+}
+
+func (c *Console) allServices(w http.ResponseWriter, r *http.Request) error {
+	return render(w, r, http.StatusOK, web.AllServices())
+}
+
+func (c *Console) service(w http.ResponseWriter, r *http.Request) error {
+	s, ok := nav.ByID(chi.URLParam(r, "service"))
+	if !ok {
+		return errNotFound
+	}
+	if s.Path != "" {
+		return redirect(w, r, s.Path)
+	}
+	return render(w, r, http.StatusOK, web.NotAvailable(s))
+}

@@ -1,0 +1,28 @@
+package console
+
+import (
+	"net/http"
+
+	"console/internal/audit"
+	"console/internal/reqlog"
+	"console/web"
+)
+
+// switchProject makes another of the user's projects the current one.
+// A project the user does not belong to is a 404, like an unknown one.
+func (c *Console) switchProject(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	v := web.ViewerOf(ctx)
+	want := r.PostFormValue("project")
+	for _, p := range v.Projects {
+		if p.SID == want {
+			c.sessions.Put(ctx, keyProject, p.SID)
+			if err := audit.Write(ctx, c.pool, audit.Entry{ProjectSID: p.SID, ActorUserID: v.User.ID, Action: "user.project_switched",
+				Target: p.SID, IP: reqlog.ClientIP(r)}); err != nil {
+				return err
+			}
+			return redirect(w, r, "/")
+		}
+	}
+	return errNotFound
+}

@@ -1,0 +1,192 @@
+package console
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"console/internal/audit"
+	"console/internal/auth"
+	"console/internal/reqlog"
+	"console/web"
+)
+
+// trustCookie holds the "trust this browser" token.
+func (c *Console) trustCookie() string {
+	if c.cfg.Production() {
+		return "__Host-console_trust"
+	}
+	return "console_trust"
+}
+
+func (c *Console) signInPage(w http.ResponseWriter, r *http.Request) error {
+	if web.CurrentUser(r.Context()) != nil {
+		return redirect(w, r, safeNext(r.URL.Query().Get("next")))
+	}
+	return render(w, r, http.StatusOK, web.SignIn(web.SignInForm{Next: r.URL.Query().Get("next")}, c.cfg.SignUp))
+}
+
+func (c *Console) signIn(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	f := web.SignInForm{Email: strings.TrimSpace(r.PostFormValue("email")), Next: r.PostFormValue("next")}
+	password := r.PostFormValue("password")
+	ip := reqlog.ClientIP(r)
+
+	throttled, err := c.users.Throttled(ctx, c.pool, f.Email, ip)
+	if err != nil {
+		return err
+	}
+	if throttled {
+		f.Errors.Add("form", "signin.throttled")
+		return render(w, r, http.StatusTooManyRequests, web.SignIn(f, c.cfg.SignUp))
+	}
+	u, err := c.users.CheckCredentials(ctx, c.pool, f.Email, password)
+	if errors.Is(err, auth.ErrNotFound) {
+		if err := c.recordFailure(r, f.Email, "", "password"); err != nil {
+			return err
+		}
+		// The same answer whether the email is unknown or the password wrong.
+		f.Errors.Add("form", "signin.invalid")
+		return render(w, r, http.StatusUnprocessableEntity, web.SignIn(f, c.cfg.SignUp))
+	}
+	if err != nil {
+		return err
+	}
+	if u.TOTPEnabled {
+		trusted := false
+		if ck, err := r.Cookie(c.trustCookie()); err == nil {
+			if trusted, err = c.users.IsTrusted(ctx, c.pool, u.ID, ck.Value); err != nil {
+				return err
+			}
+		}
+		if !trusted {
+			if err := c.sessions.RenewToken(ctx); err != nil {
+				return err
+			}
+			c.sessions.Put(ctx, keyPendingUID, u.ID)
+			c.sessions.Put(ctx, keyPendingAt, time.Now().Unix())
+			c.sessions.Put(ctx, keyNext, f.Next)
+			return redirect(w, r, "/signin/2fa")
+		}
+	}
+	return c.completeSignIn(w, r, u, "password", f.Next)
+}
+
+// recordFailure counts a failed sign-in for throttling and audits it.
+func (c *Console) recordFailure(r *http.Request, email, userID, step string) error {
+	ctx := r.Context()
+	ip := reqlog.ClientIP(r)
+	return pgx.BeginFunc(ctx, c.pool, func(tx pgx.Tx) error {
+		if err := c.users.RecordFailure(ctx, tx, email, ip); err != nil {
+			return err
+		}
+		return audit.Write(ctx, tx, audit.Entry{Actor: audit.ActorAnonymous, ActorUserID: userID, Action: "user.sign_in_failed",
+			Target: strings.ToLower(email), IP: ip, Details: map[string]string{"step": step}})
+	})
+}
+
+func (c *Console) completeSignIn(w http.ResponseWriter, r *http.Request, u *auth.User, method, next string) error {
+	ctx := r.Context()
+	err := pgx.BeginFunc(ctx, c.pool, func(tx pgx.Tx) error {
+		if err := c.users.TouchSignIn(ctx, tx, u.ID); err != nil {
+			return err
+		}
+		return audit.Write(ctx, tx, audit.Entry{ActorUserID: u.ID, Action: "user.signed_in", Target: u.ID,
+			IP: reqlog.ClientIP(r), Details: map[string]string{"method": method}})
+	})
+	if err != nil {
+		return err
+	}
+	if err := c.startSession(ctx, u.ID, u.SessionEpoch); err != nil {
+		return err
+	}
+	return redirect(w, r, safeNext(next))
+}
+
+// pendingUser is the user who passed the password step and owes a second factor.
+func (c *Console) pendingUser(r *http.Request) (*auth.User, error) {
+	ctx := r.Context()
+	uid := c.sessions.GetString(ctx, keyPendingUID)
+	if uid == "" || time.Since(time.Unix(c.sessions.GetInt64(ctx, keyPendingAt), 0)) > pendingTimeout {
+		return nil, nil
+	}
+	u, err := c.users.ByID(ctx, c.pool, uid)
+	if errors.Is(err, auth.ErrNotFound) {
+		return nil, nil
+	}
+	return u, err
+}
+
+func (c *Console) secondFactorPage(w http.ResponseWriter, r *http.Request) error {
+	u, err := c.pendingUser(r)
+	if err != nil {
+		return err
+	}
+	if u == nil {
+		return redirect(w, r, "/signin")
+	}
+	return render(w, r, http.StatusOK, web.SecondFactor(web.SecondFactorForm{}))
+}
+
+func (c *Console) secondFactor(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	u, err := c.pendingUser(r)
+	if err != nil {
+		return err
+	}
+	if u == nil {
+		return redirect(w, r, "/signin")
+	}
+	var f web.SecondFactorForm
+	throttled, err := c.users.Throttled(ctx, c.pool, u.Email, reqlog.ClientIP(r))
+	if err != nil {
+		return err
+	}
+	if throttled {
+		f.Errors.Add("form", "signin.throttled")
+		return render(w, r, http.StatusTooManyRequests, web.SecondFactor(f))
+	}
+	code := strings.TrimSpace(r.PostFormValue("code"))
+	method := "totp"
+	err = c.users.VerifyTOTP(ctx, c.pool, u.ID, code)
+	if errors.Is(err, auth.ErrBadCode) && len(strings.Join(strings.Fields(code), "")) != 6 {
+		method = "recovery_code"
+		err = c.users.UseRecoveryCode(ctx, c.pool, u.ID, code)
+	}
+	if errors.Is(err, auth.ErrBadCode) {
+		if err := c.recordFailure(r, u.Email, u.ID, "second_factor"); err != nil {
+			return err
+		}
+		f.Errors.Add("code", "twofactor.invalid")
+		return render(w, r, http.StatusUnprocessableEntity, web.SecondFactor(f))
+	}
+	if err != nil {
+		return err
+	}
+	if r.PostFormValue("trust") == "1" {
+		token, err := c.users.TrustBrowser(ctx, c.pool, u.ID)
+		if err != nil {
+			return err
+		}
+		http.SetCookie(w, &http.Cookie{Name: c.trustCookie(), Value: token, Path: "/", MaxAge: int(auth.TrustDuration.Seconds()),
+			HttpOnly: true, Secure: c.cfg.Production(), SameSite: http.SameSiteLaxMode})
+	}
+	next := c.sessions.PopString(ctx, keyNext)
+	return c.completeSignIn(w, r, u, method, next)
+}
+
+func (c *Console) signOut(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	if u := web.CurrentUser(ctx); u != nil {
+		if err := audit.Write(ctx, c.pool, audit.Entry{ActorUserID: u.ID, Action: "user.signed_out", Target: u.ID, IP: reqlog.ClientIP(r)}); err != nil {
+			return err
+		}
+	}
+	if err := c.sessions.Destroy(ctx); err != nil {
+		return err
+	}
+	return redirect(w, r, "/signin")
+}

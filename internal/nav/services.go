@@ -1,0 +1,77 @@
+// Package nav is the console's service catalog and each user's pins: the
+// sidebar lists every service, and pinned ones appear as shortcuts on the
+// dashboard.
+package nav
+
+import (
+	"context"
+
+	"console/internal/database"
+)
+
+// Service is one entry of the service list.
+type Service struct {
+	ID      string
+	NameKey string // catalog key of its name
+	Icon    string // a symbol shown in the sidebar and on shortcuts
+	// Path is where the service lives once it is built; empty while it is not.
+	Path string
+}
+
+// Services in sidebar order.
+var Services = []Service{
+	{ID: "voice", NameKey: "service.voice", Icon: "☎"},
+	{ID: "sms", NameKey: "service.sms", Icon: "✉"},
+	{ID: "numbers", NameKey: "service.numbers", Icon: "#"},
+	{ID: "billing", NameKey: "service.billing", Icon: "¥"},
+	{ID: "usage", NameKey: "service.usage", Icon: "▤"},
+	{ID: "settings", NameKey: "service.settings", Icon: "⚙"},
+}
+
+// DefaultPins are pinned for every new user, as Twilio does.
+var DefaultPins = []string{"voice", "sms", "numbers"}
+
+// ByID finds a service.
+func ByID(id string) (Service, bool) {
+	for _, s := range Services {
+		if s.ID == id {
+			return s, true
+		}
+	}
+	return Service{}, false
+}
+
+// PinDefaults pins the default services for a new user.
+func PinDefaults(ctx context.Context, db database.DBTX, userID string) error {
+	_, err := db.Exec(ctx, `INSERT INTO user_pins (user_id, service) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`, userID, DefaultPins)
+	return err
+}
+
+// Pins returns the set of services userID pinned.
+func Pins(ctx context.Context, db database.DBTX, userID string) (map[string]bool, error) {
+	rows, err := db.Query(ctx, `SELECT service FROM user_pins WHERE user_id = $1`, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	pins := map[string]bool{}
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		pins[s] = true
+	}
+	return pins, rows.Err()
+}
+
+// SetPin pins or unpins a service for userID.
+func SetPin(ctx context.Context, db database.DBTX, userID, service string, pinned bool) error {
+	var err error
+	if pinned {
+		_, err = db.Exec(ctx, `INSERT INTO user_pins (user_id, service) VALUES ($1, $2) ON CONFLICT DO NOTHING`, userID, service)
+	} else {
+		_, err = db.Exec(ctx, `DELETE FROM user_pins WHERE user_id = $1 AND service = $2`, userID, service)
+	}
+	return err
+}

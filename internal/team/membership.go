@@ -1,0 +1,66 @@
+// Package team owns who belongs to which project and with what role.
+package team
+
+import (
+	"context"
+	"errors"
+
+	"github.com/jackc/pgx/v5"
+
+	"console/internal/database"
+)
+
+// Roles, as Twilio names them.
+const (
+	RoleOwner     = "owner"
+	RoleAdmin     = "admin"
+	RoleDeveloper = "developer"
+	RoleBilling   = "billing"
+	RoleSupport   = "support"
+)
+
+// ErrNotMember is returned when the user has no role in the project.
+var ErrNotMember = errors.New("team: not a member")
+
+// Add gives userID a role in projectSID.
+func Add(ctx context.Context, db database.DBTX, projectSID, userID, role string) error {
+	_, err := db.Exec(ctx, `INSERT INTO memberships (project_sid, user_id, role) VALUES ($1, $2, $3)`, projectSID, userID, role)
+	return err
+}
+
+// Role returns userID's role in projectSID.
+func Role(ctx context.Context, db database.DBTX, projectSID, userID string) (string, error) {
+	var role string
+	err := db.QueryRow(ctx, `SELECT role FROM memberships WHERE project_sid = $1 AND user_id = $2`, projectSID, userID).Scan(&role)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", ErrNotMember
+	}
+	return role, err
+}
+
+// Project is a project as its member sees it in the switcher.
+type Project struct {
+	SID          string
+	FriendlyName string
+	Role         string
+}
+
+// ProjectsOf lists the projects userID belongs to, oldest membership first.
+func ProjectsOf(ctx context.Context, db database.DBTX, userID string) ([]Project, error) {
+	rows, err := db.Query(ctx, `
+		SELECT a.sid, a.friendly_name, m.role FROM memberships m JOIN accounts a ON a.sid = m.project_sid
+		WHERE m.user_id = $1 ORDER BY m.created_at, a.sid`, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Project
+	for rows.Next() {
+		var p Project
+		if err := rows.Scan(&p.SID, &p.FriendlyName, &p.Role); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}

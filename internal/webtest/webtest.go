@@ -1,0 +1,201 @@
+// Package webtest runs the real server (router, middleware, workers'
+// schema) on a fresh database behind an httptest listener on 127.0.0.1,
+// and drives it with clients that keep cookies like a browser.
+package webtest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"console/internal/config"
+	"console/internal/onboard"
+	"console/internal/server"
+	"console/internal/sid"
+	"console/internal/testdb"
+)
+
+// App is a running server on its own database.
+type App struct {
+	T      testing.TB
+	Pool   *pgxpool.Pool
+	Config *config.Config
+	Server *server.Server
+	HTTP   *httptest.Server
+	URL    string
+}
+
+// Option changes the configuration before the server starts.
+type Option func(env map[string]string)
+
+// Env sets an environment variable for the server's configuration.
+func Env(k, v string) Option { return func(env map[string]string) { env[k] = v } }
+
+// Start runs a server for t.
+func Start(t testing.TB, opts ...Option) *App {
+	t.Helper()
+	pool, dsn := testdb.New(t)
+	key := make([]byte, 32)
+	_, _ = rand.Read(key)
+	env := map[string]string{
+		"DATABASE_URL":       dsn,
+		"CONSOLE_SECRET_KEY": base64.StdEncoding.EncodeToString(key),
+		"CONSOLE_LOG_LEVEL":  "warn",
+	}
+	for _, o := range opts {
+		o(env)
+	}
+	cfg, err := config.Load(func(k string) string { return env[k] }, filepath.Join(t.TempDir(), "var"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	srv, err := server.New(cfg, pool, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv.Handler())
+	t.Cleanup(hs.Close)
+	cfg.BaseURL = hs.URL
+	return &App{T: t, Pool: pool, Config: cfg, Server: srv, HTTP: hs, URL: hs.URL}
+}
+
+// Owner is a user who owns a project, made for a test.
+type Owner struct {
+	Email, Password string
+	UserID          string
+	AccountSID      string
+	AuthToken       string
+}
+
+// CreateOwner creates a user owning a new project (as `console admin
+// create-owner` does) with the given currency.
+func (a *App) CreateOwner(currency string) *Owner {
+	a.T.Helper()
+	o := &Owner{Email: "owner-" + sid.Hex32()[:12] + "@example.com", Password: "correct horse battery"}
+	res, err := onboard.CreateOwner(context.Background(), a.Pool, a.Server.Users, a.Server.Accounts, onboard.Owner{
+		Email: o.Email, Password: o.Password, Name: "Test Owner", ProjectName: "Test Project", Currency: currency, TimeZone: "Asia/Tokyo", Via: "test",
+	})
+	if err != nil {
+		a.T.Fatal(err)
+	}
+	o.UserID, o.AccountSID, o.AuthToken = res.User.ID, res.Project.SID, res.AuthToken
+	return o
+}
+
+// Client is a cookie-keeping HTTP client that does not follow redirects,
+// so tests see each 303.
+type Client struct {
+	app *App
+	c   *http.Client
+	// Header is sent with every request.
+	Header http.Header
+}
+
+// Client returns a new client with an empty cookie jar.
+func (a *App) Client() *Client {
+	jar, _ := cookiejar.New(nil)
+	return &Client{app: a, Header: http.Header{}, c: &http.Client{
+		Jar:           jar,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}}
+}
+
+// Response is a read response.
+type Response struct {
+	Status int
+	Header http.Header
+	Body   string
+}
+
+// Location is the redirect target.
+func (r *Response) Location() string { return r.Header.Get("Location") }
+
+// Do sends a request with the client's headers and cookies.
+func (c *Client) Do(req *http.Request) *Response {
+	c.app.T.Helper()
+	for k, v := range c.Header {
+		req.Header[k] = v
+	}
+	res, err := c.c.Do(req)
+	if err != nil {
+		c.app.T.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		c.app.T.Fatal(err)
+	}
+	return &Response{Status: res.StatusCode, Header: res.Header, Body: string(b)}
+}
+
+// Get requests path.
+func (c *Client) Get(path string) *Response {
+	c.app.T.Helper()
+	req, err := http.NewRequest(http.MethodGet, c.app.URL+path, nil)
+	if err != nil {
+		c.app.T.Fatal(err)
+	}
+	return c.Do(req)
+}
+
+// Post submits a form to path.
+func (c *Client) Post(path string, form url.Values) *Response {
+	c.app.T.Helper()
+	req, err := http.NewRequest(http.MethodPost, c.app.URL+path, strings.NewReader(form.Encode()))
+	if err != nil {
+		c.app.T.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return c.Do(req)
+}
+
+// Cookie returns the named cookie the jar holds for the app.
+func (c *Client) Cookie(name string) *http.Cookie {
+	u, _ := url.Parse(c.app.URL)
+	for _, ck := range c.c.Jar.Cookies(u) {
+		if ck.Name == name {
+			return ck
+		}
+	}
+	return nil
+}
+
+// SignIn signs in with email and password (no second factor) and fails
+// the test unless it lands on the dashboard.
+func (c *Client) SignIn(email, password string) {
+	c.app.T.Helper()
+	res := c.Post("/signin", url.Values{"email": {email}, "password": {password}})
+	if res.Status != http.StatusSeeOther || res.Location() != "/" {
+		c.app.T.Fatalf("sign-in: status %d, location %q", res.Status, res.Location())
+	}
+}
+
+// APIGet calls the REST API with basic auth.
+func (a *App) APIGet(path, user, pass string) *Response {
+	a.T.Helper()
+	req, err := http.NewRequest(http.MethodGet, a.URL+path, nil)
+	if err != nil {
+		a.T.Fatal(err)
+	}
+	req.SetBasicAuth(user, pass)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		a.T.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return &Response{Status: res.StatusCode, Header: res.Header, Body: string(b)}
+}

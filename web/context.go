@@ -1,0 +1,99 @@
+// Package web holds the console's pages: the layout, the templ components
+// and the embedded static assets. Components read the current user,
+// project and locale only through the typed getters in this file.
+package web
+
+import (
+	"context"
+
+	"console/internal/account"
+	"console/internal/auth"
+	"console/internal/i18n"
+	"console/internal/team"
+)
+
+// Viewer is who is looking at a page and in which project.
+type Viewer struct {
+	User     *auth.User
+	Project  *account.Account
+	Role     string
+	Projects []team.Project
+	Pins     map[string]bool
+}
+
+// Flash is a one-time message shown on the next page.
+type Flash struct {
+	Kind string // "ok" or "error"
+	Text string // already translated
+}
+
+type viewerKey struct{}
+type flashKey struct{}
+
+// WithViewer returns ctx carrying v.
+func WithViewer(ctx context.Context, v *Viewer) context.Context {
+	return context.WithValue(ctx, viewerKey{}, v)
+}
+
+// ViewerOf returns the viewer of the request, nil when signed out.
+func ViewerOf(ctx context.Context) *Viewer {
+	v, _ := ctx.Value(viewerKey{}).(*Viewer)
+	return v
+}
+
+// CurrentUser returns the signed-in user, nil when signed out.
+func CurrentUser(ctx context.Context) *auth.User {
+	if v := ViewerOf(ctx); v != nil {
+		return v.User
+	}
+	return nil
+}
+
+// CurrentProject returns the account the console acts on, nil when signed out.
+func CurrentProject(ctx context.Context) *account.Account {
+	if v := ViewerOf(ctx); v != nil {
+		return v.Project
+	}
+	return nil
+}
+
+// Pinned reports whether the current user pinned service.
+func Pinned(ctx context.Context, service string) bool {
+	if v := ViewerOf(ctx); v != nil {
+		return v.Pins[service]
+	}
+	return false
+}
+
+// WithFlash returns ctx carrying f.
+func WithFlash(ctx context.Context, f *Flash) context.Context {
+	return context.WithValue(ctx, flashKey{}, f)
+}
+
+// FlashOf returns the flash of the request, if any.
+func FlashOf(ctx context.Context) *Flash {
+	f, _ := ctx.Value(flashKey{}).(*Flash)
+	return f
+}
+
+// t translates key in the request's locale.
+func t(ctx context.Context, key string, args ...any) string { return i18n.T(ctx, key, args...) }
+
+// lang is the request's locale, for the html lang attribute.
+func lang(ctx context.Context) string { return i18n.Locale(ctx) }
+
+// FieldErrors maps a form field to the catalog key of its error.
+type FieldErrors map[string]string
+
+// Add records an error for field unless one is there already.
+func (e *FieldErrors) Add(field, key string) {
+	if *e == nil {
+		*e = FieldErrors{}
+	}
+	if _, ok := (*e)[field]; !ok {
+		(*e)[field] = key
+	}
+}
+
+// Any reports whether any field has an error.
+func (e FieldErrors) Any() bool { return len(e) > 0 }

@@ -1,0 +1,77 @@
+package web
+
+import "console/internal/nav"
+
+// SignInForm is the first step of signing in.
+type SignInForm struct {
+	Email  string
+	Next   string
+	Errors FieldErrors
+}
+
+// SecondFactorForm asks for a TOTP or recovery code.
+type SecondFactorForm struct {
+	Errors FieldErrors
+}
+
+// SignUpForm creates a user and their first project.
+type SignUpForm struct {
+	Name, Email, ProjectName, Currency string
+	Errors                             FieldErrors
+}
+
+// RegenerateForm confirms regenerating the auth token.
+type RegenerateForm struct {
+	Errors FieldErrors
+}
+
+// DashboardData is what the dashboard shows.
+type DashboardData struct {
+	AccountSID string
+	// AuthToken is set only when the user asked to see it.
+	AuthToken  string
+	Balance    string
+	MonthSpend string
+	Month      string
+	Shortcuts  []nav.Service
+	TwoFactor  bool
+	Regenerate RegenerateForm
+}
+
+// ProfileForm renames the user.
+type ProfileForm struct {
+	FriendlyName string
+	Errors       FieldErrors
+}
+
+// EmailForm changes the user's email.
+type EmailForm struct {
+	Email  string
+	Errors FieldErrors
+}
+
+// PasswordForm changes the user's password.
+type PasswordForm struct {
+	Errors FieldErrors
+}
+
+// DisableTwoFactorForm turns 2FA off.
+type DisableTwoFactorForm struct {
+	Errors FieldErrors
+}
+
+// SettingsData is the User Settings page.
+type SettingsData struct {
+	Profile       ProfileForm
+	Email         EmailForm
+	Password      PasswordForm
+	Disable       DisableTwoFactorForm
+	RecoveryLeft  int
+	PreferredLang string // "", "en" or "ja"
+}
+
+// EnrolData is the 2FA enrolment page.
+type EnrolData struct {
+	Secret string
+	Errors FieldErrors
+}

@@ -1,0 +1,8 @@
+package web
+
+import "embed"
+
+// Static holds the CSS, htmx and the small script the pages load.
+//
+//go:embed static
+var Static embed.FS
