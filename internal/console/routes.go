@@ -10,7 +10,11 @@ import (
 // user except the routes in the public group.
 func (c *Console) Routes() http.Handler {
 	r := chi.NewRouter()
-	r.Use(http.NewCrossOriginProtection().Handler)
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c.renderError(w, r, http.StatusForbidden, "error.cross_origin")
+	}))
+	r.Use(cop.Handler)
 	r.Use(c.sessions.LoadAndSave)
 	r.Use(c.loadViewer)
 

@@ -1,0 +1,29 @@
+# The console's tasks. `make help` lists them.
+GO        ?= go
+DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/console?sslmode=disable
+export DATABASE_URL
+
+.PHONY: help run build test generate lint bench
+
+help: ## list the tasks
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+run: ## start everything: database created if missing, migrations, server up, URL printed
+	$(GO) run ./cmd/console serve
+
+build: ## build bin/console
+	$(GO) build -o bin/console ./cmd/console
+
+test: ## run every test (unit, PostgreSQL, Chromium) with -race
+	$(GO) test -race -count=1 -timeout 12m ./...
+
+generate: ## regenerate templ components
+	$(GO) tool templ generate
+
+lint: ## vet, gofmt check, generated files up to date
+	$(GO) vet ./...
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	@$(GO) tool templ generate >/dev/null 2>&1 && git diff --exit-code -- '*_templ.go' >/dev/null || { echo "templ files are stale: run make generate"; exit 1; }
+
+bench: ## measure the hot paths against this machine's own limits
+	$(GO) run ./cmd/bench

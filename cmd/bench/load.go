@@ -1,0 +1,206 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"net"
+	"net/http"
+	"slices"
+	"sync"
+	"time"
+)
+
+// target is what a scenario's workers send, and the status every answer
+// must have.
+type target struct {
+	newRequest func(ctx context.Context) (*http.Request, error)
+	wantStatus int
+}
+
+type loadOptions struct {
+	conns    int
+	warmup   time.Duration
+	duration time.Duration
+}
+
+// requestTimeout bounds one request so that a stuck server ends the run
+// with errors instead of hanging it.
+const requestTimeout = 10 * time.Second
+
+// maxErrorSamples is how many distinct error messages a run keeps: enough
+// to see what went wrong without drowning the report when every request
+// fails the same way.
+const maxErrorSamples = 5
+
+// result is one scenario's measurement.
+type result struct {
+	name  string
+	conns int
+	// elapsed runs from the start of the measured window to the end of
+	// the last request started in it.
+	elapsed time.Duration
+	// latencies are those of the successful requests started in the
+	// measured window, sorted.
+	latencies []time.Duration
+	// errors counts failed requests over the whole run, warm-up included:
+	// a page that fails while warming up is as broken as one that fails later.
+	errors       int
+	errorSamples []string
+}
+
+func (r *result) requests() int { return len(r.latencies) }
+
+func (r *result) rate() float64 {
+	if r.elapsed <= 0 {
+		return 0
+	}
+	return float64(len(r.latencies)) / r.elapsed.Seconds()
+}
+
+// percentile is the nearest-rank percentile: a latency that was actually
+// observed, which at least p of the requests did not exceed.
+func (r *result) percentile(p float64) time.Duration {
+	n := len(r.latencies)
+	if n == 0 {
+		return 0
+	}
+	i := int(math.Ceil(float64(n)*p)) - 1
+	return r.latencies[min(max(i, 0), n-1)]
+}
+
+// workerResult is what one connection saw; kept per worker so that
+// recording a latency takes no lock.
+type workerResult struct {
+	latencies []time.Duration
+	lastEnd   time.Time
+	errors    int
+	samples   []string
+}
+
+// drive loads t closed-loop: conns workers, each with its own keep-alive
+// connection and one request in flight, each sending its next request as
+// soon as the previous answer is read. Closed loop measures the
+// throughput the server sustains; the latencies are those under that load.
+func drive(ctx context.Context, name string, t target, o loadOptions) (*result, error) {
+	start := time.Now()
+	measureFrom := start.Add(o.warmup)
+	until := measureFrom.Add(o.duration)
+
+	out := make([]workerResult, o.conns)
+	var wg sync.WaitGroup
+	for i := range out {
+		client, closeClient := newClient()
+		wg.Go(func() {
+			defer closeClient()
+			out[i] = work(ctx, t, client, measureFrom, until)
+		})
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+
+	r := &result{name: name, conns: o.conns}
+	n := 0
+	for _, w := range out {
+		n += len(w.latencies)
+	}
+	r.latencies = make([]time.Duration, 0, n)
+	seen := map[string]bool{}
+	var lastEnd time.Time
+	for _, w := range out {
+		r.latencies = append(r.latencies, w.latencies...)
+		r.errors += w.errors
+		if w.lastEnd.After(lastEnd) {
+			lastEnd = w.lastEnd
+		}
+		for _, s := range w.samples {
+			if !seen[s] && len(r.errorSamples) < maxErrorSamples {
+				seen[s] = true
+				r.errorSamples = append(r.errorSamples, s)
+			}
+		}
+	}
+	slices.Sort(r.latencies)
+	r.elapsed = lastEnd.Sub(measureFrom)
+	return r, nil
+}
+
+func work(ctx context.Context, t target, client *http.Client, measureFrom, until time.Time) workerResult {
+	// Sized for a fast handler so that growing the slice rarely shows up
+	// in the latencies being recorded.
+	w := workerResult{latencies: make([]time.Duration, 0, 1<<15)}
+	for ctx.Err() == nil {
+		began := time.Now()
+		if !began.Before(until) {
+			break
+		}
+		err := once(ctx, client, t)
+		ended := time.Now()
+		if ctx.Err() != nil {
+			break // interrupted: the caller discards the run
+		}
+		if err != nil {
+			w.errors++
+			if len(w.samples) < maxErrorSamples {
+				w.samples = append(w.samples, err.Error())
+			}
+			continue
+		}
+		if began.Before(measureFrom) {
+			continue
+		}
+		w.latencies = append(w.latencies, ended.Sub(began))
+		w.lastEnd = ended
+	}
+	return w
+}
+
+// once sends one request and reads the whole answer: the latency is that
+// of the complete page, and a drained body lets the connection be reused.
+func once(ctx context.Context, client *http.Client, t target) error {
+	req, err := t.newRequest(ctx)
+	if err != nil {
+		return err
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != t.wantStatus {
+		loc := ""
+		if l := resp.Header.Get("Location"); l != "" {
+			loc = " to " + l
+		}
+		return fmt.Errorf("%s %s: status %d%s, want %d", req.Method, req.URL.Path, resp.StatusCode, loc, t.wantStatus)
+	}
+	if err != nil {
+		return fmt.Errorf("%s %s: reading the body: %w", req.Method, req.URL.Path, err)
+	}
+	return nil
+}
+
+// newClient is one worker's connection: a transport of its own limited to
+// one connection, so that the run holds exactly conns connections, each
+// reused for every request. Redirects are answers, not something to follow:
+// following one would measure a different page.
+func newClient() (*http.Client, func()) {
+	tr := &http.Transport{
+		Proxy:               nil, // 127.0.0.1, always direct
+		DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		MaxIdleConns:        1,
+		MaxIdleConnsPerHost: 1,
+		MaxConnsPerHost:     1,
+		IdleConnTimeout:     time.Minute,
+	}
+	c := &http.Client{
+		Transport:     tr,
+		Timeout:       requestTimeout,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	return c, tr.CloseIdleConnections
+}

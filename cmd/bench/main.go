@@ -1,0 +1,114 @@
+// Command bench measures the console's hot paths against this machine's
+// own limits. It starts the real server on a fresh database, signs a user
+// in and drives the authenticated dashboard with a closed-loop load
+// generator; in the same run it drives a bare chi handler that writes
+// "hello" the same way, so the dashboard is judged relative to what this
+// machine can do at all rather than against absolute numbers that depend
+// on the hardware.
+//
+// Scenarios run one after the other, hello first, so that they never
+// compete for the CPU. Each gets a short warm-up (connections dialled,
+// database pool filled, caches warm) whose requests are not measured.
+// The load generator, the hello handler, the server and PostgreSQL share
+// the same cores, so the numbers are a lower bound on what a dedicated
+// server would do.
+//
+// Usage:
+//
+//	go run ./cmd/bench [-duration 10s] [-conns 32] [-warmup 1s] [-only hello,dashboard]
+//
+// A missed target is a measurement, not a failure: the exit status is 0.
+// It is non-zero when the run itself failed: a request errored, the
+// server did not start, or the run was interrupted.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run returns the exit status rather than exiting so that the deferred
+// teardown (server stopped, database dropped) happens on every path.
+func run(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	duration := fs.Duration("duration", 10*time.Second, "how long each scenario is measured")
+	warmup := fs.Duration("warmup", time.Second, "unmeasured load before each scenario's measurement")
+	conns := fs.Int("conns", 32, "concurrent keep-alive connections, one request in flight on each")
+	only := fs.String("only", "", "comma-separated scenarios to run (default all: "+strings.Join(scenarioNames(), ",")+")")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *duration <= 0 || *warmup < 0 || *conns < 1 || fs.NArg() > 0 {
+		fmt.Fprintln(stderr, "bench: -duration and -conns must be positive, -warmup not negative, and no arguments")
+		return 2
+	}
+	selected, err := pickScenarios(*only)
+	if err != nil {
+		fmt.Fprintln(stderr, "bench:", err)
+		return 2
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	e := &env{progress: stderr}
+	defer e.close()
+
+	opts := loadOptions{conns: *conns, warmup: *warmup, duration: *duration}
+	var results []*result
+	for _, sc := range selected {
+		t, err := sc.prepare(ctx, e)
+		if err != nil {
+			return fail(ctx, stderr, e, fmt.Errorf("%s: %w", sc.name, err))
+		}
+		e.logf("%s: %d conns, %v warm-up + %v measured", sc.name, opts.conns, opts.warmup, opts.duration)
+		res, err := drive(ctx, sc.name, t, opts)
+		if err != nil {
+			return fail(ctx, stderr, e, fmt.Errorf("%s: %w", sc.name, err))
+		}
+		results = append(results, res)
+	}
+	// Read before teardown: the peak is gone with the process.
+	rss, rssErr := e.serverPeakRSS()
+
+	report(stdout, results, rss, rssErr)
+
+	failed := false
+	for _, r := range results {
+		if r.errors > 0 {
+			failed = true
+			fmt.Fprintf(stderr, "bench: FAILED: %s had %d failed requests; the numbers above do not measure the real page. First errors:\n", r.name, r.errors)
+			for _, s := range r.errorSamples {
+				fmt.Fprintln(stderr, "  ", s)
+			}
+		}
+	}
+	if failed {
+		e.dumpServerLog(stderr)
+		return 1
+	}
+	return 0
+}
+
+// fail reports a run that could not complete, with the server's own log
+// when it has one: that is usually where the reason is.
+func fail(ctx context.Context, stderr io.Writer, e *env, err error) int {
+	if ctx.Err() != nil {
+		fmt.Fprintln(stderr, "bench: interrupted")
+		return 1
+	}
+	fmt.Fprintln(stderr, "bench: FAILED:", err)
+	e.dumpServerLog(stderr)
+	return 1
+}

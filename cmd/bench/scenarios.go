@@ -1,0 +1,176 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+)
+
+// scenario is one thing to measure. prepare starts whatever the scenario
+// needs (through env, so that scenarios share one server and one signed-in
+// user) and says what the load generator sends.
+type scenario struct {
+	name    string
+	prepare func(ctx context.Context, e *env) (target, error)
+}
+
+// scenarios run in this order. hello comes first: it is the baseline the
+// others are compared with.
+var scenarios = []scenario{
+	{name: "hello", prepare: prepareHello},
+	{name: "dashboard", prepare: prepareDashboard},
+}
+
+func scenarioNames() []string {
+	var names []string
+	for _, s := range scenarios {
+		names = append(names, s.name)
+	}
+	return names
+}
+
+// pickScenarios keeps the table's order whatever order -only lists them in,
+// so the baseline still runs first.
+func pickScenarios(only string) ([]scenario, error) {
+	if strings.TrimSpace(only) == "" {
+		return scenarios, nil
+	}
+	want := map[string]bool{}
+	for n := range strings.SplitSeq(only, ",") {
+		n = strings.TrimSpace(n)
+		if n == "" {
+			continue
+		}
+		if !slices.Contains(scenarioNames(), n) {
+			return nil, fmt.Errorf("-only: unknown scenario %q (known: %s)", n, strings.Join(scenarioNames(), ", "))
+		}
+		want[n] = true
+	}
+	var picked []scenario
+	for _, s := range scenarios {
+		if want[s.name] {
+			picked = append(picked, s)
+		}
+	}
+	return picked, nil
+}
+
+func prepareHello(ctx context.Context, e *env) (target, error) {
+	url, stop, err := startHello()
+	if err != nil {
+		return target{}, err
+	}
+	e.onClose(stop)
+	return getTarget(url+"/", nil), nil
+}
+
+func prepareDashboard(ctx context.Context, e *env) (target, error) {
+	s, err := e.session(ctx)
+	if err != nil {
+		return target{}, err
+	}
+	return getTarget(s.baseURL+"/", http.Header{"Cookie": {s.cookie}}), nil
+}
+
+// getTarget is a GET that must answer 200: anything else, a redirect to
+// the sign-in page above all, means the page was not what we measured.
+func getTarget(url string, header http.Header) target {
+	return target{
+		newRequest: func(ctx context.Context) (*http.Request, error) {
+			req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+			if err != nil {
+				return nil, err
+			}
+			// Shared, never written: the transport only reads a request's header.
+			if header != nil {
+				req.Header = header
+			}
+			return req, nil
+		},
+		wantStatus: http.StatusOK,
+	}
+}
+
+// env is what scenarios share. Everything in it starts on first use, so
+// -only pays only for what it runs, and is torn down once, in reverse
+// order, when the run ends however it ends.
+type env struct {
+	progress io.Writer
+	server   *consoleServer
+	signedIn *session
+	closers  []func()
+}
+
+func (e *env) logf(format string, args ...any) {
+	fmt.Fprintf(e.progress, "bench: "+format+"\n", args...)
+}
+
+func (e *env) onClose(f func()) { e.closers = append(e.closers, f) }
+
+func (e *env) close() {
+	for i := len(e.closers) - 1; i >= 0; i-- {
+		e.closers[i]()
+	}
+	e.closers = nil
+}
+
+// console is the real server, started on a fresh database.
+func (e *env) console(ctx context.Context) (*consoleServer, error) {
+	if e.server != nil {
+		return e.server, nil
+	}
+	s, err := startConsole(ctx, e.logf)
+	if s != nil {
+		e.server = s
+		e.onClose(func() {
+			e.logf("stopping the server and dropping database %s", s.dbName)
+			if err := s.stop(); err != nil {
+				e.logf("teardown: %v", err)
+			}
+		})
+	}
+	return s, err
+}
+
+// session is a user signed in to the console, whose dashboard has been
+// checked to be the real page.
+func (e *env) session(ctx context.Context) (*session, error) {
+	if e.signedIn != nil {
+		return e.signedIn, nil
+	}
+	s, err := e.console(ctx)
+	if err != nil {
+		return nil, err
+	}
+	e.logf("creating the owner and signing in")
+	sess, err := signIn(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	e.signedIn = sess
+	return sess, nil
+}
+
+// serverPeakRSS is the console server's peak resident set, in bytes; 0
+// when no scenario started it.
+func (e *env) serverPeakRSS() (int64, error) {
+	if e.server == nil {
+		return 0, nil
+	}
+	return peakRSS(e.server.pid())
+}
+
+func (e *env) dumpServerLog(w io.Writer) {
+	if e.server == nil {
+		return
+	}
+	if log := e.server.log.String(); log != "" {
+		fmt.Fprintf(w, "bench: the server's output (last %d bytes kept):\n%s", e.server.log.max, log)
+		if !strings.HasSuffix(log, "\n") {
+			fmt.Fprintln(w)
+		}
+	}
+}

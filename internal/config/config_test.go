@@ -1,0 +1,88 @@
+package config
+
+import (
+	"encoding/base64"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+var goodKey = base64.StdEncoding.EncodeToString(make([]byte, 32))
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestDefaults(t *testing.T) {
+	c, err := Load(env(map[string]string{"CONSOLE_SECRET_KEY": goodKey}), t.TempDir())
+	require.NoError(t, err)
+	require.Equal(t, "postgres://postgres@127.0.0.1:5432/console?sslmode=disable", c.DatabaseURL)
+	require.Equal(t, "127.0.0.1:8080", c.Addr)
+	require.Equal(t, "http://127.0.0.1:8080", c.BaseURL)
+	require.Equal(t, EnvDevelopment, c.Env)
+	require.True(t, c.SignUp)
+	require.Equal(t, time.Hour, c.SessionIdleTimeout)
+	require.Equal(t, 12*time.Hour, c.SessionLifetime)
+	require.Len(t, c.SecretKey, 32)
+	require.False(t, c.SecretKeyGenerated)
+	require.False(t, c.Production())
+}
+
+func TestBadValuesNameTheVariable(t *testing.T) {
+	for _, tc := range []struct {
+		env     map[string]string
+		varName string
+	}{
+		{map[string]string{"CONSOLE_ENV": "staging"}, "CONSOLE_ENV"},
+		{map[string]string{"DATABASE_URL": "mysql://x/y"}, "DATABASE_URL"},
+		{map[string]string{"DATABASE_URL": "postgres://host"}, "DATABASE_URL"},
+		{map[string]string{"CONSOLE_ADDR": "8080"}, "CONSOLE_ADDR"},
+		{map[string]string{"CONSOLE_BASE_URL": "ftp://x"}, "CONSOLE_BASE_URL"},
+		{map[string]string{"CONSOLE_SIGNUP": "maybe"}, "CONSOLE_SIGNUP"},
+		{map[string]string{"CONSOLE_SESSION_IDLE_TIMEOUT": "soon"}, "CONSOLE_SESSION_IDLE_TIMEOUT"},
+		{map[string]string{"CONSOLE_SESSION_IDLE_TIMEOUT": "-5m"}, "CONSOLE_SESSION_IDLE_TIMEOUT"},
+		{map[string]string{"CONSOLE_SESSION_LIFETIME": "0s"}, "CONSOLE_SESSION_LIFETIME"},
+		{map[string]string{"CONSOLE_SESSION_IDLE_TIMEOUT": "13h"}, "CONSOLE_SESSION_IDLE_TIMEOUT"},
+		{map[string]string{"CONSOLE_LOG_LEVEL": "loud"}, "CONSOLE_LOG_LEVEL"},
+		{map[string]string{"CONSOLE_SECRET_KEY": "not base64!"}, "CONSOLE_SECRET_KEY"},
+		{map[string]string{"CONSOLE_SECRET_KEY": base64.StdEncoding.EncodeToString([]byte("short"))}, "CONSOLE_SECRET_KEY"},
+		{map[string]string{"CONSOLE_ENV": "production"}, "CONSOLE_SECRET_KEY"},
+	} {
+		if _, ok := tc.env["CONSOLE_SECRET_KEY"]; !ok && tc.env["CONSOLE_ENV"] != "production" {
+			tc.env["CONSOLE_SECRET_KEY"] = goodKey
+		}
+		_, err := Load(env(tc.env), t.TempDir())
+		require.Error(t, err, "%v", tc.env)
+		var ce *Error
+		require.ErrorAs(t, err, &ce)
+		require.Equal(t, tc.varName, ce.Var, "%v", tc.env)
+		require.True(t, strings.HasPrefix(err.Error(), tc.varName+": "), err.Error())
+		require.NotContains(t, err.Error(), "\n")
+	}
+}
+
+func TestDevelopmentKeyIsGeneratedOnce(t *testing.T) {
+	dir := t.TempDir()
+	c1, err := Load(env(nil), dir)
+	require.NoError(t, err)
+	require.True(t, c1.SecretKeyGenerated)
+	st, err := os.Stat(filepath.Join(dir, "secret.key"))
+	require.NoError(t, err)
+	require.Equal(t, os.FileMode(0o600), st.Mode().Perm())
+	c2, err := Load(env(nil), dir)
+	require.NoError(t, err)
+	require.False(t, c2.SecretKeyGenerated)
+	require.Equal(t, c1.SecretKey, c2.SecretKey)
+}
+
+func TestLogValueMasksSecrets(t *testing.T) {
+	c, err := Load(env(map[string]string{"CONSOLE_SECRET_KEY": goodKey, "DATABASE_URL": "postgres://u:hunter2@db/console"}), t.TempDir())
+	require.NoError(t, err)
+	s := c.LogValue().String()
+	require.NotContains(t, s, "hunter2")
+	require.NotContains(t, s, goodKey)
+	require.Contains(t, s, "CONSOLE_SECRET_KEY=********")
+	require.Contains(t, s, "postgres://u:xxxxx@db/console")
+}
