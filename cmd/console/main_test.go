@@ -3,10 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"console/internal/testdb"
 )
 
 // A wrong setting stops start-up with exit status 2 and one line naming it.
@@ -53,4 +56,38 @@ func TestVersion(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	require.Equal(t, 0, run(context.Background(), []string{"version"}, func(string) string { return "" }, &stdout, &stderr))
 	require.Equal(t, "console dev\n", stdout.String())
+}
+
+func TestCreateOwnerPrintsJSON(t *testing.T) {
+	t.Chdir(t.TempDir())
+	_, dsn := testdb.New(t)
+	getenv := func(k string) string {
+		if k == "DATABASE_URL" {
+			return dsn
+		}
+		return ""
+	}
+	args := []string{"admin", "create-owner", "--email", "ops@example.com", "--password", "long enough pw", "--name", "Ops",
+		"--project", "Tokyo", "--currency", "JPY", "--time-zone", "Asia/Tokyo", "--json"}
+	var stdout, stderr bytes.Buffer
+	require.Equal(t, 0, run(context.Background(), args, getenv, &stdout, &stderr), stderr.String())
+	var out map[string]string
+	require.NoError(t, json.Unmarshal(stdout.Bytes(), &out))
+	require.Regexp(t, `^US[0-9a-f]{32}$`, out["user_id"])
+	require.Regexp(t, `^AC[0-9a-f]{32}$`, out["account_sid"])
+	require.Regexp(t, `^[0-9a-f]{32}$`, out["auth_token"])
+	require.Equal(t, "ops@example.com", out["email"])
+	require.Equal(t, "Tokyo", out["project"])
+	require.Equal(t, "JPY", out["currency"])
+	require.Equal(t, "Asia/Tokyo", out["time_zone"])
+
+	stdout.Reset()
+	stderr.Reset()
+	require.Equal(t, 1, run(context.Background(), args, getenv, &stdout, &stderr))
+	require.Equal(t, "console: a user with this email already exists\n", stderr.String())
+
+	bad := []string{"admin", "create-owner", "--email", "x@example.com", "--password", "long enough pw", "--name", "X", "--project", "P", "--currency", "EUR"}
+	stderr.Reset()
+	require.Equal(t, 2, run(context.Background(), bad, getenv, &stdout, &stderr))
+	require.Equal(t, "console: --currency must be JPY or USD\n", stderr.String())
 }

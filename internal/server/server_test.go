@@ -1,0 +1,112 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"io"
+	"log/slog"
+	"net/http"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"console/internal/config"
+	"console/internal/testdb"
+)
+
+func testConfig(t *testing.T, dsn string) *config.Config {
+	key := make([]byte, 32)
+	_, _ = rand.Read(key)
+	env := map[string]string{"DATABASE_URL": dsn, "CONSOLE_ADDR": "127.0.0.1:0", "CONSOLE_SECRET_KEY": base64.StdEncoding.EncodeToString(key)}
+	cfg, err := config.Load(func(k string) string { return env[k] }, t.TempDir())
+	require.NoError(t, err)
+	return cfg
+}
+
+func get(t *testing.T, url string) (int, string) {
+	t.Helper()
+	res, err := http.Get(url)
+	require.NoError(t, err)
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	require.NoError(t, err)
+	return res.StatusCode, string(b)
+}
+
+// serve runs s until the returned stop is called; stop returns Serve's error.
+func serve(t *testing.T, s *Server) (string, func() error) {
+	ctx, cancel := context.WithCancel(context.Background())
+	addrc := make(chan string, 1)
+	errc := make(chan error, 1)
+	go func() { errc <- s.Serve(ctx, func(addr string) { addrc <- addr }) }()
+	select {
+	case addr := <-addrc:
+		return "http://" + addr, func() error { cancel(); return <-errc }
+	case err := <-errc:
+		t.Fatal(err)
+	}
+	return "", nil
+}
+
+func TestHealthAndReadiness(t *testing.T) {
+	pool, dsn := testdb.New(t)
+	s, err := New(testConfig(t, dsn), pool, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	require.NoError(t, err)
+	base, stop := serve(t, s)
+	code, body := get(t, base+"/healthz")
+	require.Equal(t, 200, code)
+	require.Equal(t, "ok\n", body)
+	code, body = get(t, base+"/readyz")
+	require.Equal(t, 200, code)
+	require.Equal(t, "ready\n", body)
+
+	// A migration missing from the database makes the process not ready.
+	_, err = pool.Exec(context.Background(), `DELETE FROM goose_db_version WHERE version_id = (SELECT max(version_id) FROM goose_db_version)`)
+	require.NoError(t, err)
+	code, body = get(t, base+"/readyz")
+	require.Equal(t, 503, code)
+	require.Equal(t, "migrations pending\n", body)
+	require.NoError(t, stop())
+}
+
+// SIGTERM (here: the context ending) lets an in-flight request finish and
+// stops the workers before Serve returns.
+func TestGracefulShutdown(t *testing.T) {
+	pool, dsn := testdb.New(t)
+	s, err := New(testConfig(t, dsn), pool, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	require.NoError(t, err)
+	inner := s.handler
+	var started atomic.Bool
+	s.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/slow" {
+			started.Store(true)
+			time.Sleep(700 * time.Millisecond)
+			_, _ = w.Write([]byte("finished"))
+			return
+		}
+		inner.ServeHTTP(w, r)
+	})
+	base, stop := serve(t, s)
+	type result struct {
+		code int
+		body string
+	}
+	resc := make(chan result, 1)
+	go func() {
+		code, body := get(t, base+"/slow")
+		resc <- result{code, body}
+	}()
+	require.Eventually(t, started.Load, 5*time.Second, 5*time.Millisecond)
+	t0 := time.Now()
+	require.NoError(t, stop())
+	require.GreaterOrEqual(t, time.Since(t0), 300*time.Millisecond, "shutdown waited for the request")
+	r := <-resc
+	require.Equal(t, 200, r.code)
+	require.Equal(t, "finished", r.body)
+	// New connections are refused once stopped.
+	_, err = http.Get(base + "/healthz")
+	require.Error(t, err)
+}
