@@ -5,7 +5,6 @@ package account
 
 import (
 	"context"
-	"crypto/subtle"
 	"errors"
 	"time"
 
@@ -41,6 +40,8 @@ type Account struct {
 	Currency     string
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
+	// SecondaryCreatedAt is set while a secondary auth token exists.
+	SecondaryCreatedAt *time.Time
 }
 
 // IsProject reports whether a is a master account.
@@ -88,18 +89,19 @@ func ValidTimeZone(tz string) bool {
 
 // CreateProject inserts a master account and returns it with its auth token.
 func (s *Store) CreateProject(ctx context.Context, db database.DBTX, p NewProject) (*Account, string, error) {
-	accSID := sid.New(sid.Account)
+	accSID, testSID := sid.New(sid.Account), sid.New(sid.Account)
 	token := sid.Hex32()
 	row := db.QueryRow(ctx, `
-		INSERT INTO accounts (sid, project_sid, friendly_name, auth_token_enc, time_zone, currency)
-		VALUES ($1, $1, $2, $3, $4, $5)
+		INSERT INTO accounts (sid, project_sid, friendly_name, auth_token_enc, time_zone, currency, test_sid, test_token_enc)
+		VALUES ($1, $1, $2, $3, $4, $5, $6, $7)
 		RETURNING `+columns,
-		accSID, p.FriendlyName, s.box.Seal([]byte(token), []byte(accSID)), p.TimeZone, p.Currency)
+		accSID, p.FriendlyName, s.box.Seal([]byte(token), []byte(accSID)), p.TimeZone, p.Currency,
+		testSID, s.box.Seal([]byte(sid.Hex32()), []byte(testSID)))
 	a, err := scan(row)
 	return a, token, err
 }
 
-const columns = `sid, project_sid, coalesce(parent_sid, ''), friendly_name, status, type, time_zone, currency, created_at, updated_at`
+const columns = `sid, project_sid, coalesce(parent_sid, ''), friendly_name, status, type, time_zone, currency, created_at, updated_at, secondary_created_at`
 
 func scan(row pgx.Row) (*Account, error) { return scanWith(row) }
 
@@ -137,31 +139,9 @@ func (s *Store) RegenerateAuthToken(ctx context.Context, db database.DBTX, proje
 	return token, nil
 }
 
-// Authenticate checks an Account SID and auth token pair, as HTTP basic
-// auth presents it, and returns the account. The account is looked up by
-// SID alone because the credentials are what establish the tenant.
-func (s *Store) Authenticate(ctx context.Context, db database.DBTX, accountSID, token string) (*Account, error) {
-	if !sid.Valid(accountSID, sid.Account) {
-		return nil, ErrNotFound
-	}
-	var enc []byte
-	a, err := scanWith(db.QueryRow(ctx, `SELECT `+columns+`, auth_token_enc FROM accounts WHERE sid = $1`, accountSID), &enc)
-	if err != nil {
-		return nil, err
-	}
-	want, err := s.box.Open(enc, []byte(accountSID))
-	if err != nil {
-		return nil, err
-	}
-	if subtle.ConstantTimeCompare(want, []byte(token)) != 1 {
-		return nil, ErrNotFound
-	}
-	return a, nil
-}
-
 func scanWith(row pgx.Row, extra ...any) (*Account, error) {
 	var a Account
-	dest := append([]any{&a.SID, &a.ProjectSID, &a.ParentSID, &a.FriendlyName, &a.Status, &a.Type, &a.TimeZone, &a.Currency, &a.CreatedAt, &a.UpdatedAt}, extra...)
+	dest := append([]any{&a.SID, &a.ProjectSID, &a.ParentSID, &a.FriendlyName, &a.Status, &a.Type, &a.TimeZone, &a.Currency, &a.CreatedAt, &a.UpdatedAt, &a.SecondaryCreatedAt}, extra...)
 	err := row.Scan(dest...)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, ErrNotFound

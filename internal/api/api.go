@@ -4,7 +4,6 @@
 package api
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"console/internal/account"
+	"console/internal/config"
 	"console/internal/reqlog"
 )
 
@@ -23,11 +23,12 @@ type API struct {
 	pool     *pgxpool.Pool
 	accounts *account.Store
 	log      *slog.Logger
+	cfg      *config.Config
 }
 
 // New returns the REST API.
-func New(pool *pgxpool.Pool, accounts *account.Store, log *slog.Logger) *API {
-	return &API{pool: pool, accounts: accounts, log: log}
+func New(pool *pgxpool.Pool, accounts *account.Store, log *slog.Logger, cfg *config.Config) *API {
+	return &API{pool: pool, accounts: accounts, log: log, cfg: cfg}
 }
 
 // Error is a Twilio error: an HTTP status and Twilio's code and message.
@@ -45,6 +46,10 @@ func errNotFound(path string) *Error {
 }
 
 var errUnauthenticated = &Error{Status: http.StatusUnauthorized, Code: 20003, Message: "Authenticate"}
+
+func errInvalid(param, why string) *Error {
+	return &Error{Status: http.StatusBadRequest, Code: 20001, Message: "Invalid " + param + ": " + why}
+}
 
 type errorBody struct {
 	Code     int    `json:"code"`
@@ -90,36 +95,3 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // rfc2822 formats t as Twilio does: "Mon, 02 Jan 2006 15:04:05 +0000".
 func rfc2822(t time.Time) string { return t.UTC().Format("Mon, 02 Jan 2006 15:04:05 -0700") }
 
-type principalKey struct{}
-
-// Principal is who authenticated a request: for now, an account by its auth token.
-type Principal struct {
-	Account *account.Account
-}
-
-func principal(ctx context.Context) *Principal {
-	p, _ := ctx.Value(principalKey{}).(*Principal)
-	return p
-}
-
-// authenticate checks HTTP basic credentials.
-func (a *API) authenticate(next http.Handler) http.Handler {
-	return a.h(func(w http.ResponseWriter, r *http.Request) error {
-		user, pass, ok := r.BasicAuth()
-		if !ok {
-			return errUnauthenticated
-		}
-		acc, err := a.accounts.Authenticate(r.Context(), a.pool, user, pass)
-		if errors.Is(err, account.ErrNotFound) {
-			return errUnauthenticated
-		}
-		if err != nil {
-			return err
-		}
-		if acc.Status == account.StatusClosed {
-			return errUnauthenticated
-		}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), principalKey{}, &Principal{Account: acc})))
-		return nil
-	})
-}

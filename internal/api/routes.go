@@ -7,14 +7,42 @@ import (
 )
 
 // Routes is the route table of the 2010-04-01 API, mounted at
-// /2010-04-01; every route needs credentials.
+// /2010-04-01. Every route needs credentials; managing accounts and keys
+// also needs live credentials or a Main key.
 func (a *API) Routes() http.Handler {
 	r := chi.NewRouter()
 	r.Use(a.authenticate)
-	r.Get("/Accounts/{sid}.json", a.h(a.getAccount))
+	r.Group(func(r chi.Router) {
+		r.Use(a.manage)
+		r.Get("/Accounts.json", a.h(a.listAccounts))
+		r.Post("/Accounts.json", a.h(a.createAccount))
+		r.Get("/Accounts/{sid}.json", a.h(a.getAccount))
+		r.Post("/Accounts/{sid}.json", a.h(a.updateAccount))
+		r.Get("/Accounts/{accountSid}/Keys.json", a.h(a.listKeys))
+		r.Post("/Accounts/{accountSid}/Keys.json", a.h(a.createKey))
+		r.Get("/Accounts/{accountSid}/Keys/{sid}.json", a.h(a.getKey))
+		r.Post("/Accounts/{accountSid}/Keys/{sid}.json", a.h(a.updateKey))
+		r.Delete("/Accounts/{accountSid}/Keys/{sid}.json", a.h(a.deleteKey))
+	})
+	a.fallbacks(r)
+	return r
+}
+
+// V1Routes is the route table of the /v1 accounts API (auth token
+// rotation), mounted at /v1.
+func (a *API) V1Routes() http.Handler {
+	r := chi.NewRouter()
+	r.Use(a.authenticate, a.manage)
+	r.Post("/AuthTokens/Secondary", a.h(a.createSecondary))
+	r.Delete("/AuthTokens/Secondary", a.h(a.deleteSecondary))
+	r.Post("/AuthTokens/Promote", a.h(a.promoteSecondary))
+	a.fallbacks(r)
+	return r
+}
+
+func (a *API) fallbacks(r chi.Router) {
 	r.NotFound(a.h(func(w http.ResponseWriter, r *http.Request) error { return errNotFound(r.URL.Path) }))
 	r.MethodNotAllowed(a.h(func(w http.ResponseWriter, r *http.Request) error {
 		return &Error{Status: http.StatusMethodNotAllowed, Code: 20004, Message: "Method not allowed"}
 	}))
-	return r
 }

@@ -34,6 +34,8 @@ type Config struct {
 	SessionIdleTimeout time.Duration
 	SessionLifetime    time.Duration
 	LogLevel           slog.Level
+	// MaxSubaccounts bounds the subaccounts of one project.
+	MaxSubaccounts int
 	// SecretKeyGenerated is true when a development key was created on this start.
 	SecretKeyGenerated bool
 	// SecretKeyFile is where a development key lives when none is set.
@@ -92,6 +94,12 @@ func Load(getenv func(string) string, varDir string) (*Config, error) {
 	if c.SessionIdleTimeout > c.SessionLifetime {
 		return nil, &Error{"CONSOLE_SESSION_IDLE_TIMEOUT", "must not exceed CONSOLE_SESSION_LIFETIME"}
 	}
+	c.MaxSubaccounts = 1000
+	if v := getenv("CONSOLE_MAX_SUBACCOUNTS"); v != "" {
+		if c.MaxSubaccounts, err = strconv.Atoi(v); err != nil || c.MaxSubaccounts < 0 {
+			return nil, &Error{"CONSOLE_MAX_SUBACCOUNTS", "must be a non-negative integer"}
+		}
+	}
 	if v := getenv("CONSOLE_LOG_LEVEL"); v != "" {
 		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
 			return nil, &Error{"CONSOLE_LOG_LEVEL", "must be debug, info, warn or error"}
@@ -121,6 +129,7 @@ func (c *Config) LogValue() slog.Value {
 		slog.Duration("CONSOLE_SESSION_IDLE_TIMEOUT", c.SessionIdleTimeout),
 		slog.Duration("CONSOLE_SESSION_LIFETIME", c.SessionLifetime),
 		slog.String("CONSOLE_LOG_LEVEL", c.LogLevel.String()),
+		slog.Int("CONSOLE_MAX_SUBACCOUNTS", c.MaxSubaccounts),
 	)
 }
 

@@ -89,7 +89,7 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*Server, err
 	}
 
 	cons := console.New(pool, s.Sessions, s.Users, s.Accounts, cfg, log)
-	rest := api.New(pool, s.Accounts, log)
+	rest := api.New(pool, s.Accounts, log, cfg)
 	static, err := fs.Sub(web.Static, "static")
 	if err != nil {
 		return nil, err
@@ -105,6 +105,7 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*Server, err
 	r.Get("/readyz", s.readyz)
 	r.Handle("/static/*", http.StripPrefix("/static/", cacheStatic(http.FileServer(http.FS(static)))))
 	r.Mount("/2010-04-01", rest.Routes())
+	r.Mount("/v1", rest.V1Routes())
 	r.Mount("/", cons.Routes())
 	s.handler = r
 	return s, nil

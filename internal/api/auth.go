@@ -1,0 +1,73 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+
+	"console/internal/account"
+)
+
+type principalKey struct{}
+
+// Principal is who authenticated a request: an account by one of its
+// tokens, or an API key of an account.
+type Principal struct {
+	Account *account.Account
+	Cred    account.Credential // zero for an API key
+	Key     *account.Key
+}
+
+func principal(ctx context.Context) *Principal {
+	p, _ := ctx.Value(principalKey{}).(*Principal)
+	return p
+}
+
+var (
+	errTestCredentials = &Error{Status: http.StatusForbidden, Code: 20008, Message: "Resource not accessible with Test Account Credentials"}
+	errStandardKey     = &Error{Status: http.StatusForbidden, Code: 20403, Message: "This resource needs account credentials or a Main API key"}
+)
+
+// authenticate checks HTTP basic credentials: an Account SID (or test
+// SID) with an auth token, or an API key SID with its secret.
+func (a *API) authenticate(next http.Handler) http.Handler {
+	return a.h(func(w http.ResponseWriter, r *http.Request) error {
+		user, pass, ok := r.BasicAuth()
+		if !ok {
+			return errUnauthenticated
+		}
+		ctx := r.Context()
+		p := &Principal{}
+		var err error
+		if strings.HasPrefix(user, account.KeyPrefix) {
+			p.Key, p.Account, err = a.accounts.AuthenticateKey(ctx, a.pool, user, pass)
+		} else {
+			p.Account, p.Cred, err = a.accounts.Authenticate(ctx, a.pool, user, pass)
+		}
+		if errors.Is(err, account.ErrWrongCredentials) {
+			return errUnauthenticated
+		}
+		if err != nil {
+			return err
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, principalKey{}, p)))
+		return nil
+	})
+}
+
+// manage guards the endpoints that manage accounts and credentials: test
+// credentials and Standard keys may not use them.
+func (a *API) manage(next http.Handler) http.Handler {
+	return a.h(func(w http.ResponseWriter, r *http.Request) error {
+		p := principal(r.Context())
+		if p.Cred == account.CredTest {
+			return errTestCredentials
+		}
+		if p.Key != nil && p.Key.Type != account.KeyMain {
+			return errStandardKey
+		}
+		next.ServeHTTP(w, r)
+		return nil
+	})
+}

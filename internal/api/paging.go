@@ -1,0 +1,100 @@
+package api
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// Paging limits, as Twilio's.
+const (
+	defaultPageSize = 50
+	maxPageSize     = 1000
+)
+
+// page is a list request's position: by page number, and by a page token
+// naming the last row of the previous page so that rows added meanwhile
+// never shift what the next page shows.
+type page struct {
+	Size   int
+	Number int
+	After  string // SID of the last row already seen
+}
+
+// Offset is how many rows to skip when no token pins the position.
+func (p page) Offset() int {
+	if p.After != "" {
+		return 0
+	}
+	return p.Number * p.Size
+}
+
+func parsePage(r *http.Request) (page, error) {
+	q := r.URL.Query()
+	p := page{Size: defaultPageSize}
+	if v := q.Get("PageSize"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return p, errInvalid("PageSize", "must be a positive integer")
+		}
+		p.Size = min(n, maxPageSize)
+	}
+	if v := q.Get("Page"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return p, errInvalid("Page", "must be a non-negative integer")
+		}
+		p.Number = n
+	}
+	if v := q.Get("PageToken"); v != "" {
+		sid, ok := strings.CutPrefix(v, "PA")
+		if !ok || len(sid) != 34 {
+			return p, errInvalid("PageToken", "is not a token this API issued")
+		}
+		p.After = sid
+	}
+	return p, nil
+}
+
+// envelope builds Twilio's list fields around n rows of p. lastSID is the
+// SID of the page's last row; more tells whether another page follows.
+func envelope(r *http.Request, p page, n int, lastSID string, more bool) map[string]any {
+	keep := url.Values{}
+	for k, vs := range r.URL.Query() {
+		if k != "Page" && k != "PageSize" && k != "PageToken" {
+			keep[k] = vs
+		}
+	}
+	link := func(number int, token string) string {
+		q := url.Values{}
+		for k, vs := range keep {
+			q[k] = vs
+		}
+		q.Set("PageSize", strconv.Itoa(p.Size))
+		q.Set("Page", strconv.Itoa(number))
+		if token != "" {
+			q.Set("PageToken", "PA"+token)
+		}
+		return r.URL.Path + "?" + q.Encode()
+	}
+	start := p.Number * p.Size
+	end := start
+	if n > 0 {
+		end = start + n - 1
+	}
+	env := map[string]any{
+		"page": p.Number, "page_size": p.Size, "start": start, "end": end,
+		"uri":               r.URL.RequestURI(),
+		"first_page_uri":    link(0, ""),
+		"next_page_uri":     nil,
+		"previous_page_uri": nil,
+	}
+	if more {
+		env["next_page_uri"] = link(p.Number+1, lastSID)
+	}
+	if p.Number > 0 {
+		env["previous_page_uri"] = link(p.Number-1, "")
+	}
+	return env
+}
