@@ -23,6 +23,10 @@ type loadOptions struct {
 	conns    int
 	warmup   time.Duration
 	duration time.Duration
+	// serverPID and dbName, when the console server runs, let the CPU it
+	// and its database use be told apart from everything else's.
+	serverPID int
+	dbName    string
 }
 
 // requestTimeout bounds one request so that a stuck server ends the run
@@ -48,6 +52,8 @@ type result struct {
 	// a page that fails while warming up is as broken as one that fails later.
 	errors       int
 	errorSamples []string
+	// cpu is where the machine's CPU went during the measured window.
+	cpu cpuUse
 }
 
 func (r *result) requests() int { return len(r.latencies) }
@@ -88,6 +94,12 @@ func drive(ctx context.Context, name string, t target, o loadOptions) (*result, 
 	measureFrom := start.Add(o.warmup)
 	until := measureFrom.Add(o.duration)
 
+	cpuFrom := make(chan cpuSample, 1)
+	go func() {
+		time.Sleep(time.Until(measureFrom))
+		cpuFrom <- sampleCPU(o.serverPID, o.dbName)
+	}()
+
 	out := make([]workerResult, o.conns)
 	var wg sync.WaitGroup
 	for i := range out {
@@ -101,8 +113,9 @@ func drive(ctx context.Context, name string, t target, o loadOptions) (*result, 
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	cpuTo := sampleCPU(o.serverPID, o.dbName)
 
-	r := &result{name: name, conns: o.conns}
+	r := &result{name: name, conns: o.conns, cpu: (<-cpuFrom).use(cpuTo)}
 	n := 0
 	for _, w := range out {
 		n += len(w.latencies)

@@ -72,6 +72,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		if err != nil {
 			return fail(ctx, stderr, e, fmt.Errorf("%s: %w", sc.name, err))
 		}
+		opts.serverPID, opts.dbName = e.serverIDs()
 		e.logf("%s: %d conns, %v warm-up + %v measured", sc.name, opts.conns, opts.warmup, opts.duration)
 		res, err := drive(ctx, sc.name, t, opts)
 		if err != nil {

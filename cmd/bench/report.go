@@ -3,7 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
-	"text/tabwriter"
+	"runtime"
 	"time"
 )
 
@@ -15,37 +15,57 @@ const (
 	targetRSS   = 100_000_000
 )
 
-// report prints the table and, for the scenarios that ran, each target
-// with PASS or MISS.
+// contended is the share of the machine other processes may take during a
+// measurement before the report warns that it measured them too.
+const contended = 0.10
+
+// report prints the table, each target that the scenarios run can be held
+// to with PASS or MISS, and where the CPU went.
 func report(w io.Writer, results []*result, rss int64, rssErr error) {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "scenario\tconns\tduration\trequests\treq/s\tp50\tp99\terrors\t")
+	const row = "%-10s %5s %9s %9s %9s %9s %9s %7s\n"
+	fmt.Fprintf(w, row, "scenario", "conns", "duration", "requests", "req/s", "p50", "p99", "errors")
 	for _, r := range results {
-		fmt.Fprintf(tw, "%s\t%d\t%.2fs\t%d\t%.0f\t%s\t%s\t%d\t\n",
-			r.name, r.conns, r.elapsed.Seconds(), r.requests(), r.rate(),
-			ms(r.percentile(0.50)), ms(r.percentile(0.99)), r.errors)
+		fmt.Fprintf(w, row, r.name, fmt.Sprint(r.conns), fmt.Sprintf("%.2fs", r.elapsed.Seconds()),
+			fmt.Sprint(r.requests()), fmt.Sprintf("%.0f", r.rate()),
+			ms(r.percentile(0.50)), ms(r.percentile(0.99)), fmt.Sprint(r.errors))
 	}
-	tw.Flush()
 	fmt.Fprintln(w)
 
 	byName := map[string]*result{}
 	for _, r := range results {
 		byName[r.name] = r
 	}
+	const target = "%-22s %-10s %-20s %s\n"
 	hello, dash := byName["hello"], byName["dashboard"]
 	if hello != nil && dash != nil && hello.rate() > 0 {
 		ratio := dash.rate() / hello.rate()
-		fmt.Fprintf(w, "dashboard/hello ratio: %-9s (target >= %.0f%%)   %s\n",
-			fmt.Sprintf("%.1f%%", 100*ratio), 100*targetRatio, verdict(ratio >= targetRatio))
+		fmt.Fprintf(w, target, "dashboard/hello ratio:", fmt.Sprintf("%.1f%%", 100*ratio),
+			fmt.Sprintf("(target >= %.0f%%)", 100*targetRatio), verdict(ratio >= targetRatio))
 	}
 	if dash != nil {
 		p99 := dash.percentile(0.99)
-		fmt.Fprintf(w, "dashboard p99:         %-9s (target <= %s)   %s\n", ms(p99), ms(targetP99), verdict(p99 <= targetP99))
+		fmt.Fprintf(w, target, "dashboard p99:", ms(p99), fmt.Sprintf("(target <= %v)", targetP99), verdict(p99 <= targetP99))
 		switch {
 		case rssErr != nil:
 			fmt.Fprintf(w, "server peak RSS:       unavailable (%v)\n", rssErr)
 		case rss > 0:
-			fmt.Fprintf(w, "server peak RSS:       %-9s (target <= %s)   %s\n", mb(rss), mb(targetRSS), verdict(rss <= targetRSS))
+			fmt.Fprintf(w, target, "server peak RSS:", mb(rss), fmt.Sprintf("(target <= %d MB)", targetRSS/1_000_000), verdict(rss <= targetRSS))
+		}
+	}
+
+	if len(results) == 0 || results[0].cpu.busy == 0 {
+		return // no /proc
+	}
+	fmt.Fprintf(w, "\nCPU while measuring, as shares of all %d cores:\n", runtime.NumCPU())
+	for _, r := range results {
+		c := r.cpu
+		fmt.Fprintf(w, "  %-10s busy %3.0f%%: bench %.0f%%, server %.0f%%, its postgres backends %.0f%%, everything else %.0f%%\n",
+			r.name, 100*c.busy, 100*c.bench, 100*c.server, 100*c.postgres, 100*c.other)
+	}
+	for _, r := range results {
+		if r.cpu.other > contended {
+			fmt.Fprintf(w, "warning: other processes took %.0f%% of the CPU during %s: its numbers understate this code; rerun on a quiet machine\n",
+				100*r.cpu.other, r.name)
 		}
 	}
 }

@@ -126,7 +126,9 @@ func (e *env) console(ctx context.Context) (*consoleServer, error) {
 	if s != nil {
 		e.server = s
 		e.onClose(func() {
-			e.logf("stopping the server and dropping database %s", s.dbName)
+			if s.dbName != "" {
+				e.logf("stopping the server and dropping database %s", s.dbName)
+			}
 			if err := s.stop(); err != nil {
 				e.logf("teardown: %v", err)
 			}
@@ -152,6 +154,15 @@ func (e *env) session(ctx context.Context) (*session, error) {
 	}
 	e.signedIn = sess
 	return sess, nil
+}
+
+// serverIDs name the console server's process and database; zero before
+// a scenario has started it.
+func (e *env) serverIDs() (pid int, dbName string) {
+	if e.server == nil {
+		return 0, ""
+	}
+	return e.server.pid(), e.server.dbName
 }
 
 // serverPeakRSS is the console server's peak resident set, in bytes; 0

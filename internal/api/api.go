@@ -94,4 +94,3 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 // rfc2822 formats t as Twilio does: "Mon, 02 Jan 2006 15:04:05 +0000".
 func rfc2822(t time.Time) string { return t.UTC().Format("Mon, 02 Jan 2006 15:04:05 -0700") }
-
