@@ -5,6 +5,7 @@ package web
 
 import (
 	"context"
+	"time"
 
 	"console/internal/account"
 	"console/internal/auth"
@@ -14,8 +15,12 @@ import (
 
 // Viewer is who is looking at a page and in which project.
 type Viewer struct {
-	User     *auth.User
-	Project  *account.Account
+	User *auth.User
+	// Project is the master account of the project being viewed.
+	Project *account.Account
+	// Account is the account the console acts on: the project itself, or
+	// the subaccount the user switched into.
+	Account  *account.Account
 	Role     string
 	Projects []team.Project
 	Pins     map[string]bool
@@ -49,12 +54,26 @@ func CurrentUser(ctx context.Context) *auth.User {
 	return nil
 }
 
-// CurrentProject returns the account the console acts on, nil when signed out.
+// CurrentProject returns the master account being viewed, nil when signed out.
 func CurrentProject(ctx context.Context) *account.Account {
 	if v := ViewerOf(ctx); v != nil {
 		return v.Project
 	}
 	return nil
+}
+
+// CurrentAccount returns the account the console acts on, nil when signed out.
+func CurrentAccount(ctx context.Context) *account.Account {
+	if v := ViewerOf(ctx); v != nil {
+		return v.Account
+	}
+	return nil
+}
+
+// InSubaccount reports whether the console is switched into a subaccount.
+func InSubaccount(ctx context.Context) bool {
+	v := ViewerOf(ctx)
+	return v != nil && v.Account != nil && v.Project != nil && v.Account.SID != v.Project.SID
 }
 
 // Pinned reports whether the current user pinned service.
@@ -97,3 +116,21 @@ func (e *FieldErrors) Add(field, key string) {
 
 // Any reports whether any field has an error.
 func (e FieldErrors) Any() bool { return len(e) > 0 }
+
+// when formats t in the project's time zone.
+func when(ctx context.Context, t time.Time) string {
+	loc := time.UTC
+	if p := CurrentProject(ctx); p != nil {
+		loc = p.Location()
+	}
+	return t.In(loc).Format("2006-01-02 15:04 MST")
+}
+
+func containsString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -26,6 +26,7 @@ func principal(ctx context.Context) *Principal {
 
 var (
 	errTestCredentials = &Error{Status: http.StatusForbidden, Code: 20008, Message: "Resource not accessible with Test Account Credentials"}
+	errSuspended       = &Error{Status: http.StatusForbidden, Code: 20403, Message: "The account is suspended"}
 	errStandardKey     = &Error{Status: http.StatusForbidden, Code: 20403, Message: "This resource needs account credentials or a Main API key"}
 )
 
@@ -50,6 +51,9 @@ func (a *API) authenticate(next http.Handler) http.Handler {
 		}
 		if err != nil {
 			return err
+		}
+		if p.Account.Status == account.StatusSuspended {
+			return errSuspended
 		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, principalKey{}, p)))
 		return nil

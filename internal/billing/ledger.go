@@ -96,3 +96,44 @@ func MonthStart(t time.Time, loc *time.Location) time.Time {
 	t = t.In(loc)
 	return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, loc)
 }
+
+// trialSources are the entries a project holds before any money moves.
+const trialSourcePrefix = "trial"
+
+// MoneyMoved reports whether the project's ledger holds anything but its
+// trial credit: once it does, the currency is fixed.
+func MoneyMoved(ctx context.Context, db database.DBTX, projectSID string) (bool, error) {
+	var moved bool
+	err := db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM ledger_entries WHERE project_sid = $1 AND source NOT LIKE $2 || '%')`,
+		projectSID, trialSourcePrefix).Scan(&moved)
+	return moved, err
+}
+
+// ChangeCurrency re-denominates a project whose money has not moved: the
+// balance takes the new currency and the trial credit is replaced by the
+// new currency's, through an entry so that the ledger still sums to the
+// balance. It locks the balance row; the caller checks MoneyMoved in the
+// same transaction.
+func ChangeCurrency(ctx context.Context, tx pgx.Tx, projectSID, currency string) error {
+	var cur, amount string
+	if err := tx.QueryRow(ctx, `SELECT currency, amount::text FROM balances WHERE project_sid = $1 FOR UPDATE`, projectSID).Scan(&cur, &amount); err != nil {
+		return err
+	}
+	if cur == currency {
+		return nil
+	}
+	if _, err := tx.Exec(ctx, `UPDATE balances SET currency = $2, updated_at = now() WHERE project_sid = $1`, projectSID, currency); err != nil {
+		return err
+	}
+	bal, err := decimal.NewFromString(amount)
+	if err != nil {
+		return err
+	}
+	if bal.IsZero() {
+		return nil
+	}
+	// The trial credit in the old currency becomes the new currency's.
+	target := TrialCredit[currency]
+	return Post(ctx, tx, projectSID, projectSID, KindCredit, trialSourcePrefix+"-"+currency+"-"+time.Now().UTC().Format("20060102150405.000000"),
+		target.Sub(bal), "trial credit re-denominated from "+cur+" to "+currency)
+}

@@ -21,7 +21,7 @@ import (
 func (c *Console) dashboardData(r *http.Request) (web.DashboardData, error) {
 	ctx := r.Context()
 	v := web.ViewerOf(ctx)
-	p := v.Project
+	p := v.Account
 	d := web.DashboardData{AccountSID: p.SID, TwoFactor: v.User.TOTPEnabled}
 	bal, err := billing.Balance(ctx, c.pool, p.ProjectSID)
 	if err != nil {
@@ -63,7 +63,7 @@ func (c *Console) dashboard(w http.ResponseWriter, r *http.Request) error {
 // the dashboard with the token shown. Never cached.
 func (c *Console) showAuthToken(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	p := projectOf(r)
+	p := actingAccount(r)
 	token, err := c.accounts.AuthToken(ctx, c.pool, p.ProjectSID, p.SID)
 	if err != nil {
 		return err
@@ -113,7 +113,7 @@ func (c *Console) regenerateAuthToken(w http.ResponseWriter, r *http.Request) er
 		d.Regenerate.Errors = errs
 		return render(w, r, http.StatusUnprocessableEntity, web.Dashboard(d))
 	}
-	p := v.Project
+	p := v.Account
 	err := pgx.BeginFunc(ctx, c.pool, func(tx pgx.Tx) error {
 		if _, err := c.accounts.RegenerateAuthToken(ctx, tx, p.ProjectSID, p.SID); err != nil {
 			return err

@@ -17,6 +17,7 @@ func (c *Console) switchProject(w http.ResponseWriter, r *http.Request) error {
 	for _, p := range v.Projects {
 		if p.SID == want {
 			c.sessions.Put(ctx, keyProject, p.SID)
+			c.sessions.Remove(ctx, keyAccount)
 			if err := audit.Write(ctx, c.pool, audit.Entry{ProjectSID: p.SID, ActorUserID: v.User.ID, Action: "user.project_switched",
 				Target: p.SID, IP: reqlog.ClientIP(r)}); err != nil {
 				return err

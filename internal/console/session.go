@@ -18,6 +18,7 @@ const (
 	keyPendingAt  = "pending_at"
 	keyNext       = "next"
 	keyProject    = "project"
+	keyAccount    = "account" // the subaccount being viewed
 	keyLocale     = "locale"
 	keyFlash      = "flash"
 	keyFlashKind  = "flash_kind"

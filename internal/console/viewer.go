@@ -82,6 +82,20 @@ func (c *Console) viewer(r *http.Request, u *auth.User) (*web.Viewer, error) {
 	if v.Project, err = c.accounts.Get(ctx, c.pool, current.SID, current.SID); err != nil {
 		return nil, err
 	}
+	v.Account = v.Project
+	// A subaccount being viewed must belong to this project and be open;
+	// otherwise the console falls back to the project itself.
+	if sub := c.sessions.GetString(ctx, keyAccount); sub != "" {
+		a, err := c.accounts.Get(ctx, c.pool, v.Project.SID, sub)
+		switch {
+		case err == nil && a.ParentSID == v.Project.SID && a.Status != account.StatusClosed:
+			v.Account = a
+		case err == nil || errors.Is(err, account.ErrNotFound):
+			c.sessions.Remove(ctx, keyAccount)
+		default:
+			return nil, err
+		}
+	}
 	v.Role = current.Role
 	if v.Pins, err = nav.Pins(ctx, c.pool, u.ID); err != nil {
 		return nil, err
@@ -124,8 +138,8 @@ func safeNext(next string) string {
 	return next
 }
 
-// projectOf is the account the console acts on for this request.
-func projectOf(r *http.Request) *account.Account { return web.CurrentProject(r.Context()) }
+// actingAccount is the account the console acts on for this request.
+func actingAccount(r *http.Request) *account.Account { return web.CurrentAccount(r.Context()) }
 
 // backTo is the page a small action returns to: the referring page when
 // it is on this site, else the dashboard.

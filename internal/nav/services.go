@@ -25,7 +25,7 @@ var Services = []Service{
 	{ID: "numbers", NameKey: "service.numbers", Icon: "#"},
 	{ID: "billing", NameKey: "service.billing", Icon: "¥"},
 	{ID: "usage", NameKey: "service.usage", Icon: "▤"},
-	{ID: "settings", NameKey: "service.settings", Icon: "⚙"},
+	{ID: "settings", NameKey: "service.settings", Icon: "⚙", Path: "/settings/general"},
 }
 
 // DefaultPins are pinned for every new user, as Twilio does.
@@ -74,4 +74,13 @@ func SetPin(ctx context.Context, db database.DBTX, userID, service string, pinne
 		_, err = db.Exec(ctx, `DELETE FROM user_pins WHERE user_id = $1 AND service = $2`, userID, service)
 	}
 	return err
+}
+
+// Href is where the service's link leads: its page, or the page saying it
+// is not available yet.
+func (s Service) Href() string {
+	if s.Path != "" {
+		return s.Path
+	}
+	return "/services/" + s.ID
 }
