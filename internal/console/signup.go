@@ -44,6 +44,9 @@ func (c *Console) signUp(w http.ResponseWriter, r *http.Request) error {
 		return errNotFound
 	}
 	ctx := r.Context()
+	if web.CurrentUser(ctx) != nil {
+		return redirect(w, r, "/")
+	}
 	f := web.SignUpForm{
 		Name:        strings.TrimSpace(r.PostFormValue("name")),
 		Email:       strings.TrimSpace(r.PostFormValue("email")),

@@ -103,7 +103,7 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*Server, err
 	r.Use(securityHeaders(cfg.Production()))
 	r.Get("/healthz", healthz)
 	r.Get("/readyz", s.readyz)
-	r.Handle("/static/*", http.StripPrefix("/static/", cacheStatic(http.FileServer(http.FS(static)))))
+	r.Get("/static/*", http.StripPrefix("/static/", cacheStatic(http.FileServer(http.FS(static)))).ServeHTTP)
 	r.Mount("/2010-04-01", rest.Routes())
 	r.Mount("/v1", rest.V1Routes())
 	r.Mount("/", cons.Routes())
