@@ -7,6 +7,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
@@ -198,4 +199,41 @@ func (a *App) APIGet(path, user, pass string) *Response {
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
 	return &Response{Status: res.StatusCode, Header: res.Header, Body: string(b)}
+}
+
+// API sends a REST API request with basic auth; form, if not nil, is the
+// form-encoded body.
+func (a *App) API(method, path, user, pass string, form url.Values) *Response {
+	a.T.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, err := http.NewRequest(method, a.URL+path, body)
+	if err != nil {
+		a.T.Fatal(err)
+	}
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	if user != "" {
+		req.SetBasicAuth(user, pass)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		a.T.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return &Response{Status: res.StatusCode, Header: res.Header, Body: string(b)}
+}
+
+// JSON decodes the response body into a map, failing the test if it is not JSON.
+func (r *Response) JSON(t testing.TB) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal([]byte(r.Body), &m); err != nil {
+		t.Fatalf("response is not JSON (%v): %.200s", err, r.Body)
+	}
+	return m
 }

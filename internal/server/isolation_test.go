@@ -1,0 +1,359 @@
+package server_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/stretchr/testify/require"
+
+	"console/internal/account"
+	"console/internal/webtest"
+)
+
+// The tenant-isolation matrix: every registered route × every kind of
+// caller × objects of the caller's own tenant and of others, with the
+// status each must get. Where access is refused, nothing may change. A
+// route registered without a row here fails the test, so a new route
+// cannot skip the question of who may call it.
+//
+// Callers: A and B are owners of two projects (console: signed-in
+// browsers; API: their Account SID and auth token); sub is A's subaccount's
+// credentials; std and main are A's Standard and Main API keys; test is
+// A's test credentials; anon has no credentials.
+// Objects: a is tenant A's object (the master account, its subaccount or
+// key), b is tenant B's, s2 is A's other subaccount (a sibling of sub).
+type row struct {
+	path   string     // a path template: {sid}, {accountSid} filled per object
+	form   url.Values // the body of a POST
+	expect string     // "caller:object=status ...", object a when omitted
+}
+
+var consoleRows = map[string]row{
+	"GET /":                                        {"/", nil, "A=200 B=200 anon=303"},
+	"GET /console/auth-token":                      {"/console/auth-token", nil, "A=200 B=200 anon=303"},
+	"POST /console/auth-token/regenerate":          {"/console/auth-token/regenerate", form("password", "wrong password"), "A=422 B=422 anon=303"},
+	"POST /language":                               {"/language", form("locale", "en"), "A=303 B=303 anon=303"},
+	"POST /pins/{service}":                         {"/pins/usage", form("pinned", "true"), "A=303 B=303 anon=303"},
+	"POST /projects/switch":                        {"/projects/switch", form("project", "{project}"), "A:a=303 A:b=404 B:a=404 anon=303"},
+	"GET /services":                                {"/services", nil, "A=200 B=200 anon=303"},
+	"GET /services/{service}":                      {"/services/voice", nil, "A=200 B=200 anon=303"},
+	"GET /settings":                                {"/settings", nil, "A=303 B=303 anon=303"},
+	"GET /settings/general":                        {"/settings/general", nil, "A=200 B=200 anon=303"},
+	"POST /settings/general":                       {"/settings/general", form("friendly_name", "Test Project", "time_zone", "Asia/Tokyo", "currency", "USD"), "A=303 B=303 anon=303"},
+	"GET /settings/credentials":                    {"/settings/credentials", nil, "A=200 B=200 anon=303"},
+	"POST /settings/credentials/secondary":         {"/settings/credentials/secondary", nil, "A=303 B=303 anon=303"},
+	"POST /settings/credentials/secondary/delete":  {"/settings/credentials/secondary/delete", nil, "A=303 B=303 anon=303"},
+	"POST /settings/credentials/secondary/promote": {"/settings/credentials/secondary/promote", nil, "A=303 B=303 anon=303"},
+	"GET /settings/keys":                           {"/settings/keys", nil, "A=200 B=200 anon=303"},
+	"POST /settings/keys":                          {"/settings/keys", form("friendly_name", "k", "type", "standard"), "A=200 B=200 anon=303"},
+	"POST /settings/keys/{sid}/delete":             {"/settings/keys/{key}/delete", nil, "A:a=303 A:b=404 B:a=404 anon=303"},
+	"GET /settings/subaccounts":                    {"/settings/subaccounts", nil, "A=200 B=200 anon=303"},
+	"POST /settings/subaccounts":                   {"/settings/subaccounts", form("friendly_name", "New"), "A=303 B=303 anon=303"},
+	"GET /settings/subaccounts/{sid}":              {"/settings/subaccounts/{sub}", nil, "A:a=200 A:b=404 A:master=404 B:a=404 anon=303"},
+	"POST /settings/subaccounts/{sid}/close":       {"/settings/subaccounts/{sub}/close", form("confirm_name", "Shop"), "A:a=303 A:b=404 A:master=404 B:a=404 anon=303"},
+	"POST /settings/subaccounts/{sid}/rename":      {"/settings/subaccounts/{sub}/rename", form("friendly_name", "Shop"), "A:a=303 A:b=404 A:master=404 B:a=404 anon=303"},
+	"POST /settings/subaccounts/{sid}/status":      {"/settings/subaccounts/{sub}/status", form("status", "suspended"), "A:a=303 A:b=404 A:master=404 B:a=404 anon=303"},
+	"POST /settings/subaccounts/{sid}/view":        {"/settings/subaccounts/{sub}/view", nil, "A:a=303 A:b=404 A:master=404 B:a=404 anon=303"},
+	"POST /switch-to-master":                       {"/switch-to-master", nil, "A=303 B=303 anon=303"},
+	"GET /signin":                                  {"/signin", nil, "A=303 B=303 anon=200"},
+	"POST /signin":                                 {"/signin", form("email", "nobody@example.com", "password", "wrong password"), "A=422 B=422 anon=422"},
+	"GET /signin/2fa":                              {"/signin/2fa", nil, "A=303 B=303 anon=303"},
+	"POST /signin/2fa":                             {"/signin/2fa", form("code", "123456"), "A=303 B=303 anon=303"},
+	"POST /signout":                                {"/signout", nil, "A=303 B=303 anon=303"},
+	"GET /signup":                                  {"/signup", nil, "A=303 B=303 anon=200"},
+	"POST /signup":                                 {"/signup", form("email", "bad"), "A=303 B=303 anon=422"},
+	"GET /user/settings":                           {"/user/settings", nil, "A=200 B=200 anon=303"},
+	"GET /user/settings/2fa":                       {"/user/settings/2fa", nil, "A=303 B=303 anon=303"},
+	"GET /user/settings/2fa/qr.png":                {"/user/settings/2fa/qr.png", nil, "A=404 B=404 anon=303"},
+	"POST /user/settings/2fa/begin":                {"/user/settings/2fa/begin", nil, "A=303 B=303 anon=303"},
+	"POST /user/settings/2fa/confirm":              {"/user/settings/2fa/confirm", form("code", "123456"), "A=303 B=303 anon=303"},
+	"POST /user/settings/2fa/disable":              {"/user/settings/2fa/disable", nil, "A=303 B=303 anon=303"},
+	"POST /user/settings/email":                    {"/user/settings/email", form("email", "x@example.com", "current_password", "wrong password"), "A=422 B=422 anon=303"},
+	"POST /user/settings/language":                 {"/user/settings/language", form("locale", "en"), "A=303 B=303 anon=303"},
+	"POST /user/settings/password":                 {"/user/settings/password", form("current_password", "wrong password", "new_password", "another password"), "A=422 B=422 anon=303"},
+	"POST /user/settings/profile":                  {"/user/settings/profile", form("friendly_name", "Test Owner"), "A=303 B=303 anon=303"},
+	"GET /healthz":                                 {"/healthz", nil, "A=200 anon=200"},
+	"GET /readyz":                                  {"/readyz", nil, "A=200 anon=200"},
+	"GET /static/*":                                {"/static/app.css", nil, "A=200 anon=200"},
+}
+
+const acct = "/2010-04-01/Accounts/"
+
+var apiRows = map[string]row{
+	"GET /2010-04-01/Accounts.json":  {acct[:len(acct)-1] + ".json", nil, "A=200 B=200 sub=200 std=403 main=200 test=403 anon=401"},
+	"POST /2010-04-01/Accounts.json": {acct[:len(acct)-1] + ".json", form("FriendlyName", "x"), "A=201 B=201 sub=403 std=403 main=201 test=403 anon=401"},
+	"GET /2010-04-01/Accounts/{sid}.json": {acct + "{account}.json", nil,
+		"A:a=200 A:b=404 A:s2=200 B:a=404 sub:a=404 sub:s2=404 std:a=403 main:a=200 main:s2=200 test:a=403 anon:a=401"},
+	"POST /2010-04-01/Accounts/{sid}.json": {acct + "{account}.json", form("FriendlyName", "Shop"),
+		"A:a=200 A:b=404 A:s2=200 B:a=404 sub:a=404 sub:s2=404 std:a=403 main:a=200 test:a=403 anon:a=401"},
+	"GET /2010-04-01/Accounts/{accountSid}/Keys.json": {acct + "{account}/Keys.json", nil,
+		"A:a=200 A:b=404 A:s2=200 B:a=404 sub:a=404 sub:s2=404 std:a=403 main:a=200 test:a=403 anon:a=401"},
+	"POST /2010-04-01/Accounts/{accountSid}/Keys.json": {acct + "{account}/Keys.json", form("FriendlyName", "k"),
+		"A:a=201 A:b=404 A:s2=201 B:a=404 sub:a=404 sub:s2=404 std:a=403 main:a=201 test:a=403 anon:a=401"},
+	"GET /2010-04-01/Accounts/{accountSid}/Keys/{sid}.json": {acct + "{account}/Keys/{key}.json", nil,
+		"A:a=200 A:b=404 A:s2=200 B:a=404 sub:a=404 sub:s2=404 std:a=403 main:a=200 test:a=403 anon:a=401"},
+	"POST /2010-04-01/Accounts/{accountSid}/Keys/{sid}.json": {acct + "{account}/Keys/{key}.json", form("FriendlyName", "k2"),
+		"A:a=200 A:b=404 A:s2=200 B:a=404 sub:a=404 sub:s2=404 std:a=403 main:a=200 test:a=403 anon:a=401"},
+	"DELETE /2010-04-01/Accounts/{accountSid}/Keys/{sid}.json": {acct + "{account}/Keys/{key}.json", nil,
+		"A:a=204 A:b=404 A:s2=204 B:a=404 sub:a=404 sub:s2=404 std:a=403 main:a=204 test:a=403 anon:a=401"},
+	// The caller's own account is the object; a secondary token exists before each request.
+	"POST /v1/AuthTokens/Secondary":   {"/v1/AuthTokens/Secondary", nil, "A=400 B=400 sub=400 std=403 main=400 test=403 anon=401"},
+	"DELETE /v1/AuthTokens/Secondary": {"/v1/AuthTokens/Secondary", nil, "A=204 B=204 sub=204 std=403 main=204 test=403 anon=401"},
+	"POST /v1/AuthTokens/Promote":     {"/v1/AuthTokens/Promote", nil, "A=200 B=200 sub=200 std=403 main=200 test=403 anon=401"},
+}
+
+func form(kv ...string) url.Values {
+	v := url.Values{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		v.Set(kv[i], kv[i+1])
+	}
+	return v
+}
+
+// tenant is one project with everything the matrix acts on or as.
+type tenant struct {
+	owner            *webtest.Owner
+	browser          *webtest.Client
+	sub, sub2        string // subaccount SIDs ("Shop")
+	subToken         string
+	key              string // a key of the master, the object of key routes
+	key2             string // a key of sub2
+	std, stdSecret   string
+	main, mainSecret string
+	testSID, testTok string
+}
+
+type matrix struct {
+	t    *testing.T
+	app  *webtest.App
+	a, b *tenant
+}
+
+func (m *matrix) newTenant() *tenant {
+	tn := &tenant{owner: m.app.CreateOwner("USD"), browser: m.app.Client()}
+	tn.browser.SignIn(tn.owner.Email, tn.owner.Password)
+	m.refresh(tn)
+	return tn
+}
+
+// refresh restores what allowed requests may have changed: tokens are
+// re-read, closed subaccounts and deleted keys replaced, the browser
+// signed in again and back on its master account, a secondary token
+// present, and no 2FA enrolment pending.
+func (m *matrix) refresh(tn *tenant) {
+	ctx := context.Background()
+	t, st, pool := m.t, m.app.Server.Accounts, m.app.Pool
+	master, err := st.Get(ctx, pool, tn.owner.AccountSID, tn.owner.AccountSID)
+	require.NoError(t, err)
+	ensureSub := func(sid *string) {
+		if *sid != "" {
+			if a, err := st.Get(ctx, pool, master.SID, *sid); err == nil && a.Status == account.StatusActive {
+				return
+			}
+			_, err := pool.Exec(ctx, `UPDATE accounts SET status = 'active' WHERE sid = $1 AND status = 'suspended'`, *sid)
+			require.NoError(t, err)
+			if a, err := st.Get(ctx, pool, master.SID, *sid); err == nil && a.Status == account.StatusActive {
+				return
+			}
+		}
+		tx, err := pool.Begin(ctx)
+		require.NoError(t, err)
+		a, _, err := st.CreateSubaccount(ctx, tx, master, "Shop", 1000)
+		require.NoError(t, err)
+		require.NoError(t, tx.Commit(ctx))
+		*sid = a.SID
+	}
+	ensureSub(&tn.sub)
+	ensureSub(&tn.sub2)
+	ensureKey := func(owner string, sid, secret *string, typ string) {
+		if *sid != "" {
+			if _, err := st.GetKey(ctx, pool, master.SID, owner, *sid); err == nil {
+				return
+			}
+		}
+		acc, err := st.Get(ctx, pool, master.SID, owner)
+		require.NoError(t, err)
+		k, sec, err := st.CreateKey(ctx, pool, acc, "matrix", typ)
+		require.NoError(t, err)
+		*sid = k.SID
+		if secret != nil {
+			*secret = sec
+		}
+	}
+	ensureKey(master.SID, &tn.key, nil, account.KeyStandard)
+	ensureKey(tn.sub2, &tn.key2, nil, account.KeyStandard)
+	ensureKey(master.SID, &tn.std, &tn.stdSecret, account.KeyStandard)
+	ensureKey(master.SID, &tn.main, &tn.mainSecret, account.KeyMain)
+	for _, sid := range []string{master.SID, tn.sub} {
+		if _, err := st.SecondaryAuthToken(ctx, pool, master.SID, sid); err != nil {
+			_, _, err := st.CreateSecondaryAuthToken(ctx, pool, master.SID, sid)
+			require.NoError(t, err)
+		}
+	}
+	tn.owner.AuthToken, err = st.AuthToken(ctx, pool, master.SID, master.SID)
+	require.NoError(t, err)
+	tn.subToken, err = st.AuthToken(ctx, pool, master.SID, tn.sub)
+	require.NoError(t, err)
+	tn.testSID, tn.testTok, err = st.TestCredentials(ctx, pool, master.SID, master.SID)
+	require.NoError(t, err)
+	_, err = pool.Exec(ctx, `UPDATE users SET totp_secret_enc = NULL WHERE id = $1 AND NOT totp_enabled`, tn.owner.UserID)
+	require.NoError(t, err)
+	if tn.browser.Get("/").Status != http.StatusOK {
+		tn.browser = m.app.Client()
+		tn.browser.SignIn(tn.owner.Email, tn.owner.Password)
+	}
+	tn.browser.Post("/switch-to-master", nil)
+}
+
+// fingerprint summarises every tenant table, to prove a refused request changed nothing.
+func (m *matrix) fingerprint() string {
+	var s string
+	require.NoError(m.t, m.app.Pool.QueryRow(context.Background(), `SELECT concat_ws('|',
+		(SELECT md5(coalesce(string_agg(a::text, ',' ORDER BY sid), '')) FROM accounts a),
+		(SELECT md5(coalesce(string_agg(k::text, ',' ORDER BY sid), '')) FROM api_keys k),
+		(SELECT md5(coalesce(string_agg(u::text, ',' ORDER BY id), '')) FROM (SELECT id, email, friendly_name, password_hash, locale, session_epoch, totp_enabled FROM users) u),
+		(SELECT md5(coalesce(string_agg(p::text, ',' ORDER BY user_id, service), '')) FROM user_pins p),
+		(SELECT md5(coalesce(string_agg(mb::text, ',' ORDER BY project_sid, user_id), '')) FROM memberships mb),
+		(SELECT md5(coalesce(string_agg(b::text, ',' ORDER BY project_sid), '')) FROM balances b),
+		(SELECT count(*) FROM ledger_entries))`).Scan(&s))
+	return s
+}
+
+type cell struct {
+	caller, object string
+	status         int
+}
+
+func parseExpect(t *testing.T, s string) []cell {
+	var out []cell
+	for _, f := range strings.Fields(s) {
+		who, code, ok := strings.Cut(f, "=")
+		require.True(t, ok, f)
+		caller, object, _ := strings.Cut(who, ":")
+		if object == "" {
+			object = "a"
+		}
+		n, err := strconv.Atoi(code)
+		require.NoError(t, err, f)
+		out = append(out, cell{caller, object, n})
+	}
+	return out
+}
+
+// fill puts the object's SIDs into a path template and a form.
+func (m *matrix) fill(tmpl string, object string) string {
+	tn, account, sub, key := m.a, m.a.owner.AccountSID, m.a.sub, m.a.key
+	switch object {
+	case "b":
+		tn = m.b
+		account, sub, key = tn.owner.AccountSID, tn.sub, tn.key
+	case "s2":
+		account, key = m.a.sub2, m.a.key2
+	case "master":
+		sub = account
+	}
+	return strings.NewReplacer("{account}", account, "{sub}", sub, "{key}", key, "{project}", tn.owner.AccountSID).Replace(tmpl)
+}
+
+func (m *matrix) console(caller string, method, path string, body url.Values) *webtest.Response {
+	var c *webtest.Client
+	switch caller {
+	case "A":
+		c = m.a.browser
+	case "B":
+		c = m.b.browser
+	case "anon":
+		c = m.app.Client()
+	default:
+		m.t.Fatalf("unknown console caller %q", caller)
+	}
+	if method == http.MethodGet {
+		return c.Get(path)
+	}
+	return c.Post(path, body)
+}
+
+func (m *matrix) api(caller, method, path string, body url.Values) *webtest.Response {
+	var user, pass string
+	switch caller {
+	case "A":
+		user, pass = m.a.owner.AccountSID, m.a.owner.AuthToken
+	case "B":
+		user, pass = m.b.owner.AccountSID, m.b.owner.AuthToken
+	case "sub":
+		user, pass = m.a.sub, m.a.subToken
+	case "std":
+		user, pass = m.a.std, m.a.stdSecret
+	case "main":
+		user, pass = m.a.main, m.a.mainSecret
+	case "test":
+		user, pass = m.a.testSID, m.a.testTok
+	case "anon":
+	default:
+		m.t.Fatalf("unknown API caller %q", caller)
+	}
+	if method == http.MethodGet || method == http.MethodDelete {
+		body = nil
+	}
+	return m.app.API(method, path, user, pass, body)
+}
+
+func TestTenantIsolationMatrix(t *testing.T) {
+	app := webtest.Start(t)
+	m := &matrix{t: t, app: app}
+	m.a, m.b = m.newTenant(), m.newTenant()
+
+	var routes []string
+	err := chi.Walk(app.Server.Handler().(chi.Routes), func(method, route string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
+		routes = append(routes, method+" "+route)
+		return nil
+	})
+	require.NoError(t, err)
+	sort.Strings(routes)
+	for _, r := range routes {
+		_, inConsole := consoleRows[r]
+		_, inAPI := apiRows[r]
+		require.True(t, inConsole || inAPI, "route %q has no row in the isolation matrix", r)
+	}
+	require.Len(t, routes, len(consoleRows)+len(apiRows), "every row names a registered route")
+
+	for _, r := range routes {
+		method, _, _ := strings.Cut(r, " ")
+		row, isAPI := apiRows[r]
+		if !isAPI {
+			row = consoleRows[r]
+		}
+		for _, c := range parseExpect(t, row.expect) {
+			path := m.fill(row.path, c.object)
+			body := url.Values{}
+			for k, vs := range row.form {
+				body[k] = []string{m.fill(vs[0], c.object)}
+			}
+			before := m.fingerprint()
+			var res *webtest.Response
+			if isAPI {
+				res = m.api(c.caller, method, path, body)
+			} else {
+				res = m.console(c.caller, method, path, body)
+			}
+			where := fmt.Sprintf("%s as %s on %s (%s)", r, c.caller, c.object, path)
+			require.Equal(t, c.status, res.Status, "%s: %.300s", where, res.Body)
+			refused := c.status >= 400 || (c.caller == "anon" && res.Location() != "" && strings.HasPrefix(res.Location(), "/signin") && r != "POST /signout")
+			if refused && r != "POST /signin" {
+				require.Equal(t, before, m.fingerprint(), "%s changed data although refused", where)
+			}
+			if isAPI && c.status >= 400 {
+				require.Contains(t, res.Body, `"code":`, where)
+			}
+			m.refresh(m.a)
+			m.refresh(m.b)
+		}
+	}
+}
