@@ -10,6 +10,7 @@ import (
 
 	"console/internal/audit"
 	"console/internal/auth"
+	"console/internal/i18n"
 	"console/internal/reqlog"
 	"console/web"
 )
@@ -188,5 +189,7 @@ func (c *Console) signOut(w http.ResponseWriter, r *http.Request) error {
 	if err := c.sessions.Destroy(ctx); err != nil {
 		return err
 	}
+	// The language stays with the browser after signing out.
+	c.sessions.Put(ctx, keyLocale, i18n.Locale(ctx))
 	return redirect(w, r, "/signin")
 }

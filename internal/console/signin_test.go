@@ -273,3 +273,14 @@ func TestSafeNextAfterSignIn(t *testing.T) {
 		require.Equal(t, want, res.Location(), next)
 	}
 }
+
+func TestLanguageSurvivesSignOut(t *testing.T) {
+	app := webtest.Start(t)
+	o := app.CreateOwner("USD")
+	c := app.Client()
+	c.SignIn(o.Email, o.Password)
+	require.Equal(t, http.StatusSeeOther, c.Post("/language", url.Values{"locale": {"ja"}}).Status)
+	require.Equal(t, http.StatusSeeOther, c.Post("/signout", nil).Status)
+	require.Contains(t, c.Get("/signin").Body, `<html lang="ja">`)
+	require.Equal(t, http.StatusSeeOther, c.Get("/").Status, "signed out all the same")
+}
