@@ -84,6 +84,12 @@ func Pinned(ctx context.Context, service string) bool {
 	return false
 }
 
+// Can reports whether the viewer's role in the project allows p.
+func Can(ctx context.Context, p team.Permission) bool {
+	v := ViewerOf(ctx)
+	return v != nil && team.Can(v.Role, p)
+}
+
 // WithFlash returns ctx carrying f.
 func WithFlash(ctx context.Context, f *Flash) context.Context {
 	return context.WithValue(ctx, flashKey{}, f)

@@ -4,7 +4,23 @@ import (
 	"time"
 
 	"console/internal/account"
+	"console/internal/team"
 )
+
+// SettingsTab is one tab of Settings and what a role needs to see it.
+type SettingsTab struct {
+	ID, Href, NameKey string
+	Perm              team.Permission
+}
+
+// SettingsTabs in the order shown; /settings opens the first one allowed.
+var SettingsTabs = []SettingsTab{
+	{"general", "/settings/general", "settings.general", team.PermSettingsManage},
+	{"subaccounts", "/settings/subaccounts", "settings.subaccounts", team.PermSubaccountsView},
+	{"credentials", "/settings/credentials", "settings.credentials", team.PermCredentialsView},
+	{"keys", "/settings/keys", "settings.keys", team.PermKeysManage},
+	{"users", "/settings/users", "settings.users", team.PermMembersView},
+}
 
 // GeneralForm is Settings › General.
 type GeneralForm struct {
@@ -14,6 +30,7 @@ type GeneralForm struct {
 	// CurrencyLocked is true once money has moved.
 	CurrencyLocked bool
 	Errors         FieldErrors
+	Require2FA     Require2FAData
 }
 
 // TimeZones offered in the select; any IANA name is accepted.

@@ -42,6 +42,8 @@ type Account struct {
 	UpdatedAt    time.Time
 	// SecondaryCreatedAt is set while a secondary auth token exists.
 	SecondaryCreatedAt *time.Time
+	// RequireTwoFactor is set on a project whose members must use 2FA.
+	RequireTwoFactor bool
 }
 
 // IsProject reports whether a is a master account.
@@ -101,7 +103,7 @@ func (s *Store) CreateProject(ctx context.Context, db database.DBTX, p NewProjec
 	return a, token, err
 }
 
-const columns = `sid, project_sid, coalesce(parent_sid, ''), friendly_name, status, type, time_zone, currency, created_at, updated_at, secondary_created_at`
+const columns = `sid, project_sid, coalesce(parent_sid, ''), friendly_name, status, type, time_zone, currency, created_at, updated_at, secondary_created_at, require_2fa`
 
 func scan(row pgx.Row) (*Account, error) { return scanWith(row) }
 
@@ -141,10 +143,16 @@ func (s *Store) RegenerateAuthToken(ctx context.Context, db database.DBTX, proje
 
 func scanWith(row pgx.Row, extra ...any) (*Account, error) {
 	var a Account
-	dest := append([]any{&a.SID, &a.ProjectSID, &a.ParentSID, &a.FriendlyName, &a.Status, &a.Type, &a.TimeZone, &a.Currency, &a.CreatedAt, &a.UpdatedAt, &a.SecondaryCreatedAt}, extra...)
+	dest := append([]any{&a.SID, &a.ProjectSID, &a.ParentSID, &a.FriendlyName, &a.Status, &a.Type, &a.TimeZone, &a.Currency, &a.CreatedAt, &a.UpdatedAt, &a.SecondaryCreatedAt, &a.RequireTwoFactor}, extra...)
 	err := row.Scan(dest...)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, ErrNotFound
 	}
 	return &a, err
+}
+
+// SetRequireTwoFactor turns the project's 2FA requirement on or off.
+func (s *Store) SetRequireTwoFactor(ctx context.Context, db database.DBTX, projectSID string, on bool) error {
+	_, err := db.Exec(ctx, `UPDATE accounts SET require_2fa = $2, updated_at = now() WHERE project_sid = $1 AND sid = $1`, projectSID, on)
+	return err
 }

@@ -139,7 +139,7 @@ func (s *Store) AuthenticateKey(ctx context.Context, db database.DBTX, keySID, s
 	var hash []byte
 	a, err := scanWith(db.QueryRow(ctx, `
 		SELECT a.sid, a.project_sid, coalesce(a.parent_sid, ''), a.friendly_name, a.status, a.type, a.time_zone, a.currency,
-		       a.created_at, a.updated_at, a.secondary_created_at,
+		       a.created_at, a.updated_at, a.secondary_created_at, a.require_2fa,
 		       k.sid, k.project_sid, k.account_sid, k.friendly_name, k.type, k.created_at, k.updated_at, k.secret_hash
 		FROM api_keys k JOIN accounts a ON a.sid = k.account_sid AND a.project_sid = k.project_sid
 		WHERE k.sid = $1`, keySID),

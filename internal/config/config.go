@@ -36,6 +36,9 @@ type Config struct {
 	LogLevel           slog.Level
 	// MaxSubaccounts bounds the subaccounts of one project.
 	MaxSubaccounts int
+	// SMTPURL is where mail goes; empty keeps mail in the development mailbox.
+	SMTPURL  string
+	MailFrom string
 	// SecretKeyGenerated is true when a development key was created on this start.
 	SecretKeyGenerated bool
 	// SecretKeyFile is where a development key lives when none is set.
@@ -114,6 +117,15 @@ func Load(getenv func(string) string, varDir string) (*Config, error) {
 	} else if c.SecretKey, c.SecretKeyGenerated, err = devKey(c.SecretKeyFile); err != nil {
 		return nil, &Error{"CONSOLE_SECRET_KEY", "unset, and the development key could not be kept in " + c.SecretKeyFile}
 	}
+	c.SMTPURL = getenv("SMTP_URL")
+	if c.SMTPURL != "" {
+		if u, err := url.Parse(c.SMTPURL); err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" {
+			return nil, &Error{"SMTP_URL", "must be smtp://user:pass@host:587 or smtps://user:pass@host:465"}
+		}
+	} else if c.Production() {
+		return nil, &Error{"SMTP_URL", "is required in production"}
+	}
+	c.MailFrom = orDefault(getenv("CONSOLE_MAIL_FROM"), "Console <no-reply@localhost>")
 	return c, nil
 }
 
@@ -130,6 +142,8 @@ func (c *Config) LogValue() slog.Value {
 		slog.Duration("CONSOLE_SESSION_LIFETIME", c.SessionLifetime),
 		slog.String("CONSOLE_LOG_LEVEL", c.LogLevel.String()),
 		slog.Int("CONSOLE_MAX_SUBACCOUNTS", c.MaxSubaccounts),
+		slog.String("SMTP_URL", maskURL(c.SMTPURL)),
+		slog.String("CONSOLE_MAIL_FROM", c.MailFrom),
 	)
 }
 

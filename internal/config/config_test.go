@@ -49,6 +49,8 @@ func TestBadValuesNameTheVariable(t *testing.T) {
 		{map[string]string{"CONSOLE_SECRET_KEY": "not base64!"}, "CONSOLE_SECRET_KEY"},
 		{map[string]string{"CONSOLE_SECRET_KEY": base64.StdEncoding.EncodeToString([]byte("short"))}, "CONSOLE_SECRET_KEY"},
 		{map[string]string{"CONSOLE_ENV": "production"}, "CONSOLE_SECRET_KEY"},
+		{map[string]string{"CONSOLE_ENV": "production", "CONSOLE_SECRET_KEY": goodKey}, "SMTP_URL"},
+		{map[string]string{"SMTP_URL": "http://mail.example"}, "SMTP_URL"},
 	} {
 		if _, ok := tc.env["CONSOLE_SECRET_KEY"]; !ok && tc.env["CONSOLE_ENV"] != "production" {
 			tc.env["CONSOLE_SECRET_KEY"] = goodKey

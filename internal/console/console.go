@@ -14,9 +14,22 @@ import (
 	"console/internal/account"
 	"console/internal/auth"
 	"console/internal/config"
+	"console/internal/mail"
 	"console/internal/reqlog"
 	"console/web"
 )
+
+// Deps is what the console is built from.
+type Deps struct {
+	Pool     *pgxpool.Pool
+	Sessions *scs.SessionManager
+	Users    *auth.Store
+	Accounts *account.Store
+	Config   *config.Config
+	Log      *slog.Logger
+	// Jobs enqueues background jobs (mail) in the caller's transaction.
+	Jobs mail.Inserter
+}
 
 // Console holds what the handlers need.
 type Console struct {
@@ -26,11 +39,12 @@ type Console struct {
 	accounts *account.Store
 	cfg      *config.Config
 	log      *slog.Logger
+	jobs     mail.Inserter
 }
 
 // New returns the console's handlers.
-func New(pool *pgxpool.Pool, sessions *scs.SessionManager, users *auth.Store, accounts *account.Store, cfg *config.Config, log *slog.Logger) *Console {
-	return &Console{pool: pool, sessions: sessions, users: users, accounts: accounts, cfg: cfg, log: log}
+func New(d Deps) *Console {
+	return &Console{pool: d.Pool, sessions: d.Sessions, users: d.Users, accounts: d.Accounts, cfg: d.Config, log: d.Log, jobs: d.Jobs}
 }
 
 // Error is an error with an HTTP status and a message safe to show: the

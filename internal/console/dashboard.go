@@ -15,6 +15,7 @@ import (
 	"console/internal/i18n"
 	"console/internal/nav"
 	"console/internal/reqlog"
+	"console/internal/team"
 	"console/web"
 )
 
@@ -37,7 +38,7 @@ func (c *Console) dashboardData(r *http.Request) (web.DashboardData, error) {
 	d.MonthSpend = billing.Money{Amount: spend, Currency: bal.Currency}.Format()
 	d.Month = monthLabel(ctx, start)
 	for _, s := range nav.Services {
-		if v.Pins[s.ID] {
+		if v.Pins[s.ID] && team.Can(v.Role, s.Perm) {
 			d.Shortcuts = append(d.Shortcuts, s)
 		}
 	}
@@ -157,6 +158,9 @@ func (c *Console) service(w http.ResponseWriter, r *http.Request) error {
 	s, ok := nav.ByID(chi.URLParam(r, "service"))
 	if !ok {
 		return errNotFound
+	}
+	if !web.Can(r.Context(), s.Perm) {
+		return errForbidden
 	}
 	if s.Path != "" {
 		return redirect(w, r, s.Path)

@@ -3,6 +3,7 @@ package console
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -11,15 +12,44 @@ import (
 	"console/internal/audit"
 	"console/internal/billing"
 	"console/internal/reqlog"
+	"console/internal/team"
 	"console/web"
 )
 
 var errCurrencyFixed = errors.New("currency fixed")
 
 func (c *Console) generalForm(r *http.Request) (web.GeneralForm, error) {
-	p := web.CurrentProject(r.Context())
-	moved, err := billing.MoneyMoved(r.Context(), c.pool, p.SID)
-	return web.GeneralForm{FriendlyName: p.FriendlyName, TimeZone: p.TimeZone, Currency: p.Currency, CurrencyLocked: moved}, err
+	ctx := r.Context()
+	p := web.CurrentProject(ctx)
+	moved, err := billing.MoneyMoved(ctx, c.pool, p.SID)
+	if err != nil {
+		return web.GeneralForm{}, err
+	}
+	without, err := team.WithoutTwoFactor(ctx, c.pool, p.SID)
+	return web.GeneralForm{FriendlyName: p.FriendlyName, TimeZone: p.TimeZone, Currency: p.Currency, CurrencyLocked: moved,
+		Require2FA: web.Require2FAData{On: p.RequireTwoFactor, Without: without, CanManage: web.Can(ctx, team.PermSettingsManage)}}, err
+}
+
+// setRequireTwoFactor turns the project's 2FA requirement on or off.
+func (c *Console) setRequireTwoFactor(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	p := web.CurrentProject(ctx)
+	on := r.PostFormValue("on") == "true"
+	err := pgx.BeginFunc(ctx, c.pool, func(tx pgx.Tx) error {
+		if err := c.accounts.SetRequireTwoFactor(ctx, tx, p.SID, on); err != nil {
+			return err
+		}
+		return c.projectAudit(r, tx, p.SID, "project.require_2fa_changed", p.SID, map[string]string{"on": strconv.FormatBool(on)})
+	})
+	if err != nil {
+		return err
+	}
+	if on {
+		c.flash(ctx, "ok", "require2fa.turned_on")
+	} else {
+		c.flash(ctx, "ok", "require2fa.turned_off")
+	}
+	return redirect(w, r, "/settings/general")
 }
 
 func (c *Console) generalPage(w http.ResponseWriter, r *http.Request) error {

@@ -4,10 +4,14 @@ import (
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
+
+	"console/internal/team"
 )
 
 // Routes is the console's route table. Everything requires a signed-in
-// user except the routes in the public group.
+// member except the public group; each signed-in route names the
+// permission it needs (team.Matrix says which roles have it), and a
+// project that requires 2FA sends members without it to enrolment first.
 func (c *Console) Routes() http.Handler {
 	r := chi.NewRouter()
 	cop := http.NewCrossOriginProtection()
@@ -18,7 +22,7 @@ func (c *Console) Routes() http.Handler {
 	r.Use(c.sessions.LoadAndSave)
 	r.Use(c.loadViewer)
 
-	// Public: signed-out pages.
+	// Public: signed-out pages and the invitation link.
 	r.Group(func(r chi.Router) {
 		r.Get("/signin", c.h(c.signInPage))
 		r.Post("/signin", c.h(c.signIn))
@@ -28,48 +32,79 @@ func (c *Console) Routes() http.Handler {
 		r.Post("/signup", c.h(c.signUp))
 		r.Post("/signout", c.h(c.signOut))
 		r.Post("/language", c.h(c.switchLanguage))
+		r.Get("/invitation", c.h(c.invitationPage))
+		r.Post("/invitation/accept", c.h(c.acceptInvitation))
+		r.Post("/invitation/signup", c.h(c.invitationSignUp))
+		if !c.cfg.Production() {
+			r.Get("/dev/mailbox", c.h(c.mailbox))
+			r.Get("/dev/mailbox/{id}", c.h(c.mailbox))
+		}
 	})
 
-	// Signed in.
+	// Signed in: the user's own things, whatever their role.
 	r.Group(func(r chi.Router) {
-		r.Use(c.requireUser)
-		r.Get("/", c.h(c.dashboard))
-		r.Get("/console/auth-token", c.h(c.showAuthToken))
-		r.Post("/console/auth-token/regenerate", c.h(c.regenerateAuthToken))
+		r.Use(c.requireUser, c.enforceTwoFactor)
 		r.Post("/projects/switch", c.h(c.switchProject))
+		r.Post("/switch-to-master", c.h(c.switchToMaster))
+		r.Post("/pins/{service}", c.h(c.setPin))
 		r.Get("/services", c.h(c.allServices))
 		r.Get("/services/{service}", c.h(c.service))
-		r.Post("/pins/{service}", c.h(c.setPin))
-		r.Post("/switch-to-master", c.h(c.switchToMaster))
-
-		r.Get("/settings", http.RedirectHandler("/settings/general", http.StatusSeeOther).ServeHTTP)
-		r.Get("/settings/general", c.h(c.generalPage))
-		r.Post("/settings/general", c.h(c.updateGeneral))
-		r.Get("/settings/subaccounts", c.h(c.subaccountsPage))
-		r.Post("/settings/subaccounts", c.h(c.createSubaccount))
-		r.Get("/settings/subaccounts/{sid}", c.h(c.subaccountPage))
-		r.Post("/settings/subaccounts/{sid}/rename", c.h(c.renameSubaccount))
-		r.Post("/settings/subaccounts/{sid}/status", c.h(c.setSubaccountStatus))
-		r.Post("/settings/subaccounts/{sid}/close", c.h(c.closeSubaccount))
-		r.Post("/settings/subaccounts/{sid}/view", c.h(c.viewSubaccount))
-		r.Get("/settings/credentials", c.h(c.credentialsPage))
-		r.Post("/settings/credentials/secondary", c.h(c.createSecondary))
-		r.Post("/settings/credentials/secondary/promote", c.h(c.promoteSecondary))
-		r.Post("/settings/credentials/secondary/delete", c.h(c.deleteSecondary))
-		r.Get("/settings/keys", c.h(c.keysPage))
-		r.Post("/settings/keys", c.h(c.createKey))
-		r.Post("/settings/keys/{sid}/delete", c.h(c.revokeKey))
+		r.Get("/settings", c.h(c.settingsHome))
 
 		r.Get("/user/settings", c.h(c.settingsPage))
 		r.Post("/user/settings/profile", c.h(c.updateProfile))
 		r.Post("/user/settings/email", c.h(c.updateEmail))
 		r.Post("/user/settings/password", c.h(c.updatePassword))
 		r.Post("/user/settings/language", c.h(c.updateLanguage))
+		r.Get("/user/settings/2fa/required", c.h(c.twoFactorRequiredPage))
 		r.Post("/user/settings/2fa/begin", c.h(c.beginTwoFactor))
 		r.Get("/user/settings/2fa", c.h(c.enrolPage))
 		r.Get("/user/settings/2fa/qr.png", c.h(c.enrolQR))
 		r.Post("/user/settings/2fa/confirm", c.h(c.confirmTwoFactor))
 		r.Post("/user/settings/2fa/disable", c.h(c.disableTwoFactor))
+
+		r.With(c.can(team.PermDashboard)).Get("/", c.h(c.dashboard))
+
+		r.With(c.can(team.PermCredentialsView)).Group(func(r chi.Router) {
+			r.Get("/console/auth-token", c.h(c.showAuthToken))
+			r.Get("/settings/credentials", c.h(c.credentialsPage))
+		})
+		r.With(c.can(team.PermCredentialsManage)).Group(func(r chi.Router) {
+			r.Post("/console/auth-token/regenerate", c.h(c.regenerateAuthToken))
+			r.Post("/settings/credentials/secondary", c.h(c.createSecondary))
+			r.Post("/settings/credentials/secondary/promote", c.h(c.promoteSecondary))
+			r.Post("/settings/credentials/secondary/delete", c.h(c.deleteSecondary))
+		})
+		r.With(c.can(team.PermKeysManage)).Group(func(r chi.Router) {
+			r.Get("/settings/keys", c.h(c.keysPage))
+			r.Post("/settings/keys", c.h(c.createKey))
+			r.Post("/settings/keys/{sid}/delete", c.h(c.revokeKey))
+		})
+		r.With(c.can(team.PermSubaccountsView)).Group(func(r chi.Router) {
+			r.Get("/settings/subaccounts", c.h(c.subaccountsPage))
+			r.Get("/settings/subaccounts/{sid}", c.h(c.subaccountPage))
+			r.Post("/settings/subaccounts/{sid}/view", c.h(c.viewSubaccount))
+		})
+		r.With(c.can(team.PermSubaccountsManage)).Group(func(r chi.Router) {
+			r.Post("/settings/subaccounts", c.h(c.createSubaccount))
+			r.Post("/settings/subaccounts/{sid}/rename", c.h(c.renameSubaccount))
+			r.Post("/settings/subaccounts/{sid}/status", c.h(c.setSubaccountStatus))
+			r.Post("/settings/subaccounts/{sid}/close", c.h(c.closeSubaccount))
+		})
+		r.With(c.can(team.PermSettingsManage)).Group(func(r chi.Router) {
+			r.Get("/settings/general", c.h(c.generalPage))
+			r.Post("/settings/general", c.h(c.updateGeneral))
+			r.Post("/settings/general/require-2fa", c.h(c.setRequireTwoFactor))
+		})
+		r.With(c.can(team.PermMembersView)).Get("/settings/users", c.h(c.membersPage))
+		r.With(c.can(team.PermMembersManage)).Group(func(r chi.Router) {
+			r.Post("/settings/users/invite", c.h(c.invite))
+			r.Post("/settings/users/invitations/{id}/resend", c.h(c.resendInvitation))
+			r.Post("/settings/users/invitations/{id}/revoke", c.h(c.revokeInvitation))
+			r.Post("/settings/users/{user}/role", c.h(c.changeRole))
+			r.Post("/settings/users/{user}/remove", c.h(c.removeMember))
+			r.Post("/settings/users/{user}/transfer", c.h(c.transferOwnership))
+		})
 	})
 
 	r.NotFound(c.h(func(w http.ResponseWriter, r *http.Request) error { return errNotFound }))

@@ -66,7 +66,7 @@ func TestSessionCookieFlags(t *testing.T) {
 		{"development", "console_session", false},
 		{"production", "__Host-console_session", true},
 	} {
-		app := webtest.Start(t, webtest.Env("CONSOLE_ENV", tc.env))
+		app := webtest.Start(t, webtest.Env("CONSOLE_ENV", tc.env), webtest.Env("SMTP_URL", "smtp://127.0.0.1:2525"))
 		o := app.CreateOwner("USD")
 		res := app.Client().Post("/signin", url.Values{"email": {o.Email}, "password": {o.Password}})
 		require.Equal(t, http.StatusSeeOther, res.Status)

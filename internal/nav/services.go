@@ -7,6 +7,7 @@ import (
 	"context"
 
 	"console/internal/database"
+	"console/internal/team"
 )
 
 // Service is one entry of the service list.
@@ -16,16 +17,18 @@ type Service struct {
 	Icon    string // a symbol shown in the sidebar and on shortcuts
 	// Path is where the service lives once it is built; empty while it is not.
 	Path string
+	// Perm is what a role needs to see the service.
+	Perm team.Permission
 }
 
 // Services in sidebar order.
 var Services = []Service{
-	{ID: "voice", NameKey: "service.voice", Icon: "☎"},
-	{ID: "sms", NameKey: "service.sms", Icon: "✉"},
-	{ID: "numbers", NameKey: "service.numbers", Icon: "#"},
-	{ID: "billing", NameKey: "service.billing", Icon: "¥"},
-	{ID: "usage", NameKey: "service.usage", Icon: "▤"},
-	{ID: "settings", NameKey: "service.settings", Icon: "⚙", Path: "/settings/general"},
+	{ID: "voice", NameKey: "service.voice", Icon: "☎", Perm: team.PermLogsView},
+	{ID: "sms", NameKey: "service.sms", Icon: "✉", Perm: team.PermLogsView},
+	{ID: "numbers", NameKey: "service.numbers", Icon: "#", Perm: team.PermNumbersManage},
+	{ID: "billing", NameKey: "service.billing", Icon: "¥", Perm: team.PermBillingView},
+	{ID: "usage", NameKey: "service.usage", Icon: "▤", Perm: team.PermUsageView},
+	{ID: "settings", NameKey: "service.settings", Icon: "⚙", Path: "/settings", Perm: team.PermSettingsView},
 }
 
 // DefaultPins are pinned for every new user, as Twilio does.

@@ -9,11 +9,14 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/stretchr/testify/require"
 
 	"console/internal/account"
+	"console/internal/sid"
+	"console/internal/team"
 	"console/internal/webtest"
 )
 
@@ -79,6 +82,20 @@ var consoleRows = map[string]row{
 	"POST /user/settings/language":                 {"/user/settings/language", form("locale", "en"), "A=303 B=303 anon=303"},
 	"POST /user/settings/password":                 {"/user/settings/password", form("current_password", "wrong password", "new_password", "another password"), "A=422 B=422 anon=303"},
 	"POST /user/settings/profile":                  {"/user/settings/profile", form("friendly_name", "Test Owner"), "A=303 B=303 anon=303"},
+	"GET /dev/mailbox":                             {"/dev/mailbox", nil, "A=200 B=200 anon=200"},
+	"GET /dev/mailbox/{id}":                        {"/dev/mailbox/999999999", nil, "A=404 anon=404"},
+	"GET /invitation":                              {"/invitation", nil, "A=404 B=404 anon=404"},
+	"POST /invitation/accept":                      {"/invitation/accept", nil, "A=404 B=404 anon=404"},
+	"POST /invitation/signup":                      {"/invitation/signup", form("name", "X", "password", "long enough"), "A=404 B=404 anon=404"},
+	"GET /user/settings/2fa/required":              {"/user/settings/2fa/required", nil, "A=303 B=303 anon=303"},
+	"POST /settings/general/require-2fa":           {"/settings/general/require-2fa", form("on", "false"), "A=303 B=303 anon=303"},
+	"GET /settings/users":                          {"/settings/users", nil, "A=200 B=200 anon=303"},
+	"POST /settings/users/invite":                  {"/settings/users/invite", form("email", "not an email", "role", "developer"), "A=422 B=422 anon=303"},
+	"POST /settings/users/invitations/{id}/resend": {"/settings/users/invitations/{invitation}/resend", nil, "A:a=303 A:b=404 B:a=404 anon=303"},
+	"POST /settings/users/invitations/{id}/revoke": {"/settings/users/invitations/{invitation}/revoke", nil, "A:a=303 A:b=404 B:a=404 anon=303"},
+	"POST /settings/users/{user}/role":             {"/settings/users/{member}/role", form("role", "support"), "A:a=303 A:b=404 B:a=404 anon=303"},
+	"POST /settings/users/{user}/remove":           {"/settings/users/{member}/remove", nil, "A:a=303 A:b=404 B:a=404 anon=303"},
+	"POST /settings/users/{user}/transfer":         {"/settings/users/{member}/transfer", nil, "A:a=422 A:b=404 B:a=404 anon=303"},
 	"GET /healthz":                                 {"/healthz", nil, "A=200 anon=200"},
 	"GET /readyz":                                  {"/readyz", nil, "A=200 anon=200"},
 	"GET /static/*":                                {"/static/app.css", nil, "A=200 anon=200"},
@@ -128,6 +145,8 @@ type tenant struct {
 	std, stdSecret   string
 	main, mainSecret string
 	testSID, testTok string
+	member           string // a Developer of the project
+	invitation       string // an open invitation
 }
 
 type matrix struct {
@@ -205,6 +224,24 @@ func (m *matrix) refresh(tn *tenant) {
 	require.NoError(t, err)
 	_, err = pool.Exec(ctx, `UPDATE users SET totp_secret_enc = NULL WHERE id = $1 AND NOT totp_enabled`, tn.owner.UserID)
 	require.NoError(t, err)
+	if tn.member == "" {
+		u, err := m.app.Server.Users.Create(ctx, pool, "dev-"+master.SID[2:12]+"@example.com", "Dev", "a developer password", "")
+		require.NoError(t, err)
+		tn.member = u.ID
+	}
+	_, err = pool.Exec(ctx, `INSERT INTO memberships (project_sid, user_id, role) VALUES ($1, $2, 'developer')
+		ON CONFLICT (project_sid, user_id) DO UPDATE SET role = 'developer'`, master.SID, tn.member)
+	require.NoError(t, err)
+	var open bool
+	require.NoError(t, pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM invitations WHERE id = $1 AND revoked_at IS NULL AND accepted_at IS NULL)`, tn.invitation).Scan(&open))
+	if !open {
+		tx, err := pool.Begin(ctx)
+		require.NoError(t, err)
+		inv, _, err := team.Invite(ctx, tx, master.SID, "invitee-"+sid.Hex32()[:8]+"@example.com", team.RoleSupport, tn.owner.UserID, time.Now())
+		require.NoError(t, err)
+		require.NoError(t, tx.Commit(ctx))
+		tn.invitation = inv.ID
+	}
 	if tn.browser.Get("/").Status != http.StatusOK {
 		tn.browser = m.app.Client()
 		tn.browser.SignIn(tn.owner.Email, tn.owner.Password)
@@ -222,6 +259,8 @@ func (m *matrix) fingerprint() string {
 		(SELECT md5(coalesce(string_agg(p::text, ',' ORDER BY user_id, service), '')) FROM user_pins p),
 		(SELECT md5(coalesce(string_agg(mb::text, ',' ORDER BY project_sid, user_id), '')) FROM memberships mb),
 		(SELECT md5(coalesce(string_agg(b::text, ',' ORDER BY project_sid), '')) FROM balances b),
+		(SELECT md5(coalesce(string_agg(i::text, ',' ORDER BY id), '')) FROM invitations i),
+		(SELECT count(*) FROM mail_outbox),
 		(SELECT count(*) FROM ledger_entries))`).Scan(&s))
 	return s
 }
@@ -259,7 +298,8 @@ func (m *matrix) fill(tmpl string, object string) string {
 	case "master":
 		sub = account
 	}
-	return strings.NewReplacer("{account}", account, "{sub}", sub, "{key}", key, "{project}", tn.owner.AccountSID).Replace(tmpl)
+	return strings.NewReplacer("{account}", account, "{sub}", sub, "{key}", key, "{project}", tn.owner.AccountSID,
+		"{member}", tn.member, "{invitation}", tn.invitation).Replace(tmpl)
 }
 
 func (m *matrix) console(caller string, method, path string, body url.Values) *webtest.Response {

@@ -26,6 +26,7 @@ import (
 	"console/internal/config"
 	"console/internal/console"
 	"console/internal/database"
+	"console/internal/mail"
 	"console/internal/maintenance"
 	"console/internal/reqlog"
 	"console/internal/seal"
@@ -72,10 +73,22 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*Server, err
 		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
 	}
 
+	var sender mail.Sender
+	if cfg.SMTPURL != "" {
+		smtp, err := mail.NewSMTP(cfg.SMTPURL, cfg.MailFrom)
+		if err != nil {
+			return nil, fmt.Errorf("SMTP_URL: %w", err)
+		}
+		sender = smtp
+	}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &maintenance.CleanupWorker{Pool: pool})
+	river.AddWorker(workers, &mail.DeliverWorker{Pool: pool, Sender: sender})
 	s.river, err = river.NewClient(riverpgxv5.New(pool), &river.Config{
 		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 10}},
+		// Jobs enqueued in a transaction are picked up within this delay
+		// even when River's LISTEN notification is missed.
+		FetchPollInterval: 500 * time.Millisecond,
 		Workers: workers,
 		PeriodicJobs: []*river.PeriodicJob{
 			river.NewPeriodicJob(river.PeriodicInterval(10*time.Minute),
@@ -88,7 +101,7 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*Server, err
 		return nil, err
 	}
 
-	cons := console.New(pool, s.Sessions, s.Users, s.Accounts, cfg, log)
+	cons := console.New(console.Deps{Pool: pool, Sessions: s.Sessions, Users: s.Users, Accounts: s.Accounts, Config: cfg, Log: log, Jobs: s.river})
 	rest := api.New(pool, s.Accounts, log, cfg)
 	static, err := fs.Sub(web.Static, "static")
 	if err != nil {

@@ -1,0 +1,183 @@
+package console
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"console/internal/audit"
+	"console/internal/auth"
+	"console/internal/i18n"
+	"console/internal/nav"
+	"console/internal/reqlog"
+	"console/internal/team"
+	"console/web"
+)
+
+// keyInvitation holds the token of the invitation link being followed, so
+// that it leaves the URL (and the logs) after the first request.
+const keyInvitation = "invitation"
+
+var invitationStates = map[error]string{
+	team.ErrInvitationExpired: "invitation.expired",
+	team.ErrInvitationRevoked: "invitation.revoked",
+	team.ErrInvitationUsed:    "invitation.used",
+}
+
+// openInvitation is the link's token from the query (kept in the session)
+// or the session.
+func (c *Console) currentInvitation(r *http.Request) (*team.Invitation, error) {
+	ctx := r.Context()
+	inv, err := team.InvitationByToken(ctx, c.pool, c.sessions.GetString(ctx, keyInvitation))
+	if errors.Is(err, team.ErrInvitationNotFound) {
+		return nil, &Error{Status: http.StatusNotFound, MsgKey: "invitation.invalid"}
+	}
+	return inv, err
+}
+
+// invitationData decides what the link's page offers the visitor.
+func (c *Console) invitationData(r *http.Request, inv *team.Invitation) (web.InvitationData, int, error) {
+	d := web.InvitationData{Invitation: inv}
+	if err := inv.State(time.Now()); err != nil {
+		d.State = invitationStates[err]
+		return d, http.StatusGone, nil
+	}
+	if u := web.CurrentUser(r.Context()); u != nil {
+		if strings.EqualFold(u.Email, inv.Email) {
+			d.Mode = "accept"
+			return d, http.StatusOK, nil
+		}
+		d.Mode = "wrong_user"
+		return d, http.StatusForbidden, nil
+	}
+	_, err := c.users.ByEmail(r.Context(), c.pool, inv.Email)
+	switch {
+	case err == nil:
+		d.Mode = "signin"
+	case errors.Is(err, auth.ErrNotFound):
+		d.Mode = "signup"
+	default:
+		return d, 0, err
+	}
+	return d, http.StatusOK, nil
+}
+
+func (c *Console) invitationPage(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	if token := r.URL.Query().Get("token"); token != "" {
+		c.sessions.Put(ctx, keyInvitation, token)
+		return redirect(w, r, "/invitation")
+	}
+	inv, err := c.currentInvitation(r)
+	if err != nil {
+		return err
+	}
+	d, status, err := c.invitationData(r, inv)
+	if err != nil {
+		return err
+	}
+	noStore(w)
+	return render(w, r, status, web.InvitationPage(d))
+}
+
+// join makes userID a member through the invitation, audited, in tx.
+func (c *Console) join(r *http.Request, tx pgx.Tx, inv *team.Invitation, userID string) error {
+	if err := team.Accept(r.Context(), tx, inv, userID, time.Now()); err != nil {
+		return err
+	}
+	return audit.Write(r.Context(), tx, audit.Entry{ProjectSID: inv.ProjectSID, AccountSID: inv.ProjectSID, ActorUserID: userID,
+		Action: "member.joined", Target: inv.ID, IP: reqlog.ClientIP(r), Details: map[string]string{"role": inv.Role}})
+}
+
+// invitationRefused renders why an accept did nothing.
+func (c *Console) invitationRefused(w http.ResponseWriter, r *http.Request, inv *team.Invitation, err error) error {
+	if key, ok := invitationStates[err]; ok {
+		return render(w, r, http.StatusGone, web.InvitationPage(web.InvitationData{Invitation: inv, State: key}))
+	}
+	if errors.Is(err, team.ErrAlreadyMember) {
+		return render(w, r, http.StatusConflict, web.InvitationPage(web.InvitationData{Invitation: inv, State: "invitation.already_member"}))
+	}
+	return err
+}
+
+func (c *Console) acceptInvitation(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	inv, err := c.currentInvitation(r)
+	if err != nil {
+		return err
+	}
+	d, status, err := c.invitationData(r, inv)
+	if err != nil {
+		return err
+	}
+	if d.Mode != "accept" {
+		return render(w, r, status, web.InvitationPage(d))
+	}
+	u := web.CurrentUser(ctx)
+	err = pgx.BeginFunc(ctx, c.pool, func(tx pgx.Tx) error { return c.join(r, tx, inv, u.ID) })
+	if err != nil {
+		return c.invitationRefused(w, r, inv, err)
+	}
+	c.sessions.Remove(ctx, keyInvitation)
+	c.sessions.Put(ctx, keyProject, inv.ProjectSID)
+	c.sessions.Remove(ctx, keyAccount)
+	c.flash(ctx, "ok", "invitation.joined", inv.ProjectName)
+	return redirect(w, r, "/")
+}
+
+// invitationSignUp creates the invitee's user with the invited email and
+// makes them a member, in one transaction.
+func (c *Console) invitationSignUp(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	inv, err := c.currentInvitation(r)
+	if err != nil {
+		return err
+	}
+	d, status, err := c.invitationData(r, inv)
+	if err != nil {
+		return err
+	}
+	if d.Mode != "signup" {
+		return render(w, r, status, web.InvitationPage(d))
+	}
+	d.SignUp.Name = strings.TrimSpace(r.PostFormValue("name"))
+	password := r.PostFormValue("password")
+	checkName(&d.SignUp.Errors, "name", d.SignUp.Name)
+	if auth.CheckPasswordRules(password) != nil {
+		d.SignUp.Errors.Add("password", "password.rules")
+	}
+	if d.SignUp.Errors.Any() {
+		return render(w, r, http.StatusUnprocessableEntity, web.InvitationPage(d))
+	}
+	var u *auth.User
+	err = pgx.BeginFunc(ctx, c.pool, func(tx pgx.Tx) error {
+		if u, err = c.users.Create(ctx, tx, inv.Email, d.SignUp.Name, password, i18n.Locale(ctx)); err != nil {
+			return err
+		}
+		if err := nav.PinDefaults(ctx, tx, u.ID); err != nil {
+			return err
+		}
+		if err := audit.Write(ctx, tx, audit.Entry{ProjectSID: inv.ProjectSID, ActorUserID: u.ID, Action: "user.signed_up", Target: u.ID,
+			IP: reqlog.ClientIP(r), Details: map[string]string{"via": "invitation"}}); err != nil {
+			return err
+		}
+		return c.join(r, tx, inv, u.ID)
+	})
+	if errors.Is(err, auth.ErrEmailTaken) {
+		d.Mode = "signin"
+		return render(w, r, http.StatusConflict, web.InvitationPage(d))
+	}
+	if err != nil {
+		return c.invitationRefused(w, r, inv, err)
+	}
+	if err := c.startSession(ctx, u.ID, u.SessionEpoch); err != nil {
+		return err
+	}
+	c.sessions.Remove(ctx, keyInvitation)
+	c.sessions.Put(ctx, keyProject, inv.ProjectSID)
+	c.flash(ctx, "ok", "invitation.joined", inv.ProjectName)
+	return redirect(w, r, "/")
+}

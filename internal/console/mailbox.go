@@ -1,0 +1,37 @@
+package console
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/go-chi/chi/v5"
+
+	"console/internal/mail"
+	"console/web"
+)
+
+// mailbox shows the outbox in development, so invitations can be followed
+// without an SMTP server. It is never routed in production.
+func (c *Console) mailbox(w http.ResponseWriter, r *http.Request) error {
+	mails, err := mail.Recent(r.Context(), c.pool, 100)
+	if err != nil {
+		return err
+	}
+	d := web.MailboxData{Mails: mails}
+	if id := chi.URLParam(r, "id"); id != "" {
+		n, err := strconv.ParseInt(id, 10, 64)
+		if err != nil {
+			return errNotFound
+		}
+		d.Open, err = mail.Get(r.Context(), c.pool, n)
+		if errors.Is(err, mail.ErrNotFound) {
+			return errNotFound
+		}
+		if err != nil {
+			return err
+		}
+	}
+	noStore(w)
+	return render(w, r, http.StatusOK, web.Mailbox(d))
+}
