@@ -168,7 +168,9 @@ func TestSubaccountLimit(t *testing.T) {
 	o := app.CreateOwner("USD")
 	codes := make(chan int, 6)
 	for i := 0; i < 6; i++ {
-		go func() { codes <- app.API("POST", "/2010-04-01/Accounts.json", o.AccountSID, o.AuthToken, url.Values{}).Status }()
+		go func() {
+			codes <- app.API("POST", "/2010-04-01/Accounts.json", o.AccountSID, o.AuthToken, url.Values{}).Status
+		}()
 	}
 	created := 0
 	for i := 0; i < 6; i++ {

@@ -249,22 +249,6 @@ func (m *matrix) refresh(tn *tenant) {
 	tn.browser.Post("/switch-to-master", nil)
 }
 
-// fingerprint summarises every tenant table, to prove a refused request changed nothing.
-func (m *matrix) fingerprint() string {
-	var s string
-	require.NoError(m.t, m.app.Pool.QueryRow(context.Background(), `SELECT concat_ws('|',
-		(SELECT md5(coalesce(string_agg(a::text, ',' ORDER BY sid), '')) FROM accounts a),
-		(SELECT md5(coalesce(string_agg(k::text, ',' ORDER BY sid), '')) FROM api_keys k),
-		(SELECT md5(coalesce(string_agg(u::text, ',' ORDER BY id), '')) FROM (SELECT id, email, friendly_name, password_hash, locale, session_epoch, totp_enabled FROM users) u),
-		(SELECT md5(coalesce(string_agg(p::text, ',' ORDER BY user_id, service), '')) FROM user_pins p),
-		(SELECT md5(coalesce(string_agg(mb::text, ',' ORDER BY project_sid, user_id), '')) FROM memberships mb),
-		(SELECT md5(coalesce(string_agg(b::text, ',' ORDER BY project_sid), '')) FROM balances b),
-		(SELECT md5(coalesce(string_agg(i::text, ',' ORDER BY id), '')) FROM invitations i),
-		(SELECT count(*) FROM mail_outbox),
-		(SELECT count(*) FROM ledger_entries))`).Scan(&s))
-	return s
-}
-
 type cell struct {
 	caller, object string
 	status         int
@@ -376,7 +360,7 @@ func TestTenantIsolationMatrix(t *testing.T) {
 			for k, vs := range row.form {
 				body[k] = []string{m.fill(vs[0], c.object)}
 			}
-			before := m.fingerprint()
+			before := m.app.Fingerprint()
 			var res *webtest.Response
 			if isAPI {
 				res = m.api(c.caller, method, path, body)
@@ -387,7 +371,7 @@ func TestTenantIsolationMatrix(t *testing.T) {
 			require.Equal(t, c.status, res.Status, "%s: %.300s", where, res.Body)
 			refused := c.status >= 400 || (c.caller == "anon" && res.Location() != "" && strings.HasPrefix(res.Location(), "/signin") && r != "POST /signout")
 			if refused && r != "POST /signin" {
-				require.Equal(t, before, m.fingerprint(), "%s changed data although refused", where)
+				require.Equal(t, before, m.app.Fingerprint(), "%s changed data although refused", where)
 			}
 			if isAPI && c.status >= 400 {
 				require.Contains(t, res.Body, `"code":`, where)

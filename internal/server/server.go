@@ -85,11 +85,11 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*Server, err
 	river.AddWorker(workers, &maintenance.CleanupWorker{Pool: pool})
 	river.AddWorker(workers, &mail.DeliverWorker{Pool: pool, Sender: sender})
 	s.river, err = river.NewClient(riverpgxv5.New(pool), &river.Config{
-		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 10}},
+		Queues: map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 10}},
 		// Jobs enqueued in a transaction are picked up within this delay
 		// even when River's LISTEN notification is missed.
 		FetchPollInterval: 500 * time.Millisecond,
-		Workers: workers,
+		Workers:           workers,
 		PeriodicJobs: []*river.PeriodicJob{
 			river.NewPeriodicJob(river.PeriodicInterval(10*time.Minute),
 				func() (river.JobArgs, *river.InsertOpts) { return maintenance.CleanupArgs{}, nil },

@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -44,6 +45,12 @@ type Option func(env map[string]string)
 // Env sets an environment variable for the server's configuration.
 func Env(k, v string) Option { return func(env map[string]string) { env[k] = v } }
 
+// workersKey is a pseudo-variable that asks Start to run the River workers.
+const workersKey = "webtest:workers"
+
+// Workers runs the background workers (mail delivery, ...) with the server.
+func Workers() Option { return Env(workersKey, "1") }
+
 // Start runs a server for t.
 func Start(t testing.TB, opts ...Option) *App {
 	t.Helper()
@@ -69,6 +76,18 @@ func Start(t testing.TB, opts ...Option) *App {
 	}
 	hs := httptest.NewServer(srv.Handler())
 	t.Cleanup(hs.Close)
+	if env[workersKey] != "" {
+		ctx, cancel := context.WithCancel(context.Background())
+		if err := srv.StartWorkers(ctx); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			stop, done := context.WithTimeout(context.Background(), 10*time.Second)
+			defer done()
+			_ = srv.StopWorkers(stop)
+			cancel()
+		})
+	}
 	cfg.BaseURL = hs.URL
 	return &App{T: t, Pool: pool, Config: cfg, Server: srv, HTTP: hs, URL: hs.URL}
 }
@@ -236,4 +255,25 @@ func (r *Response) JSON(t testing.TB) map[string]any {
 		t.Fatalf("response is not JSON (%v): %.200s", err, r.Body)
 	}
 	return m
+}
+
+// Fingerprint summarises every tenant table, so a test can prove that a
+// refused request changed nothing.
+func (a *App) Fingerprint() string {
+	a.T.Helper()
+	var s string
+	err := a.Pool.QueryRow(context.Background(), `SELECT concat_ws('|',
+		(SELECT md5(coalesce(string_agg(a::text, ',' ORDER BY sid), '')) FROM accounts a),
+		(SELECT md5(coalesce(string_agg(k::text, ',' ORDER BY sid), '')) FROM api_keys k),
+		(SELECT md5(coalesce(string_agg(u::text, ',' ORDER BY id), '')) FROM (SELECT id, email, friendly_name, password_hash, locale, session_epoch, totp_enabled FROM users) u),
+		(SELECT md5(coalesce(string_agg(p::text, ',' ORDER BY user_id, service), '')) FROM user_pins p),
+		(SELECT md5(coalesce(string_agg(mb::text, ',' ORDER BY project_sid, user_id), '')) FROM memberships mb),
+		(SELECT md5(coalesce(string_agg(b::text, ',' ORDER BY project_sid), '')) FROM balances b),
+		(SELECT md5(coalesce(string_agg(i::text, ',' ORDER BY id), '')) FROM invitations i),
+		(SELECT count(*) FROM mail_outbox),
+		(SELECT count(*) FROM ledger_entries))`).Scan(&s)
+	if err != nil {
+		a.T.Fatal(err)
+	}
+	return s
 }
