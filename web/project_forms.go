@@ -11,15 +11,18 @@ import (
 type SettingsTab struct {
 	ID, Href, NameKey string
 	Perm              team.Permission
+	// ProjectLevel tabs act on the master account and are hidden while
+	// the console views a subaccount.
+	ProjectLevel bool
 }
 
 // SettingsTabs in the order shown; /settings opens the first one allowed.
 var SettingsTabs = []SettingsTab{
-	{"general", "/settings/general", "settings.general", team.PermSettingsManage},
-	{"subaccounts", "/settings/subaccounts", "settings.subaccounts", team.PermSubaccountsView},
-	{"credentials", "/settings/credentials", "settings.credentials", team.PermCredentialsView},
-	{"keys", "/settings/keys", "settings.keys", team.PermKeysManage},
-	{"users", "/settings/users", "settings.users", team.PermMembersView},
+	{"general", "/settings/general", "settings.general", team.PermSettingsManage, true},
+	{"subaccounts", "/settings/subaccounts", "settings.subaccounts", team.PermSubaccountsView, true},
+	{"credentials", "/settings/credentials", "settings.credentials", team.PermCredentialsView, false},
+	{"keys", "/settings/keys", "settings.keys", team.PermKeysManage, false},
+	{"users", "/settings/users", "settings.users", team.PermMembersView, true},
 }
 
 // GeneralForm is Settings › General.

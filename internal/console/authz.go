@@ -57,7 +57,7 @@ func (c *Console) twoFactorRequiredPage(w http.ResponseWriter, r *http.Request) 
 // settingsHome opens the first Settings tab the role may see.
 func (c *Console) settingsHome(w http.ResponseWriter, r *http.Request) error {
 	for _, tab := range web.SettingsTabs {
-		if web.Can(r.Context(), tab.Perm) {
+		if web.Can(r.Context(), tab.Perm) && (!tab.ProjectLevel || !web.InSubaccount(r.Context())) {
 			return redirect(w, r, tab.Href)
 		}
 	}

@@ -300,7 +300,8 @@ func TestBrowserRotateAuthTokenWithSecondary(t *testing.T) {
 
 	// Promote.
 	require.Equal(t, "Promote to primary", b.Text(browsertest.TestID("secondary-promote")))
-	require.Equal(t, http.StatusOK, b.Submit(browsertest.TestID("secondary-promote")))
+	b.Click(browsertest.TestID("secondary-promote")) // opens the confirmation
+	require.Equal(t, http.StatusOK, b.Submit(browsertest.TestID("secondary-promote-confirm")))
 	require.Equal(t, "/settings/credentials", b.URLPath())
 	require.Equal(t, "The secondary token is now the primary token. The previous primary token no longer works.", b.Text(".flash"))
 	require.Equal(t, "None", b.Text(browsertest.TestID("secondary-none")))
@@ -362,7 +363,8 @@ func TestBrowserAPIKeyShownOnce(t *testing.T) {
 	c.screenshot("keys-list")
 
 	// Revoke the Main key.
-	require.Equal(t, http.StatusOK, b.Submit(browsertest.TestID("revoke-"+mainSID)))
+	b.Click(browsertest.TestID("revoke-" + mainSID)) // opens the confirmation
+	require.Equal(t, http.StatusOK, b.Submit(browsertest.TestID("revoke-confirm-"+mainSID)))
 	require.Equal(t, "/settings/keys", b.URLPath())
 	require.Equal(t, "The API key was revoked and no longer works.", b.Text(".flash"))
 	require.Zero(t, b.Count(browsertest.TestID("revoke-"+mainSID)))

@@ -222,3 +222,27 @@ func TestAPIKeysInTheConsole(t *testing.T) {
 	require.Equal(t, 1, countAudit(t, app, "key.revoked"))
 	require.False(t, strings.Contains(c.Get("/settings/keys").Body, sid))
 }
+
+func TestSubaccountViewShowsItsState(t *testing.T) {
+	app := webtest.Start(t)
+	o := app.CreateOwner("USD")
+	c := app.Client()
+	c.SignIn(o.Email, o.Password)
+	require.Equal(t, http.StatusSeeOther, c.Post("/settings/subaccounts", url.Values{"friendly_name": {"Kobe"}}).Status)
+	sub := subRow.FindStringSubmatch(c.Get("/settings/subaccounts").Body)[1]
+	require.Contains(t, c.Get("/settings/credentials").Body, `data-testid="tab-general"`)
+	require.Equal(t, http.StatusSeeOther, c.Post("/settings/subaccounts/"+sub+"/status", url.Values{"status": {"suspended"}}).Status)
+	require.Equal(t, http.StatusSeeOther, c.Post("/settings/subaccounts/"+sub+"/view", nil).Status)
+	dash := c.Get("/").Body
+	require.Contains(t, dash, `data-testid="suspended-band"`)
+	require.Contains(t, dash, "The account Kobe is suspended")
+	// Project-level tabs are hidden while viewing a subaccount; Settings opens its credentials.
+	creds := c.Get("/settings/credentials").Body
+	require.NotContains(t, creds, `data-testid="tab-general"`)
+	require.NotContains(t, creds, `data-testid="tab-subaccounts"`)
+	require.Contains(t, creds, `data-testid="tab-keys"`)
+	require.Equal(t, "/settings/credentials", c.Get("/settings").Location())
+	require.Equal(t, http.StatusSeeOther, c.Post("/switch-to-master", nil).Status)
+	require.NotContains(t, c.Get("/").Body, `data-testid="suspended-band"`)
+	require.Equal(t, "/settings/general", c.Get("/settings").Location())
+}
