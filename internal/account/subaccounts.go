@@ -30,14 +30,19 @@ func (s *Store) CreateSubaccount(ctx context.Context, tx pgx.Tx, parent *Account
 	if !parent.IsProject() {
 		return nil, "", ErrNotFound
 	}
-	var n int
-	err := tx.QueryRow(ctx, `
-		SELECT (SELECT count(*) FROM accounts WHERE project_sid = $1 AND parent_sid = $1)
-		FROM accounts WHERE project_sid = $1 AND sid = $1 FOR UPDATE`, parent.SID).Scan(&n)
+	// Lock first, count after: in READ COMMITTED the count must come from
+	// a statement that starts once the lock is held, or it would not see
+	// the subaccounts that the previous holder created.
+	var locked string
+	err := tx.QueryRow(ctx, `SELECT sid FROM accounts WHERE project_sid = $1 AND sid = $1 FOR UPDATE`, parent.SID).Scan(&locked)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, "", ErrNotFound
 	}
 	if err != nil {
+		return nil, "", err
+	}
+	var n int
+	if err := tx.QueryRow(ctx, `SELECT count(*) FROM accounts WHERE project_sid = $1 AND parent_sid = $1`, parent.SID).Scan(&n); err != nil {
 		return nil, "", err
 	}
 	if n >= limit {

@@ -166,14 +166,14 @@ func TestSuspendAndCloseSubaccount(t *testing.T) {
 func TestSubaccountLimit(t *testing.T) {
 	app := webtest.Start(t, webtest.Env("CONSOLE_MAX_SUBACCOUNTS", "2"))
 	o := app.CreateOwner("USD")
-	codes := make(chan int, 6)
-	for i := 0; i < 6; i++ {
+	codes := make(chan int, 12)
+	for i := 0; i < 12; i++ {
 		go func() {
 			codes <- app.API("POST", "/2010-04-01/Accounts.json", o.AccountSID, o.AuthToken, url.Values{}).Status
 		}()
 	}
 	created := 0
-	for i := 0; i < 6; i++ {
+	for i := 0; i < 12; i++ {
 		if <-codes == http.StatusCreated {
 			created++
 		}
