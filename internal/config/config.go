@@ -39,6 +39,10 @@ type Config struct {
 	// SMTPURL is where mail goes; empty keeps mail in the development mailbox.
 	SMTPURL  string
 	MailFrom string
+	// FaultPauseAfterCharge holds every payment between the gateway's
+	// answer and its recording: fault injection for the crash test,
+	// refused in production.
+	FaultPauseAfterCharge time.Duration
 	// SecretKeyGenerated is true when a development key was created on this start.
 	SecretKeyGenerated bool
 	// SecretKeyFile is where a development key lives when none is set.
@@ -126,6 +130,14 @@ func Load(getenv func(string) string, varDir string) (*Config, error) {
 		return nil, &Error{"SMTP_URL", "is required in production"}
 	}
 	c.MailFrom = orDefault(getenv("CONSOLE_MAIL_FROM"), "Console <no-reply@localhost>")
+	if v := getenv("CONSOLE_FAULT_PAUSE_AFTER_CHARGE"); v != "" {
+		if c.Production() {
+			return nil, &Error{"CONSOLE_FAULT_PAUSE_AFTER_CHARGE", "is for tests and refused in production"}
+		}
+		if c.FaultPauseAfterCharge, err = parseDuration(v, 0); err != nil {
+			return nil, &Error{"CONSOLE_FAULT_PAUSE_AFTER_CHARGE", "must be a positive duration"}
+		}
+	}
 	return c, nil
 }
 

@@ -23,6 +23,7 @@ import (
 	"console/internal/account"
 	"console/internal/api"
 	"console/internal/auth"
+	"console/internal/billing"
 	"console/internal/config"
 	"console/internal/console"
 	"console/internal/database"
@@ -41,6 +42,7 @@ type Server struct {
 	Sessions *scs.SessionManager
 	Users    *auth.Store
 	Accounts *account.Store
+	Billing  *billing.Service
 	river    *river.Client[pgx.Tx]
 	handler  http.Handler
 }
@@ -81,9 +83,15 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*Server, err
 		}
 		sender = smtp
 	}
+	// Jobs are set once the River client exists; the workers need the service first.
+	s.Billing = billing.NewService(pool, &billing.TestGateway{Pool: pool}, nil, cfg.BaseURL)
+	s.Billing.PauseAfterCharge = cfg.FaultPauseAfterCharge
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &maintenance.CleanupWorker{Pool: pool})
 	river.AddWorker(workers, &mail.DeliverWorker{Pool: pool, Sender: sender})
+	river.AddWorker(workers, &billing.RechargeWorker{Service: s.Billing})
+	river.AddWorker(workers, &billing.SettleWorker{Service: s.Billing})
+	river.AddWorker(workers, &billing.RecurringWorker{Service: s.Billing})
 	s.river, err = river.NewClient(riverpgxv5.New(pool), &river.Config{
 		Queues: map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 10}},
 		// Jobs enqueued in a transaction are picked up within this delay
@@ -94,12 +102,16 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*Server, err
 			river.NewPeriodicJob(river.PeriodicInterval(10*time.Minute),
 				func() (river.JobArgs, *river.InsertOpts) { return maintenance.CleanupArgs{}, nil },
 				&river.PeriodicJobOpts{RunOnStart: true}),
+			river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
+				func() (river.JobArgs, *river.InsertOpts) { return billing.RecurringArgs{}, nil },
+				&river.PeriodicJobOpts{RunOnStart: true}),
 		},
 		Logger: log.With("component", "river"),
 	})
 	if err != nil {
 		return nil, err
 	}
+	s.Billing.Jobs = s.river
 
 	cons := console.New(console.Deps{Pool: pool, Sessions: s.Sessions, Users: s.Users, Accounts: s.Accounts, Config: cfg, Log: log, Jobs: s.river})
 	rest := api.New(pool, s.Accounts, log, cfg)

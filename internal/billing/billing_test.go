@@ -1,0 +1,282 @@
+package billing_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/require"
+
+	"console/internal/billing"
+	"console/internal/webtest"
+)
+
+func dec(s string) decimal.Decimal { return decimal.RequireFromString(s) }
+
+// setBalance credits a fresh project so that its balance is amount.
+func setBalance(t *testing.T, app *webtest.App, project, amount string) {
+	t.Helper()
+	ctx := context.Background()
+	require.NoError(t, pgx.BeginFunc(ctx, app.Pool, func(tx pgx.Tx) error {
+		return app.Server.Billing.Credit(ctx, tx, project, billing.KindAdjustment, "setup", dec(amount), "test setup")
+	}))
+}
+
+func balance(t *testing.T, app *webtest.App, project string) decimal.Decimal {
+	t.Helper()
+	b, err := billing.Balance(context.Background(), app.Pool, project)
+	require.NoError(t, err)
+	return b.Amount
+}
+
+func requireLedgerMatches(t *testing.T, app *webtest.App) {
+	t.Helper()
+	bad, err := billing.CheckLedger(context.Background(), app.Pool)
+	require.NoError(t, err)
+	require.Empty(t, bad)
+}
+
+func addCard(t *testing.T, app *webtest.App, project, number string) *billing.Method {
+	t.Helper()
+	ctx := context.Background()
+	card := billing.Card{Holder: "Taro Yamada", Number: number, ExpMonth: 12, ExpYear: time.Now().Year() + 2, CVC: "123"}
+	require.Empty(t, billing.ValidateCard(card, time.Now()))
+	tok, err := app.Server.Billing.Gateway.Tokenize(ctx, card)
+	require.NoError(t, err)
+	var m *billing.Method
+	require.NoError(t, pgx.BeginFunc(ctx, app.Pool, func(tx pgx.Tx) error {
+		m, err = billing.AddMethod(ctx, tx, project, card, tok)
+		return err
+	}))
+	return m
+}
+
+func count(t *testing.T, app *webtest.App, sql string, args ...any) int {
+	t.Helper()
+	var n int
+	require.NoError(t, app.Pool.QueryRow(context.Background(), sql, args...).Scan(&n))
+	return n
+}
+
+func TestConcurrentDebitsNeverOverdraw(t *testing.T) {
+	app := webtest.Start(t)
+	o := app.CreateOwner("USD")
+	setBalance(t, app, o.AccountSID, "50")
+	var wg sync.WaitGroup
+	results := make(chan error, 100)
+	for i := 0; i < 100; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results <- app.Server.Billing.Ledger.Debit(context.Background(), billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID,
+				Kind: billing.KindUsage, Source: fmt.Sprintf("debit-%d", i), Amount: dec("1")})
+		}()
+	}
+	wg.Wait()
+	close(results)
+	ok, refused := 0, 0
+	for err := range results {
+		switch err {
+		case nil:
+			ok++
+		case billing.ErrInsufficientFunds, billing.ErrSuspended:
+			refused++
+		default:
+			t.Fatal(err)
+		}
+	}
+	require.Equal(t, 50, ok)
+	require.Equal(t, 50, refused)
+	require.True(t, balance(t, app, o.AccountSID).IsZero())
+	requireLedgerMatches(t, app)
+	suspended, err := billing.Suspended(context.Background(), app.Pool, o.AccountSID)
+	require.NoError(t, err)
+	require.True(t, suspended, "no auto-recharge: suspended at zero")
+
+	// A retried debit with the same source is not charged twice.
+	setBalance2 := func() {
+		require.NoError(t, pgx.BeginFunc(context.Background(), app.Pool, func(tx pgx.Tx) error {
+			return app.Server.Billing.Credit(context.Background(), tx, o.AccountSID, billing.KindAdjustment, "more", dec("5"), "")
+		}))
+	}
+	setBalance2()
+	require.NoError(t, app.Server.Billing.Ledger.Debit(context.Background(), billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID, Kind: billing.KindUsage, Source: "again", Amount: dec("0.0079")}))
+	require.ErrorIs(t, app.Server.Billing.Ledger.Debit(context.Background(), billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID, Kind: billing.KindUsage, Source: "again", Amount: dec("0.0079")}), billing.ErrDuplicate)
+	require.Equal(t, "4.9921", balance(t, app, o.AccountSID).String())
+	requireLedgerMatches(t, app)
+}
+
+func TestOneRechargeForManyDebitsCrossingTheThreshold(t *testing.T) {
+	app := webtest.Start(t, webtest.Workers())
+	o := app.CreateOwner("USD")
+	ctx := context.Background()
+	setBalance(t, app, o.AccountSID, "60")
+	addCard(t, app, o.AccountSID, "4242424242424242")
+	require.NoError(t, billing.SetAutoRecharge(ctx, app.Pool, o.AccountSID, billing.AutoRecharge{Enabled: true, Threshold: dec("30"), Target: dec("100")}))
+	var wg sync.WaitGroup
+	for i := 0; i < 50; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			require.NoError(t, app.Server.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID,
+				Kind: billing.KindUsage, Source: fmt.Sprintf("d-%d", i), Amount: dec("1")}))
+		}()
+	}
+	wg.Wait()
+	require.Eventually(t, func() bool {
+		return count(t, app, `SELECT count(*) FROM recharges WHERE project_sid = $1 AND status <> 'open'`, o.AccountSID) == 1
+	}, 15*time.Second, 50*time.Millisecond)
+	require.Equal(t, 1, count(t, app, `SELECT count(*) FROM recharges WHERE project_sid = $1`, o.AccountSID))
+	require.Equal(t, 1, count(t, app, `SELECT count(*) FROM test_gateway_charges`))
+	require.Equal(t, 1, count(t, app, `SELECT count(*) FROM ledger_entries WHERE project_sid = $1 AND kind = 'payment'`, o.AccountSID))
+	require.Equal(t, "100", balance(t, app, o.AccountSID).String(), "recharged to the target")
+	requireLedgerMatches(t, app)
+}
+
+func TestRechargeFallsBackToTheBackupCard(t *testing.T) {
+	app := webtest.Start(t, webtest.Workers())
+	o := app.CreateOwner("JPY")
+	ctx := context.Background()
+	setBalance(t, app, o.AccountSID, "5000")
+	primary := addCard(t, app, o.AccountSID, "4000000000000002")
+	backup := addCard(t, app, o.AccountSID, "5555555555554444")
+	require.NoError(t, billing.SetAutoRecharge(ctx, app.Pool, o.AccountSID, billing.AutoRecharge{Enabled: true, Threshold: dec("3000"), Target: dec("10000")}))
+	require.NoError(t, app.Server.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID, Kind: billing.KindUsage, Source: "big", Amount: dec("2500")}))
+	require.Eventually(t, func() bool {
+		return count(t, app, `SELECT count(*) FROM recharges WHERE status = 'succeeded'`) == 1
+	}, 15*time.Second, 50*time.Millisecond)
+	require.Equal(t, 1, count(t, app, `SELECT count(*) FROM test_gateway_charges WHERE token = $1`, primary.Token), "primary tried once")
+	require.Equal(t, 1, count(t, app, `SELECT count(*) FROM test_gateway_charges WHERE token = $1 AND outcome = 'succeeded'`, backup.Token), "backup charged once")
+	require.Equal(t, 1, count(t, app, `SELECT count(*) FROM payments WHERE method_id = $1 AND status = 'failed' AND failure_reason = 'card_declined'`, primary.ID))
+	require.Equal(t, 1, count(t, app, `SELECT count(*) FROM payments WHERE method_id = $1 AND status = 'succeeded' AND amount = 7500`, backup.ID))
+	require.Equal(t, "10000", balance(t, app, o.AccountSID).String())
+	requireLedgerMatches(t, app)
+}
+
+func TestAllCardsDeclineThenAddFundsLiftsSuspension(t *testing.T) {
+	app := webtest.Start(t, webtest.Workers())
+	o := app.CreateOwner("USD")
+	ctx := context.Background()
+	setBalance(t, app, o.AccountSID, "20")
+	addCard(t, app, o.AccountSID, "4000000000009995")
+	addCard(t, app, o.AccountSID, "4000000000000069")
+	require.NoError(t, billing.SetAutoRecharge(ctx, app.Pool, o.AccountSID, billing.AutoRecharge{Enabled: true, Threshold: dec("10"), Target: dec("50")}))
+	require.NoError(t, app.Server.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID, Kind: billing.KindUsage, Source: "all", Amount: dec("20")}))
+	require.Eventually(t, func() bool {
+		return count(t, app, `SELECT count(*) FROM recharges WHERE status = 'failed'`) == 1
+	}, 15*time.Second, 50*time.Millisecond)
+	require.True(t, balance(t, app, o.AccountSID).IsZero(), "no credit")
+	require.Equal(t, 0, count(t, app, `SELECT count(*) FROM ledger_entries WHERE kind = 'payment'`))
+	require.Equal(t, 1, count(t, app, `SELECT count(*) FROM mail_outbox WHERE kind = 'recharge_declined'`), "one email")
+	require.Equal(t, 1, count(t, app, `SELECT count(*) FROM mail_outbox WHERE kind = 'recharge_declined' AND to_addr = $1`, o.Email))
+	suspended, err := billing.Suspended(ctx, app.Pool, o.AccountSID)
+	require.NoError(t, err)
+	require.True(t, suspended)
+	require.ErrorIs(t, app.Server.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID, Kind: billing.KindUsage, Source: "x", Amount: dec("0")}), billing.ErrSuspended)
+
+	good := addCard(t, app, o.AccountSID, "4242424242424242")
+	p, err := app.Server.Billing.AddFunds(ctx, good, dec("25"), "USD", "form-1")
+	require.NoError(t, err)
+	require.Equal(t, billing.PaymentSucceeded, p.Status)
+	suspended, err = billing.Suspended(ctx, app.Pool, o.AccountSID)
+	require.NoError(t, err)
+	require.False(t, suspended, "a payment that makes the balance positive lifts it at once")
+	require.Equal(t, "25", balance(t, app, o.AccountSID).String())
+	requireLedgerMatches(t, app)
+}
+
+func TestAddFundsOnceForOneKey(t *testing.T) {
+	app := webtest.Start(t)
+	o := app.CreateOwner("JPY")
+	ctx := context.Background()
+	m := addCard(t, app, o.AccountSID, "4242424242424242")
+	var wg sync.WaitGroup
+	ids := make(chan string, 10)
+	for i := 0; i < 10; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			p, err := app.Server.Billing.AddFunds(ctx, m, dec("5000"), "JPY", "same-key")
+			require.NoError(t, err)
+			require.Equal(t, billing.PaymentSucceeded, p.Status)
+			ids <- p.ID
+		}()
+	}
+	wg.Wait()
+	close(ids)
+	first := ""
+	for id := range ids {
+		if first == "" {
+			first = id
+		}
+		require.Equal(t, first, id, "every request sees the one payment")
+	}
+	require.Equal(t, 1, count(t, app, `SELECT count(*) FROM test_gateway_charges`))
+	require.Equal(t, "5000", balance(t, app, o.AccountSID).String())
+
+	declined := addCard(t, app, o.AccountSID, "4000000000000002")
+	p, err := app.Server.Billing.AddFunds(ctx, declined, dec("5000"), "JPY", "other-key")
+	require.NoError(t, err)
+	require.Equal(t, billing.PaymentFailed, p.Status)
+	require.Equal(t, billing.DeclineGeneric, p.FailureReason)
+	require.Equal(t, "5000", balance(t, app, o.AccountSID).String(), "a decline changes nothing")
+	requireLedgerMatches(t, app)
+}
+
+func TestValidateCard(t *testing.T) {
+	now := time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)
+	ok := billing.Card{Holder: "A", Number: "4242 4242 4242 4242", ExpMonth: 11, ExpYear: 2026, CVC: "123"}
+	require.Empty(t, billing.ValidateCard(ok, now))
+	for field, c := range map[string]billing.Card{
+		"number": {Holder: "A", Number: "4242 4242 4242 4241", ExpMonth: 1, ExpYear: 2030, CVC: "123"},
+		"expiry": {Holder: "A", Number: "4242424242424242", ExpMonth: 10, ExpYear: 2026, CVC: "123"},
+		"cvc":    {Holder: "A", Number: "4242424242424242", ExpMonth: 1, ExpYear: 2030, CVC: "12"},
+		"holder": {Holder: " ", Number: "4242424242424242", ExpMonth: 1, ExpYear: 2030, CVC: "123"},
+	} {
+		errs := billing.ValidateCard(c, now)
+		require.Len(t, errs, 1, field)
+		require.Contains(t, errs, field)
+	}
+	for number, brand := range map[string]string{"4242424242424242": "Visa", "5555555555554444": "Mastercard", "378282246310005": "American Express", "3566002020360505": "JCB"} {
+		require.Equal(t, brand, billing.Brand(number))
+		require.True(t, billing.Luhn(number), number)
+	}
+}
+
+func TestNextAnniversary(t *testing.T) {
+	jan31 := time.Date(2026, 1, 31, 9, 0, 0, 0, time.UTC)
+	require.Equal(t, time.Date(2026, 2, 28, 9, 0, 0, 0, time.UTC), billing.NextAnniversary(jan31, jan31))
+	require.Equal(t, time.Date(2026, 3, 31, 9, 0, 0, 0, time.UTC), billing.NextAnniversary(jan31, time.Date(2026, 2, 28, 9, 0, 0, 0, time.UTC)))
+}
+
+func TestRecurringItemsChargeOncePerMonth(t *testing.T) {
+	app := webtest.Start(t)
+	o := app.CreateOwner("USD")
+	ctx := context.Background()
+	setBalance(t, app, o.AccountSID, "10")
+	start := time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC)
+	it, err := billing.AddRecurringItem(ctx, app.Pool, o.AccountSID, o.AccountSID, "+81 50 1234 5678", dec("1.15"), start)
+	require.NoError(t, err)
+	require.Equal(t, time.Date(2026, 2, 15, 12, 0, 0, 0, time.UTC), it.NextChargeAt)
+	svc := app.Server.Billing
+	require.NoError(t, svc.ChargeDueItems(ctx, time.Date(2026, 2, 14, 0, 0, 0, 0, time.UTC)))
+	require.Equal(t, "10", balance(t, app, o.AccountSID).String(), "not due yet")
+	for i := 0; i < 3; i++ { // run three times: charged once
+		require.NoError(t, svc.ChargeDueItems(ctx, time.Date(2026, 2, 15, 13, 0, 0, 0, time.UTC)))
+	}
+	require.Equal(t, "8.85", balance(t, app, o.AccountSID).String())
+	require.NoError(t, svc.ChargeDueItems(ctx, time.Date(2026, 3, 16, 0, 0, 0, 0, time.UTC)))
+	require.Equal(t, "7.7", balance(t, app, o.AccountSID).String())
+	items, err := billing.RecurringItems(ctx, app.Pool, o.AccountSID)
+	require.NoError(t, err)
+	require.Len(t, items, 1)
+	require.Equal(t, time.Date(2026, 4, 15, 12, 0, 0, 0, time.UTC), items[0].NextChargeAt.UTC())
+	require.NoError(t, billing.StopRecurringItem(ctx, app.Pool, o.AccountSID, it.ID))
+	require.NoError(t, svc.ChargeDueItems(ctx, time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)))
+	require.Equal(t, "7.7", balance(t, app, o.AccountSID).String())
+	requireLedgerMatches(t, app)
+}

@@ -1,0 +1,233 @@
+package billing
+
+import (
+	"context"
+	"errors"
+	"sync"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/shopspring/decimal"
+)
+
+// Errors a debit can end with.
+var (
+	ErrInsufficientFunds = errors.New("billing: insufficient funds")
+	ErrSuspended         = errors.New("billing: project suspended")
+)
+
+// Debit is a charge against a project's balance.
+type Debit struct {
+	ProjectSID string
+	AccountSID string
+	Kind       string // KindUsage or KindFee
+	Source     string // unique per project: a retried debit is not charged twice
+	Amount     decimal.Decimal
+	Note       string
+	// Apply writes what the debit pays for (a message, a usage event) in
+	// the debit's transaction. It runs only for an accepted debit; if it
+	// fails, the debit is not made.
+	Apply func(ctx context.Context, tx pgx.Tx) error
+}
+
+// maxBatch bounds how many debits one transaction takes.
+const maxBatch = 256
+
+// Ledger makes debits. Concurrent debits of one project are combined:
+// while one transaction holds the project's balance row, the debits that
+// arrive queue up and go together in the next one. Each debit still gets
+// its own answer; the balance check and the uniqueness of sources are done
+// by the database under the row lock, so several processes stay correct.
+type Ledger struct {
+	pool   *pgxpool.Pool
+	hooks  Hooks
+	mu     sync.Mutex
+	queues map[string][]*pendingDebit
+}
+
+// Hooks are what a debit transaction does when the balance falls: open a
+// recharge, fire low-balance alerts, suspend. Set by the billing service.
+type Hooks interface {
+	AfterDebit(ctx context.Context, tx pgx.Tx, st *BalanceState) error
+}
+
+// BalanceState is the project's balance within a debit transaction.
+type BalanceState struct {
+	ProjectSID string
+	Currency   string
+	Before     decimal.Decimal
+	After      decimal.Decimal
+	Suspended  bool
+	// Refused is true when a debit was refused for insufficient funds.
+	Refused bool
+}
+
+type pendingDebit struct {
+	d    Debit
+	done chan error
+}
+
+// NewLedger returns a Ledger on pool; hooks may be nil.
+func NewLedger(pool *pgxpool.Pool, hooks Hooks) *Ledger {
+	return &Ledger{pool: pool, hooks: hooks, queues: map[string][]*pendingDebit{}}
+}
+
+// Debit charges d and returns nil, ErrInsufficientFunds, ErrSuspended,
+// ErrDuplicate, Apply's error, or a database error. The answer always
+// reflects what was committed.
+func (l *Ledger) Debit(ctx context.Context, d Debit) error {
+	if d.Amount.Sign() < 0 {
+		return errors.New("billing: negative debit")
+	}
+	p := &pendingDebit{d: d, done: make(chan error, 1)}
+	l.mu.Lock()
+	q, running := l.queues[d.ProjectSID]
+	l.queues[d.ProjectSID] = append(q, p)
+	if !running {
+		go l.drain(d.ProjectSID)
+	}
+	l.mu.Unlock()
+	// The debit is not abandoned when ctx ends: it may already be in a
+	// transaction, and the caller must learn whether it was made.
+	return <-p.done
+}
+
+// drain runs batches for a project until no debit waits.
+func (l *Ledger) drain(projectSID string) {
+	for {
+		l.mu.Lock()
+		q := l.queues[projectSID]
+		if len(q) == 0 {
+			delete(l.queues, projectSID)
+			l.mu.Unlock()
+			return
+		}
+		n := min(len(q), maxBatch)
+		batch := q[:n:n]
+		l.queues[projectSID] = q[n:]
+		l.mu.Unlock()
+		l.run(projectSID, batch)
+	}
+}
+
+func (l *Ledger) run(projectSID string, batch []*pendingDebit) {
+	results := make([]error, len(batch))
+	err := pgx.BeginFunc(context.Background(), l.pool, func(tx pgx.Tx) error {
+		return l.apply(context.Background(), tx, projectSID, batch, results)
+	})
+	for i, p := range batch {
+		if err != nil && results[i] == nil {
+			p.done <- err
+		} else {
+			p.done <- results[i]
+		}
+	}
+}
+
+// apply makes the batch's debits in tx, filling results for the refused ones.
+func (l *Ledger) apply(ctx context.Context, tx pgx.Tx, projectSID string, batch []*pendingDebit, results []error) error {
+	st := &BalanceState{ProjectSID: projectSID}
+	var amount string
+	err := tx.QueryRow(ctx, `SELECT amount::text, currency, suspended_at IS NOT NULL FROM balances WHERE project_sid = $1 FOR UPDATE`,
+		projectSID).Scan(&amount, &st.Currency, &st.Suspended)
+	if err != nil {
+		return err
+	}
+	if st.Before, err = decimal.NewFromString(amount); err != nil {
+		return err
+	}
+	sources := make([]string, len(batch))
+	for i, p := range batch {
+		sources[i] = p.d.Source
+	}
+	seen := map[string]bool{}
+	rows, err := tx.Query(ctx, `SELECT source FROM ledger_entries WHERE project_sid = $1 AND source = ANY($2)`, projectSID, sources)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			rows.Close()
+			return err
+		}
+		seen[s] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+
+	balance := st.Before
+	var plain []int // accepted debits without Apply: inserted together
+	for i, p := range batch {
+		d := p.d
+		switch {
+		case seen[d.Source]:
+			results[i] = ErrDuplicate
+			continue
+		case st.Suspended:
+			results[i] = ErrSuspended
+			continue
+		case balance.LessThan(d.Amount):
+			results[i] = ErrInsufficientFunds
+			st.Refused = true
+			continue
+		}
+		seen[d.Source] = true
+		if d.Apply == nil {
+			plain = append(plain, i)
+			balance = balance.Sub(d.Amount)
+			continue
+		}
+		// A debit with side writes gets a savepoint, so that one failing
+		// Apply does not undo the others.
+		if err := l.applyOne(ctx, tx, d); err != nil {
+			results[i] = err
+			continue
+		}
+		balance = balance.Sub(d.Amount)
+	}
+	if len(plain) > 0 {
+		accounts, kinds, srcs, amounts, notes := make([]string, len(plain)), make([]string, len(plain)), make([]string, len(plain)), make([]string, len(plain)), make([]string, len(plain))
+		for j, i := range plain {
+			d := batch[i].d
+			accounts[j], kinds[j], srcs[j], amounts[j], notes[j] = d.AccountSID, d.Kind, d.Source, d.Amount.Neg().String(), d.Note
+		}
+		if _, err := tx.Exec(ctx, `
+			INSERT INTO ledger_entries (project_sid, account_sid, kind, source, amount, note)
+			SELECT $1, a, k, s, m::numeric, n FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS t(a, k, s, m, n)`,
+			projectSID, accounts, kinds, srcs, amounts, notes); err != nil {
+			return err
+		}
+	}
+	st.After = balance
+	if !st.After.Equal(st.Before) {
+		if _, err := tx.Exec(ctx, `UPDATE balances SET amount = $2::numeric, updated_at = now() WHERE project_sid = $1`, projectSID, st.After.String()); err != nil {
+			return err
+		}
+	}
+	if l.hooks != nil {
+		return l.hooks.AfterDebit(ctx, tx, st)
+	}
+	return nil
+}
+
+func (l *Ledger) applyOne(ctx context.Context, tx pgx.Tx, d Debit) error {
+	sp, err := tx.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = sp.Exec(ctx, `INSERT INTO ledger_entries (project_sid, account_sid, kind, source, amount, note) VALUES ($1, $2, $3, $4, $5::numeric, $6)`,
+		d.ProjectSID, d.AccountSID, d.Kind, d.Source, d.Amount.Neg().String(), d.Note)
+	if err == nil {
+		err = d.Apply(ctx, sp)
+	}
+	if err != nil {
+		if rerr := sp.Rollback(ctx); rerr != nil {
+			return errors.Join(err, rerr)
+		}
+		return err
+	}
+	return sp.Commit(ctx)
+}

@@ -1,0 +1,224 @@
+package billing
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
+	"github.com/shopspring/decimal"
+
+	"console/internal/database"
+	"console/internal/sid"
+)
+
+// Payment kinds and statuses.
+const (
+	PaymentManual    = "manual"
+	PaymentAuto      = "auto"
+	PaymentPending   = "pending"
+	PaymentSucceeded = "succeeded"
+	PaymentFailed    = "failed"
+)
+
+// Payment is one charge of a card.
+type Payment struct {
+	ID            string
+	ProjectSID    string
+	MethodID      string
+	CardLabel     string
+	Amount        decimal.Decimal
+	Currency      string
+	Kind          string
+	Status        string
+	FailureReason string
+	CreatedAt     time.Time
+	CompletedAt   *time.Time
+}
+
+// Money is the payment's amount with its currency.
+func (p *Payment) Money() Money { return Money{Amount: p.Amount, Currency: p.Currency} }
+
+// FundsLimits are the smallest and largest Add Funds amounts, per currency.
+var FundsLimits = map[string][2]decimal.Decimal{
+	"USD": {decimal.NewFromInt(10), decimal.NewFromInt(10000)},
+	"JPY": {decimal.NewFromInt(1000), decimal.NewFromInt(1000000)},
+}
+
+const paymentColumns = `id, project_sid, coalesce(method_id, ''), card_label, amount::text, currency, kind, status, failure_reason, created_at, completed_at`
+
+func scanPayment(row pgx.Row) (*Payment, error) {
+	var p Payment
+	var amount string
+	err := row.Scan(&p.ID, &p.ProjectSID, &p.MethodID, &p.CardLabel, &amount, &p.Currency, &p.Kind, &p.Status, &p.FailureReason, &p.CreatedAt, &p.CompletedAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	p.Amount, err = decimal.NewFromString(amount)
+	return &p, err
+}
+
+// GetPayment returns one of a project's payments.
+func GetPayment(ctx context.Context, db database.DBTX, projectSID, id string) (*Payment, error) {
+	return scanPayment(db.QueryRow(ctx, `SELECT `+paymentColumns+` FROM payments WHERE project_sid = $1 AND id = $2`, projectSID, id))
+}
+
+// Payments lists a project's payments in [from, to), newest first.
+func Payments(ctx context.Context, db database.DBTX, projectSID string, from, to time.Time) ([]*Payment, error) {
+	rows, err := db.Query(ctx, `SELECT `+paymentColumns+` FROM payments WHERE project_sid = $1 AND created_at >= $2 AND created_at < $3 ORDER BY created_at DESC, id`,
+		projectSID, from, to)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*Payment
+	for rows.Next() {
+		p, err := scanPayment(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// openPayment records a pending payment for requestKey, or returns the
+// one already recorded for it (created=false): one payment per key, so a
+// double submit or a retried request never charges twice. A settle job is
+// enqueued with it, to finish the payment if this process dies midway.
+func (s *Service) openPayment(ctx context.Context, m *Method, amount decimal.Decimal, currency, kind, requestKey string, rechargeID *int64) (*Payment, bool, error) {
+	var p *Payment
+	created := false
+	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
+		var err error
+		p, err = scanPayment(tx.QueryRow(ctx, `
+			INSERT INTO payments (id, project_sid, method_id, card_label, amount, currency, kind, status, request_key, recharge_id)
+			VALUES ($1, $2, $3, $4, $5::numeric, $6, $7, 'pending', $8, $9)
+			ON CONFLICT (project_sid, request_key) DO NOTHING RETURNING `+paymentColumns,
+			sid.New("PY"), m.ProjectSID, m.ID, m.Label(), amount.String(), currency, kind, requestKey, rechargeID))
+		if errors.Is(err, ErrNotFound) {
+			p, err = scanPayment(tx.QueryRow(ctx, `SELECT `+paymentColumns+` FROM payments WHERE project_sid = $1 AND request_key = $2`, m.ProjectSID, requestKey))
+			return err
+		}
+		if err != nil {
+			return err
+		}
+		created = true
+		_, err = s.Jobs.InsertTx(ctx, tx, SettleArgs{PaymentID: p.ID, ProjectSID: p.ProjectSID}, &river.InsertOpts{ScheduledAt: s.Now().Add(settleDelay)})
+		return err
+	})
+	return p, created, err
+}
+
+// settleDelay is how long a payment may stay pending before the settle
+// job finishes it; long enough for the request that made it to do so.
+const settleDelay = 20 * time.Second
+
+// charge asks the gateway for a pending payment's money and records the
+// answer. Calling it again for the same payment is safe: the gateway
+// answers the same key the same way, and only a pending payment changes.
+func (s *Service) charge(ctx context.Context, p *Payment, token string) (*Payment, error) {
+	res, err := s.Gateway.Charge(ctx, Charge{Token: token, Amount: p.Amount, Currency: p.Currency, IdempotencyKey: p.ID})
+	if err != nil {
+		return nil, err
+	}
+	if s.PauseAfterCharge > 0 {
+		time.Sleep(s.PauseAfterCharge)
+	}
+	var out *Payment
+	err = pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
+		status, reason := PaymentSucceeded, ""
+		if !res.Succeeded {
+			status, reason = PaymentFailed, res.DeclineCode
+		}
+		updated, err := scanPayment(tx.QueryRow(ctx, `
+			UPDATE payments SET status = $3, failure_reason = $4, gateway_charge = $5, completed_at = now()
+			WHERE project_sid = $1 AND id = $2 AND status = 'pending' RETURNING `+paymentColumns,
+			p.ProjectSID, p.ID, status, reason, res.ID))
+		if errors.Is(err, ErrNotFound) {
+			out, err = GetPayment(ctx, tx, p.ProjectSID, p.ID) // settled meanwhile
+			return err
+		}
+		if err != nil {
+			return err
+		}
+		out = updated
+		if status == PaymentSucceeded {
+			return s.Credit(ctx, tx, p.ProjectSID, KindPayment, "payment:"+p.ID, p.Amount, p.CardLabel)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// AddFunds charges a card for amount once per requestKey and credits the
+// balance on success. A decline returns the failed payment with its
+// reason and changes no balance.
+func (s *Service) AddFunds(ctx context.Context, m *Method, amount decimal.Decimal, currency, requestKey string) (*Payment, error) {
+	p, created, err := s.openPayment(ctx, m, amount, currency, PaymentManual, requestKey, nil)
+	if err != nil {
+		return nil, err
+	}
+	if !created {
+		return s.awaitSettled(ctx, p)
+	}
+	return s.charge(ctx, p, m.Token)
+}
+
+// awaitSettled waits briefly for a payment another request is making.
+func (s *Service) awaitSettled(ctx context.Context, p *Payment) (*Payment, error) {
+	deadline := s.Now().Add(10 * time.Second)
+	for p.Status == PaymentPending && s.Now().Before(deadline) {
+		select {
+		case <-ctx.Done():
+			return p, ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+		var err error
+		if p, err = GetPayment(ctx, s.Pool, p.ProjectSID, p.ID); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+// SettleArgs finishes a payment left pending.
+type SettleArgs struct {
+	PaymentID  string `json:"payment_id"`
+	ProjectSID string `json:"project_sid"`
+}
+
+// Kind names the job in River.
+func (SettleArgs) Kind() string { return "billing_settle_payment" }
+
+// SettleWorker finishes pending payments: after a crash between the
+// gateway's answer and its recording, the same idempotency key gets the
+// same answer, and the credit is made once.
+type SettleWorker struct {
+	river.WorkerDefaults[SettleArgs]
+	Service *Service
+}
+
+// Work settles one payment.
+func (w *SettleWorker) Work(ctx context.Context, job *river.Job[SettleArgs]) error {
+	p, err := GetPayment(ctx, w.Service.Pool, job.Args.ProjectSID, job.Args.PaymentID)
+	if errors.Is(err, ErrNotFound) {
+		return river.JobCancel(err)
+	}
+	if err != nil || p.Status != PaymentPending {
+		return err
+	}
+	var token string
+	if err := w.Service.Pool.QueryRow(ctx, `SELECT gateway_token FROM payment_methods WHERE project_sid = $1 AND id = $2`, p.ProjectSID, p.MethodID).Scan(&token); err != nil {
+		if errors.Is(err, pgx.ErrNoRows) {
+			_, err = w.Service.Pool.Exec(ctx, `UPDATE payments SET status = 'failed', failure_reason = 'card_removed', completed_at = now() WHERE id = $1 AND status = 'pending'`, p.ID)
+		}
+		return err
+	}
+	_, err = w.Service.charge(ctx, p, token)
+	return err
+}

@@ -1,0 +1,141 @@
+package billing
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
+	"github.com/shopspring/decimal"
+
+	"console/internal/database"
+	"console/internal/sid"
+)
+
+// RecurringItem is a monthly charge, such as a phone number.
+type RecurringItem struct {
+	ID           string
+	ProjectSID   string
+	AccountSID   string
+	Description  string
+	Amount       decimal.Decimal
+	Anniversary  time.Time
+	NextChargeAt time.Time
+	Active       bool
+}
+
+// NextAnniversary is the first monthly anniversary of start after t: the
+// same day of the month, or the month's last day when it has fewer days.
+func NextAnniversary(start, t time.Time) time.Time {
+	for n := 1; ; n++ {
+		y, m, _ := start.Date()
+		first := time.Date(y, m+time.Month(n), 1, start.Hour(), start.Minute(), start.Second(), 0, start.Location())
+		last := first.AddDate(0, 1, -1).Day()
+		next := first.AddDate(0, 0, min(start.Day(), last)-1)
+		if next.After(t) {
+			return next
+		}
+	}
+}
+
+// AddRecurringItem records a monthly item whose first month was charged at start.
+func AddRecurringItem(ctx context.Context, db database.DBTX, projectSID, accountSID, description string, amount decimal.Decimal, start time.Time) (*RecurringItem, error) {
+	it := &RecurringItem{ID: sid.New("RI"), ProjectSID: projectSID, AccountSID: accountSID, Description: description, Amount: amount,
+		Anniversary: start, NextChargeAt: NextAnniversary(start, start), Active: true}
+	_, err := db.Exec(ctx, `INSERT INTO recurring_items (id, project_sid, account_sid, description, amount, anniversary, next_charge_at)
+		VALUES ($1, $2, $3, $4, $5::numeric, $6, $7)`, it.ID, projectSID, accountSID, description, amount.String(), start, it.NextChargeAt)
+	return it, err
+}
+
+// StopRecurringItem ends an item; it is not charged again.
+func StopRecurringItem(ctx context.Context, db database.DBTX, projectSID, id string) error {
+	_, err := db.Exec(ctx, `UPDATE recurring_items SET active = false WHERE project_sid = $1 AND id = $2`, projectSID, id)
+	return err
+}
+
+// RecurringItems lists a project's active items.
+func RecurringItems(ctx context.Context, db database.DBTX, projectSID string) ([]*RecurringItem, error) {
+	rows, err := db.Query(ctx, `SELECT id, project_sid, account_sid, description, amount::text, anniversary, next_charge_at, active
+		FROM recurring_items WHERE project_sid = $1 AND active ORDER BY next_charge_at, id`, projectSID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*RecurringItem
+	for rows.Next() {
+		var it RecurringItem
+		var amount string
+		if err := rows.Scan(&it.ID, &it.ProjectSID, &it.AccountSID, &it.Description, &amount, &it.Anniversary, &it.NextChargeAt, &it.Active); err != nil {
+			return nil, err
+		}
+		it.Amount = decimal.RequireFromString(amount)
+		out = append(out, &it)
+	}
+	return out, rows.Err()
+}
+
+// RecurringArgs is the periodic job that charges due monthly items.
+type RecurringArgs struct{}
+
+// Kind names the job in River.
+func (RecurringArgs) Kind() string { return "billing_recurring" }
+
+// RecurringWorker charges each due item once per period: the ledger
+// source names the item and the period, so running twice charges once.
+type RecurringWorker struct {
+	river.WorkerDefaults[RecurringArgs]
+	Service *Service
+}
+
+// Work charges everything due now.
+func (w *RecurringWorker) Work(ctx context.Context, _ *river.Job[RecurringArgs]) error {
+	return w.Service.ChargeDueItems(ctx, w.Service.Now())
+}
+
+// ChargeDueItems charges every active item whose next charge is at or before now.
+func (s *Service) ChargeDueItems(ctx context.Context, now time.Time) error {
+	rows, err := s.Pool.Query(ctx, `SELECT id, project_sid, account_sid, description, amount::text, anniversary, next_charge_at
+		FROM recurring_items WHERE active AND next_charge_at <= $1 ORDER BY next_charge_at LIMIT 1000`, now)
+	if err != nil {
+		return err
+	}
+	var due []RecurringItem
+	for rows.Next() {
+		var it RecurringItem
+		var amount string
+		if err := rows.Scan(&it.ID, &it.ProjectSID, &it.AccountSID, &it.Description, &amount, &it.Anniversary, &it.NextChargeAt); err != nil {
+			rows.Close()
+			return err
+		}
+		it.Amount = decimal.RequireFromString(amount)
+		due = append(due, it)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, it := range due {
+		period := it.NextChargeAt
+		err := s.Ledger.Debit(ctx, Debit{ProjectSID: it.ProjectSID, AccountSID: it.AccountSID, Kind: KindFee,
+			Source: "recurring:" + it.ID + ":" + period.UTC().Format("2006-01-02"), Amount: it.Amount, Note: it.Description,
+			Apply: func(ctx context.Context, tx pgx.Tx) error {
+				_, err := tx.Exec(ctx, `UPDATE recurring_items SET next_charge_at = $3 WHERE project_sid = $1 AND id = $2`,
+					it.ProjectSID, it.ID, NextAnniversary(it.Anniversary, period))
+				return err
+			}})
+		switch {
+		case errors.Is(err, ErrDuplicate):
+			// Charged by an earlier run that died before moving the date: move it now.
+			if _, err := s.Pool.Exec(ctx, `UPDATE recurring_items SET next_charge_at = $3 WHERE project_sid = $1 AND id = $2 AND next_charge_at = $4`,
+				it.ProjectSID, it.ID, NextAnniversary(it.Anniversary, period), period); err != nil {
+				return err
+			}
+		case errors.Is(err, ErrInsufficientFunds), errors.Is(err, ErrSuspended):
+			// Left due: charged when funds return.
+		case err != nil:
+			return err
+		}
+	}
+	return nil
+}
