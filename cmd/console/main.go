@@ -32,6 +32,9 @@ commands:
   admin create-owner --email E --password P --name N --project NAME
                      [--currency JPY|USD] [--time-zone Asia/Tokyo] [--json]
                                  create a user who owns a new project
+  admin credit --account SID --amount N --note TEXT
+                                 credit a project's balance (support credits, trial top-ups)
+  admin check-ledger             exit non-zero naming any project whose balance differs from its ledger
   version                        print the version
 `
 
@@ -67,8 +70,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "migrate":
 		return migrate(ctx, cfg, args[1:], stdout, stderr)
 	case "admin":
-		if len(args) > 1 && args[1] == "create-owner" {
-			return createOwner(ctx, cfg, args[2:], stdout, stderr)
+		if len(args) > 1 {
+			switch args[1] {
+			case "create-owner":
+				return createOwner(ctx, cfg, args[2:], stdout, stderr)
+			case "credit":
+				return credit(ctx, cfg, args[2:], stdout, stderr)
+			case "check-ledger":
+				return checkLedger(ctx, cfg, stdout, stderr)
+			}
 		}
 	}
 	fmt.Fprint(stderr, usage)

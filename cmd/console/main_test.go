@@ -91,3 +91,38 @@ func TestCreateOwnerPrintsJSON(t *testing.T) {
 	require.Equal(t, 2, run(context.Background(), bad, getenv, &stdout, &stderr))
 	require.Equal(t, "console: --currency must be JPY or USD\n", stderr.String())
 }
+
+func TestCreditAndCheckLedger(t *testing.T) {
+	t.Chdir(t.TempDir())
+	pool, dsn := testdb.New(t)
+	getenv := func(k string) string {
+		if k == "DATABASE_URL" {
+			return dsn
+		}
+		return ""
+	}
+	var stdout, stderr bytes.Buffer
+	require.Equal(t, 0, run(context.Background(), []string{"admin", "create-owner", "--email", "o@example.com", "--password", "long enough pw",
+		"--name", "O", "--project", "P", "--currency", "JPY", "--json"}, getenv, &stdout, &stderr), stderr.String())
+	var out map[string]string
+	require.NoError(t, json.Unmarshal(stdout.Bytes(), &out))
+	sid := out["account_sid"]
+
+	stdout.Reset()
+	require.Equal(t, 0, run(context.Background(), []string{"admin", "credit", "--account", sid, "--amount", "1500", "--note", "support credit"}, getenv, &stdout, &stderr), stderr.String())
+	require.Equal(t, "credited ¥1,500 to "+sid+"; balance ¥1,500\n", stdout.String())
+	var actions int
+	require.NoError(t, pool.QueryRow(context.Background(), `SELECT count(*) FROM audit_log WHERE action = 'billing.credited' AND project_sid = $1`, sid).Scan(&actions))
+	require.Equal(t, 1, actions)
+	stderr.Reset()
+	require.Equal(t, 2, run(context.Background(), []string{"admin", "credit", "--account", sid, "--amount", "-5", "--note", "x"}, getenv, &stdout, &stderr))
+
+	stdout.Reset()
+	require.Equal(t, 0, run(context.Background(), []string{"admin", "check-ledger"}, getenv, &stdout, &stderr))
+	require.Contains(t, stdout.String(), "ledger ok")
+	_, err := pool.Exec(context.Background(), `UPDATE balances SET amount = amount + 1 WHERE project_sid = $1`, sid)
+	require.NoError(t, err)
+	stderr.Reset()
+	require.Equal(t, 1, run(context.Background(), []string{"admin", "check-ledger"}, getenv, &stdout, &stderr))
+	require.Equal(t, "console: project "+sid+": balance 1501, ledger sum 1500\n", stderr.String())
+}

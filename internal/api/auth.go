@@ -75,3 +75,14 @@ func (a *API) manage(next http.Handler) http.Handler {
 		return nil
 	})
 }
+
+// live refuses test credentials: they reach only the metered services' simulations.
+func (a *API) live(next http.Handler) http.Handler {
+	return a.h(func(w http.ResponseWriter, r *http.Request) error {
+		if principal(r.Context()).Cred == account.CredTest {
+			return errTestCredentials
+		}
+		next.ServeHTTP(w, r)
+		return nil
+	})
+}

@@ -24,6 +24,10 @@ func (a *API) Routes() http.Handler {
 		r.Post("/Accounts/{accountSid}/Keys/{sid}.json", a.h(a.updateKey))
 		r.Delete("/Accounts/{accountSid}/Keys/{sid}.json", a.h(a.deleteKey))
 	})
+	r.Group(func(r chi.Router) {
+		r.Use(a.live)
+		r.Get("/Accounts/{accountSid}/Balance.json", a.h(a.getBalance))
+	})
 	a.fallbacks(r)
 	return r
 }

@@ -120,6 +120,8 @@ var apiRows = map[string]row{
 		"A:a=200 A:b=404 A:s2=200 B:a=404 sub:a=404 sub:s2=404 std:a=403 main:a=200 test:a=403 anon:a=401"},
 	"DELETE /2010-04-01/Accounts/{accountSid}/Keys/{sid}.json": {acct + "{account}/Keys/{key}.json", nil,
 		"A:a=204 A:b=404 A:s2=204 B:a=404 sub:a=404 sub:s2=404 std:a=403 main:a=204 test:a=403 anon:a=401"},
+	"GET /2010-04-01/Accounts/{accountSid}/Balance.json": {acct + "{account}/Balance.json", nil,
+		"A:a=200 A:b=404 A:s2=200 B:a=404 sub:a=404 sub:s2=404 std:a=200 main:a=200 test:a=403 anon:a=401"},
 	// The caller's own account is the object; a secondary token exists before each request.
 	"POST /v1/AuthTokens/Secondary":   {"/v1/AuthTokens/Secondary", nil, "A=400 B=400 sub=400 std=403 main=400 test=403 anon=401"},
 	"DELETE /v1/AuthTokens/Secondary": {"/v1/AuthTokens/Secondary", nil, "A=204 B=204 sub=204 std=403 main=204 test=403 anon=401"},
