@@ -24,6 +24,8 @@ type Viewer struct {
 	Role     string
 	Projects []team.Project
 	Pins     map[string]bool
+	// Suspended is set while the project is suspended for lack of funds.
+	Suspended bool
 }
 
 // Flash is a one-time message shown on the next page.
@@ -139,4 +141,12 @@ func containsString(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// monthTitle names a month in the request's language.
+func monthTitle(ctx context.Context, t time.Time) string {
+	if lang(ctx) == "ja" {
+		return t.Format("2006年1月")
+	}
+	return t.Format("January 2006")
 }

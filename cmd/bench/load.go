@@ -137,7 +137,7 @@ func drive(ctx context.Context, name string, t target, o loadOptions) (*result, 
 		}
 	}
 	slices.Sort(r.latencies)
-	r.elapsed = lastEnd.Sub(measureFrom)
+	r.elapsed = max(lastEnd.Sub(measureFrom), 0) // 0 when nothing succeeded
 	return r, nil
 }
 

@@ -66,15 +66,20 @@ func run(args []string, stdout, stderr io.Writer) int {
 	defer e.close()
 
 	opts := loadOptions{conns: *conns, warmup: *warmup, duration: *duration}
-	var results []*result
-	for _, sc := range selected {
-		t, err := sc.prepare(ctx, e)
-		if err != nil {
+	// Everything starts before anything is measured: a server that will
+	// not start fails the run at once, and no measurement shares the
+	// machine with a build or a server starting up.
+	targets := make([]target, len(selected))
+	for i, sc := range selected {
+		if targets[i], err = sc.prepare(ctx, e); err != nil {
 			return fail(ctx, stderr, e, fmt.Errorf("%s: %w", sc.name, err))
 		}
-		opts.serverPID, opts.dbName = e.serverIDs()
+	}
+	opts.serverPID, opts.dbName = e.serverIDs()
+	var results []*result
+	for i, sc := range selected {
 		e.logf("%s: %d conns, %v warm-up + %v measured", sc.name, opts.conns, opts.warmup, opts.duration)
-		res, err := drive(ctx, sc.name, t, opts)
+		res, err := drive(ctx, sc.name, targets[i], opts)
 		if err != nil {
 			return fail(ctx, stderr, e, fmt.Errorf("%s: %w", sc.name, err))
 		}

@@ -56,15 +56,27 @@ func report(w io.Writer, results []*result, rss int64, rssErr error) {
 	if len(results) == 0 || results[0].cpu.busy == 0 {
 		return // no /proc
 	}
-	fmt.Fprintf(w, "\nCPU while measuring, as shares of all %d cores:\n", runtime.NumCPU())
+	// CPU time per request does not depend on what else runs, unlike the
+	// rates above: it is the number to compare between runs on a busy machine.
+	fmt.Fprintf(w, "\nCPU while measuring: share of all %d cores, and CPU time per request\n", runtime.NumCPU())
+	fmt.Fprintln(w, "(bench is the load generator, and for hello the handler too; postgres, the backends serving the bench database)")
+	const cpuRow = "%-10s %-5s %-18s %-18s %-18s %s\n"
+	fmt.Fprintf(w, cpuRow, "scenario", "busy", "bench", "server", "postgres", "others")
 	for _, r := range results {
 		c := r.cpu
-		fmt.Fprintf(w, "  %-10s busy %3.0f%%: bench %.0f%%, server %.0f%%, its postgres backends %.0f%%, everything else %.0f%%\n",
-			r.name, 100*c.busy, 100*c.bench, 100*c.server, 100*c.postgres, 100*c.other)
+		perReq := func(share float64) string {
+			if r.requests() == 0 || share < 0.005 { // idle: a tick or two of housekeeping
+				return fmt.Sprintf("%3.0f%%", 100*share)
+			}
+			t := time.Duration(share * float64(runtime.NumCPU()) * float64(r.elapsed) / float64(r.requests()))
+			return fmt.Sprintf("%3.0f%% %.3fms/req", 100*share, float64(t)/float64(time.Millisecond))
+		}
+		fmt.Fprintf(w, cpuRow, r.name, fmt.Sprintf("%3.0f%%", 100*c.busy), perReq(c.bench), perReq(c.server), perReq(c.postgres),
+			fmt.Sprintf("%3.0f%%", 100*c.other))
 	}
 	for _, r := range results {
 		if r.cpu.other > contended {
-			fmt.Fprintf(w, "warning: other processes took %.0f%% of the CPU during %s: its numbers understate this code; rerun on a quiet machine\n",
+			fmt.Fprintf(w, "warning: other processes took %.0f%% of the CPU during %s: its rate and latencies measure them too; compare CPU per request, or rerun on a quiet machine\n",
 				100*r.cpu.other, r.name)
 		}
 	}

@@ -64,7 +64,7 @@ func credit(ctx context.Context, cfg *config.Config, args []string, stdout, stde
 			return err
 		}
 		return audit.Write(ctx, tx, audit.Entry{ProjectSID: projectSID, AccountSID: *accountSID, Actor: audit.ActorSystem,
-			Action: "billing.credited", Target: source, Details: map[string]string{"amount": amount.String(), "note": *note}})
+			Action: "funds.credited", Target: source, Details: map[string]string{"amount": amount.String(), "note": *note}})
 	})
 	if err != nil {
 		fmt.Fprintln(stderr, "console:", err)

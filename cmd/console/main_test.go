@@ -112,7 +112,7 @@ func TestCreditAndCheckLedger(t *testing.T) {
 	require.Equal(t, 0, run(context.Background(), []string{"admin", "credit", "--account", sid, "--amount", "1500", "--note", "support credit"}, getenv, &stdout, &stderr), stderr.String())
 	require.Equal(t, "credited ¥1,500 to "+sid+"; balance ¥1,500\n", stdout.String())
 	var actions int
-	require.NoError(t, pool.QueryRow(context.Background(), `SELECT count(*) FROM audit_log WHERE action = 'billing.credited' AND project_sid = $1`, sid).Scan(&actions))
+	require.NoError(t, pool.QueryRow(context.Background(), `SELECT count(*) FROM audit_log WHERE action = 'funds.credited' AND project_sid = $1`, sid).Scan(&actions))
 	require.Equal(t, 1, actions)
 	stderr.Reset()
 	require.Equal(t, 2, run(context.Background(), []string{"admin", "credit", "--account", sid, "--amount", "-5", "--note", "x"}, getenv, &stdout, &stderr))

@@ -13,6 +13,7 @@ import (
 
 	"console/internal/account"
 	"console/internal/auth"
+	"console/internal/billing"
 	"console/internal/config"
 	"console/internal/mail"
 	"console/internal/reqlog"
@@ -28,7 +29,8 @@ type Deps struct {
 	Config   *config.Config
 	Log      *slog.Logger
 	// Jobs enqueues background jobs (mail) in the caller's transaction.
-	Jobs mail.Inserter
+	Jobs    mail.Inserter
+	Billing *billing.Service
 }
 
 // Console holds what the handlers need.
@@ -40,11 +42,12 @@ type Console struct {
 	cfg      *config.Config
 	log      *slog.Logger
 	jobs     mail.Inserter
+	billing  *billing.Service
 }
 
 // New returns the console's handlers.
 func New(d Deps) *Console {
-	return &Console{pool: d.Pool, sessions: d.Sessions, users: d.Users, accounts: d.Accounts, cfg: d.Config, log: d.Log, jobs: d.Jobs}
+	return &Console{pool: d.Pool, sessions: d.Sessions, users: d.Users, accounts: d.Accounts, cfg: d.Config, log: d.Log, jobs: d.Jobs, billing: d.Billing}
 }
 
 // Error is an error with an HTTP status and a message safe to show: the

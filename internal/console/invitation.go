@@ -160,6 +160,9 @@ func (c *Console) invitationSignUp(w http.ResponseWriter, r *http.Request) error
 		if err := nav.PinDefaults(ctx, tx, u.ID); err != nil {
 			return err
 		}
+		if err := c.users.TouchSignIn(ctx, tx, u.ID); err != nil {
+			return err
+		}
 		if err := audit.Write(ctx, tx, audit.Entry{ProjectSID: inv.ProjectSID, ActorUserID: u.ID, Action: "user.signed_up", Target: u.ID,
 			IP: reqlog.ClientIP(r), Details: map[string]string{"via": "invitation"}}); err != nil {
 			return err

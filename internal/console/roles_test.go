@@ -13,9 +13,11 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 
 	"console/internal/account"
+	"console/internal/billing"
 	"console/internal/sid"
 	"console/internal/team"
 	"console/internal/webtest"
@@ -51,7 +53,7 @@ var roleRows = map[string]roleRow{
 	"POST /projects/switch":                        {"/projects/switch", f("project", "{project}"), "303 303 303 303 303"},
 	"POST /switch-to-master":                       {"/switch-to-master", nil, "303 303 303 303 303"},
 	"GET /services":                                {"/services", nil, "200 200 200 200 200"},
-	"GET /services/{service}":                      {"/services/billing", nil, "200 200 403 200 403"},
+	"GET /services/{service}":                      {"/services/billing", nil, "303 303 403 303 403"},
 	"GET /settings":                                {"/settings", nil, "303 303 303 403 403"},
 	"GET /settings/general":                        {"/settings/general", nil, "200 200 403 403 403"},
 	"POST /settings/general":                       {"/settings/general", f("friendly_name", "Test Project", "time_zone", "Asia/Tokyo", "currency", "USD"), "303 303 403 403 403"},
@@ -77,6 +79,22 @@ var roleRows = map[string]roleRow{
 	"POST /settings/users/{user}/role":             {"/settings/users/{target}/role", f("role", "developer"), "303 303 403 403 403"},
 	"POST /settings/users/{user}/remove":           {"/settings/users/{target}/remove", nil, "303 303 403 403 403"},
 	"POST /settings/users/{user}/transfer":         {"/settings/users/{target}/transfer", nil, "422 403 403 403 403"},
+	"GET /billing":                                 {"/billing", nil, "200 200 403 200 403"},
+	"GET /billing/payment-methods":                 {"/billing/payment-methods", nil, "200 200 403 200 403"},
+	"GET /billing/history":                         {"/billing/history", nil, "200 200 403 200 403"},
+	"GET /billing/receipts/{id}":                   {"/billing/receipts/{payment}", nil, "200 200 403 200 403"},
+	"GET /billing/receipts/{id}/pdf":               {"/billing/receipts/{payment}/pdf", nil, "200 200 403 200 403"},
+	"GET /billing/recurring":                       {"/billing/recurring", nil, "200 200 403 200 403"},
+	"GET /billing/preferences":                     {"/billing/preferences", nil, "200 200 403 200 403"},
+	"POST /billing/add-funds":                      {"/billing/add-funds", f("amount", "1", "method", "{card}", "key", "{key32}"), "422 422 403 422 403"},
+	"POST /billing/auto-recharge":                  {"/billing/auto-recharge", f("enabled", "1", "threshold", "50", "target", "10"), "422 422 403 422 403"},
+	"POST /billing/alerts":                         {"/billing/alerts", f("threshold", "ten"), "422 422 403 422 403"},
+	"POST /billing/alerts/remove":                  {"/billing/alerts/remove", f("threshold", "999"), "303 303 403 303 403"},
+	"POST /billing/payment-methods":                {"/billing/payment-methods", f("holder", "", "number", "1234"), "422 422 403 422 403"},
+	"POST /billing/payment-methods/{id}/primary":   {"/billing/payment-methods/{card}/primary", nil, "303 303 403 303 403"},
+	"POST /billing/payment-methods/{id}/down":      {"/billing/payment-methods/{card}/down", nil, "303 303 403 303 403"},
+	"POST /billing/payment-methods/{id}/remove":    {"/billing/payment-methods/{card}/remove", nil, "303 303 403 303 403"},
+	"POST /billing/preferences":                    {"/billing/preferences", f("company_name", "株式会社テスト"), "303 303 403 303 403"},
 	"GET /signin":                                  {"/signin", nil, "303 303 303 303 303"},
 	"POST /signin":                                 {"/signin", f("email", "nobody@example.com", "password", "wrong password"), "422 422 422 422 422"},
 	"GET /signin/2fa":                              {"/signin/2fa", nil, "303 303 303 303 303"},
@@ -111,6 +129,8 @@ type roleFixture struct {
 	sub, key   string
 	invitation string
 	target     string // a Support member others act on
+	card       string // a card of the project
+	payment    string // a succeeded payment, for receipts
 }
 
 func (fx *roleFixture) refresh() {
@@ -148,6 +168,7 @@ func (fx *roleFixture) refresh() {
 		require.NoError(t, tx.Commit(ctx))
 		fx.invitation = inv.ID
 	}
+	fx.card, fx.payment = ensureCardAndPayment(t, fx.app, project.SID, fx.card, fx.payment)
 	_, err = pool.Exec(ctx, `INSERT INTO memberships (project_sid, user_id, role) VALUES ($1, $2, 'support')
 		ON CONFLICT (project_sid, user_id) DO UPDATE SET role = 'support'`, project.SID, fx.target)
 	require.NoError(t, err)
@@ -215,7 +236,8 @@ func TestRoleRouteMatrix(t *testing.T) {
 			require.NoError(t, err)
 			seq++
 			fill := strings.NewReplacer("{project}", o.AccountSID, "{sub}", fx.sub, "{key}", fx.key, "{invitation}", fx.invitation,
-				"{target}", fx.target, "{fresh}", fmt.Sprintf("fresh%d", seq))
+				"{target}", fx.target, "{fresh}", fmt.Sprintf("fresh%d", seq),
+				"{card}", fx.card, "{payment}", fx.payment, "{key32}", sid.Hex32())
 			path := fill.Replace(row.path)
 			body := url.Values{}
 			for k, vs := range row.form {
@@ -253,4 +275,31 @@ func TestReadmeShowsTheMatrix(t *testing.T) {
 		line := "| " + strings.Join(cells, " | ") + " |"
 		require.Contains(t, string(readme), line, "README.md must show the row for %s", row.Perm)
 	}
+}
+
+// ensureCardAndPayment gives a project a card and a succeeded payment,
+// replacing the card if a request removed it.
+func ensureCardAndPayment(t *testing.T, app *webtest.App, project, card, payment string) (string, string) {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := billing.GetMethod(ctx, app.Pool, project, card); card == "" || err != nil {
+		c := billing.Card{Holder: "Taro", Number: "4242424242424242", ExpMonth: 12, ExpYear: time.Now().Year() + 3, CVC: "123"}
+		tok, err := app.Server.Billing.Gateway.Tokenize(ctx, c)
+		require.NoError(t, err)
+		tx, err := app.Pool.Begin(ctx)
+		require.NoError(t, err)
+		m, err := billing.AddMethod(ctx, tx, project, c, tok)
+		require.NoError(t, err)
+		require.NoError(t, tx.Commit(ctx))
+		card = m.ID
+	}
+	if payment == "" {
+		m, err := billing.GetMethod(ctx, app.Pool, project, card)
+		require.NoError(t, err)
+		p, err := app.Server.Billing.AddFunds(ctx, m, decimal.NewFromInt(1000), "USD", "fixture")
+		require.NoError(t, err)
+		require.Equal(t, billing.PaymentSucceeded, p.Status)
+		payment = p.ID
+	}
+	return card, payment
 }

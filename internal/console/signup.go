@@ -75,7 +75,7 @@ func (c *Console) signUp(w http.ResponseWriter, r *http.Request) error {
 	}
 	res, err := onboard.CreateOwner(ctx, c.pool, c.users, c.accounts, onboard.Owner{
 		Email: f.Email, Password: password, Name: f.Name, Locale: locale, ProjectName: f.ProjectName,
-		Currency: f.Currency, TimeZone: tz, TrialCredit: true, IP: reqlog.ClientIP(r), Via: "signup",
+		Currency: f.Currency, TimeZone: tz, TrialCredit: true, IP: reqlog.ClientIP(r), Via: "signup", SignIn: true,
 	})
 	if errors.Is(err, auth.ErrEmailTaken) {
 		f.Errors.Add("email", "signup.email_taken")

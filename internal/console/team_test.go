@@ -79,7 +79,7 @@ func TestInvitationBySMTPAndRoleChange(t *testing.T) {
 	require.Contains(t, dash.Body, "You joined Test Project.")
 	require.Contains(t, dash.Body, `data-testid="project-name">Test Project<`)
 	require.NotContains(t, dash.Body, `data-testid="balance"`, "a Developer does not see billing")
-	require.Equal(t, http.StatusForbidden, dev.Get("/services/billing").Status)
+	require.Equal(t, http.StatusForbidden, dev.Get("/billing").Status)
 	require.Equal(t, http.StatusOK, dev.Get("/settings/keys").Status)
 
 	// The link is single-use.
@@ -93,7 +93,7 @@ func TestInvitationBySMTPAndRoleChange(t *testing.T) {
 	var devID string
 	require.NoError(t, app.Pool.QueryRow(context.Background(), `SELECT id FROM users WHERE email = 'dev@example.com'`).Scan(&devID))
 	require.Equal(t, http.StatusSeeOther, admin.Post("/settings/users/"+devID+"/role", url.Values{"role": {"billing"}}).Status)
-	require.Equal(t, http.StatusOK, dev.Get("/services/billing").Status)
+	require.Equal(t, http.StatusOK, dev.Get("/billing").Status)
 	require.Equal(t, http.StatusForbidden, dev.Get("/settings/keys").Status)
 	require.NotContains(t, dev.Get("/").Body, `data-testid="auth-token"`)
 

@@ -8,6 +8,7 @@ import (
 
 	"console/internal/account"
 	"console/internal/auth"
+	"console/internal/billing"
 	"console/internal/i18n"
 	"console/internal/nav"
 	"console/internal/team"
@@ -98,6 +99,9 @@ func (c *Console) viewer(r *http.Request, u *auth.User) (*web.Viewer, error) {
 	}
 	v.Role = current.Role
 	if v.Pins, err = nav.Pins(ctx, c.pool, u.ID); err != nil {
+		return nil, err
+	}
+	if v.Suspended, err = billing.Suspended(ctx, c.pool, v.Project.SID); err != nil {
 		return nil, err
 	}
 	return v, nil

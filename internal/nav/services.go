@@ -26,7 +26,7 @@ var Services = []Service{
 	{ID: "voice", NameKey: "service.voice", Icon: "☎", Perm: team.PermLogsView},
 	{ID: "sms", NameKey: "service.sms", Icon: "✉", Perm: team.PermLogsView},
 	{ID: "numbers", NameKey: "service.numbers", Icon: "#", Perm: team.PermNumbersManage},
-	{ID: "billing", NameKey: "service.billing", Icon: "¥", Perm: team.PermBillingView},
+	{ID: "billing", NameKey: "service.billing", Icon: "¥", Path: "/billing", Perm: team.PermBillingView},
 	{ID: "usage", NameKey: "service.usage", Icon: "▤", Perm: team.PermUsageView},
 	{ID: "settings", NameKey: "service.settings", Icon: "⚙", Path: "/settings", Perm: team.PermSettingsView},
 }

@@ -28,6 +28,9 @@ type Owner struct {
 	TrialCredit bool
 	// IP and Via are recorded in the audit log ("signup", "cli").
 	IP, Via string
+	// SignIn records the creation as the user's first sign-in (sign-up
+	// signs them in at once).
+	SignIn bool
 }
 
 // Result is what was created.
@@ -80,6 +83,11 @@ func CreateOwner(ctx context.Context, pool *pgxpool.Pool, users *auth.Store, acc
 		}
 		if err := nav.PinDefaults(ctx, tx, u.ID); err != nil {
 			return err
+		}
+		if o.SignIn {
+			if err := users.TouchSignIn(ctx, tx, u.ID); err != nil {
+				return err
+			}
 		}
 		res = Result{User: u, Project: p, AuthToken: token}
 		return audit.Write(ctx, tx, audit.Entry{

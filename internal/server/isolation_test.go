@@ -12,9 +12,11 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 
 	"console/internal/account"
+	"console/internal/billing"
 	"console/internal/sid"
 	"console/internal/team"
 	"console/internal/webtest"
@@ -96,6 +98,22 @@ var consoleRows = map[string]row{
 	"POST /settings/users/{user}/role":             {"/settings/users/{member}/role", form("role", "support"), "A:a=303 A:b=404 B:a=404 anon=303"},
 	"POST /settings/users/{user}/remove":           {"/settings/users/{member}/remove", nil, "A:a=303 A:b=404 B:a=404 anon=303"},
 	"POST /settings/users/{user}/transfer":         {"/settings/users/{member}/transfer", nil, "A:a=422 A:b=404 B:a=404 anon=303"},
+	"GET /billing":                                 {"/billing", nil, "A=200 B=200 anon=303"},
+	"GET /billing/payment-methods":                 {"/billing/payment-methods", nil, "A=200 B=200 anon=303"},
+	"GET /billing/history":                         {"/billing/history", nil, "A=200 B=200 anon=303"},
+	"GET /billing/receipts/{id}":                   {"/billing/receipts/{payment}", nil, "A:a=200 A:b=404 B:a=404 anon=303"},
+	"GET /billing/receipts/{id}/pdf":               {"/billing/receipts/{payment}/pdf", nil, "A:a=200 A:b=404 B:a=404 anon=303"},
+	"GET /billing/recurring":                       {"/billing/recurring", nil, "A=200 B=200 anon=303"},
+	"GET /billing/preferences":                     {"/billing/preferences", nil, "A=200 B=200 anon=303"},
+	"POST /billing/add-funds":                      {"/billing/add-funds", form("amount", "20", "method", "{card}", "key", "{key32}"), "A:a=303 A:b=422 B:a=422 anon=303"},
+	"POST /billing/auto-recharge":                  {"/billing/auto-recharge", form("enabled", "", "threshold", "5", "target", "10"), "A=303 B=303 anon=303"},
+	"POST /billing/alerts":                         {"/billing/alerts", form("threshold", "3"), "A=303 B=303 anon=303"},
+	"POST /billing/alerts/remove":                  {"/billing/alerts/remove", form("threshold", "3"), "A=303 B=303 anon=303"},
+	"POST /billing/payment-methods":                {"/billing/payment-methods", form("holder", "X", "number", "4242424242424241"), "A=422 B=422 anon=303"},
+	"POST /billing/payment-methods/{id}/primary":   {"/billing/payment-methods/{card}/primary", nil, "A:a=303 A:b=404 B:a=404 anon=303"},
+	"POST /billing/payment-methods/{id}/down":      {"/billing/payment-methods/{card}/down", nil, "A:a=303 A:b=404 B:a=404 anon=303"},
+	"POST /billing/payment-methods/{id}/remove":    {"/billing/payment-methods/{card}/remove", nil, "A:a=303 A:b=404 B:a=404 anon=303"},
+	"POST /billing/preferences":                    {"/billing/preferences", form("company_name", "X"), "A=303 B=303 anon=303"},
 	"GET /healthz":                                 {"/healthz", nil, "A=200 anon=200"},
 	"GET /readyz":                                  {"/readyz", nil, "A=200 anon=200"},
 	"GET /static/*":                                {"/static/app.css", nil, "A=200 anon=200"},
@@ -149,6 +167,7 @@ type tenant struct {
 	testSID, testTok string
 	member           string // a Developer of the project
 	invitation       string // an open invitation
+	card, payment    string // a card and a succeeded payment
 }
 
 type matrix struct {
@@ -226,6 +245,7 @@ func (m *matrix) refresh(tn *tenant) {
 	require.NoError(t, err)
 	_, err = pool.Exec(ctx, `UPDATE users SET totp_secret_enc = NULL WHERE id = $1 AND NOT totp_enabled`, tn.owner.UserID)
 	require.NoError(t, err)
+	tn.card, tn.payment = ensureCardAndPayment(t, m.app, master.SID, tn.card, tn.payment)
 	if tn.member == "" {
 		u, err := m.app.Server.Users.Create(ctx, pool, "dev-"+master.SID[2:12]+"@example.com", "Dev", "a developer password", "")
 		require.NoError(t, err)
@@ -285,7 +305,7 @@ func (m *matrix) fill(tmpl string, object string) string {
 		sub = account
 	}
 	return strings.NewReplacer("{account}", account, "{sub}", sub, "{key}", key, "{project}", tn.owner.AccountSID,
-		"{member}", tn.member, "{invitation}", tn.invitation).Replace(tmpl)
+		"{member}", tn.member, "{invitation}", tn.invitation, "{card}", tn.card, "{payment}", tn.payment, "{key32}", sid.Hex32()).Replace(tmpl)
 }
 
 func (m *matrix) console(caller string, method, path string, body url.Values) *webtest.Response {
@@ -382,4 +402,31 @@ func TestTenantIsolationMatrix(t *testing.T) {
 			m.refresh(m.b)
 		}
 	}
+}
+
+// ensureCardAndPayment gives a project a card and a succeeded payment,
+// replacing the card if a request removed it.
+func ensureCardAndPayment(t *testing.T, app *webtest.App, project, card, payment string) (string, string) {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := billing.GetMethod(ctx, app.Pool, project, card); card == "" || err != nil {
+		c := billing.Card{Holder: "Taro", Number: "4242424242424242", ExpMonth: 12, ExpYear: time.Now().Year() + 3, CVC: "123"}
+		tok, err := app.Server.Billing.Gateway.Tokenize(ctx, c)
+		require.NoError(t, err)
+		tx, err := app.Pool.Begin(ctx)
+		require.NoError(t, err)
+		mth, err := billing.AddMethod(ctx, tx, project, c, tok)
+		require.NoError(t, err)
+		require.NoError(t, tx.Commit(ctx))
+		card = mth.ID
+	}
+	if payment == "" {
+		mth, err := billing.GetMethod(ctx, app.Pool, project, card)
+		require.NoError(t, err)
+		p, err := app.Server.Billing.AddFunds(ctx, mth, decimal.NewFromInt(1000), "USD", "fixture")
+		require.NoError(t, err)
+		require.Equal(t, billing.PaymentSucceeded, p.Status)
+		payment = p.ID
+	}
+	return card, payment
 }

@@ -113,7 +113,7 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*Server, err
 	}
 	s.Billing.Jobs = s.river
 
-	cons := console.New(console.Deps{Pool: pool, Sessions: s.Sessions, Users: s.Users, Accounts: s.Accounts, Config: cfg, Log: log, Jobs: s.river})
+	cons := console.New(console.Deps{Pool: pool, Sessions: s.Sessions, Users: s.Users, Accounts: s.Accounts, Config: cfg, Log: log, Jobs: s.river, Billing: s.Billing})
 	rest := api.New(pool, s.Accounts, log, cfg)
 	static, err := fs.Sub(web.Static, "static")
 	if err != nil {

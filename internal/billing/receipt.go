@@ -1,0 +1,330 @@
+package billing
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/go-pdf/fpdf"
+)
+
+// Receipt is what a receipt shows.
+type Receipt struct {
+	Number      string         // the payment ID
+	Issued      time.Time      // payment completion time, shown in Location
+	Location    *time.Location // the project's time zone; UTC when nil
+	Payment     *Payment
+	ProjectName string
+	Prefs       Preferences
+	Locale      string // "en" or "ja"; anything else is English
+}
+
+// FontPath is the TrueType font with Japanese glyphs used for receipts
+// (IPA Gothic, Debian package fonts-ipafont-gothic); a var so that tests
+// and configuration can change it. Every receipt is set in this one font,
+// so a missing file is an error rather than a fallback that prints tofu.
+var FontPath = "/usr/share/fonts/opentype/ipafont-gothic/ipag.ttf"
+
+// ErrNoReceipt is returned by WritePDF for a payment that did not succeed:
+// only money actually received gets a receipt.
+var ErrNoReceipt = errors.New("billing: only a succeeded payment has a receipt")
+
+// receiptText is the fixed wording of a receipt in one locale. It lives
+// here, not in the i18n catalogs, because it is printed, not shown in the
+// console.
+type receiptText struct {
+	Title        string
+	Addressee    string // %s is the company (or project) name
+	Amount       string
+	For          string
+	Received     string
+	Number       string
+	Issued       string
+	DateLayout   string
+	Details      string
+	Method       string
+	Kind         string
+	Project      string
+	Issuer       string
+	Registration string // %s is the registration number
+	Kinds        map[string]string
+	Footer       string
+}
+
+// receiptLabels holds the receipt wording per locale.
+var receiptLabels = map[string]receiptText{
+	"en": {
+		Title:        "Receipt",
+		Addressee:    "Billed to: %s",
+		Amount:       "Amount",
+		For:          "For: prepaid usage credit",
+		Received:     "Received with thanks.",
+		Number:       "Receipt No.",
+		Issued:       "Date issued",
+		DateLayout:   "January 2, 2006",
+		Details:      "Payment details",
+		Method:       "Payment method",
+		Kind:         "Payment type",
+		Project:      "Project",
+		Issuer:       "Issued by",
+		Registration: "Registration number: %s",
+		Kinds:        map[string]string{PaymentManual: "Add Funds", PaymentAuto: "Auto recharge"},
+		Footer:       "This receipt was issued electronically.",
+	},
+	"ja": {
+		Title:        "領収書",
+		Addressee:    "%s 御中",
+		Amount:       "金額",
+		For:          "但し、ご利用料金として",
+		Received:     "上記正に領収いたしました。",
+		Number:       "領収書番号",
+		Issued:       "発行日",
+		DateLayout:   "2006年1月2日",
+		Details:      "お支払い内容",
+		Method:       "お支払い方法",
+		Kind:         "お支払い種別",
+		Project:      "プロジェクト",
+		Issuer:       "発行者",
+		Registration: "登録番号: %s",
+		Kinds:        map[string]string{PaymentManual: "手動チャージ", PaymentAuto: "自動チャージ"},
+		Footer:       "この領収書は電子的に発行されたものです。",
+	},
+}
+
+// receiptIssuer is the service name printed as the issuer.
+const receiptIssuer = "Console"
+
+// Page geometry, in millimetres (A4 is 210 × 297).
+const (
+	rcMargin = 20.0
+	rcWidth  = 210 - 2*rcMargin
+	rcFont   = "receipt"
+)
+
+// WritePDF writes the receipt as an A4 PDF. Nothing is written to w
+// unless the whole document was made: an error (a payment that did not
+// succeed, a missing font) leaves w untouched for the caller to answer
+// with an error page instead.
+func (r *Receipt) WritePDF(w io.Writer) error {
+	p := r.Payment
+	if p == nil {
+		return errors.New("billing: receipt without a payment")
+	}
+	if p.Status != PaymentSucceeded {
+		return fmt.Errorf("%w (payment %s is %s)", ErrNoReceipt, p.ID, p.Status)
+	}
+	issued := r.Issued
+	if issued.IsZero() && p.CompletedAt != nil {
+		issued = *p.CompletedAt
+	}
+	if issued.IsZero() {
+		return fmt.Errorf("billing: receipt for payment %s has no issue date", p.ID)
+	}
+	loc := r.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	issued = issued.In(loc)
+	number := r.Number
+	if number == "" {
+		number = p.ID
+	}
+	txt, ok := receiptLabels[r.Locale]
+	if !ok {
+		txt = receiptLabels["en"]
+	}
+	font, err := os.ReadFile(FontPath)
+	if err != nil {
+		return fmt.Errorf("billing: receipt font %s (Debian package fonts-ipafont-gothic) unreadable: %w", FontPath, err)
+	}
+
+	pdf := fpdf.New("P", "mm", "A4", "")
+	pdf.SetMargins(rcMargin, rcMargin, rcMargin)
+	pdf.SetAutoPageBreak(true, rcMargin)
+	pdf.SetCreationDate(issued.UTC()) // fpdf writes no zone
+	pdf.SetModificationDate(issued.UTC())
+	pdf.SetTitle(txt.Title+" "+number, true)
+	pdf.SetAuthor(receiptIssuer, true)
+	pdf.SetCreator(receiptIssuer, true)
+	pdf.AddUTF8FontFromBytes(rcFont, "", font)
+	if err := pdf.Error(); err != nil {
+		return fmt.Errorf("billing: receipt font %s: %w", FontPath, err)
+	}
+	pdf.SetCellMargin(0)
+	pdf.AddPage()
+
+	ink := func(gray int) { pdf.SetTextColor(gray, gray, gray) }
+	// The font has no bold face: fake one by stroking the glyph outlines
+	// too (text rendering mode 2), with a width that grows with the size.
+	bold := func(size float64, text func()) {
+		pdf.SetDrawColor(0, 0, 0)
+		pdf.RawWriteStr(fmt.Sprintf("2 Tr %.2f w", size*0.03))
+		text()
+		pdf.RawWriteStr("0 Tr")
+		pdf.SetLineWidth(pdf.GetLineWidth()) // back to what fpdf thinks it is
+	}
+	rule := func(y, width float64, gray int) {
+		pdf.SetDrawColor(gray, gray, gray)
+		pdf.SetLineWidth(width)
+		pdf.Line(rcMargin, y, rcMargin+rcWidth, y)
+	}
+
+	// Title, centred, over a double rule.
+	ink(0)
+	pdf.SetFont(rcFont, "", 26)
+	pdf.SetY(rcMargin)
+	bold(26, func() { pdf.CellFormat(rcWidth, 14, txt.Title, "", 1, "C", false, 0, "") })
+	y := pdf.GetY() + 3
+	rule(y, 0.6, 40)
+	rule(y+1.2, 0.2, 40)
+
+	// Receipt number and date, top right.
+	top := y + 8
+	ink(60)
+	pdf.SetFont(rcFont, "", 9)
+	pdf.SetXY(rcMargin, top)
+	pdf.CellFormat(rcWidth, 5, txt.Number+": "+number, "", 2, "R", false, 0, "")
+	pdf.CellFormat(rcWidth, 5, txt.Issued+": "+issued.Format(txt.DateLayout), "", 2, "R", false, 0, "")
+	metaBottom := pdf.GetY()
+
+	// Addressee, underlined, and the address under it.
+	const leftW = 100.0
+	name := strings.TrimSpace(r.Prefs.CompanyName)
+	if name == "" {
+		name = strings.TrimSpace(r.ProjectName)
+	}
+	pdf.SetXY(rcMargin, top+10)
+	if name != "" {
+		ink(0)
+		pdf.SetFont(rcFont, "", 16)
+		bold(16, func() {
+			for _, line := range wrapReceiptText(pdf, fmt.Sprintf(txt.Addressee, name), leftW) {
+				pdf.CellFormat(leftW, 8, line, "", 2, "L", false, 0, "")
+			}
+		})
+		rule(pdf.GetY()+0.5, 0.4, 0)
+		pdf.Ln(2.5)
+	}
+	ink(60)
+	pdf.SetFont(rcFont, "", 10)
+	for _, line := range wrapReceiptText(pdf, r.Prefs.Address, leftW) {
+		pdf.CellFormat(leftW, 5, line, "", 2, "L", false, 0, "")
+	}
+	// The customer's own invoice registration number, from their preferences.
+	if reg := strings.TrimSpace(r.Prefs.RegistrationNumber); reg != "" {
+		pdf.CellFormat(leftW, 5.5, fmt.Sprintf(txt.Registration, reg), "", 2, "L", false, 0, "")
+	}
+
+	// The amount, large, in a shaded box.
+	y = max(pdf.GetY(), metaBottom) + 10
+	const boxH = 24.0
+	pdf.SetFillColor(244, 245, 247)
+	pdf.SetDrawColor(90, 90, 90)
+	pdf.SetLineWidth(0.4)
+	pdf.Rect(rcMargin, y, rcWidth, boxH, "FD")
+	ink(60)
+	pdf.SetFont(rcFont, "", 12)
+	pdf.SetXY(rcMargin+8, y)
+	pdf.CellFormat(30, boxH, txt.Amount, "", 0, "L", false, 0, "")
+	ink(0)
+	pdf.SetFont(rcFont, "", 28)
+	pdf.SetXY(rcMargin+40, y) // centred in the room right of the label
+	bold(28, func() { pdf.CellFormat(rcWidth-80, boxH, p.Money().Format(), "", 0, "C", false, 0, "") })
+	pdf.SetXY(rcMargin, y+boxH+4)
+	ink(20)
+	pdf.SetFont(rcFont, "", 11)
+	pdf.CellFormat(rcWidth, 6.5, txt.For, "", 2, "L", false, 0, "")
+	pdf.CellFormat(rcWidth, 6.5, txt.Received, "", 2, "L", false, 0, "")
+
+	// Payment details, a two-column table.
+	pdf.Ln(8)
+	ink(20)
+	pdf.SetFont(rcFont, "", 11)
+	pdf.CellFormat(rcWidth, 7, txt.Details, "", 2, "L", false, 0, "")
+	rule(pdf.GetY(), 0.4, 40)
+	kind := txt.Kinds[p.Kind]
+	if kind == "" {
+		kind = p.Kind
+	}
+	rows := [][2]string{
+		{txt.Method, p.CardLabel},
+		{txt.Kind, kind},
+	}
+	if r.ProjectName != "" {
+		rows = append(rows, [2]string{txt.Project, r.ProjectName})
+	}
+	pdf.SetFont(rcFont, "", 10)
+	const labelW, rowH = 45.0, 8.0
+	for _, row := range rows {
+		if row[1] == "" {
+			continue
+		}
+		ink(90)
+		pdf.CellFormat(labelW, rowH, row[0], "", 0, "L", false, 0, "")
+		ink(0)
+		for i, line := range wrapReceiptText(pdf, row[1], rcWidth-labelW) {
+			pdf.SetX(rcMargin + labelW)
+			pdf.CellFormat(rcWidth-labelW, rowH-float64(min(i, 1))*3, line, "", 1, "L", false, 0, "")
+		}
+		rule(pdf.GetY(), 0.15, 190)
+	}
+
+	// The issuer, bottom right.
+	pdf.Ln(16)
+	const issuerX, issuerW = rcMargin + rcWidth - 70, 70.0
+	ink(110)
+	pdf.SetFont(rcFont, "", 9)
+	pdf.SetX(issuerX)
+	pdf.CellFormat(issuerW, 5, txt.Issuer, "", 2, "L", false, 0, "")
+	ink(0)
+	pdf.SetFont(rcFont, "", 15)
+	bold(15, func() { pdf.CellFormat(issuerW, 8, receiptIssuer, "", 2, "L", false, 0, "") })
+
+	// Footer note.
+	pdf.Ln(14)
+	rule(pdf.GetY(), 0.15, 190)
+	pdf.Ln(2)
+	ink(130)
+	pdf.SetFont(rcFont, "", 8)
+	pdf.CellFormat(rcWidth, 5, txt.Footer, "", 2, "L", false, 0, "")
+
+	var buf bytes.Buffer
+	if err := pdf.Output(&buf); err != nil {
+		return fmt.Errorf("billing: receipt %s: %w", number, err)
+	}
+	_, err = buf.WriteTo(w)
+	return err
+}
+
+// wrapReceiptText breaks text into lines no wider than width in pdf's
+// current font, one paragraph per line of text; blank lines are dropped.
+// A line breaks at a space when there is one in its second half, else
+// between any two characters, which suits Japanese. (fpdf's own MultiCell
+// drops the character it breaks at in Japanese text, so it is not used.)
+func wrapReceiptText(pdf *fpdf.Fpdf, text string, width float64) []string {
+	var lines []string
+	for _, para := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n") {
+		rest := []rune(strings.TrimSpace(para))
+		for len(rest) > 0 {
+			n := 1 // the longest prefix that fits, at least one character
+			for n < len(rest) && pdf.GetStringWidth(string(rest[:n+1])) <= width {
+				n++
+			}
+			if n < len(rest) {
+				for i := n; i > n/2; i-- {
+					if rest[i] == ' ' {
+						n = i
+						break
+					}
+				}
+			}
+			lines = append(lines, strings.TrimRight(string(rest[:n]), " "))
+			rest = []rune(strings.TrimLeft(string(rest[n:]), " "))
+		}
+	}
+	return lines
+}

@@ -1,0 +1,95 @@
+package web
+
+import (
+	"time"
+
+	"console/internal/billing"
+)
+
+// BillingData is Billing › Overview.
+type BillingData struct {
+	Balance   string
+	Suspended bool
+	Methods   []*billing.Method
+	AddFunds  AddFundsForm
+	Recharge  RechargeForm
+	Alerts    []string // formatted thresholds
+	AlertForm AlertForm
+	Currency  string
+	MinFunds  string
+	MaxFunds  string
+	// LastPayment is the outcome of the Add Funds just made, if any.
+	LastPayment *billing.Payment
+}
+
+// AddFundsForm charges a card. Key makes a double submit charge once.
+type AddFundsForm struct {
+	Amount, MethodID, Key string
+	Errors                FieldErrors
+}
+
+// RechargeForm is the auto-recharge setting.
+type RechargeForm struct {
+	Enabled                bool
+	Threshold, Target, Cap string
+	Paused                 bool
+	ConsecutiveDeclines    int
+	Errors                 FieldErrors
+}
+
+// AlertForm adds a low-balance alert.
+type AlertForm struct {
+	Threshold string
+	Errors    FieldErrors
+}
+
+// MethodsData is Billing › Payment methods.
+type MethodsData struct {
+	Methods []*billing.Method
+	Card    CardForm
+}
+
+// CardForm adds a card. The number and CVC are never echoed back.
+type CardForm struct {
+	Holder, ExpMonth, ExpYear string
+	Errors                    FieldErrors
+}
+
+// HistoryData is Billing › Payment history for one month.
+type HistoryData struct {
+	Month    time.Time
+	Prev     string // "2006-01" or ""
+	Next     string
+	Payments []*billing.Payment
+}
+
+// ReceiptData is a printable receipt.
+type ReceiptData struct {
+	Payment     *billing.Payment
+	Prefs       billing.Preferences
+	ProjectName string
+}
+
+// PreferencesForm is Billing › Preferences.
+type PreferencesForm struct {
+	billing.Preferences
+	Errors FieldErrors
+}
+
+// RecurringData is Billing › Recurring items.
+type RecurringData struct {
+	Items    []*billing.RecurringItem
+	Currency string
+}
+
+// Catalog keys of payment states, spelled out so the catalog test sees them.
+var (
+	paymentStatusKeys = map[string]string{
+		billing.PaymentPending: "payment.status_pending", billing.PaymentSucceeded: "payment.status_succeeded", billing.PaymentFailed: "payment.status_failed",
+	}
+	declineKeys = map[string]string{
+		billing.DeclineGeneric: "payment.decline_card_declined", billing.DeclineInsufficient: "payment.decline_insufficient_funds",
+		billing.DeclineExpired: "payment.decline_expired_card", "card_removed": "payment.decline_card_removed",
+	}
+	paymentKindKeys = map[string]string{billing.PaymentManual: "payment.kind_manual", billing.PaymentAuto: "payment.kind_auto"}
+)
