@@ -116,7 +116,10 @@ func (s *Service) recharge(ctx context.Context, projectSID string, id int64) err
 	if !ar.Enabled || ar.PausedAt != nil || !bal.Amount.LessThan(ar.Threshold) {
 		return s.finishRecharge(ctx, s.Pool, id, "skipped")
 	}
-	amount := ar.Target.Sub(bal.Amount)
+	// The charge stays within what Add Funds allows, so a target just above
+	// the threshold does not make tiny charges.
+	limits := FundsLimits[bal.Currency]
+	amount := decimal.Min(decimal.Max(ar.Target.Sub(bal.Amount), limits[0]), limits[1])
 	if ar.MonthlyCap != nil {
 		spent, err := s.autoSpentThisMonth(ctx, projectSID)
 		if err != nil {
