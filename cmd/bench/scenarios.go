@@ -55,6 +55,9 @@ func pickScenarios(only string) ([]scenario, error) {
 			picked = append(picked, s)
 		}
 	}
+	if len(picked) == 0 {
+		return nil, fmt.Errorf("-only: no scenario named")
+	}
 	return picked, nil
 }
 

@@ -102,4 +102,3 @@ func checkLedger(ctx context.Context, cfg *config.Config, stdout, stderr io.Writ
 	fmt.Fprintln(stdout, "ledger ok: every balance equals the sum of its entries")
 	return 0
 }
-
