@@ -280,3 +280,87 @@ func TestRecurringItemsChargeOncePerMonth(t *testing.T) {
 	require.Equal(t, "7.7", balance(t, app, o.AccountSID).String())
 	requireLedgerMatches(t, app)
 }
+
+func TestAutoRechargePausesAfterThreeDeclines(t *testing.T) {
+	app := webtest.Start(t, webtest.Workers())
+	o := app.CreateOwner("USD")
+	ctx := context.Background()
+	setBalance(t, app, o.AccountSID, "55")
+	addCard(t, app, o.AccountSID, "4000000000000002")
+	require.NoError(t, billing.SetAutoRecharge(ctx, app.Pool, o.AccountSID, billing.AutoRecharge{Enabled: true, Threshold: dec("50"), Target: dec("80")}))
+	for i := 1; i <= 3; i++ {
+		require.NoError(t, app.Server.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID,
+			Kind: billing.KindUsage, Source: fmt.Sprintf("spend-%d", i), Amount: dec("10")}))
+		require.Eventually(t, func() bool {
+			return count(t, app, `SELECT count(*) FROM recharges WHERE status = 'failed'`) == i
+		}, 15*time.Second, 50*time.Millisecond, "recharge %d", i)
+		// Past the cooldown, so the next debit may try again.
+		_, err := app.Pool.Exec(ctx, `UPDATE recharges SET finished_at = now() - interval '1 hour'`)
+		require.NoError(t, err)
+	}
+	ar, err := billing.GetAutoRecharge(ctx, app.Pool, o.AccountSID)
+	require.NoError(t, err)
+	require.NotNil(t, ar.PausedAt)
+	require.Equal(t, 3, ar.ConsecutiveDeclines)
+	require.Equal(t, 1, count(t, app, `SELECT count(*) FROM mail_outbox WHERE kind = 'recharge_declined'`), "mailed at the first decline only")
+	require.Equal(t, 1, count(t, app, `SELECT count(*) FROM mail_outbox WHERE kind = 'recharge_paused'`))
+	// Paused: further debits open no recharge.
+	require.NoError(t, app.Server.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID, Kind: billing.KindUsage, Source: "spend-4", Amount: dec("10")}))
+	require.Equal(t, 3, count(t, app, `SELECT count(*) FROM recharges`))
+	// Saving the setting resumes it.
+	require.NoError(t, billing.SetAutoRecharge(ctx, app.Pool, o.AccountSID, billing.AutoRecharge{Enabled: true, Threshold: dec("50"), Target: dec("80")}))
+	ar, err = billing.GetAutoRecharge(ctx, app.Pool, o.AccountSID)
+	require.NoError(t, err)
+	require.Nil(t, ar.PausedAt)
+	require.Zero(t, ar.ConsecutiveDeclines)
+}
+
+func TestMonthlyCapBoundsAutoRecharge(t *testing.T) {
+	app := webtest.Start(t, webtest.Workers())
+	o := app.CreateOwner("USD")
+	ctx := context.Background()
+	setBalance(t, app, o.AccountSID, "100")
+	addCard(t, app, o.AccountSID, "4242424242424242")
+	capAmount := dec("30")
+	require.NoError(t, billing.SetAutoRecharge(ctx, app.Pool, o.AccountSID, billing.AutoRecharge{Enabled: true, Threshold: dec("50"), Target: dec("100"), MonthlyCap: &capAmount}))
+	require.NoError(t, app.Server.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID, Kind: billing.KindUsage, Source: "s1", Amount: dec("60")}))
+	require.Eventually(t, func() bool {
+		return count(t, app, `SELECT count(*) FROM recharges WHERE status = 'succeeded'`) == 1
+	}, 15*time.Second, 50*time.Millisecond)
+	require.Equal(t, "70", balance(t, app, o.AccountSID).String(), "charged 30, the cap, not 60")
+	require.NoError(t, app.Server.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID, Kind: billing.KindUsage, Source: "s2", Amount: dec("30")}))
+	require.Eventually(t, func() bool {
+		return count(t, app, `SELECT count(*) FROM recharges WHERE status = 'failed'`) == 1
+	}, 15*time.Second, 50*time.Millisecond)
+	require.Equal(t, "40", balance(t, app, o.AccountSID).String(), "the cap is spent for the month")
+	require.Equal(t, 1, count(t, app, `SELECT count(*) FROM test_gateway_charges`))
+	requireLedgerMatches(t, app)
+}
+
+func TestLowBalanceAlertsFireOncePerCrossing(t *testing.T) {
+	app := webtest.Start(t)
+	o := app.CreateOwner("JPY")
+	ctx := context.Background()
+	setBalance(t, app, o.AccountSID, "10000")
+	require.NoError(t, billing.AddAlert(ctx, app.Pool, o.AccountSID, dec("5000")))
+	require.NoError(t, billing.AddAlert(ctx, app.Pool, o.AccountSID, dec("1000")))
+	debit := func(src, amount string) {
+		require.NoError(t, app.Server.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID, Kind: billing.KindUsage, Source: src, Amount: dec(amount)}))
+	}
+	mails := func() int { return count(t, app, `SELECT count(*) FROM mail_outbox WHERE kind = 'low_balance'`) }
+	debit("a", "4000")
+	require.Zero(t, mails())
+	debit("b", "1500")
+	require.Equal(t, 1, mails(), "crossed 5000")
+	var body string
+	require.NoError(t, app.Pool.QueryRow(ctx, `SELECT body FROM mail_outbox WHERE kind = 'low_balance'`).Scan(&body))
+	require.Contains(t, body, "¥5,000")
+	require.Contains(t, body, "¥4,500")
+	debit("c", "100")
+	require.Equal(t, 1, mails(), "not again while below")
+	require.NoError(t, pgx.BeginFunc(ctx, app.Pool, func(tx pgx.Tx) error {
+		return app.Server.Billing.Credit(ctx, tx, o.AccountSID, billing.KindAdjustment, "top-up", dec("2000"), "")
+	}))
+	debit("d", "2000")
+	require.Equal(t, 2, mails(), "re-armed by the credit above it, fired again")
+}
