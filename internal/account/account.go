@@ -6,6 +6,7 @@ package account
 import (
 	"context"
 	"errors"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -49,12 +50,21 @@ type Account struct {
 // IsProject reports whether a is a master account.
 func (a *Account) IsProject() bool { return a.ParentSID == "" }
 
+// locations caches loaded time zones: time.LoadLocation reads the zone
+// file on every call, and pages ask for the project's zone each time.
+var locations sync.Map
+
 // Location is the account's time zone, UTC when it cannot be loaded.
 func (a *Account) Location() *time.Location {
-	if loc, err := time.LoadLocation(a.TimeZone); err == nil {
-		return loc
+	if loc, ok := locations.Load(a.TimeZone); ok {
+		return loc.(*time.Location)
 	}
-	return time.UTC
+	loc, err := time.LoadLocation(a.TimeZone)
+	if err != nil {
+		return time.UTC
+	}
+	locations.Store(a.TimeZone, loc)
+	return loc
 }
 
 // Store reads and writes accounts.
@@ -107,9 +117,23 @@ const columns = `sid, project_sid, coalesce(parent_sid, ''), friendly_name, stat
 
 func scan(row pgx.Row) (*Account, error) { return scanWith(row) }
 
+const getSQL = `SELECT ` + columns + ` FROM accounts WHERE project_sid = $1 AND sid = $2`
+
 // Get returns the account with the given SID within project projectSID.
 func (s *Store) Get(ctx context.Context, db database.DBTX, projectSID, accountSID string) (*Account, error) {
-	return scan(db.QueryRow(ctx, `SELECT `+columns+` FROM accounts WHERE project_sid = $1 AND sid = $2`, projectSID, accountSID))
+	return scan(db.QueryRow(ctx, getSQL, projectSID, accountSID))
+}
+
+// QueueGet adds the Get lookup to a batch; *dst stays nil for an unknown account.
+func (s *Store) QueueGet(b *pgx.Batch, projectSID, accountSID string, dst **Account) {
+	b.Queue(getSQL, projectSID, accountSID).QueryRow(func(row pgx.Row) error {
+		a, err := scan(row)
+		if errors.Is(err, ErrNotFound) {
+			return nil
+		}
+		*dst = a
+		return err
+	})
 }
 
 // AuthToken returns the account's primary auth token in clear.

@@ -79,9 +79,23 @@ func (s *Store) Create(ctx context.Context, db database.DBTX, email, name, passw
 	return u, err
 }
 
+const byIDSQL = `SELECT ` + userColumns + ` FROM users WHERE id = $1`
+
 // ByID returns the user with id.
 func (s *Store) ByID(ctx context.Context, db database.DBTX, id string) (*User, error) {
-	return scanUser(db.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, id))
+	return scanUser(db.QueryRow(ctx, byIDSQL, id))
+}
+
+// QueueByID adds the ByID lookup to a batch; *dst stays nil for an unknown id.
+func (s *Store) QueueByID(b *pgx.Batch, id string, dst **User) {
+	b.Queue(byIDSQL, id).QueryRow(func(row pgx.Row) error {
+		u, err := scanUser(row)
+		if errors.Is(err, ErrNotFound) {
+			return nil
+		}
+		*dst = u
+		return err
+	})
 }
 
 // ByEmail returns the user with email, compared without case.

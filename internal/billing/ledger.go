@@ -68,27 +68,55 @@ func Post(ctx context.Context, tx pgx.Tx, projectSID, accountSID, kind, source s
 
 // Balance returns the project's cached balance.
 func Balance(ctx context.Context, db database.DBTX, projectSID string) (Money, error) {
+	return scanBalance(db.QueryRow(ctx, balanceSQL, projectSID))
+}
+
+const balanceSQL = `SELECT amount::text, currency FROM balances WHERE project_sid = $1`
+
+func scanBalance(row pgx.Row) (Money, error) {
 	var m Money
 	var amount string
-	err := db.QueryRow(ctx, `SELECT amount::text, currency FROM balances WHERE project_sid = $1`, projectSID).Scan(&amount, &m.Currency)
-	if err != nil {
+	if err := row.Scan(&amount, &m.Currency); err != nil {
 		return m, err
 	}
+	var err error
 	m.Amount, err = decimal.NewFromString(amount)
 	return m, err
+}
+
+// QueueBalance adds the Balance lookup to a batch.
+func QueueBalance(b *pgx.Batch, projectSID string, dst *Money) {
+	b.Queue(balanceSQL, projectSID).QueryRow(func(row pgx.Row) error {
+		var err error
+		*dst, err = scanBalance(row)
+		return err
+	})
 }
 
 // SpendSince sums what the project spent (usage and fees, as positive
 // figures) from since until now.
 func SpendSince(ctx context.Context, db database.DBTX, projectSID string, since time.Time) (decimal.Decimal, error) {
+	return scanDecimal(db.QueryRow(ctx, spendSQL, projectSID, since))
+}
+
+const spendSQL = `SELECT coalesce(-sum(amount), 0)::text FROM ledger_entries
+	WHERE project_sid = $1 AND created_at >= $2 AND kind IN ('usage', 'fee')`
+
+func scanDecimal(row pgx.Row) (decimal.Decimal, error) {
 	var s string
-	err := db.QueryRow(ctx, `
-		SELECT coalesce(-sum(amount), 0)::text FROM ledger_entries
-		WHERE project_sid = $1 AND created_at >= $2 AND kind IN ('usage', 'fee')`, projectSID, since).Scan(&s)
-	if err != nil {
+	if err := row.Scan(&s); err != nil {
 		return decimal.Zero, err
 	}
 	return decimal.NewFromString(s)
+}
+
+// QueueSpendSince adds the SpendSince sum to a batch.
+func QueueSpendSince(b *pgx.Batch, projectSID string, since time.Time, dst *decimal.Decimal) {
+	b.Queue(spendSQL, projectSID, since).QueryRow(func(row pgx.Row) error {
+		var err error
+		*dst, err = scanDecimal(row)
+		return err
+	})
 }
 
 // MonthStart is the first instant of t's month in loc.

@@ -2,6 +2,7 @@ package billing
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -90,8 +91,21 @@ func suspend(ctx context.Context, db database.DBTX, projectSID string) error {
 // Suspended reports whether the project is suspended for lack of funds.
 func Suspended(ctx context.Context, db database.DBTX, projectSID string) (bool, error) {
 	var s bool
-	err := db.QueryRow(ctx, `SELECT suspended_at IS NOT NULL FROM balances WHERE project_sid = $1`, projectSID).Scan(&s)
+	err := db.QueryRow(ctx, suspendedSQL, projectSID).Scan(&s)
 	return s, err
+}
+
+const suspendedSQL = `SELECT suspended_at IS NOT NULL FROM balances WHERE project_sid = $1`
+
+// QueueSuspended adds the Suspended lookup to a batch.
+func QueueSuspended(b *pgx.Batch, projectSID string, dst *bool) {
+	b.Queue(suspendedSQL, projectSID).QueryRow(func(row pgx.Row) error {
+		err := row.Scan(dst)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil
+		}
+		return err
+	})
 }
 
 // Credit adds money (a payment, a support credit) in the caller's

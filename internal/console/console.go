@@ -3,9 +3,12 @@
 package console
 
 import (
+	"bytes"
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
+	"sync"
 
 	"github.com/a-h/templ"
 	"github.com/alexedwards/scs/v2"
@@ -100,11 +103,23 @@ func (c *Console) renderError(w http.ResponseWriter, r *http.Request, status int
 	_ = web.ErrorPage(status, msgKey).Render(r.Context(), w)
 }
 
-// render writes a component with the given status.
+var pageBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// render writes a component with the given status. The page is rendered
+// whole first, so it goes out in one write with its length, and a render
+// error can still become an error page.
 func render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) error {
+	buf := pageBuffers.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer pageBuffers.Put(buf)
+	if err := c.Render(r.Context(), buf); err != nil {
+		return err
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
-	return c.Render(r.Context(), w)
+	_, err := w.Write(buf.Bytes())
+	return err
 }
 
 // noStore marks a response that shows a secret.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/jackc/pgx/v5"
+	"github.com/shopspring/decimal"
 
 	"console/internal/audit"
 	"console/internal/auth"
@@ -24,14 +25,14 @@ func (c *Console) dashboardData(r *http.Request) (web.DashboardData, error) {
 	v := web.ViewerOf(ctx)
 	p := v.Account
 	d := web.DashboardData{AccountSID: p.SID, TwoFactor: v.User.TOTPEnabled}
-	bal, err := billing.Balance(ctx, c.pool, p.ProjectSID)
-	if err != nil {
-		return d, err
-	}
 	loc := p.Location()
 	start := billing.MonthStart(time.Now(), loc)
-	spend, err := billing.SpendSince(ctx, c.pool, p.ProjectSID, start)
-	if err != nil {
+	var bal billing.Money
+	var spend decimal.Decimal
+	b := &pgx.Batch{}
+	billing.QueueBalance(b, p.ProjectSID, &bal)
+	billing.QueueSpendSince(b, p.ProjectSID, start, &spend)
+	if err := c.pool.SendBatch(ctx, b).Close(); err != nil {
 		return d, err
 	}
 	d.Balance = bal.Format()

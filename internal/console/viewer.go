@@ -1,13 +1,13 @@
 package console
 
 import (
-	"errors"
 	"net/http"
 	"net/url"
+
+	"github.com/jackc/pgx/v5"
 	"time"
 
 	"console/internal/account"
-	"console/internal/auth"
 	"console/internal/billing"
 	"console/internal/i18n"
 	"console/internal/nav"
@@ -26,24 +26,24 @@ func (c *Console) loadViewer(next http.Handler) http.Handler {
 		var v *web.Viewer
 		if uid := c.sessions.GetString(ctx, keyUserID); uid != "" {
 			seen := time.Unix(c.sessions.GetInt64(ctx, keySeen), 0)
-			u, err := c.users.ByID(ctx, c.pool, uid)
+			var err error
+			if time.Since(seen) <= c.cfg.SessionIdleTimeout {
+				v, err = c.viewer(r, uid)
+			}
 			switch {
-			case errors.Is(err, auth.ErrNotFound) || (err == nil && u.SessionEpoch != c.sessions.GetInt(ctx, keyEpoch)) ||
-				time.Since(seen) > c.cfg.SessionIdleTimeout:
+			case err != nil:
+				return err
+			case v == nil || v.User.SessionEpoch != c.sessions.GetInt(ctx, keyEpoch):
+				v = nil
 				if err := c.sessions.Destroy(ctx); err != nil {
 					return err
 				}
-			case err != nil:
-				return err
 			default:
 				if time.Since(seen) > seenGranularity {
 					c.sessions.Put(ctx, keySeen, time.Now().Unix())
 				}
-				if v, err = c.viewer(r, u); err != nil {
-					return err
-				}
-				if u.Locale != "" {
-					locale = u.Locale
+				if v.User.Locale != "" {
+					locale = v.User.Locale
 				}
 			}
 		}
@@ -62,47 +62,65 @@ func (c *Console) loadViewer(next http.Handler) http.Handler {
 	})
 }
 
-// viewer loads the user's projects, the current one and their pins.
-func (c *Console) viewer(r *http.Request, u *auth.User) (*web.Viewer, error) {
+// viewer loads the user, their projects, the current project and the
+// subaccount being viewed, their pins and the project's suspension in one
+// round trip to the database: this runs on every page. It returns nil for
+// a user who no longer exists.
+func (c *Console) viewer(r *http.Request, uid string) (*web.Viewer, error) {
 	ctx := r.Context()
-	projects, err := team.ProjectsOf(ctx, c.pool, u.ID)
-	if err != nil {
+	want := c.sessions.GetString(ctx, keyProject)
+	sub := c.sessions.GetString(ctx, keyAccount)
+	v := &web.Viewer{}
+	var project, subAccount *account.Account
+	b := &pgx.Batch{}
+	c.users.QueueByID(b, uid, &v.User)
+	team.QueueProjectsOf(b, uid, &v.Projects)
+	nav.QueuePins(b, uid, &v.Pins)
+	if want != "" {
+		c.accounts.QueueGet(b, want, want, &project)
+		billing.QueueSuspended(b, want, &v.Suspended)
+		if sub != "" {
+			c.accounts.QueueGet(b, want, sub, &subAccount)
+		}
+	}
+	if err := c.pool.SendBatch(ctx, b).Close(); err != nil {
 		return nil, err
 	}
-	v := &web.Viewer{User: u, Projects: projects}
-	if len(projects) == 0 {
+	if v.User == nil {
+		return nil, nil
+	}
+	if len(v.Projects) == 0 {
 		return v, nil
 	}
-	current := projects[0]
-	want := c.sessions.GetString(ctx, keyProject)
-	for _, p := range projects {
+	current := v.Projects[0]
+	found := false
+	for _, p := range v.Projects {
 		if p.SID == want {
-			current = p
+			current, found = p, true
 		}
 	}
-	if v.Project, err = c.accounts.Get(ctx, c.pool, current.SID, current.SID); err != nil {
-		return nil, err
-	}
-	v.Account = v.Project
-	// A subaccount being viewed must belong to this project and be open;
-	// otherwise the console falls back to the project itself.
-	if sub := c.sessions.GetString(ctx, keyAccount); sub != "" {
-		a, err := c.accounts.Get(ctx, c.pool, v.Project.SID, sub)
-		switch {
-		case err == nil && a.ParentSID == v.Project.SID && a.Status != account.StatusClosed:
-			v.Account = a
-		case err == nil || errors.Is(err, account.ErrNotFound):
-			c.sessions.Remove(ctx, keyAccount)
-		default:
+	if !found || project == nil {
+		// First page after signing in, or the project was left: the
+		// first membership, remembered for the next requests.
+		var err error
+		if project, err = c.accounts.Get(ctx, c.pool, current.SID, current.SID); err != nil {
 			return nil, err
 		}
+		if v.Suspended, err = billing.Suspended(ctx, c.pool, current.SID); err != nil {
+			return nil, err
+		}
+		c.sessions.Put(ctx, keyProject, current.SID)
+		subAccount = nil
 	}
-	v.Role = current.Role
-	if v.Pins, err = nav.Pins(ctx, c.pool, u.ID); err != nil {
-		return nil, err
-	}
-	if v.Suspended, err = billing.Suspended(ctx, c.pool, v.Project.SID); err != nil {
-		return nil, err
+	v.Project, v.Account, v.Role = project, project, current.Role
+	// A subaccount being viewed must belong to this project and be open;
+	// otherwise the console falls back to the project itself.
+	if sub != "" {
+		if subAccount != nil && subAccount.ParentSID == project.SID && subAccount.Status != account.StatusClosed {
+			v.Account = subAccount
+		} else {
+			c.sessions.Remove(ctx, keyAccount)
+		}
 	}
 	return v, nil
 }

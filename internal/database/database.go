@@ -31,8 +31,10 @@ func Open(ctx context.Context, dsn string) (*pgxpool.Pool, error) {
 	if err != nil {
 		return nil, err
 	}
-	if cfg.MaxConns < 16 {
-		cfg.MaxConns = 16
+	// Enough connections for a page's concurrent requests to not queue
+	// behind each other; pool_max_conns in the URL overrides it.
+	if !strings.Contains(dsn, "pool_max_conns") {
+		cfg.MaxConns = 32
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {

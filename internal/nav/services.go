@@ -6,6 +6,8 @@ package nav
 import (
 	"context"
 
+	"github.com/jackc/pgx/v5"
+
 	"console/internal/database"
 	"console/internal/team"
 )
@@ -52,10 +54,25 @@ func PinDefaults(ctx context.Context, db database.DBTX, userID string) error {
 
 // Pins returns the set of services userID pinned.
 func Pins(ctx context.Context, db database.DBTX, userID string) (map[string]bool, error) {
-	rows, err := db.Query(ctx, `SELECT service FROM user_pins WHERE user_id = $1`, userID)
+	rows, err := db.Query(ctx, pinsSQL, userID)
 	if err != nil {
 		return nil, err
 	}
+	return scanPins(rows)
+}
+
+const pinsSQL = `SELECT service FROM user_pins WHERE user_id = $1`
+
+// QueuePins adds the Pins lookup to a batch.
+func QueuePins(b *pgx.Batch, userID string, dst *map[string]bool) {
+	b.Queue(pinsSQL, userID).Query(func(rows pgx.Rows) error {
+		var err error
+		*dst, err = scanPins(rows)
+		return err
+	})
+}
+
+func scanPins(rows pgx.Rows) (map[string]bool, error) {
 	defer rows.Close()
 	pins := map[string]bool{}
 	for rows.Next() {

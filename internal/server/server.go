@@ -31,6 +31,7 @@ import (
 	"console/internal/maintenance"
 	"console/internal/reqlog"
 	"console/internal/seal"
+	"console/internal/sessioncodec"
 	"console/web"
 )
 
@@ -59,6 +60,7 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*Server, err
 	// The store's own cleanup goroutine is off: the cleanup job deletes
 	// expired sessions once for all processes.
 	s.Sessions.Store = pgxstore.NewWithCleanupInterval(pool, 0)
+	s.Sessions.Codec = sessioncodec.Codec{}
 	s.Sessions.Lifetime = cfg.SessionLifetime // absolute
 	// The idle timeout is enforced by the console itself so that a request
 	// does not rewrite its session every time.
