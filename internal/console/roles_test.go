@@ -13,11 +13,9 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
-	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 
 	"console/internal/account"
-	"console/internal/billing"
 	"console/internal/sid"
 	"console/internal/team"
 	"console/internal/webtest"
@@ -168,7 +166,7 @@ func (fx *roleFixture) refresh() {
 		require.NoError(t, tx.Commit(ctx))
 		fx.invitation = inv.ID
 	}
-	fx.card, fx.payment = ensureCardAndPayment(t, fx.app, project.SID, fx.card, fx.payment)
+	fx.card, fx.payment = fx.app.EnsureCardAndPayment(project.SID, fx.card, fx.payment)
 	_, err = pool.Exec(ctx, `INSERT INTO memberships (project_sid, user_id, role) VALUES ($1, $2, 'support')
 		ON CONFLICT (project_sid, user_id) DO UPDATE SET role = 'support'`, project.SID, fx.target)
 	require.NoError(t, err)
@@ -277,29 +275,3 @@ func TestReadmeShowsTheMatrix(t *testing.T) {
 	}
 }
 
-// ensureCardAndPayment gives a project a card and a succeeded payment,
-// replacing the card if a request removed it.
-func ensureCardAndPayment(t *testing.T, app *webtest.App, project, card, payment string) (string, string) {
-	t.Helper()
-	ctx := context.Background()
-	if _, err := billing.GetMethod(ctx, app.Pool, project, card); card == "" || err != nil {
-		c := billing.Card{Holder: "Taro", Number: "4242424242424242", ExpMonth: 12, ExpYear: time.Now().Year() + 3, CVC: "123"}
-		tok, err := app.Server.Billing.Gateway.Tokenize(ctx, c)
-		require.NoError(t, err)
-		tx, err := app.Pool.Begin(ctx)
-		require.NoError(t, err)
-		m, err := billing.AddMethod(ctx, tx, project, c, tok)
-		require.NoError(t, err)
-		require.NoError(t, tx.Commit(ctx))
-		card = m.ID
-	}
-	if payment == "" {
-		m, err := billing.GetMethod(ctx, app.Pool, project, card)
-		require.NoError(t, err)
-		p, err := app.Server.Billing.AddFunds(ctx, m, decimal.NewFromInt(1000), "USD", "fixture")
-		require.NoError(t, err)
-		require.Equal(t, billing.PaymentSucceeded, p.Status)
-		payment = p.ID
-	}
-	return card, payment
-}

@@ -12,11 +12,9 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
-	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 
 	"console/internal/account"
-	"console/internal/billing"
 	"console/internal/sid"
 	"console/internal/team"
 	"console/internal/webtest"
@@ -245,7 +243,7 @@ func (m *matrix) refresh(tn *tenant) {
 	require.NoError(t, err)
 	_, err = pool.Exec(ctx, `UPDATE users SET totp_secret_enc = NULL WHERE id = $1 AND NOT totp_enabled`, tn.owner.UserID)
 	require.NoError(t, err)
-	tn.card, tn.payment = ensureCardAndPayment(t, m.app, master.SID, tn.card, tn.payment)
+	tn.card, tn.payment = m.app.EnsureCardAndPayment(master.SID, tn.card, tn.payment)
 	if tn.member == "" {
 		u, err := m.app.Server.Users.Create(ctx, pool, "dev-"+master.SID[2:12]+"@example.com", "Dev", "a developer password", "")
 		require.NoError(t, err)
@@ -404,29 +402,3 @@ func TestTenantIsolationMatrix(t *testing.T) {
 	}
 }
 
-// ensureCardAndPayment gives a project a card and a succeeded payment,
-// replacing the card if a request removed it.
-func ensureCardAndPayment(t *testing.T, app *webtest.App, project, card, payment string) (string, string) {
-	t.Helper()
-	ctx := context.Background()
-	if _, err := billing.GetMethod(ctx, app.Pool, project, card); card == "" || err != nil {
-		c := billing.Card{Holder: "Taro", Number: "4242424242424242", ExpMonth: 12, ExpYear: time.Now().Year() + 3, CVC: "123"}
-		tok, err := app.Server.Billing.Gateway.Tokenize(ctx, c)
-		require.NoError(t, err)
-		tx, err := app.Pool.Begin(ctx)
-		require.NoError(t, err)
-		mth, err := billing.AddMethod(ctx, tx, project, c, tok)
-		require.NoError(t, err)
-		require.NoError(t, tx.Commit(ctx))
-		card = mth.ID
-	}
-	if payment == "" {
-		mth, err := billing.GetMethod(ctx, app.Pool, project, card)
-		require.NoError(t, err)
-		p, err := app.Server.Billing.AddFunds(ctx, mth, decimal.NewFromInt(1000), "USD", "fixture")
-		require.NoError(t, err)
-		require.Equal(t, billing.PaymentSucceeded, p.Status)
-		payment = p.ID
-	}
-	return card, payment
-}

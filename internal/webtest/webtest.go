@@ -20,8 +20,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/shopspring/decimal"
 
+	"console/internal/billing"
 	"console/internal/config"
 	"console/internal/onboard"
 	"console/internal/server"
@@ -276,4 +279,40 @@ func (a *App) Fingerprint() string {
 		a.T.Fatal(err)
 	}
 	return s
+}
+
+// EnsureCardAndPayment gives a project a card and a succeeded payment,
+// replacing the card when a request removed it; it returns their IDs.
+func (a *App) EnsureCardAndPayment(project, card, payment string) (string, string) {
+	a.T.Helper()
+	ctx := context.Background()
+	if _, err := billing.GetMethod(ctx, a.Pool, project, card); card == "" || err != nil {
+		c := billing.Card{Holder: "Taro", Number: "4242424242424242", ExpMonth: 12, ExpYear: time.Now().Year() + 3, CVC: "123"}
+		tok, err := a.Server.Billing.Gateway.Tokenize(ctx, c)
+		if err != nil {
+			a.T.Fatal(err)
+		}
+		err = pgx.BeginFunc(ctx, a.Pool, func(tx pgx.Tx) error {
+			m, err := billing.AddMethod(ctx, tx, project, c, tok)
+			if err == nil {
+				card = m.ID
+			}
+			return err
+		})
+		if err != nil {
+			a.T.Fatal(err)
+		}
+	}
+	if payment == "" {
+		m, err := billing.GetMethod(ctx, a.Pool, project, card)
+		if err != nil {
+			a.T.Fatal(err)
+		}
+		p, err := a.Server.Billing.AddFunds(ctx, m, decimal.NewFromInt(1000), "USD", "fixture")
+		if err != nil || p.Status != billing.PaymentSucceeded {
+			a.T.Fatalf("fixture payment: %v %+v", err, p)
+		}
+		payment = p.ID
+	}
+	return card, payment
 }
