@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -13,10 +14,31 @@ import (
 )
 
 // target is what a scenario's workers send, and the status every answer
-// must have.
+// must have. A target with newCaller is not HTTP but a call made in this
+// process (a ledger debit); its workers call it instead of sending requests.
 type target struct {
 	newRequest func(ctx context.Context) (*http.Request, error)
 	wantStatus int
+
+	// newCaller returns worker i's call, for the worker alone to use.
+	// A call that returns an error wrapping errRefused was answered with
+	// a refusal the scenario expects (insufficient funds): it is counted
+	// apart, neither as a success nor as an error.
+	newCaller func(worker int) func(ctx context.Context) error
+	// verify, when set, runs once the measurement is over and returns
+	// the scenario's correctness checks.
+	verify func(ctx context.Context, r *result) ([]check, error)
+}
+
+// errRefused marks a call the system under test declined as it should.
+var errRefused = errors.New("refused")
+
+// check is a correctness check: unlike a missed target, a failed check
+// fails the run.
+type check struct {
+	name   string
+	detail string
+	ok     bool
 }
 
 type loadOptions struct {
@@ -52,6 +74,10 @@ type result struct {
 	// a page that fails while warming up is as broken as one that fails later.
 	errors       int
 	errorSamples []string
+	// refused counts the calls answered with errRefused, warm-up included.
+	refused int
+	// checks are the scenario's correctness checks, when it has some.
+	checks []check
 	// cpu is where the machine's CPU went during the measured window.
 	cpu cpuUse
 }
@@ -82,6 +108,7 @@ type workerResult struct {
 	latencies []time.Duration
 	lastEnd   time.Time
 	errors    int
+	refused   int
 	samples   []string
 }
 
@@ -89,6 +116,8 @@ type workerResult struct {
 // connection and one request in flight, each sending its next request as
 // soon as the previous answer is read. Closed loop measures the
 // throughput the server sustains; the latencies are those under that load.
+// For a target called in process, each worker makes one call at a time
+// the same way.
 func drive(ctx context.Context, name string, t target, o loadOptions) (*result, error) {
 	start := time.Now()
 	measureFrom := start.Add(o.warmup)
@@ -103,10 +132,15 @@ func drive(ctx context.Context, name string, t target, o loadOptions) (*result, 
 	out := make([]workerResult, o.conns)
 	var wg sync.WaitGroup
 	for i := range out {
+		if t.newCaller != nil {
+			call := t.newCaller(i)
+			wg.Go(func() { out[i] = work(ctx, call, measureFrom, until) })
+			continue
+		}
 		client, closeClient := newClient()
 		wg.Go(func() {
 			defer closeClient()
-			out[i] = work(ctx, t, client, measureFrom, until)
+			out[i] = work(ctx, func(ctx context.Context) error { return once(ctx, client, t) }, measureFrom, until)
 		})
 	}
 	wg.Wait()
@@ -126,6 +160,7 @@ func drive(ctx context.Context, name string, t target, o loadOptions) (*result, 
 	for _, w := range out {
 		r.latencies = append(r.latencies, w.latencies...)
 		r.errors += w.errors
+		r.refused += w.refused
 		if w.lastEnd.After(lastEnd) {
 			lastEnd = w.lastEnd
 		}
@@ -141,7 +176,7 @@ func drive(ctx context.Context, name string, t target, o loadOptions) (*result, 
 	return r, nil
 }
 
-func work(ctx context.Context, t target, client *http.Client, measureFrom, until time.Time) workerResult {
+func work(ctx context.Context, call func(context.Context) error, measureFrom, until time.Time) workerResult {
 	// Sized for a fast handler so that growing the slice rarely shows up
 	// in the latencies being recorded.
 	w := workerResult{latencies: make([]time.Duration, 0, 1<<15)}
@@ -150,10 +185,14 @@ func work(ctx context.Context, t target, client *http.Client, measureFrom, until
 		if !began.Before(until) {
 			break
 		}
-		err := once(ctx, client, t)
+		err := call(ctx)
 		ended := time.Now()
 		if ctx.Err() != nil {
 			break // interrupted: the caller discards the run
+		}
+		if errors.Is(err, errRefused) {
+			w.refused++
+			continue
 		}
 		if err != nil {
 			w.errors++

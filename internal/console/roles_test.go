@@ -274,4 +274,3 @@ func TestReadmeShowsTheMatrix(t *testing.T) {
 		require.Contains(t, string(readme), line, "README.md must show the row for %s", row.Perm)
 	}
 }
-

@@ -401,4 +401,3 @@ func TestTenantIsolationMatrix(t *testing.T) {
 		}
 	}
 }
-
