@@ -9,6 +9,7 @@ import (
 
 	"console/internal/account"
 	"console/internal/auth"
+	"console/internal/billing"
 	"console/internal/i18n"
 	"console/internal/team"
 )
@@ -26,6 +27,8 @@ type Viewer struct {
 	Pins     map[string]bool
 	// Suspended is set while the project is suspended for lack of funds.
 	Suspended bool
+	// Balance is the project's balance as the request began.
+	Balance billing.Money
 }
 
 // Flash is a one-time message shown on the next page.

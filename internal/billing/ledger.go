@@ -84,15 +84,6 @@ func scanBalance(row pgx.Row) (Money, error) {
 	return m, err
 }
 
-// QueueBalance adds the Balance lookup to a batch.
-func QueueBalance(b *pgx.Batch, projectSID string, dst *Money) {
-	b.Queue(balanceSQL, projectSID).QueryRow(func(row pgx.Row) error {
-		var err error
-		*dst, err = scanBalance(row)
-		return err
-	})
-}
-
 // SpendSince sums what the project spent (usage and fees, as positive
 // figures) from since until now.
 func SpendSince(ctx context.Context, db database.DBTX, projectSID string, since time.Time) (decimal.Decimal, error) {
@@ -108,15 +99,6 @@ func scanDecimal(row pgx.Row) (decimal.Decimal, error) {
 		return decimal.Zero, err
 	}
 	return decimal.NewFromString(s)
-}
-
-// QueueSpendSince adds the SpendSince sum to a batch.
-func QueueSpendSince(b *pgx.Batch, projectSID string, since time.Time, dst *decimal.Decimal) {
-	b.Queue(spendSQL, projectSID, since).QueryRow(func(row pgx.Row) error {
-		var err error
-		*dst, err = scanDecimal(row)
-		return err
-	})
 }
 
 // MonthStart is the first instant of t's month in loc.

@@ -97,13 +97,19 @@ func Suspended(ctx context.Context, db database.DBTX, projectSID string) (bool, 
 
 const suspendedSQL = `SELECT suspended_at IS NOT NULL FROM balances WHERE project_sid = $1`
 
-// QueueSuspended adds the Suspended lookup to a batch.
-func QueueSuspended(b *pgx.Batch, projectSID string, dst *bool) {
-	b.Queue(suspendedSQL, projectSID).QueryRow(func(row pgx.Row) error {
-		err := row.Scan(dst)
+// QueueState adds to a batch the lookup of the project's balance and
+// whether it is suspended, which every console page shows.
+func QueueState(b *pgx.Batch, projectSID string, bal *Money, suspended *bool) {
+	b.Queue(`SELECT amount::text, currency, suspended_at IS NOT NULL FROM balances WHERE project_sid = $1`, projectSID).QueryRow(func(row pgx.Row) error {
+		var amount string
+		err := row.Scan(&amount, &bal.Currency, suspended)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return nil
 		}
+		if err != nil {
+			return err
+		}
+		bal.Amount, err = decimal.NewFromString(amount)
 		return err
 	})
 }

@@ -8,7 +8,6 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/jackc/pgx/v5"
-	"github.com/shopspring/decimal"
 
 	"console/internal/audit"
 	"console/internal/auth"
@@ -27,12 +26,9 @@ func (c *Console) dashboardData(r *http.Request) (web.DashboardData, error) {
 	d := web.DashboardData{AccountSID: p.SID, TwoFactor: v.User.TOTPEnabled}
 	loc := p.Location()
 	start := billing.MonthStart(time.Now(), loc)
-	var bal billing.Money
-	var spend decimal.Decimal
-	b := &pgx.Batch{}
-	billing.QueueBalance(b, p.ProjectSID, &bal)
-	billing.QueueSpendSince(b, p.ProjectSID, start, &spend)
-	if err := c.pool.SendBatch(ctx, b).Close(); err != nil {
+	bal := v.Balance // read with the viewer, in the same round trip
+	spend, err := billing.SpendSince(ctx, c.pool, p.ProjectSID, start)
+	if err != nil {
 		return d, err
 	}
 	d.Balance = bal.Format()

@@ -78,7 +78,7 @@ func (c *Console) viewer(r *http.Request, uid string) (*web.Viewer, error) {
 	nav.QueuePins(b, uid, &v.Pins)
 	if want != "" {
 		c.accounts.QueueGet(b, want, want, &project)
-		billing.QueueSuspended(b, want, &v.Suspended)
+		billing.QueueState(b, want, &v.Balance, &v.Suspended)
 		if sub != "" {
 			c.accounts.QueueGet(b, want, sub, &subAccount)
 		}
@@ -106,7 +106,9 @@ func (c *Console) viewer(r *http.Request, uid string) (*web.Viewer, error) {
 		if project, err = c.accounts.Get(ctx, c.pool, current.SID, current.SID); err != nil {
 			return nil, err
 		}
-		if v.Suspended, err = billing.Suspended(ctx, c.pool, current.SID); err != nil {
+		b := &pgx.Batch{}
+		billing.QueueState(b, current.SID, &v.Balance, &v.Suspended)
+		if err := c.pool.SendBatch(ctx, b).Close(); err != nil {
 			return nil, err
 		}
 		c.sessions.Put(ctx, keyProject, current.SID)
