@@ -27,7 +27,7 @@ type target struct {
 	newCaller func(worker int) func(ctx context.Context) error
 	// verify, when set, runs once the measurement is over and returns
 	// the scenario's correctness checks.
-	verify func(ctx context.Context, r *result) ([]check, error)
+	verify func(ctx context.Context, r *result, o loadOptions) ([]check, error)
 }
 
 // errRefused marks a call the system under test declined as it should.

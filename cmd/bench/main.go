@@ -6,6 +6,12 @@
 // machine can do at all rather than against absolute numbers that depend
 // on the hardware.
 //
+// It also measures the billing issue's debits, in this process against the
+// server's database: 32 concurrent debits of one project through the
+// ledger's debit API (internal/billing's Ledger.Debit), compared with the
+// naive limit of one transaction per debit on the project's balance row,
+// and checked for exact accounting (see billing.go).
+//
 // Scenarios run one after the other, hello first, so that they never
 // compete for the CPU. Each gets a short warm-up (connections dialled,
 // database pool filled, caches warm) whose requests are not measured.
@@ -15,11 +21,12 @@
 //
 // Usage:
 //
-//	go run ./cmd/bench [-duration 10s] [-conns 32] [-warmup 1s] [-only hello,dashboard]
+//	go run ./cmd/bench [-duration 10s] [-conns 32] [-warmup 1s] [-only hello,dashboard,naive,ledger]
 //
 // A missed target is a measurement, not a failure: the exit status is 0.
 // It is non-zero when the run itself failed: a request errored, the
-// server did not start, or the run was interrupted.
+// server did not start, a correctness check failed (money not accounted
+// for exactly, a balance below zero), or the run was interrupted.
 package main
 
 import (
@@ -83,6 +90,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 		if err != nil {
 			return fail(ctx, stderr, e, fmt.Errorf("%s: %w", sc.name, err))
 		}
+		if v := targets[i].verify; v != nil && res.errors == 0 {
+			if res.checks, err = v(ctx, res, opts); err != nil {
+				return fail(ctx, stderr, e, fmt.Errorf("%s: checking: %w", sc.name, err))
+			}
+		}
 		results = append(results, res)
 	}
 	// Read before teardown: the peak is gone with the process.
@@ -90,18 +102,26 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 	report(stdout, results, rss, rssErr)
 
-	failed := false
+	failed, requestsFailed := false, false
 	for _, r := range results {
 		if r.errors > 0 {
-			failed = true
+			failed, requestsFailed = true, true
 			fmt.Fprintf(stderr, "bench: FAILED: %s had %d failed requests; the numbers above do not measure the real page. First errors:\n", r.name, r.errors)
 			for _, s := range r.errorSamples {
 				fmt.Fprintln(stderr, "  ", s)
 			}
 		}
+		for _, c := range r.checks {
+			if !c.ok {
+				failed = true
+				fmt.Fprintf(stderr, "bench: FAILED: check %s %s\n", c.name, c.detail)
+			}
+		}
 	}
 	if failed {
-		e.dumpServerLog(stderr)
+		if requestsFailed {
+			e.dumpServerLog(stderr)
+		}
 		return 1
 	}
 	return 0

@@ -52,6 +52,33 @@ func report(w io.Writer, results []*result, rss int64, rssErr error) {
 			fmt.Fprintf(w, target, "server peak RSS:", mb(rss), fmt.Sprintf("(target <= %d MB)", targetRSS/1_000_000), verdict(rss <= targetRSS))
 		}
 	}
+	naive, ledger := byName["naive"], byName["ledger"]
+	if naive != nil && ledger != nil && naive.rate() > 0 {
+		ratio := ledger.rate() / naive.rate()
+		fmt.Fprintf(w, target, "ledger/naive ratio:", fmt.Sprintf("%.2fx", ratio),
+			fmt.Sprintf("(target >= %.0fx)", targetDebitRatio), verdict(ratio >= targetDebitRatio))
+	}
+	if naive != nil || ledger != nil {
+		fmt.Fprintf(w, "debits of %s USD on one USD project per scenario, %d goroutines, in this process on the server's database:\n", debitAmount, results[0].conns)
+		fmt.Fprintf(w, "  naive:  the limit of one transaction per debit on the project's balance row: BEGIN; UPDATE balances SET amount = amount - %s\n", debitAmount)
+		fmt.Fprintf(w, "          WHERE project_sid = $1 AND amount >= %s RETURNING amount; INSERT INTO ledger_entries ...; COMMIT\n", debitAmount)
+		fmt.Fprintln(w, "  ledger: billing.NewLedger(pool, nil).Debit: nil hooks, so no auto-recharge, low-balance alerts or suspension")
+	}
+
+	var checks []check
+	for _, r := range results {
+		checks = append(checks, r.checks...)
+	}
+	if len(checks) > 0 {
+		fmt.Fprintln(w, "\nchecks (a failed check fails the run):")
+		for _, c := range checks {
+			v := "PASS"
+			if !c.ok {
+				v = "FAIL"
+			}
+			fmt.Fprintf(w, "%-29s %-4s %s\n", c.name, v, c.detail)
+		}
+	}
 
 	if len(results) == 0 || results[0].cpu.busy == 0 {
 		return // no /proc
@@ -59,7 +86,7 @@ func report(w io.Writer, results []*result, rss int64, rssErr error) {
 	// CPU time per request does not depend on what else runs, unlike the
 	// rates above: it is the number to compare between runs on a busy machine.
 	fmt.Fprintf(w, "\nCPU while measuring: share of all %d cores, and CPU time per request\n", runtime.NumCPU())
-	fmt.Fprintln(w, "(bench is the load generator, and for hello the handler too; postgres, the backends serving the bench database)")
+	fmt.Fprintln(w, "(bench is the load generator, and for hello the handler too, for naive and ledger the debits' Go side; postgres, the backends serving the bench database)")
 	const cpuRow = "%-10s %-5s %-18s %-18s %-18s %s\n"
 	fmt.Fprintf(w, cpuRow, "scenario", "busy", "bench", "server", "postgres", "others")
 	for _, r := range results {

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // scenario is one thing to measure. prepare starts whatever the scenario
@@ -18,10 +20,12 @@ type scenario struct {
 }
 
 // scenarios run in this order. hello comes first: it is the baseline the
-// others are compared with.
+// dashboard is compared with, as naive is ledger's.
 var scenarios = []scenario{
 	{name: "hello", prepare: prepareHello},
 	{name: "dashboard", prepare: prepareDashboard},
+	{name: "naive", prepare: prepareNaive},
+	{name: "ledger", prepare: prepareLedger},
 }
 
 func scenarioNames() []string {
@@ -104,6 +108,7 @@ type env struct {
 	progress io.Writer
 	server   *consoleServer
 	signedIn *session
+	pool     *pgxpool.Pool // the bench's own, for the billing scenarios
 	closers  []func()
 }
 

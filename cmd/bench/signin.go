@@ -101,9 +101,15 @@ func signIn(ctx context.Context, s *consoleServer) (*session, error) {
 }
 
 func createOwner(ctx context.Context, s *consoleServer) (*owner, error) {
+	return createOwnerAs(ctx, s, benchEmail, "Bench", "Bench", "JPY", "Asia/Tokyo")
+}
+
+// createOwnerAs creates a user who owns a new project, with the password
+// the bench signs in with.
+func createOwnerAs(ctx context.Context, s *consoleServer, email, name, project, currency, timeZone string) (*owner, error) {
 	cmd := s.command(ctx, "admin", "create-owner",
-		"--email", benchEmail, "--password", benchPassword, "--name", "Bench", "--project", "Bench",
-		"--currency", "JPY", "--time-zone", "Asia/Tokyo", "--json")
+		"--email", email, "--password", benchPassword, "--name", name, "--project", project,
+		"--currency", currency, "--time-zone", timeZone, "--json")
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
