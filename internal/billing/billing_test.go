@@ -334,6 +334,10 @@ func TestMonthlyCapBoundsAutoRecharge(t *testing.T) {
 	}, 15*time.Second, 50*time.Millisecond)
 	require.Equal(t, "40", balance(t, app, o.AccountSID).String(), "the cap is spent for the month")
 	require.Equal(t, 1, count(t, app, `SELECT count(*) FROM test_gateway_charges`))
+	require.Equal(t, 0, count(t, app, `SELECT count(*) FROM mail_outbox WHERE kind = 'recharge_declined'`), "the cap is no decline")
+	ar, err := billing.GetAutoRecharge(ctx, app.Pool, o.AccountSID)
+	require.NoError(t, err)
+	require.Zero(t, ar.ConsecutiveDeclines)
 	requireLedgerMatches(t, app)
 }
 

@@ -156,28 +156,31 @@ func (s *Service) recharge(ctx context.Context, projectSID string, id int64) err
 	return s.failRecharge(ctx, projectSID, id, "declined")
 }
 
-// failRecharge ends a recharge that charged nothing: the Owners and Billing
-// Managers hear of the first decline and of the pause after three, and a
-// project with nothing left is suspended.
+// failRecharge ends a recharge that charged nothing. Declines count
+// towards the pause: the Owners and Billing Managers hear of the first
+// one and of the pause after three. A recharge stopped by the monthly cap
+// is no decline. Either way a project with nothing left is suspended.
 func (s *Service) failRecharge(ctx context.Context, projectSID string, id int64, why string) error {
 	return pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
-		var declines int
-		if err := tx.QueryRow(ctx, `UPDATE auto_recharge SET consecutive_declines = consecutive_declines + 1,
-			paused_at = CASE WHEN consecutive_declines + 1 >= $2 THEN now() ELSE paused_at END
-			WHERE project_sid = $1 RETURNING consecutive_declines`, projectSID, pauseAfterDeclines).Scan(&declines); err != nil {
-			return err
-		}
 		if err := s.finishRecharge(ctx, tx, id, "failed"); err != nil {
 			return err
 		}
-		switch {
-		case declines == 1:
-			if err := s.notify(ctx, tx, projectSID, "recharge_declined", "mail.recharge_declined_subject", "mail.recharge_declined_body"); err != nil {
+		if why == "declined" {
+			var declines int
+			if err := tx.QueryRow(ctx, `UPDATE auto_recharge SET consecutive_declines = consecutive_declines + 1,
+				paused_at = CASE WHEN consecutive_declines + 1 >= $2 THEN now() ELSE paused_at END
+				WHERE project_sid = $1 RETURNING consecutive_declines`, projectSID, pauseAfterDeclines).Scan(&declines); err != nil {
 				return err
 			}
-		case declines == pauseAfterDeclines:
-			if err := s.notify(ctx, tx, projectSID, "recharge_paused", "mail.recharge_paused_subject", "mail.recharge_paused_body"); err != nil {
-				return err
+			switch declines {
+			case 1:
+				if err := s.notify(ctx, tx, projectSID, "recharge_declined", "mail.recharge_declined_subject", "mail.recharge_declined_body"); err != nil {
+					return err
+				}
+			case pauseAfterDeclines:
+				if err := s.notify(ctx, tx, projectSID, "recharge_paused", "mail.recharge_paused_subject", "mail.recharge_paused_body"); err != nil {
+					return err
+				}
 			}
 		}
 		var empty bool
