@@ -56,7 +56,7 @@
   }
 
   function closeMenus(except) {
-    var open = document.querySelectorAll("details.menu[open]");
+    var open = document.querySelectorAll("details.menu[open], details.confirm[open]");
     for (var i = 0; i < open.length; i++) {
       if (open[i] !== except) open[i].removeAttribute("open");
     }
@@ -71,21 +71,21 @@
       copy(btn);
     }
     // A click outside every open menu closes them all.
-    closeMenus(t.closest("details.menu"));
+    closeMenus(t.closest("details.menu, details.confirm"));
   });
 
   // toggle does not bubble: listen in the capture phase. When a menu
   // opens, close the others.
   document.addEventListener("toggle", function (e) {
     var d = e.target;
-    if (d instanceof HTMLDetailsElement && d.classList.contains("menu") && d.open) {
+    if (d instanceof HTMLDetailsElement && (d.classList.contains("menu") || d.classList.contains("confirm")) && d.open) {
       closeMenus(d);
     }
   }, true);
 
   document.addEventListener("keydown", function (e) {
     if (e.key !== "Escape") return;
-    var open = document.querySelector("details.menu[open]");
+    var open = document.querySelector("details.menu[open], details.confirm[open]");
     if (!open) return;
     closeMenus(null);
     var s = open.querySelector("summary");
