@@ -51,6 +51,14 @@ func accountResource(a *account.Account, token string) accountJSON {
 func (a *API) targetAccount(r *http.Request, param string) (*account.Account, error) {
 	p := principal(r.Context())
 	sid := chi.URLParam(r, param)
+	if p.Cred == account.CredTest {
+		// Test credentials name their test SID in the URL and reach
+		// nothing else.
+		if sid != p.TestSID {
+			return nil, errNotFound(r.URL.Path)
+		}
+		return p.Account, nil
+	}
 	acc, err := a.accounts.Get(r.Context(), a.pool, p.Account.ProjectSID, sid)
 	if errors.Is(err, account.ErrNotFound) {
 		return nil, errNotFound(r.URL.Path)

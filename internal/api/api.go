@@ -14,7 +14,9 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"console/internal/account"
+	"console/internal/billing"
 	"console/internal/config"
+	"console/internal/mail"
 	"console/internal/reqlog"
 )
 
@@ -24,11 +26,14 @@ type API struct {
 	accounts *account.Store
 	log      *slog.Logger
 	cfg      *config.Config
+	billing  *billing.Service
+	// jobs enqueues background jobs in the caller's transaction.
+	jobs mail.Inserter
 }
 
 // New returns the REST API.
-func New(pool *pgxpool.Pool, accounts *account.Store, log *slog.Logger, cfg *config.Config) *API {
-	return &API{pool: pool, accounts: accounts, log: log, cfg: cfg}
+func New(pool *pgxpool.Pool, accounts *account.Store, log *slog.Logger, cfg *config.Config, bill *billing.Service, jobs mail.Inserter) *API {
+	return &API{pool: pool, accounts: accounts, log: log, cfg: cfg, billing: bill, jobs: jobs}
 }
 
 // Error is a Twilio error: an HTTP status and Twilio's code and message.

@@ -17,6 +17,8 @@ type Principal struct {
 	Account *account.Account
 	Cred    account.Credential // zero for an API key
 	Key     *account.Key
+	// TestSID is the test Account SID the request authenticated with.
+	TestSID string
 }
 
 func principal(ctx context.Context) *Principal {
@@ -45,6 +47,9 @@ func (a *API) authenticate(next http.Handler) http.Handler {
 			p.Key, p.Account, err = a.accounts.AuthenticateKey(ctx, a.pool, user, pass)
 		} else {
 			p.Account, p.Cred, err = a.accounts.Authenticate(ctx, a.pool, user, pass)
+			if p.Cred == account.CredTest {
+				p.TestSID = user
+			}
 		}
 		if errors.Is(err, account.ErrWrongCredentials) {
 			return errUnauthenticated

@@ -27,7 +27,11 @@ func (a *API) Routes() http.Handler {
 	r.Group(func(r chi.Router) {
 		r.Use(a.live)
 		r.Get("/Accounts/{accountSid}/Balance.json", a.h(a.getBalance))
+		r.Get("/Accounts/{accountSid}/Messages.json", a.h(a.listMessages))
+		r.Get("/Accounts/{accountSid}/Messages/{sid}.json", a.h(a.getMessage))
 	})
+	// Metered services: test credentials reach these, and are never charged.
+	r.Post("/Accounts/{accountSid}/Messages.json", a.h(a.createMessage))
 	a.fallbacks(r)
 	return r
 }

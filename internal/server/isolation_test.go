@@ -138,6 +138,12 @@ var apiRows = map[string]row{
 		"A:a=204 A:b=404 A:s2=204 B:a=404 sub:a=404 sub:s2=404 std:a=403 main:a=204 test:a=403 anon:a=401"},
 	"GET /2010-04-01/Accounts/{accountSid}/Balance.json": {acct + "{account}/Balance.json", nil,
 		"A:a=200 A:b=404 A:s2=200 B:a=404 sub:a=404 sub:s2=404 std:a=200 main:a=200 test:a=403 anon:a=401"},
+	"GET /2010-04-01/Accounts/{accountSid}/Messages.json": {acct + "{account}/Messages.json", nil,
+		"A:a=200 A:b=404 A:s2=200 B:a=404 sub:a=404 sub:s2=404 std:a=200 main:a=200 test:a=403 anon:a=401"},
+	"POST /2010-04-01/Accounts/{accountSid}/Messages.json": {acct + "{account}/Messages.json", form("To", "+14155550100", "From", "+15017122661", "Body", "hi"),
+		"A:a=201 A:b=404 A:s2=201 B:a=404 sub:a=404 sub:s2=404 std:a=201 main:a=201 test:a=404 anon:a=401"},
+	"GET /2010-04-01/Accounts/{accountSid}/Messages/{sid}.json": {acct + "{account}/Messages/{message}.json", nil,
+		"A:a=200 A:b=404 A:s2=200 B:a=404 sub:a=404 sub:s2=404 std:a=200 main:a=200 test:a=403 anon:a=401"},
 	// The caller's own account is the object; a secondary token exists before each request.
 	"POST /v1/AuthTokens/Secondary":   {"/v1/AuthTokens/Secondary", nil, "A=400 B=400 sub=400 std=403 main=400 test=403 anon=401"},
 	"DELETE /v1/AuthTokens/Secondary": {"/v1/AuthTokens/Secondary", nil, "A=204 B=204 sub=204 std=403 main=204 test=403 anon=401"},
@@ -166,6 +172,8 @@ type tenant struct {
 	member           string // a Developer of the project
 	invitation       string // an open invitation
 	card, payment    string // a card and a succeeded payment
+	message          string // a message of the master
+	message2         string // a message of sub2
 }
 
 type matrix struct {
@@ -244,6 +252,10 @@ func (m *matrix) refresh(tn *tenant) {
 	_, err = pool.Exec(ctx, `UPDATE users SET totp_secret_enc = NULL WHERE id = $1 AND NOT totp_enabled`, tn.owner.UserID)
 	require.NoError(t, err)
 	tn.card, tn.payment = m.app.EnsureCardAndPayment(master.SID, tn.card, tn.payment)
+	if tn.message == "" {
+		tn.message = m.app.InsertMessage(master.SID, master.SID)
+		tn.message2 = m.app.InsertMessage(master.SID, tn.sub2)
+	}
 	if tn.member == "" {
 		u, err := m.app.Server.Users.Create(ctx, pool, "dev-"+master.SID[2:12]+"@example.com", "Dev", "a developer password", "")
 		require.NoError(t, err)
@@ -292,18 +304,18 @@ func parseExpect(t *testing.T, s string) []cell {
 
 // fill puts the object's SIDs into a path template and a form.
 func (m *matrix) fill(tmpl string, object string) string {
-	tn, account, sub, key := m.a, m.a.owner.AccountSID, m.a.sub, m.a.key
+	tn, account, sub, key, msg := m.a, m.a.owner.AccountSID, m.a.sub, m.a.key, m.a.message
 	switch object {
 	case "b":
 		tn = m.b
-		account, sub, key = tn.owner.AccountSID, tn.sub, tn.key
+		account, sub, key, msg = tn.owner.AccountSID, tn.sub, tn.key, tn.message
 	case "s2":
-		account, key = m.a.sub2, m.a.key2
+		account, key, msg = m.a.sub2, m.a.key2, m.a.message2
 	case "master":
 		sub = account
 	}
 	return strings.NewReplacer("{account}", account, "{sub}", sub, "{key}", key, "{project}", tn.owner.AccountSID,
-		"{member}", tn.member, "{invitation}", tn.invitation, "{card}", tn.card, "{payment}", tn.payment, "{key32}", sid.Hex32()).Replace(tmpl)
+		"{member}", tn.member, "{invitation}", tn.invitation, "{card}", tn.card, "{payment}", tn.payment, "{message}", msg, "{key32}", sid.Hex32()).Replace(tmpl)
 }
 
 func (m *matrix) console(caller string, method, path string, body url.Values) *webtest.Response {

@@ -29,6 +29,7 @@ import (
 	"console/internal/database"
 	"console/internal/mail"
 	"console/internal/maintenance"
+	"console/internal/messaging"
 	"console/internal/reqlog"
 	"console/internal/seal"
 	"console/internal/sessioncodec"
@@ -94,6 +95,7 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*Server, err
 	river.AddWorker(workers, &billing.RechargeWorker{Service: s.Billing})
 	river.AddWorker(workers, &billing.SettleWorker{Service: s.Billing})
 	river.AddWorker(workers, &billing.RecurringWorker{Service: s.Billing})
+	river.AddWorker(workers, &messaging.ProgressWorker{Pool: pool})
 	s.river, err = river.NewClient(riverpgxv5.New(pool), &river.Config{
 		Queues: map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 10}},
 		// Jobs enqueued in a transaction are picked up within this delay
@@ -116,7 +118,7 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*Server, err
 	s.Billing.Jobs = s.river
 
 	cons := console.New(console.Deps{Pool: pool, Sessions: s.Sessions, Users: s.Users, Accounts: s.Accounts, Config: cfg, Log: log, Jobs: s.river, Billing: s.Billing})
-	rest := api.New(pool, s.Accounts, log, cfg)
+	rest := api.New(pool, s.Accounts, log, cfg, s.Billing, s.river)
 	static, err := fs.Sub(web.Static, "static")
 	if err != nil {
 		return nil, err

@@ -26,6 +26,7 @@ import (
 
 	"console/internal/billing"
 	"console/internal/config"
+	"console/internal/messaging"
 	"console/internal/onboard"
 	"console/internal/server"
 	"console/internal/sid"
@@ -315,4 +316,17 @@ func (a *App) EnsureCardAndPayment(project, card, payment string) (string, strin
 		payment = p.ID
 	}
 	return card, payment
+}
+
+// InsertMessage records a delivered message of an account, as the API
+// would, without charging it; it returns the message SID.
+func (a *App) InsertMessage(project, accountSID string) string {
+	a.T.Helper()
+	ctx := context.Background()
+	m := &messaging.Message{SID: sid.New("SM"), ProjectSID: project, AccountSID: accountSID, To: "+14155550100", From: "+15017122661",
+		Body: "fixture", Status: messaging.StatusDelivered, NumSegments: 1, Encoding: messaging.GSM7, Price: decimal.Zero, PriceUnit: "USD"}
+	if err := pgx.BeginFunc(ctx, a.Pool, func(tx pgx.Tx) error { return messaging.Insert(ctx, tx, m) }); err != nil {
+		a.T.Fatal(err)
+	}
+	return m.SID
 }

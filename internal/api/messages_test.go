@@ -1,0 +1,195 @@
+package api_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/require"
+
+	"console/internal/billing"
+	"console/internal/webtest"
+)
+
+func credit(t *testing.T, app *webtest.App, project, amount string) {
+	t.Helper()
+	ctx := context.Background()
+	require.NoError(t, pgx.BeginFunc(ctx, app.Pool, func(tx pgx.Tx) error {
+		return app.Server.Billing.Credit(ctx, tx, project, billing.KindAdjustment, "test-"+amount+time.Now().String(), decimal.RequireFromString(amount), "")
+	}))
+}
+
+func balanceOf(t *testing.T, app *webtest.App, project string) string {
+	t.Helper()
+	b, err := billing.Balance(context.Background(), app.Pool, project)
+	require.NoError(t, err)
+	return b.Amount.String()
+}
+
+func rows(t *testing.T, app *webtest.App, sql string, args ...any) int {
+	t.Helper()
+	var n int
+	require.NoError(t, app.Pool.QueryRow(context.Background(), sql, args...).Scan(&n))
+	return n
+}
+
+var messageFields = []string{"account_sid", "api_version", "body", "date_created", "date_sent", "date_updated", "direction", "error_code", "error_message",
+	"from", "messaging_service_sid", "num_media", "num_segments", "price", "price_unit", "sid", "status", "subresource_uris", "to", "uri"}
+
+func TestSendMessageIsPricedChargedAndDelivered(t *testing.T) {
+	app := webtest.Start(t, webtest.Workers())
+	o := app.CreateOwner("USD")
+	credit(t, app, o.AccountSID, "1")
+	path := "/2010-04-01/Accounts/" + o.AccountSID + "/Messages.json"
+
+	res := app.API("POST", path, o.AccountSID, o.AuthToken, url.Values{"To": {"+14155550100"}, "From": {"+15017122661"}, "Body": {"Hello from the console"}})
+	require.Equal(t, http.StatusCreated, res.Status, res.Body)
+	m := res.JSON(t)
+	require.Equal(t, messageFields, keysOf(m))
+	require.Regexp(t, `^SM[0-9a-f]{32}$`, m["sid"])
+	require.Equal(t, "queued", m["status"])
+	require.Equal(t, "1", m["num_segments"])
+	require.Equal(t, "-0.00790", m["price"])
+	require.Equal(t, "USD", m["price_unit"])
+	require.Equal(t, "outbound-api", m["direction"])
+	require.Equal(t, "2010-04-01", m["api_version"])
+	require.Nil(t, m["date_sent"])
+	require.Equal(t, "0.9921", balanceOf(t, app, o.AccountSID), "charged exactly")
+	require.Equal(t, 1, rows(t, app, `SELECT count(*) FROM usage_events WHERE source = $1 AND category = 'sms-outbound' AND usage = 1 AND price = 0.0079`, m["sid"]))
+
+	// Japanese to a Japanese number: UCS-2, 70 characters a segment, the JP price.
+	long := ""
+	for i := 0; i < 71; i++ {
+		long += "あ"
+	}
+	res = app.API("POST", path, o.AccountSID, o.AuthToken, url.Values{"To": {"+819012345678"}, "From": {"+15017122661"}, "Body": {long}})
+	require.Equal(t, http.StatusCreated, res.Status, res.Body)
+	require.Equal(t, "2", res.JSON(t)["num_segments"])
+	require.Equal(t, "-0.15660", res.JSON(t)["price"])
+	require.Equal(t, "0.8355", balanceOf(t, app, o.AccountSID))
+
+	sid := m["sid"].(string)
+	require.Eventually(t, func() bool {
+		got := app.API("GET", "/2010-04-01/Accounts/"+o.AccountSID+"/Messages/"+sid+".json", o.AccountSID, o.AuthToken, nil).JSON(t)
+		return got["status"] == "delivered" && got["date_sent"] != nil
+	}, 15*time.Second, 50*time.Millisecond, "queued → sent → delivered")
+
+	list := app.API("GET", path+"?To=%2B819012345678", o.AccountSID, o.AuthToken, nil).JSON(t)
+	require.Len(t, list["messages"].([]any), 1)
+	all := app.API("GET", path+"?PageSize=1", o.AccountSID, o.AuthToken, nil).JSON(t)
+	require.Len(t, all["messages"].([]any), 1)
+	require.NotNil(t, all["next_page_uri"])
+	today := time.Now().UTC().Format("2006-01-02")
+	require.Len(t, app.API("GET", path+"?DateSent="+today, o.AccountSID, o.AuthToken, nil).JSON(t)["messages"].([]any), 2)
+	require.Len(t, app.API("GET", path+"?DateSent=2020-01-01", o.AccountSID, o.AuthToken, nil).JSON(t)["messages"].([]any), 0)
+	bad, err := billing.CheckLedger(context.Background(), app.Pool)
+	require.NoError(t, err)
+	require.Empty(t, bad)
+}
+
+func TestMessageValidationChangesNothing(t *testing.T) {
+	app := webtest.Start(t)
+	o := app.CreateOwner("USD")
+	credit(t, app, o.AccountSID, "1")
+	path := "/2010-04-01/Accounts/" + o.AccountSID + "/Messages.json"
+	long := make([]byte, 1601)
+	for i := range long {
+		long[i] = 'a'
+	}
+	for _, tc := range []struct {
+		form url.Values
+		code int
+	}{
+		{url.Values{"From": {"+15017122661"}, "Body": {"x"}}, 21604},
+		{url.Values{"To": {"+14155550100"}, "Body": {"x"}}, 21603},
+		{url.Values{"To": {"+14155550100"}, "From": {"+15017122661"}}, 21602},
+		{url.Values{"To": {"+14155550100"}, "From": {"+15017122661"}, "Body": {string(long)}}, 21617},
+		{url.Values{"To": {"0312345678"}, "From": {"+15017122661"}, "Body": {"x"}}, 21211},
+		{url.Values{"To": {"+14155550100"}, "From": {"me"}, "Body": {"x"}}, 21212},
+		{url.Values{"To": {"+442071234567"}, "From": {"+15017122661"}, "Body": {"x"}}, 21408},
+	} {
+		res := app.API("POST", path, o.AccountSID, o.AuthToken, tc.form)
+		require.Equal(t, http.StatusBadRequest, res.Status, tc.form.Encode())
+		require.Equal(t, float64(tc.code), res.JSON(t)["code"], tc.form.Encode())
+	}
+	require.Zero(t, rows(t, app, `SELECT count(*) FROM messages`))
+	require.Equal(t, "1", balanceOf(t, app, o.AccountSID))
+}
+
+// Twilio's magic numbers with test credentials: nothing is sent, stored or charged.
+func TestMessageTestCredentials(t *testing.T) {
+	app := webtest.Start(t)
+	o := app.CreateOwner("USD")
+	credit(t, app, o.AccountSID, "1")
+	testSID, testToken, err := app.Server.Accounts.TestCredentials(context.Background(), app.Pool, o.AccountSID, o.AccountSID)
+	require.NoError(t, err)
+	path := "/2010-04-01/Accounts/" + testSID + "/Messages.json"
+	for _, tc := range []struct {
+		from, to string
+		status   int
+		code     int
+	}{
+		{"+15005550006", "+14155550100", 201, 0},
+		{"+15005550001", "+14155550100", 400, 21212},
+		{"+15005550007", "+14155550100", 400, 21606},
+		{"+15005550008", "+14155550100", 400, 21611},
+		{"+15017122661", "+14155550100", 400, 21606},
+		{"+15005550006", "+15005550001", 400, 21211},
+		{"+15005550006", "+15005550002", 400, 21612},
+		{"+15005550006", "+15005550003", 400, 21408},
+		{"+15005550006", "+15005550004", 400, 21610},
+		{"+15005550006", "+15005550009", 400, 21614},
+	} {
+		res := app.API("POST", path, testSID, testToken, url.Values{"From": {tc.from}, "To": {tc.to}, "Body": {"test"}})
+		require.Equal(t, tc.status, res.Status, "%s → %s: %s", tc.from, tc.to, res.Body)
+		body := res.JSON(t)
+		if tc.code != 0 {
+			require.Equal(t, float64(tc.code), body["code"], "%s → %s", tc.from, tc.to)
+		} else {
+			require.Equal(t, testSID, body["account_sid"])
+			require.Equal(t, "queued", body["status"])
+		}
+	}
+	require.Zero(t, rows(t, app, `SELECT count(*) FROM messages`), "nothing stored")
+	require.Zero(t, rows(t, app, `SELECT count(*) FROM usage_events`))
+	require.Equal(t, "1", balanceOf(t, app, o.AccountSID), "nothing charged")
+	// Test credentials reach no other account, and cannot read messages.
+	require.Equal(t, http.StatusNotFound, app.API("POST", "/2010-04-01/Accounts/"+o.AccountSID+"/Messages.json", testSID, testToken, url.Values{"From": {"+15005550006"}, "To": {"+14155550100"}, "Body": {"x"}}).Status)
+	require.Equal(t, http.StatusForbidden, app.API("GET", path, testSID, testToken, nil).Status)
+}
+
+// A project whose balance ran out is suspended: paid API calls get
+// Twilio's error and cost nothing, until a payment lifts it.
+func TestSuspendedProjectCannotSend(t *testing.T) {
+	app := webtest.Start(t)
+	o := app.CreateOwner("USD")
+	credit(t, app, o.AccountSID, "0.0079")
+	sub := app.API("POST", "/2010-04-01/Accounts.json", o.AccountSID, o.AuthToken, url.Values{"FriendlyName": {"shop"}}).JSON(t)
+	subSID, subToken := sub["sid"].(string), sub["auth_token"].(string)
+	send := func(user, pass, acc string) *webtest.Response {
+		return app.API("POST", "/2010-04-01/Accounts/"+acc+"/Messages.json", user, pass, url.Values{"To": {"+14155550100"}, "From": {"+15017122661"}, "Body": {"hi"}})
+	}
+	// The subaccount's message is charged to the parent's balance, which reaches zero.
+	require.Equal(t, http.StatusCreated, send(subSID, subToken, subSID).Status)
+	require.Equal(t, "0", balanceOf(t, app, o.AccountSID))
+	require.Equal(t, 1, rows(t, app, `SELECT count(*) FROM ledger_entries WHERE project_sid = $1 AND account_sid = $2 AND kind = 'usage'`, o.AccountSID, subSID))
+	suspended, err := billing.Suspended(context.Background(), app.Pool, o.AccountSID)
+	require.NoError(t, err)
+	require.True(t, suspended)
+
+	for _, who := range [][3]string{{o.AccountSID, o.AuthToken, o.AccountSID}, {subSID, subToken, subSID}} {
+		res := send(who[0], who[1], who[2])
+		require.Equal(t, http.StatusForbidden, res.Status)
+		require.Equal(t, 10001.0, res.JSON(t)["code"])
+	}
+	require.Equal(t, 1, rows(t, app, `SELECT count(*) FROM messages`), "nothing stored while suspended")
+	// Free calls still work.
+	require.Equal(t, http.StatusOK, app.API("GET", "/2010-04-01/Accounts/"+o.AccountSID+"/Balance.json", o.AccountSID, o.AuthToken, nil).Status)
+
+	credit(t, app, o.AccountSID, "5")
+	require.Equal(t, http.StatusCreated, send(o.AccountSID, o.AuthToken, o.AccountSID).Status, "a payment lifts the suspension at once")
+}

@@ -1,0 +1,166 @@
+package messaging
+
+import (
+	"context"
+	"errors"
+	"regexp"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/shopspring/decimal"
+
+	"console/internal/database"
+)
+
+// Statuses a message moves through.
+const (
+	StatusQueued    = "queued"
+	StatusSent      = "sent"
+	StatusDelivered = "delivered"
+)
+
+// ErrNotFound is returned for an unknown message.
+var ErrNotFound = errors.New("messaging: not found")
+
+// Message is one SMS sent through the API.
+type Message struct {
+	SID, ProjectSID, AccountSID string
+	To, From, Body              string
+	Status, Direction           string
+	NumSegments                 int
+	Encoding                    string
+	Price                       decimal.Decimal
+	PriceUnit                   string
+	StatusCallback              string
+	DateCreated, DateUpdated    time.Time
+	DateSent                    *time.Time
+}
+
+var e164 = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
+
+// ValidNumber reports whether n is an E.164 phone number.
+func ValidNumber(n string) bool { return e164.MatchString(n) }
+
+// Country names the destination country of an E.164 number, "" when the
+// console does not send there.
+func Country(n string) string {
+	switch {
+	case len(n) > 2 && n[:2] == "+1":
+		return "US"
+	case len(n) > 3 && n[:3] == "+81":
+		return "JP"
+	}
+	return ""
+}
+
+const columns = `sid, project_sid, account_sid, to_number, from_number, body, status, direction, num_segments, encoding, price::text, price_unit,
+	status_callback, date_created, date_updated, date_sent`
+
+func scan(row pgx.Row) (*Message, error) {
+	var m Message
+	var price string
+	err := row.Scan(&m.SID, &m.ProjectSID, &m.AccountSID, &m.To, &m.From, &m.Body, &m.Status, &m.Direction, &m.NumSegments, &m.Encoding, &price,
+		&m.PriceUnit, &m.StatusCallback, &m.DateCreated, &m.DateUpdated, &m.DateSent)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	m.Price, err = decimal.NewFromString(price)
+	return &m, err
+}
+
+// Insert records a message in the caller's transaction (the debit that pays for it).
+func Insert(ctx context.Context, tx pgx.Tx, m *Message) error {
+	return tx.QueryRow(ctx, `
+		INSERT INTO messages (sid, project_sid, account_sid, to_number, from_number, body, status, num_segments, encoding, price, price_unit, status_callback)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::numeric, $11, $12) RETURNING date_created, date_updated`,
+		m.SID, m.ProjectSID, m.AccountSID, m.To, m.From, m.Body, m.Status, m.NumSegments, m.Encoding, m.Price.String(), m.PriceUnit, m.StatusCallback,
+	).Scan(&m.DateCreated, &m.DateUpdated)
+}
+
+// Get returns an account's message.
+func Get(ctx context.Context, db database.DBTX, projectSID, accountSID, sid string) (*Message, error) {
+	return scan(db.QueryRow(ctx, `SELECT `+columns+` FROM messages WHERE project_sid = $1 AND account_sid = $2 AND sid = $3`, projectSID, accountSID, sid))
+}
+
+// Filter narrows a list of messages.
+type Filter struct {
+	To, From string
+	// SentOn, when set, keeps messages created on that UTC day.
+	SentOn *time.Time
+}
+
+// List returns an account's messages, newest first, after the message with
+// SID after (a page token), skipping offset, at most limit.
+func List(ctx context.Context, db database.DBTX, projectSID, accountSID string, f Filter, after string, offset, limit int) ([]*Message, error) {
+	var from, to *time.Time
+	if f.SentOn != nil {
+		d := f.SentOn.UTC().Truncate(24 * time.Hour)
+		next := d.Add(24 * time.Hour)
+		from, to = &d, &next
+	}
+	rows, err := db.Query(ctx, `SELECT `+columns+` FROM messages
+		WHERE project_sid = $1 AND account_sid = $2 AND ($3 = '' OR to_number = $3) AND ($4 = '' OR from_number = $4)
+		  AND ($5::timestamptz IS NULL OR date_created >= $5) AND ($6::timestamptz IS NULL OR date_created < $6)
+		  AND ($7 = '' OR (date_created, sid) < (SELECT date_created, sid FROM messages WHERE project_sid = $1 AND sid = $7))
+		ORDER BY date_created DESC, sid DESC OFFSET $8 LIMIT $9`,
+		projectSID, accountSID, f.To, f.From, from, to, after, offset, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*Message
+	for rows.Next() {
+		m, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// ProgressArgs moves a message one status on: queued to sent, sent to delivered.
+type ProgressArgs struct {
+	ProjectSID string `json:"project_sid"`
+	SID        string `json:"sid"`
+}
+
+// Kind names the job in River.
+func (ProgressArgs) Kind() string { return "messaging_progress" }
+
+// ProgressWorker simulates the carrier: there is none, so a message is
+// sent at once and delivered a moment later. Running it twice is harmless:
+// each step only moves a message from the status before it.
+type ProgressWorker struct {
+	river.WorkerDefaults[ProgressArgs]
+	Pool *pgxpool.Pool
+}
+
+// deliveryDelay is how long the simulated carrier takes to deliver.
+const deliveryDelay = time.Second
+
+// Work makes the next step.
+func (w *ProgressWorker) Work(ctx context.Context, job *river.Job[ProgressArgs]) error {
+	return pgx.BeginFunc(ctx, w.Pool, func(tx pgx.Tx) error {
+		var status string
+		err := tx.QueryRow(ctx, `
+			UPDATE messages SET status = CASE status WHEN 'queued' THEN 'sent' ELSE 'delivered' END,
+				date_sent = coalesce(date_sent, now()), date_updated = now()
+			WHERE project_sid = $1 AND sid = $2 AND status IN ('queued', 'sent') RETURNING status`,
+			job.Args.ProjectSID, job.Args.SID).Scan(&status)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil // delivered already
+		}
+		if err != nil || status != StatusSent {
+			return err
+		}
+		client := river.ClientFromContext[pgx.Tx](ctx)
+		_, err = client.InsertTx(ctx, tx, job.Args, &river.InsertOpts{ScheduledAt: time.Now().Add(deliveryDelay)})
+		return err
+	})
+}

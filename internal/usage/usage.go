@@ -1,0 +1,55 @@
+// Package usage owns the price list and the usage events that metered
+// services write with their charges.
+package usage
+
+import (
+	"context"
+	"errors"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/shopspring/decimal"
+
+	"console/internal/database"
+)
+
+// Categories, as Twilio names them.
+const (
+	SMSOutbound = "sms-outbound"
+)
+
+// ErrNoPrice is returned for a category, destination and currency the
+// price list does not cover: the console does not sell it.
+var ErrNoPrice = errors.New("usage: no price")
+
+// Price returns what one unit of category costs to country in currency.
+func Price(ctx context.Context, db database.DBTX, category, country, currency string) (decimal.Decimal, string, error) {
+	var price, unit string
+	err := db.QueryRow(ctx, `SELECT price::text, unit FROM prices WHERE category = $1 AND country = $2 AND currency = $3`,
+		category, country, currency).Scan(&price, &unit)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return decimal.Zero, "", ErrNoPrice
+	}
+	if err != nil {
+		return decimal.Zero, "", err
+	}
+	d, err := decimal.NewFromString(price)
+	return d, unit, err
+}
+
+// Event is one metered item: a message, a call.
+type Event struct {
+	ProjectSID, AccountSID string
+	Category               string
+	Count                  int
+	Usage                  decimal.Decimal
+	Price                  decimal.Decimal
+	Source                 string
+}
+
+// Record writes an event in the caller's transaction, with its charge.
+func Record(ctx context.Context, tx pgx.Tx, e Event) error {
+	_, err := tx.Exec(ctx, `INSERT INTO usage_events (project_sid, account_sid, category, count, usage, price, source)
+		VALUES ($1, $2, $3, $4, $5::numeric, $6::numeric, $7)`,
+		e.ProjectSID, e.AccountSID, e.Category, e.Count, e.Usage.String(), e.Price.String(), e.Source)
+	return err
+}
