@@ -368,3 +368,32 @@ func TestLowBalanceAlertsFireOncePerCrossing(t *testing.T) {
 	debit("d", "2000")
 	require.Equal(t, 2, mails(), "re-armed by the credit above it, fired again")
 }
+
+func TestReceiptMailAndAudit(t *testing.T) {
+	app := webtest.Start(t, webtest.Workers())
+	o := app.CreateOwner("JPY")
+	ctx := context.Background()
+	require.NoError(t, billing.SetPreferences(ctx, app.Pool, o.AccountSID, billing.Preferences{CompanyName: "株式会社テスト", ReceiptEmail: "keiri@example.jp"}))
+	m := addCard(t, app, o.AccountSID, "4242424242424242")
+	p, err := app.Server.Billing.AddFunds(ctx, m, dec("3000"), "JPY", "k1")
+	require.NoError(t, err)
+	var subject, body string
+	require.NoError(t, app.Pool.QueryRow(ctx, `SELECT subject, body FROM mail_outbox WHERE kind = 'receipt' AND to_addr = 'keiri@example.jp'`).Scan(&subject, &body))
+	require.Equal(t, "Test Project: ¥3,000 の領収書", subject)
+	require.Contains(t, body, "/billing/receipts/"+p.ID)
+
+	// Running out suspends, a payment lifts it: both audited as the system's doing.
+	require.NoError(t, app.Server.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID, Kind: billing.KindUsage, Source: "all", Amount: dec("3000")}))
+	require.Equal(t, 1, count(t, app, `SELECT count(*) FROM audit_log WHERE action = 'project.suspended_for_funds' AND actor = 'system' AND project_sid = $1`, o.AccountSID))
+	_, err = app.Server.Billing.AddFunds(ctx, m, dec("1000"), "JPY", "k2")
+	require.NoError(t, err)
+	require.Equal(t, 1, count(t, app, `SELECT count(*) FROM audit_log WHERE action = 'project.suspension_lifted' AND project_sid = $1`, o.AccountSID))
+
+	// Automatic payments are audited too.
+	require.NoError(t, billing.SetAutoRecharge(ctx, app.Pool, o.AccountSID, billing.AutoRecharge{Enabled: true, Threshold: dec("2000"), Target: dec("5000")}))
+	require.NoError(t, app.Server.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID, Kind: billing.KindUsage, Source: "some", Amount: dec("500")}))
+	require.Eventually(t, func() bool {
+		return count(t, app, `SELECT count(*) FROM audit_log WHERE action = 'funds.auto_recharge_succeeded' AND actor = 'system'`) == 1
+	}, 15*time.Second, 50*time.Millisecond)
+	require.Equal(t, "5000", balance(t, app, o.AccountSID).String(), "exactly target − balance")
+}

@@ -9,7 +9,10 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/shopspring/decimal"
 
+	"console/internal/audit"
 	"console/internal/database"
+	"console/internal/i18n"
+	"console/internal/mail"
 	"console/internal/sid"
 )
 
@@ -147,10 +150,22 @@ func (s *Service) charge(ctx context.Context, p *Payment, token string) (*Paymen
 			return err
 		}
 		out = updated
-		if status == PaymentSucceeded {
-			return s.Credit(ctx, tx, p.ProjectSID, KindPayment, "payment:"+p.ID, p.Amount, p.CardLabel)
+		if updated.Kind == PaymentAuto {
+			// A manual payment is audited by the console with its user; an
+			// automatic one has no user but is audited all the same.
+			if err := audit.Write(ctx, tx, audit.Entry{ProjectSID: p.ProjectSID, AccountSID: p.ProjectSID, Actor: audit.ActorSystem,
+				Action: "funds.auto_recharge_" + status, Target: p.ID,
+				Details: map[string]string{"amount": p.Amount.String(), "card": p.CardLabel, "reason": reason}}); err != nil {
+				return err
+			}
 		}
-		return nil
+		if status != PaymentSucceeded {
+			return nil
+		}
+		if err := s.Credit(ctx, tx, p.ProjectSID, KindPayment, "payment:"+p.ID, p.Amount, p.CardLabel); err != nil {
+			return err
+		}
+		return s.mailReceipt(ctx, tx, updated)
 	})
 	return out, err
 }
@@ -220,5 +235,26 @@ func (w *SettleWorker) Work(ctx context.Context, job *river.Job[SettleArgs]) err
 		return err
 	}
 	_, err = w.Service.charge(ctx, p, token)
+	return err
+}
+
+// mailReceipt sends a succeeded payment's receipt link to the receipt email
+// of the project's preferences, when one is set.
+func (s *Service) mailReceipt(ctx context.Context, tx pgx.Tx, p *Payment) error {
+	prefs, err := GetPreferences(ctx, tx, p.ProjectSID)
+	if err != nil || prefs.ReceiptEmail == "" {
+		return err
+	}
+	var project string
+	if err := tx.QueryRow(ctx, `SELECT friendly_name FROM accounts WHERE sid = $1`, p.ProjectSID).Scan(&project); err != nil {
+		return err
+	}
+	locale := i18n.English
+	if p.Currency == "JPY" {
+		locale = i18n.Japanese
+	}
+	_, err = mail.Enqueue(ctx, tx, s.Jobs, mail.Message{ProjectSID: p.ProjectSID, Kind: "receipt", To: prefs.ReceiptEmail, Locale: locale,
+		Subject: i18n.Translate(locale, "mail.receipt_subject", project, p.Money().Format()),
+		Body:    i18n.Translate(locale, "mail.receipt_body", p.Money().Format(), p.CardLabel, s.BaseURL+"/billing/receipts/"+p.ID)})
 	return err
 }

@@ -116,10 +116,10 @@ func (s *Service) recharge(ctx context.Context, projectSID string, id int64) err
 	if !ar.Enabled || ar.PausedAt != nil || !bal.Amount.LessThan(ar.Threshold) {
 		return s.finishRecharge(ctx, s.Pool, id, "skipped")
 	}
-	// The charge stays within what Add Funds allows, so a target just above
-	// the threshold does not make tiny charges.
-	limits := FundsLimits[bal.Currency]
-	amount := decimal.Min(decimal.Max(ar.Target.Sub(bal.Amount), limits[0]), limits[1])
+	// Exactly what brings the balance to the target. The settings keep it
+	// within the Add Funds limits: target − threshold is at least the
+	// minimum, and the target at most the maximum.
+	amount := ar.Target.Sub(bal.Amount)
 	if ar.MonthlyCap != nil {
 		spent, err := s.autoSpentThisMonth(ctx, projectSID)
 		if err != nil {

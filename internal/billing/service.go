@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/shopspring/decimal"
 
+	"console/internal/audit"
 	"console/internal/database"
 	"console/internal/i18n"
 	"console/internal/mail"
@@ -83,9 +84,14 @@ func (s *Service) AfterDebit(ctx context.Context, tx pgx.Tx, st *BalanceState) e
 	return nil
 }
 
+// suspend suspends the project for lack of funds, audited when it changes.
 func suspend(ctx context.Context, db database.DBTX, projectSID string) error {
-	_, err := db.Exec(ctx, `UPDATE balances SET suspended_at = now() WHERE project_sid = $1 AND suspended_at IS NULL`, projectSID)
-	return err
+	tag, err := db.Exec(ctx, `UPDATE balances SET suspended_at = now() WHERE project_sid = $1 AND suspended_at IS NULL`, projectSID)
+	if err != nil || tag.RowsAffected() == 0 {
+		return err
+	}
+	return audit.Write(ctx, db, audit.Entry{ProjectSID: projectSID, AccountSID: projectSID, Actor: audit.ActorSystem,
+		Action: "project.suspended_for_funds", Target: projectSID})
 }
 
 // Suspended reports whether the project is suspended for lack of funds.
@@ -121,10 +127,17 @@ func (s *Service) Credit(ctx context.Context, tx pgx.Tx, projectSID, kind, sourc
 	if err := Post(ctx, tx, projectSID, projectSID, kind, source, amount, note); err != nil {
 		return err
 	}
-	if _, err := tx.Exec(ctx, `UPDATE balances SET suspended_at = NULL WHERE project_sid = $1 AND amount > 0`, projectSID); err != nil {
+	tag, err := tx.Exec(ctx, `UPDATE balances SET suspended_at = NULL WHERE project_sid = $1 AND amount > 0 AND suspended_at IS NOT NULL`, projectSID)
+	if err != nil {
 		return err
 	}
-	_, err := tx.Exec(ctx, `UPDATE balance_alerts a SET fired_at = NULL FROM balances b
+	if tag.RowsAffected() == 1 {
+		if err := audit.Write(ctx, tx, audit.Entry{ProjectSID: projectSID, AccountSID: projectSID, Actor: audit.ActorSystem,
+			Action: "project.suspension_lifted", Target: projectSID, Details: map[string]string{"by": source}}); err != nil {
+			return err
+		}
+	}
+	_, err = tx.Exec(ctx, `UPDATE balance_alerts a SET fired_at = NULL FROM balances b
 		WHERE a.project_sid = $1 AND b.project_sid = $1 AND a.fired_at IS NOT NULL AND a.threshold <= b.amount`, projectSID)
 	return err
 }

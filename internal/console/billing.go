@@ -153,10 +153,15 @@ func (c *Console) saveAutoRecharge(w http.ResponseWriter, r *http.Request) error
 	if ar.Threshold, ok = parseAmount(f.Threshold, d.Currency); !ok {
 		f.Errors.Add("threshold", "billing.amount_invalid")
 	}
+	limits := billing.FundsLimits[d.Currency]
 	if ar.Target, ok = parseAmount(f.Target, d.Currency); !ok {
 		f.Errors.Add("target", "billing.amount_invalid")
 	} else if !f.Errors.Any() && !ar.Target.GreaterThan(ar.Threshold) {
 		f.Errors.Add("target", "billing.target_above_threshold")
+	} else if !f.Errors.Any() && (ar.Target.Sub(ar.Threshold).LessThan(limits[0]) || ar.Target.GreaterThan(limits[1])) {
+		// Every recharge (target − balance, the balance being under the
+		// threshold) then stays within what Add Funds allows.
+		f.Errors.Add("target", "billing.recharge_range")
 	}
 	if strings.TrimSpace(f.Cap) != "" {
 		cp, ok := parseAmount(f.Cap, d.Currency)

@@ -104,7 +104,7 @@ var consoleRows = map[string]row{
 	"GET /billing/recurring":                       {"/billing/recurring", nil, "A=200 B=200 anon=303"},
 	"GET /billing/preferences":                     {"/billing/preferences", nil, "A=200 B=200 anon=303"},
 	"POST /billing/add-funds":                      {"/billing/add-funds", form("amount", "20", "method", "{card}", "key", "{key32}"), "A:a=303 A:b=422 B:a=422 anon=303"},
-	"POST /billing/auto-recharge":                  {"/billing/auto-recharge", form("enabled", "", "threshold", "5", "target", "10"), "A=303 B=303 anon=303"},
+	"POST /billing/auto-recharge":                  {"/billing/auto-recharge", form("enabled", "", "threshold", "5", "target", "20"), "A=303 B=303 anon=303"},
 	"POST /billing/alerts":                         {"/billing/alerts", form("threshold", "3"), "A=303 B=303 anon=303"},
 	"POST /billing/alerts/remove":                  {"/billing/alerts/remove", form("threshold", "3"), "A=303 B=303 anon=303"},
 	"POST /billing/payment-methods":                {"/billing/payment-methods", form("holder", "X", "number", "4242424242424241"), "A=422 B=422 anon=303"},
