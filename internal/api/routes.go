@@ -29,9 +29,12 @@ func (a *API) Routes() http.Handler {
 		r.Get("/Accounts/{accountSid}/Balance.json", a.h(a.getBalance))
 		r.Get("/Accounts/{accountSid}/Messages.json", a.h(a.listMessages))
 		r.Get("/Accounts/{accountSid}/Messages/{sid}.json", a.h(a.getMessage))
+		r.Get("/Accounts/{accountSid}/Calls.json", a.h(a.listCalls))
+		r.Get("/Accounts/{accountSid}/Calls/{sid}.json", a.h(a.getCall))
 	})
 	// Metered services: test credentials reach these, and are never charged.
 	r.Post("/Accounts/{accountSid}/Messages.json", a.h(a.createMessage))
+	r.Post("/Accounts/{accountSid}/Calls.json", a.h(a.createCall))
 	a.fallbacks(r)
 	return r
 }

@@ -142,6 +142,12 @@ var apiRows = map[string]row{
 		"A:a=200 A:b=404 A:s2=200 B:a=404 sub:a=404 sub:s2=404 std:a=200 main:a=200 test:a=403 anon:a=401"},
 	"POST /2010-04-01/Accounts/{accountSid}/Messages.json": {acct + "{account}/Messages.json", form("To", "+14155550100", "From", "+15017122661", "Body", "hi"),
 		"A:a=201 A:b=404 A:s2=201 B:a=404 sub:a=404 sub:s2=404 std:a=201 main:a=201 test:a=404 anon:a=401"},
+	"GET /2010-04-01/Accounts/{accountSid}/Calls.json": {acct + "{account}/Calls.json", nil,
+		"A:a=200 A:b=404 A:s2=200 B:a=404 sub:a=404 sub:s2=404 std:a=200 main:a=200 test:a=403 anon:a=401"},
+	"POST /2010-04-01/Accounts/{accountSid}/Calls.json": {acct + "{account}/Calls.json", form("To", "+14155550100", "From", "+15017122661", "Url", "https://example.com/t"),
+		"A:a=201 A:b=404 A:s2=201 B:a=404 sub:a=404 sub:s2=404 std:a=201 main:a=201 test:a=404 anon:a=401"},
+	"GET /2010-04-01/Accounts/{accountSid}/Calls/{sid}.json": {acct + "{account}/Calls/{call}.json", nil,
+		"A:a=200 A:b=404 A:s2=200 B:a=404 sub:a=404 sub:s2=404 std:a=200 main:a=200 test:a=403 anon:a=401"},
 	"GET /2010-04-01/Accounts/{accountSid}/Messages/{sid}.json": {acct + "{account}/Messages/{message}.json", nil,
 		"A:a=200 A:b=404 A:s2=200 B:a=404 sub:a=404 sub:s2=404 std:a=200 main:a=200 test:a=403 anon:a=401"},
 	// The caller's own account is the object; a secondary token exists before each request.
@@ -174,6 +180,7 @@ type tenant struct {
 	card, payment    string // a card and a succeeded payment
 	message          string // a message of the master
 	message2         string // a message of sub2
+	call, call2      string // a call of the master, one of sub2
 }
 
 type matrix struct {
@@ -255,6 +262,8 @@ func (m *matrix) refresh(tn *tenant) {
 	if tn.message == "" {
 		tn.message = m.app.InsertMessage(master.SID, master.SID)
 		tn.message2 = m.app.InsertMessage(master.SID, tn.sub2)
+		tn.call = m.app.InsertCall(master.SID, master.SID)
+		tn.call2 = m.app.InsertCall(master.SID, tn.sub2)
 	}
 	if tn.member == "" {
 		u, err := m.app.Server.Users.Create(ctx, pool, "dev-"+master.SID[2:12]+"@example.com", "Dev", "a developer password", "")
@@ -304,18 +313,18 @@ func parseExpect(t *testing.T, s string) []cell {
 
 // fill puts the object's SIDs into a path template and a form.
 func (m *matrix) fill(tmpl string, object string) string {
-	tn, account, sub, key, msg := m.a, m.a.owner.AccountSID, m.a.sub, m.a.key, m.a.message
+	tn, account, sub, key, msg, call := m.a, m.a.owner.AccountSID, m.a.sub, m.a.key, m.a.message, m.a.call
 	switch object {
 	case "b":
 		tn = m.b
-		account, sub, key, msg = tn.owner.AccountSID, tn.sub, tn.key, tn.message
+		account, sub, key, msg, call = tn.owner.AccountSID, tn.sub, tn.key, tn.message, tn.call
 	case "s2":
-		account, key, msg = m.a.sub2, m.a.key2, m.a.message2
+		account, key, msg, call = m.a.sub2, m.a.key2, m.a.message2, m.a.call2
 	case "master":
 		sub = account
 	}
 	return strings.NewReplacer("{account}", account, "{sub}", sub, "{key}", key, "{project}", tn.owner.AccountSID,
-		"{member}", tn.member, "{invitation}", tn.invitation, "{card}", tn.card, "{payment}", tn.payment, "{message}", msg, "{key32}", sid.Hex32()).Replace(tmpl)
+		"{member}", tn.member, "{invitation}", tn.invitation, "{card}", tn.card, "{payment}", tn.payment, "{message}", msg, "{call}", call, "{key32}", sid.Hex32()).Replace(tmpl)
 }
 
 func (m *matrix) console(caller string, method, path string, body url.Values) *webtest.Response {

@@ -14,7 +14,8 @@ import (
 
 // Categories, as Twilio names them.
 const (
-	SMSOutbound = "sms-outbound"
+	SMSOutbound   = "sms-outbound"
+	CallsOutbound = "calls-outbound"
 )
 
 // ErrNoPrice is returned for a category, destination and currency the

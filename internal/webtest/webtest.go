@@ -31,6 +31,7 @@ import (
 	"console/internal/server"
 	"console/internal/sid"
 	"console/internal/testdb"
+	"console/internal/voice"
 )
 
 // App is a running server on its own database.
@@ -329,4 +330,18 @@ func (a *App) InsertMessage(project, accountSID string) string {
 		a.T.Fatal(err)
 	}
 	return m.SID
+}
+
+// InsertCall records a completed call of an account, as the API would,
+// without charging it; it returns the call SID.
+func (a *App) InsertCall(project, accountSID string) string {
+	a.T.Helper()
+	ctx := context.Background()
+	now := time.Now()
+	c := &voice.Call{SID: sid.New("CA"), ProjectSID: project, AccountSID: accountSID, To: "+14155550100", From: "+15017122661",
+		Status: "completed", Direction: "outbound-api", Duration: 30, Price: decimal.Zero, PriceUnit: "USD", Twiml: "<Response/>", StartTime: &now, EndTime: &now}
+	if err := pgx.BeginFunc(ctx, a.Pool, func(tx pgx.Tx) error { return voice.Insert(ctx, tx, c) }); err != nil {
+		a.T.Fatal(err)
+	}
+	return c.SID
 }

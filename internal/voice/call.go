@@ -1,0 +1,100 @@
+// Package voice owns calls placed through the API. There is no telephone
+// network: a call is accepted, given a duration, priced per started
+// minute, charged and recorded, and completes at once.
+package voice
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/shopspring/decimal"
+
+	"console/internal/database"
+)
+
+// ErrNotFound is returned for an unknown call.
+var ErrNotFound = errors.New("voice: not found")
+
+// Call is one call.
+type Call struct {
+	SID, ProjectSID, AccountSID string
+	To, From                    string
+	Status, Direction           string
+	Duration                    int // seconds
+	Price                       decimal.Decimal
+	PriceUnit                   string
+	URL, Twiml                  string
+	DateCreated, DateUpdated    time.Time
+	StartTime, EndTime          *time.Time
+}
+
+// SimulatedDuration is how long the simulated callee talks: 5 to 300
+// seconds, derived from the call's SID so that a retried request or a
+// test sees the same figure.
+func SimulatedDuration(callSID string) int {
+	h := sha256.Sum256([]byte(callSID))
+	return 5 + int(binary.BigEndian.Uint32(h[:4])%296)
+}
+
+// Minutes is the number of started minutes a duration is billed for.
+func Minutes(seconds int) int {
+	return (seconds + 59) / 60
+}
+
+const columns = `sid, project_sid, account_sid, to_number, from_number, status, direction, duration, price::text, price_unit, url, twiml,
+	date_created, date_updated, start_time, end_time`
+
+func scan(row pgx.Row) (*Call, error) {
+	var c Call
+	var price string
+	err := row.Scan(&c.SID, &c.ProjectSID, &c.AccountSID, &c.To, &c.From, &c.Status, &c.Direction, &c.Duration, &price, &c.PriceUnit,
+		&c.URL, &c.Twiml, &c.DateCreated, &c.DateUpdated, &c.StartTime, &c.EndTime)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	c.Price, err = decimal.NewFromString(price)
+	return &c, err
+}
+
+// Insert records a completed call in the caller's transaction (the debit that pays for it).
+func Insert(ctx context.Context, tx pgx.Tx, c *Call) error {
+	return tx.QueryRow(ctx, `
+		INSERT INTO calls (sid, project_sid, account_sid, to_number, from_number, status, duration, price, price_unit, url, twiml, start_time, end_time)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8::numeric, $9, $10, $11, $12, $13) RETURNING date_created, date_updated`,
+		c.SID, c.ProjectSID, c.AccountSID, c.To, c.From, c.Status, c.Duration, c.Price.String(), c.PriceUnit, c.URL, c.Twiml, c.StartTime, c.EndTime,
+	).Scan(&c.DateCreated, &c.DateUpdated)
+}
+
+// Get returns an account's call.
+func Get(ctx context.Context, db database.DBTX, projectSID, accountSID, sid string) (*Call, error) {
+	return scan(db.QueryRow(ctx, `SELECT `+columns+` FROM calls WHERE project_sid = $1 AND account_sid = $2 AND sid = $3`, projectSID, accountSID, sid))
+}
+
+// List returns an account's calls, newest first, after the call with SID
+// after (a page token), skipping offset, at most limit; to and from filter when set.
+func List(ctx context.Context, db database.DBTX, projectSID, accountSID, to, from, after string, offset, limit int) ([]*Call, error) {
+	rows, err := db.Query(ctx, `SELECT `+columns+` FROM calls
+		WHERE project_sid = $1 AND account_sid = $2 AND ($3 = '' OR to_number = $3) AND ($4 = '' OR from_number = $4)
+		  AND ($5 = '' OR (date_created, sid) < (SELECT date_created, sid FROM calls WHERE project_sid = $1 AND sid = $5))
+		ORDER BY date_created DESC, sid DESC OFFSET $6 LIMIT $7`, projectSID, accountSID, to, from, after, offset, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*Call
+	for rows.Next() {
+		c, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
