@@ -31,10 +31,16 @@ func (a *API) Routes() http.Handler {
 		r.Get("/Accounts/{accountSid}/Messages/{sid}.json", a.h(a.getMessage))
 		r.Get("/Accounts/{accountSid}/Calls.json", a.h(a.listCalls))
 		r.Get("/Accounts/{accountSid}/Calls/{sid}.json", a.h(a.getCall))
+		r.Get("/Accounts/{accountSid}/AvailablePhoneNumbers/{country}/{type}", a.h(a.listAvailable))
+		r.Get("/Accounts/{accountSid}/IncomingPhoneNumbers.json", a.h(a.listNumbers))
+		r.Get("/Accounts/{accountSid}/IncomingPhoneNumbers/{sid}.json", a.h(a.getNumber))
+		r.Post("/Accounts/{accountSid}/IncomingPhoneNumbers/{sid}.json", a.h(a.updateNumber))
+		r.Delete("/Accounts/{accountSid}/IncomingPhoneNumbers/{sid}.json", a.h(a.releaseNumber))
 	})
 	// Metered services: test credentials reach these, and are never charged.
 	r.Post("/Accounts/{accountSid}/Messages.json", a.h(a.createMessage))
 	r.Post("/Accounts/{accountSid}/Calls.json", a.h(a.createCall))
+	r.Post("/Accounts/{accountSid}/IncomingPhoneNumbers.json", a.h(a.buyNumber))
 	a.fallbacks(r)
 	return r
 }

@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"sort"
@@ -148,6 +149,13 @@ var apiRows = map[string]row{
 		"A:a=201 A:b=404 A:s2=201 B:a=404 sub:a=404 sub:s2=404 std:a=201 main:a=201 test:a=404 anon:a=401"},
 	"GET /2010-04-01/Accounts/{accountSid}/Calls/{sid}.json": {acct + "{account}/Calls/{call}.json", nil,
 		"A:a=200 A:b=404 A:s2=200 B:a=404 sub:a=404 sub:s2=404 std:a=200 main:a=200 test:a=403 anon:a=401"},
+	"GET /2010-04-01/Accounts/{accountSid}/AvailablePhoneNumbers/{country}/{type}": {acct + "{account}/AvailablePhoneNumbers/JP/Local.json", nil,
+		"A:a=200 A:b=404 A:s2=200 B:a=404 sub:a=404 sub:s2=404 std:a=200 main:a=200 test:a=403 anon:a=401"},
+	"GET /2010-04-01/Accounts/{accountSid}/IncomingPhoneNumbers.json":          {acct + "{account}/IncomingPhoneNumbers.json", nil, "A:a=200 A:b=404 A:s2=200 B:a=404 sub:a=404 sub:s2=404 std:a=200 main:a=200 test:a=403 anon:a=401"},
+	"POST /2010-04-01/Accounts/{accountSid}/IncomingPhoneNumbers.json":         {acct + "{account}/IncomingPhoneNumbers.json", form("PhoneNumber", "{fresh_number}"), "A:a=201 A:b=404 A:s2=201 B:a=404 sub:a=404 sub:s2=404 std:a=201 main:a=201 test:a=404 anon:a=401"},
+	"GET /2010-04-01/Accounts/{accountSid}/IncomingPhoneNumbers/{sid}.json":    {acct + "{account}/IncomingPhoneNumbers/{number}.json", nil, "A:a=200 A:b=404 A:s2=200 B:a=404 sub:a=404 sub:s2=404 std:a=200 main:a=200 test:a=403 anon:a=401"},
+	"POST /2010-04-01/Accounts/{accountSid}/IncomingPhoneNumbers/{sid}.json":   {acct + "{account}/IncomingPhoneNumbers/{number}.json", form("FriendlyName", "n"), "A:a=200 A:b=404 A:s2=200 B:a=404 sub:a=404 sub:s2=404 std:a=200 main:a=200 test:a=403 anon:a=401"},
+	"DELETE /2010-04-01/Accounts/{accountSid}/IncomingPhoneNumbers/{sid}.json": {acct + "{account}/IncomingPhoneNumbers/{number}.json", nil, "A:a=204 A:b=404 A:s2=204 B:a=404 sub:a=404 sub:s2=404 std:a=204 main:a=204 test:a=403 anon:a=401"},
 	"GET /2010-04-01/Accounts/{accountSid}/Messages/{sid}.json": {acct + "{account}/Messages/{message}.json", nil,
 		"A:a=200 A:b=404 A:s2=200 B:a=404 sub:a=404 sub:s2=404 std:a=200 main:a=200 test:a=403 anon:a=401"},
 	// The caller's own account is the object; a secondary token exists before each request.
@@ -181,6 +189,7 @@ type tenant struct {
 	message          string // a message of the master
 	message2         string // a message of sub2
 	call, call2      string // a call of the master, one of sub2
+	number, number2  string // a phone number of the master, one of sub2
 }
 
 type matrix struct {
@@ -265,6 +274,8 @@ func (m *matrix) refresh(tn *tenant) {
 		tn.call = m.app.InsertCall(master.SID, master.SID)
 		tn.call2 = m.app.InsertCall(master.SID, tn.sub2)
 	}
+	tn.number = m.app.EnsureNumber(master.SID, master.SID, tn.number)
+	tn.number2 = m.app.EnsureNumber(master.SID, tn.sub2, tn.number2)
 	if tn.member == "" {
 		u, err := m.app.Server.Users.Create(ctx, pool, "dev-"+master.SID[2:12]+"@example.com", "Dev", "a developer password", "")
 		require.NoError(t, err)
@@ -313,18 +324,18 @@ func parseExpect(t *testing.T, s string) []cell {
 
 // fill puts the object's SIDs into a path template and a form.
 func (m *matrix) fill(tmpl string, object string) string {
-	tn, account, sub, key, msg, call := m.a, m.a.owner.AccountSID, m.a.sub, m.a.key, m.a.message, m.a.call
+	tn, account, sub, key, msg, call, number := m.a, m.a.owner.AccountSID, m.a.sub, m.a.key, m.a.message, m.a.call, m.a.number
 	switch object {
 	case "b":
 		tn = m.b
-		account, sub, key, msg, call = tn.owner.AccountSID, tn.sub, tn.key, tn.message, tn.call
+		account, sub, key, msg, call, number = tn.owner.AccountSID, tn.sub, tn.key, tn.message, tn.call, tn.number
 	case "s2":
-		account, key, msg, call = m.a.sub2, m.a.key2, m.a.message2, m.a.call2
+		account, key, msg, call, number = m.a.sub2, m.a.key2, m.a.message2, m.a.call2, m.a.number2
 	case "master":
 		sub = account
 	}
 	return strings.NewReplacer("{account}", account, "{sub}", sub, "{key}", key, "{project}", tn.owner.AccountSID,
-		"{member}", tn.member, "{invitation}", tn.invitation, "{card}", tn.card, "{payment}", tn.payment, "{message}", msg, "{call}", call, "{key32}", sid.Hex32()).Replace(tmpl)
+		"{member}", tn.member, "{invitation}", tn.invitation, "{card}", tn.card, "{payment}", tn.payment, "{message}", msg, "{call}", call, "{number}", number, "{fresh_number}", "+8150"+fmt.Sprint(10000000+rand.IntN(89999999)), "{key32}", sid.Hex32()).Replace(tmpl)
 }
 
 func (m *matrix) console(caller string, method, path string, body url.Values) *webtest.Response {

@@ -27,6 +27,7 @@ import (
 	"console/internal/billing"
 	"console/internal/config"
 	"console/internal/messaging"
+	"console/internal/numbers"
 	"console/internal/onboard"
 	"console/internal/server"
 	"console/internal/sid"
@@ -344,4 +345,30 @@ func (a *App) InsertCall(project, accountSID string) string {
 		a.T.Fatal(err)
 	}
 	return c.SID
+}
+
+// EnsureNumber gives an account a phone number (recreated when released)
+// without charging it, and returns its SID.
+func (a *App) EnsureNumber(project, accountSID, numberSID string) string {
+	a.T.Helper()
+	ctx := context.Background()
+	if _, err := numbers.Get(ctx, a.Pool, project, accountSID, numberSID); err == nil {
+		return numberSID
+	}
+	var out string
+	err := pgx.BeginFunc(ctx, a.Pool, func(tx pgx.Tx) error {
+		phone := numbers.Candidates("US", numbers.Local, "", int(time.Now().UnixNano()%1000000), 1)[0]
+		item, err := billing.AddRecurringItem(ctx, tx, project, accountSID, phone, decimal.Zero, time.Now())
+		if err != nil {
+			return err
+		}
+		n := &numbers.Number{SID: sid.New("PN"), ProjectSID: project, AccountSID: accountSID, PhoneNumber: phone, FriendlyName: phone,
+			Country: "US", Type: numbers.Local, RecurringItem: item.ID}
+		out = n.SID
+		return numbers.Insert(ctx, tx, n)
+	})
+	if err != nil {
+		a.T.Fatal(err)
+	}
+	return out
 }

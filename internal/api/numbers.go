@@ -1,0 +1,290 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/jackc/pgx/v5"
+	"github.com/shopspring/decimal"
+
+	"console/internal/account"
+	"console/internal/billing"
+	"console/internal/numbers"
+	"console/internal/sid"
+	"console/internal/usage"
+)
+
+type capabilitiesJSON struct {
+	Voice bool `json:"voice"`
+	SMS   bool `json:"SMS"`
+	MMS   bool `json:"MMS"`
+	Fax   bool `json:"fax"`
+}
+
+// availableJSON is Twilio's AvailablePhoneNumber resource.
+type availableJSON struct {
+	FriendlyName        string           `json:"friendly_name"`
+	PhoneNumber         string           `json:"phone_number"`
+	Lata                *string          `json:"lata"`
+	Locality            *string          `json:"locality"`
+	RateCenter          *string          `json:"rate_center"`
+	Latitude            *string          `json:"latitude"`
+	Longitude           *string          `json:"longitude"`
+	Region              *string          `json:"region"`
+	PostalCode          *string          `json:"postal_code"`
+	ISOCountry          string           `json:"iso_country"`
+	AddressRequirements string           `json:"address_requirements"`
+	Beta                bool             `json:"beta"`
+	Capabilities        capabilitiesJSON `json:"capabilities"`
+}
+
+// numberTypes maps the resource names of AvailablePhoneNumbers to types.
+var numberTypes = map[string]string{"Local.json": numbers.Local, "TollFree.json": numbers.TollFree, "Mobile.json": numbers.Mobile}
+
+func capabilities(country, numberType string) capabilitiesJSON {
+	// Japanese 050 and fixed numbers carry voice only; mobiles and US numbers SMS too.
+	sms := country == "US" && numberType != numbers.TollFree || numberType == numbers.Mobile
+	return capabilitiesJSON{Voice: true, SMS: sms, MMS: false, Fax: false}
+}
+
+func (a *API) listAvailable(w http.ResponseWriter, r *http.Request) error {
+	acc, err := a.targetAccount(r, "accountSid")
+	if err != nil {
+		return err
+	}
+	country := strings.ToUpper(chi.URLParam(r, "country"))
+	numberType, ok := numberTypes[chi.URLParam(r, "type")]
+	if !ok {
+		return errNotFound(r.URL.Path)
+	}
+	size := 20
+	if v := r.URL.Query().Get("PageSize"); v != "" {
+		if size, err = strconv.Atoi(v); err != nil || size < 1 {
+			return errInvalid("PageSize", "must be a positive integer")
+		}
+		size = min(size, 50)
+	}
+	contains := strings.TrimPrefix(strings.ReplaceAll(r.URL.Query().Get("Contains"), "*", ""), "+")
+	candidates := numbers.Candidates(country, numberType, contains, 0, size*2)
+	owned, err := numbers.Owned(r.Context(), a.pool, candidates)
+	if err != nil {
+		return err
+	}
+	list := []availableJSON{}
+	for _, n := range candidates {
+		if len(list) == size {
+			break
+		}
+		if owned[n] {
+			continue
+		}
+		list = append(list, availableJSON{FriendlyName: n, PhoneNumber: n, ISOCountry: country, AddressRequirements: "none",
+			Capabilities: capabilities(country, numberType)})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"available_phone_numbers": list, "uri": r.URL.RequestURI(), "account_sid": acc.SID})
+	return nil
+}
+
+// numberJSON is Twilio's IncomingPhoneNumber resource.
+type numberJSON struct {
+	AccountSID          string           `json:"account_sid"`
+	AddressRequirements string           `json:"address_requirements"`
+	APIVersion          string           `json:"api_version"`
+	Beta                bool             `json:"beta"`
+	Capabilities        capabilitiesJSON `json:"capabilities"`
+	DateCreated         string           `json:"date_created"`
+	DateUpdated         string           `json:"date_updated"`
+	FriendlyName        string           `json:"friendly_name"`
+	Origin              string           `json:"origin"`
+	PhoneNumber         string           `json:"phone_number"`
+	SID                 string           `json:"sid"`
+	SMSMethod           string           `json:"sms_method"`
+	SMSURL              string           `json:"sms_url"`
+	Status              string           `json:"status"`
+	StatusCallback      string           `json:"status_callback"`
+	URI                 string           `json:"uri"`
+	VoiceMethod         string           `json:"voice_method"`
+	VoiceURL            string           `json:"voice_url"`
+}
+
+func numberResource(accountSID string, n *numbers.Number) numberJSON {
+	return numberJSON{AccountSID: accountSID, AddressRequirements: "none", APIVersion: "2010-04-01", Capabilities: capabilities(n.Country, n.Type),
+		DateCreated: rfc2822(n.DateCreated), DateUpdated: rfc2822(n.DateUpdated), FriendlyName: n.FriendlyName, Origin: "twilio",
+		PhoneNumber: n.PhoneNumber, SID: n.SID, SMSMethod: "POST", Status: "in-use", URI: "/2010-04-01/Accounts/" + accountSID + "/IncomingPhoneNumbers/" + n.SID + ".json",
+		VoiceMethod: "POST"}
+}
+
+// testNumberUnavailable is the magic number that is never available to test credentials.
+const testNumberUnavailable = "+15005550000"
+
+var errNumberUnavailable = twilioError(400, 21422, "PhoneNumber is not available")
+
+// buyNumber charges the first month and adds the monthly recurring item,
+// with the number, in one transaction.
+func (a *API) buyNumber(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	p := principal(ctx)
+	acc, err := a.targetAccount(r, "accountSid")
+	if err != nil {
+		return err
+	}
+	phone := strings.TrimSpace(r.PostFormValue("PhoneNumber"))
+	name := r.PostFormValue("FriendlyName")
+	if phone == "" {
+		return twilioError(400, 21452, "A PhoneNumber or AreaCode is required")
+	}
+	if utf8.RuneCountInString(name) > maxFriendlyName {
+		return errInvalid("FriendlyName", "must be at most 64 characters")
+	}
+	if name == "" {
+		name = phone
+	}
+	now := time.Now()
+	if p.Cred == account.CredTest {
+		if phone == testNumberUnavailable {
+			return errNumberUnavailable
+		}
+		n := &numbers.Number{SID: sid.New("PN"), PhoneNumber: phone, FriendlyName: name, Country: "US", Type: numbers.Local, DateCreated: now, DateUpdated: now}
+		writeJSON(w, http.StatusCreated, numberResource(p.TestSID, n))
+		return nil
+	}
+	country, numberType, ok := numbers.Lookup(phone)
+	if !ok {
+		return errNumberUnavailable
+	}
+	category := numbers.Category(numberType)
+	price, _, err := usage.Price(ctx, a.pool, category, country, acc.Currency)
+	if errors.Is(err, usage.ErrNoPrice) {
+		return errNumberUnavailable
+	}
+	if err != nil {
+		return err
+	}
+	n := &numbers.Number{SID: sid.New("PN"), ProjectSID: acc.ProjectSID, AccountSID: acc.SID, PhoneNumber: phone, FriendlyName: name,
+		Country: country, Type: numberType}
+	err = a.billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: acc.ProjectSID, AccountSID: acc.SID, Kind: billing.KindFee,
+		Source: "number:" + n.SID + ":" + now.UTC().Format("2006-01-02"), Amount: price, Note: phone,
+		Apply: func(ctx context.Context, tx pgx.Tx) error {
+			item, err := billing.AddRecurringItem(ctx, tx, acc.ProjectSID, acc.SID, phone, price, now)
+			if err != nil {
+				return err
+			}
+			n.RecurringItem = item.ID
+			if err := numbers.Insert(ctx, tx, n); err != nil {
+				return err
+			}
+			return usage.Record(ctx, tx, usage.Event{ProjectSID: acc.ProjectSID, AccountSID: acc.SID, Category: category,
+				Count: 1, Usage: decimal.NewFromInt(1), Price: price, Source: n.SID})
+		}})
+	switch {
+	case errors.Is(err, numbers.ErrNotAvailable):
+		return errNumberUnavailable
+	case errors.Is(err, billing.ErrSuspended), errors.Is(err, billing.ErrInsufficientFunds):
+		return errAccountNotActive
+	case err != nil:
+		return err
+	}
+	writeJSON(w, http.StatusCreated, numberResource(acc.SID, n))
+	return nil
+}
+
+func (a *API) listNumbers(w http.ResponseWriter, r *http.Request) error {
+	acc, err := a.targetAccount(r, "accountSid")
+	if err != nil {
+		return err
+	}
+	pg, err := parsePage(r)
+	if err != nil {
+		return err
+	}
+	ns, err := numbers.List(r.Context(), a.pool, acc.ProjectSID, acc.SID, pg.After, pg.Offset(), pg.Size+1)
+	if err != nil {
+		return err
+	}
+	more := len(ns) > pg.Size
+	ns = ns[:min(len(ns), pg.Size)]
+	list := make([]numberJSON, 0, len(ns))
+	last := ""
+	for _, n := range ns {
+		list = append(list, numberResource(acc.SID, n))
+		last = n.SID
+	}
+	env := envelope(r, pg, len(list), last, more)
+	env["incoming_phone_numbers"] = list
+	writeJSON(w, http.StatusOK, env)
+	return nil
+}
+
+func (a *API) number(r *http.Request) (*account.Account, *numbers.Number, error) {
+	acc, err := a.targetAccount(r, "accountSid")
+	if err != nil {
+		return nil, nil, err
+	}
+	n, err := numbers.Get(r.Context(), a.pool, acc.ProjectSID, acc.SID, chi.URLParam(r, "sid"))
+	if errors.Is(err, numbers.ErrNotFound) {
+		return nil, nil, errNotFound(r.URL.Path)
+	}
+	return acc, n, err
+}
+
+func (a *API) getNumber(w http.ResponseWriter, r *http.Request) error {
+	acc, n, err := a.number(r)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, numberResource(acc.SID, n))
+	return nil
+}
+
+func (a *API) updateNumber(w http.ResponseWriter, r *http.Request) error {
+	acc, n, err := a.number(r)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return errInvalid("body", "must be form-encoded")
+	}
+	if names, ok := r.PostForm["FriendlyName"]; ok {
+		if utf8.RuneCountInString(names[0]) > maxFriendlyName {
+			return errInvalid("FriendlyName", "must be at most 64 characters")
+		}
+		if n, err = numbers.Rename(r.Context(), a.pool, acc.ProjectSID, acc.SID, n.SID, names[0]); err != nil {
+			return err
+		}
+	}
+	writeJSON(w, http.StatusOK, numberResource(acc.SID, n))
+	return nil
+}
+
+// releaseNumber gives the number up and stops its monthly charge.
+func (a *API) releaseNumber(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	acc, n, err := a.number(r)
+	if err != nil {
+		return err
+	}
+	err = pgx.BeginFunc(ctx, a.pool, func(tx pgx.Tx) error {
+		released, err := numbers.Release(ctx, tx, acc.ProjectSID, acc.SID, n.SID)
+		if err != nil {
+			return err
+		}
+		if err := billing.StopRecurringItem(ctx, tx, acc.ProjectSID, released.RecurringItem); err != nil {
+			return err
+		}
+		return a.audit(r, tx, "number.released", n.SID, map[string]string{"phone_number": n.PhoneNumber})
+	})
+	if errors.Is(err, numbers.ErrNotFound) {
+		return errNotFound(r.URL.Path)
+	}
+	if err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
