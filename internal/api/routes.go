@@ -32,6 +32,8 @@ func (a *API) Routes() http.Handler {
 		r.Get("/Accounts/{accountSid}/Calls.json", a.h(a.listCalls))
 		r.Get("/Accounts/{accountSid}/Calls/{sid}.json", a.h(a.getCall))
 		r.Get("/Accounts/{accountSid}/AvailablePhoneNumbers/{country}/{type}", a.h(a.listAvailable))
+		r.Get("/Accounts/{accountSid}/Usage/Records.json", a.h(a.usageRecords))
+		r.Get("/Accounts/{accountSid}/Usage/Records/{sub}", a.h(a.usageRecords))
 		r.Get("/Accounts/{accountSid}/IncomingPhoneNumbers.json", a.h(a.listNumbers))
 		r.Get("/Accounts/{accountSid}/IncomingPhoneNumbers/{sid}.json", a.h(a.getNumber))
 		r.Post("/Accounts/{accountSid}/IncomingPhoneNumbers/{sid}.json", a.h(a.updateNumber))

@@ -47,10 +47,18 @@ type Event struct {
 	Source                 string
 }
 
-// Record writes an event in the caller's transaction, with its charge.
+// Record writes an event in the caller's transaction, with its charge,
+// and adds it to the day's roll-up.
 func Record(ctx context.Context, tx pgx.Tx, e Event) error {
-	_, err := tx.Exec(ctx, `INSERT INTO usage_events (project_sid, account_sid, category, count, usage, price, source)
-		VALUES ($1, $2, $3, $4, $5::numeric, $6::numeric, $7)`,
+	_, err := tx.Exec(ctx, `
+		WITH ev AS (
+			INSERT INTO usage_events (project_sid, account_sid, category, count, usage, price, source)
+			VALUES ($1, $2, $3, $4, $5::numeric, $6::numeric, $7) RETURNING at
+		)
+		INSERT INTO usage_daily (project_sid, account_sid, category, day, count, usage, price)
+		SELECT $1, $2, $3, (ev.at AT TIME ZONE 'UTC')::date, $4, $5::numeric, $6::numeric FROM ev
+		ON CONFLICT (project_sid, account_sid, category, day) DO UPDATE
+		SET count = usage_daily.count + EXCLUDED.count, usage = usage_daily.usage + EXCLUDED.usage, price = usage_daily.price + EXCLUDED.price`,
 		e.ProjectSID, e.AccountSID, e.Category, e.Count, e.Usage.String(), e.Price.String(), e.Source)
 	return err
 }
