@@ -105,6 +105,8 @@ func (a *API) createMessage(w http.ResponseWriter, r *http.Request) error {
 		return twilioError(400, 21602, "Message body is required.")
 	case utf8.RuneCountInString(body) > maxBodyLength:
 		return twilioError(400, 21617, "The concatenated message body exceeds the 1600 character limit.")
+	case r.PostFormValue("StatusCallback") != "" && !validCallbackURL(r.PostFormValue("StatusCallback")):
+		return twilioError(400, 21609, "Invalid StatusCallback url")
 	}
 	seg := messaging.Count(body)
 	m := &messaging.Message{SID: sid.New("SM"), ProjectSID: acc.ProjectSID, AccountSID: acc.SID, To: to, From: from, Body: body,

@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
+	"github.com/twilio/twilio-go/client"
 
 	"console/internal/billing"
 	"console/internal/webtest"
@@ -192,4 +194,45 @@ func TestSuspendedProjectCannotSend(t *testing.T) {
 
 	credit(t, app, o.AccountSID, "5")
 	require.Equal(t, http.StatusCreated, send(o.AccountSID, o.AuthToken, o.AccountSID).Status, "a payment lifts the suspension at once")
+}
+
+// StatusCallback receives each status, signed as Twilio signs: the
+// official SDK's validator accepts the signature.
+func TestMessageStatusCallbackIsSigned(t *testing.T) {
+	type hit struct {
+		status, sig string
+		params map[string]string
+	}
+	hits := make(chan hit, 10)
+	var cbURL string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		require.NoError(t, r.ParseForm())
+		flat := map[string]string{}
+		for k, v := range r.PostForm {
+			flat[k] = v[0]
+		}
+		hits <- hit{r.PostForm.Get("MessageStatus"), r.Header.Get("X-Twilio-Signature"), flat}
+	}))
+	defer srv.Close()
+	cbURL = srv.URL + "/status?source=console"
+	app := webtest.Start(t, webtest.Workers())
+	o := app.CreateOwner("USD")
+	credit(t, app, o.AccountSID, "1")
+	path := "/2010-04-01/Accounts/" + o.AccountSID + "/Messages.json"
+	require.Equal(t, 21609.0, app.API("POST", path, o.AccountSID, o.AuthToken, url.Values{"To": {"+14155550100"}, "From": {"+15017122661"}, "Body": {"x"}, "StatusCallback": {"ftp://nope"}}).JSON(t)["code"])
+	res := app.API("POST", path, o.AccountSID, o.AuthToken, url.Values{"To": {"+14155550100"}, "From": {"+15017122661"}, "Body": {"hi"}, "StatusCallback": {cbURL}})
+	require.Equal(t, http.StatusCreated, res.Status, res.Body)
+	sid := res.JSON(t)["sid"].(string)
+	validator := client.NewRequestValidator(o.AuthToken)
+	for _, want := range []string{"sent", "delivered"} {
+		select {
+		case h := <-hits:
+			require.Equal(t, want, h.status)
+			require.Equal(t, sid, h.params["MessageSid"])
+			require.Equal(t, o.AccountSID, h.params["AccountSid"])
+			require.True(t, validator.Validate(cbURL, h.params, h.sig), "signature verified by twilio-go")
+		case <-time.After(15 * time.Second):
+			t.Fatalf("no %s callback", want)
+		}
+	}
 }

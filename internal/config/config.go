@@ -43,6 +43,9 @@ type Config struct {
 	// answer and its recording: fault injection for the crash test,
 	// refused in production.
 	FaultPauseAfterCharge time.Duration
+	// WebhooksAllowPrivate lets webhooks reach private and loopback
+	// addresses: development and tests only.
+	WebhooksAllowPrivate bool
 	// SecretKeyGenerated is true when a development key was created on this start.
 	SecretKeyGenerated bool
 	// SecretKeyFile is where a development key lives when none is set.
@@ -130,6 +133,12 @@ func Load(getenv func(string) string, varDir string) (*Config, error) {
 		return nil, &Error{"SMTP_URL", "is required in production"}
 	}
 	c.MailFrom = orDefault(getenv("CONSOLE_MAIL_FROM"), "Console <no-reply@localhost>")
+	if c.WebhooksAllowPrivate, err = parseBool(getenv("CONSOLE_WEBHOOKS_ALLOW_PRIVATE"), !c.Production()); err != nil {
+		return nil, &Error{"CONSOLE_WEBHOOKS_ALLOW_PRIVATE", "must be true or false"}
+	}
+	if c.WebhooksAllowPrivate && c.Production() {
+		return nil, &Error{"CONSOLE_WEBHOOKS_ALLOW_PRIVATE", "cannot be true in production"}
+	}
 	if v := getenv("CONSOLE_FAULT_PAUSE_AFTER_CHARGE"); v != "" {
 		if c.Production() {
 			return nil, &Error{"CONSOLE_FAULT_PAUSE_AFTER_CHARGE", "is for tests and refused in production"}
@@ -156,6 +165,7 @@ func (c *Config) LogValue() slog.Value {
 		slog.Int("CONSOLE_MAX_SUBACCOUNTS", c.MaxSubaccounts),
 		slog.String("SMTP_URL", maskURL(c.SMTPURL)),
 		slog.String("CONSOLE_MAIL_FROM", c.MailFrom),
+		slog.Bool("CONSOLE_WEBHOOKS_ALLOW_PRIVATE", c.WebhooksAllowPrivate),
 	)
 }
 

@@ -51,6 +51,8 @@ func TestBadValuesNameTheVariable(t *testing.T) {
 		{map[string]string{"CONSOLE_ENV": "production"}, "CONSOLE_SECRET_KEY"},
 		{map[string]string{"CONSOLE_ENV": "production", "CONSOLE_SECRET_KEY": goodKey}, "SMTP_URL"},
 		{map[string]string{"SMTP_URL": "http://mail.example"}, "SMTP_URL"},
+		{map[string]string{"CONSOLE_WEBHOOKS_ALLOW_PRIVATE": "sometimes"}, "CONSOLE_WEBHOOKS_ALLOW_PRIVATE"},
+		{map[string]string{"CONSOLE_ENV": "production", "CONSOLE_SECRET_KEY": goodKey, "SMTP_URL": "smtp://m.example", "CONSOLE_WEBHOOKS_ALLOW_PRIVATE": "true"}, "CONSOLE_WEBHOOKS_ALLOW_PRIVATE"},
 	} {
 		if _, ok := tc.env["CONSOLE_SECRET_KEY"]; !ok && tc.env["CONSOLE_ENV"] != "production" {
 			tc.env["CONSOLE_SECRET_KEY"] = goodKey

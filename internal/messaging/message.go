@@ -3,6 +3,8 @@ package messaging
 import (
 	"context"
 	"errors"
+	"net/http"
+	"net/url"
 	"regexp"
 	"time"
 
@@ -12,6 +14,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"console/internal/database"
+	"console/internal/webhook"
 )
 
 // Statuses a message moves through.
@@ -156,11 +159,68 @@ func (w *ProgressWorker) Work(ctx context.Context, job *river.Job[ProgressArgs])
 		if errors.Is(err, pgx.ErrNoRows) {
 			return nil // delivered already
 		}
-		if err != nil || status != StatusSent {
+		if err != nil {
 			return err
 		}
 		client := river.ClientFromContext[pgx.Tx](ctx)
+		var callback string
+		if err := tx.QueryRow(ctx, `SELECT status_callback FROM messages WHERE project_sid = $1 AND sid = $2`, job.Args.ProjectSID, job.Args.SID).Scan(&callback); err != nil {
+			return err
+		}
+		if callback != "" {
+			if _, err := client.InsertTx(ctx, tx, CallbackArgs{ProjectSID: job.Args.ProjectSID, SID: job.Args.SID, Status: status}, nil); err != nil {
+				return err
+			}
+		}
+		if status != StatusSent {
+			return nil
+		}
 		_, err = client.InsertTx(ctx, tx, job.Args, &river.InsertOpts{ScheduledAt: time.Now().Add(deliveryDelay)})
 		return err
 	})
+}
+
+// CallbackArgs tells the message's StatusCallback URL of one status.
+type CallbackArgs struct {
+	ProjectSID string `json:"project_sid"`
+	SID        string `json:"sid"`
+	Status     string `json:"status"`
+}
+
+// Kind names the job in River.
+func (CallbackArgs) Kind() string { return "messaging_status_callback" }
+
+// InsertOpts retries for about a day, as Twilio does.
+func (CallbackArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAttempts: 20} }
+
+// CallbackWorker posts a status to the message's StatusCallback, signed
+// with the account's auth token like Twilio's. A non-2xx answer or a
+// network error is retried with River's backoff.
+type CallbackWorker struct {
+	river.WorkerDefaults[CallbackArgs]
+	Pool   *pgxpool.Pool
+	Client *http.Client
+	// AuthToken returns the account's current auth token, to sign with.
+	AuthToken func(ctx context.Context, projectSID, accountSID string) (string, error)
+}
+
+// Work posts the callback.
+func (w *CallbackWorker) Work(ctx context.Context, job *river.Job[CallbackArgs]) error {
+	var m Message
+	err := w.Pool.QueryRow(ctx, `SELECT account_sid, to_number, from_number, status_callback FROM messages WHERE project_sid = $1 AND sid = $2`,
+		job.Args.ProjectSID, job.Args.SID).Scan(&m.AccountSID, &m.To, &m.From, &m.StatusCallback)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return river.JobCancel(err)
+	}
+	if err != nil {
+		return err
+	}
+	token, err := w.AuthToken(ctx, job.Args.ProjectSID, m.AccountSID)
+	if err != nil {
+		return err
+	}
+	params := url.Values{"AccountSid": {m.AccountSID}, "ApiVersion": {"2010-04-01"}, "From": {m.From}, "To": {m.To},
+		"MessageSid": {job.Args.SID}, "MessageStatus": {job.Args.Status}, "SmsSid": {job.Args.SID}, "SmsStatus": {job.Args.Status}}
+	_, err = webhook.Post(ctx, w.Client, m.StatusCallback, token, params)
+	return err
 }

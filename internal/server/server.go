@@ -33,6 +33,7 @@ import (
 	"console/internal/reqlog"
 	"console/internal/seal"
 	"console/internal/sessioncodec"
+	"console/internal/webhook"
 	"console/web"
 )
 
@@ -96,6 +97,10 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*Server, err
 	river.AddWorker(workers, &billing.SettleWorker{Service: s.Billing})
 	river.AddWorker(workers, &billing.RecurringWorker{Service: s.Billing})
 	river.AddWorker(workers, &messaging.ProgressWorker{Pool: pool})
+	river.AddWorker(workers, &messaging.CallbackWorker{Pool: pool, Client: webhook.NewClient(cfg.WebhooksAllowPrivate),
+		AuthToken: func(ctx context.Context, projectSID, accountSID string) (string, error) {
+			return s.Accounts.AuthToken(ctx, pool, projectSID, accountSID)
+		}})
 	s.river, err = river.NewClient(riverpgxv5.New(pool), &river.Config{
 		Queues: map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 10}},
 		// Jobs enqueued in a transaction are picked up within this delay

@@ -1,0 +1,96 @@
+package webhook
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// ErrForbiddenAddress is returned for a request whose destination resolves
+// to a private, loopback, link-local or otherwise non-public address.
+var ErrForbiddenAddress = errors.New("webhook: destination address not allowed")
+
+// Timeout bounds one delivery attempt.
+const Timeout = 15 * time.Second
+
+// publicAddr reports whether ip may be reached from the platform.
+func publicAddr(ip netip.Addr) bool {
+	ip = ip.Unmap()
+	return ip.IsValid() && !ip.IsLoopback() && !ip.IsPrivate() && !ip.IsLinkLocalUnicast() && !ip.IsLinkLocalMulticast() &&
+		!ip.IsMulticast() && !ip.IsUnspecified() && !ip.IsInterfaceLocalMulticast() &&
+		!netip.MustParsePrefix("100.64.0.0/10").Contains(ip) && !netip.MustParsePrefix("0.0.0.0/8").Contains(ip)
+}
+
+// numericHost reports whether host spells an IPv4 address in a form other
+// than dotted decimal.
+func numericHost(host string) bool {
+	if _, err := netip.ParseAddr(host); err == nil || host == "" {
+		return false
+	}
+	for _, r := range strings.ToLower(host) {
+		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'f' || r == 'x' || r == '.') {
+			return false
+		}
+	}
+	return strings.ContainsAny(host, "0123456789") && (strings.HasPrefix(strings.ToLower(host), "0x") || strings.Trim(host, "0123456789.") == "")
+}
+
+// NewClient returns the client webhooks are sent with: 15 s timeout, no
+// redirects followed, and, unless allowPrivate, a dialer that checks the
+// address it actually connects to (after DNS), so a name that resolves to
+// a private address does not pass.
+func NewClient(allowPrivate bool) *http.Client {
+	dialer := &net.Dialer{Timeout: 5 * time.Second}
+	if !allowPrivate {
+		dialer.Control = func(network, address string, _ syscall.RawConn) error {
+			ap, err := netip.ParseAddrPort(address)
+			if err != nil || !publicAddr(ap.Addr()) {
+				return fmt.Errorf("%w: %s", ErrForbiddenAddress, address)
+			}
+			return nil
+		}
+	}
+	transport := &http.Transport{DialContext: dialer.DialContext, TLSHandshakeTimeout: 5 * time.Second, MaxIdleConnsPerHost: 4, Proxy: nil}
+	return &http.Client{
+		Timeout:       Timeout,
+		Transport:     transport,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+}
+
+// Post sends params to rawURL, signed with authToken, and returns the
+// response status. Any status but 2xx is an error, so the job retries.
+func Post(ctx context.Context, client *http.Client, rawURL, authToken string, params url.Values) (int, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return 0, fmt.Errorf("webhook: bad URL")
+	}
+	if numericHost(u.Hostname()) {
+		// 0x7f000001, 2130706433, 0177.0.0.1, 127.1: other spellings of an
+		// address, which some resolvers accept; never a customer's server.
+		return 0, fmt.Errorf("%w: %s", ErrForbiddenAddress, u.Hostname())
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, rawURL, strings.NewReader(params.Encode()))
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("User-Agent", "TwilioProxy/1.1")
+	req.Header.Set("X-Twilio-Signature", Signature(authToken, rawURL, params))
+	res, err := client.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	res.Body.Close()
+	if res.StatusCode < 200 || res.StatusCode > 299 {
+		return res.StatusCode, fmt.Errorf("webhook: %s answered %d", u.Host, res.StatusCode)
+	}
+	return res.StatusCode, nil
+}
