@@ -201,7 +201,7 @@ func TestSuspendedProjectCannotSend(t *testing.T) {
 func TestMessageStatusCallbackIsSigned(t *testing.T) {
 	type hit struct {
 		status, sig string
-		params map[string]string
+		params      map[string]string
 	}
 	hits := make(chan hit, 10)
 	var cbURL string
