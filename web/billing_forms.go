@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"console/internal/billing"
+	"console/internal/messaging"
 )
 
 // BillingData is Billing › Overview.
@@ -93,3 +94,8 @@ var (
 	}
 	paymentKindKeys = map[string]string{billing.PaymentManual: "payment.kind_manual", billing.PaymentAuto: "payment.kind_auto"}
 )
+
+// messagePrice is what a message cost, in its account's currency.
+func messagePrice(m *messaging.Message) string {
+	return billing.Money{Amount: m.Price, Currency: m.PriceUnit}.Format()
+}

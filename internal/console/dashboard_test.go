@@ -157,7 +157,7 @@ func TestUnbuiltServicesSayso(t *testing.T) {
 	o := app.CreateOwner("USD")
 	c := app.Client()
 	c.SignIn(o.Email, o.Password)
-	res := c.Get("/services/sms")
+	res := c.Get("/services/voice")
 	require.Equal(t, http.StatusOK, res.Status)
 	require.Contains(t, res.Body, "This service is not available in the console yet.")
 	require.Equal(t, http.StatusNotFound, c.Get("/services/nope").Status)
@@ -214,4 +214,22 @@ func TestDisableTwoFactorNeedsPasswordAndCode(t *testing.T) {
 	c2.SignIn(o.Email, o.Password)
 	require.Equal(t, 1, countAudit(t, app, "user.two_factor_enabled"))
 	require.Equal(t, 1, countAudit(t, app, "user.two_factor_disabled"))
+}
+
+func TestSMSLogs(t *testing.T) {
+	app := webtest.Start(t)
+	o := app.CreateOwner("USD")
+	c := app.Client()
+	c.SignIn(o.Email, o.Password)
+	require.Equal(t, "/sms/logs", c.Get("/services/sms").Location(), "the service opens its logs")
+	require.Contains(t, c.Get("/sms/logs").Body, `data-testid="sms-empty"`)
+	sid := app.InsertMessage(o.AccountSID, o.AccountSID)
+	page := c.Get("/sms/logs").Body
+	require.Contains(t, page, `<tr data-sid="`+sid+`">`)
+	require.Contains(t, page, "+14155550100")
+	require.NotContains(t, c.Get("/sms/logs?to=%2B819000000000").Body, sid, "filtered out")
+	detail := c.Get("/sms/logs/" + sid)
+	require.Equal(t, http.StatusOK, detail.Status)
+	require.Contains(t, detail.Body, `data-testid="sms-body">fixture<`)
+	require.Equal(t, http.StatusNotFound, c.Get("/sms/logs/SM00000000000000000000000000000000").Status)
 }

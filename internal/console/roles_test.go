@@ -93,6 +93,8 @@ var roleRows = map[string]roleRow{
 	"POST /billing/payment-methods/{id}/down":      {"/billing/payment-methods/{card}/down", nil, "303 303 403 303 403"},
 	"POST /billing/payment-methods/{id}/remove":    {"/billing/payment-methods/{card}/remove", nil, "303 303 403 303 403"},
 	"POST /billing/preferences":                    {"/billing/preferences", f("company_name", "株式会社テスト"), "303 303 403 303 403"},
+	"GET /sms/logs":                                {"/sms/logs", nil, "200 200 200 200 200"},
+	"GET /sms/logs/{sid}":                          {"/sms/logs/{message}", nil, "200 200 200 200 200"},
 	"GET /signin":                                  {"/signin", nil, "303 303 303 303 303"},
 	"POST /signin":                                 {"/signin", f("email", "nobody@example.com", "password", "wrong password"), "422 422 422 422 422"},
 	"GET /signin/2fa":                              {"/signin/2fa", nil, "303 303 303 303 303"},
@@ -129,6 +131,7 @@ type roleFixture struct {
 	target     string // a Support member others act on
 	card       string // a card of the project
 	payment    string // a succeeded payment, for receipts
+	message    string // a message of the project
 }
 
 func (fx *roleFixture) refresh() {
@@ -167,6 +170,9 @@ func (fx *roleFixture) refresh() {
 		fx.invitation = inv.ID
 	}
 	fx.card, fx.payment = fx.app.EnsureCardAndPayment(project.SID, fx.card, fx.payment)
+	if fx.message == "" {
+		fx.message = fx.app.InsertMessage(project.SID, project.SID)
+	}
 	_, err = pool.Exec(ctx, `INSERT INTO memberships (project_sid, user_id, role) VALUES ($1, $2, 'support')
 		ON CONFLICT (project_sid, user_id) DO UPDATE SET role = 'support'`, project.SID, fx.target)
 	require.NoError(t, err)
@@ -235,7 +241,7 @@ func TestRoleRouteMatrix(t *testing.T) {
 			seq++
 			fill := strings.NewReplacer("{project}", o.AccountSID, "{sub}", fx.sub, "{key}", fx.key, "{invitation}", fx.invitation,
 				"{target}", fx.target, "{fresh}", fmt.Sprintf("fresh%d", seq),
-				"{card}", fx.card, "{payment}", fx.payment, "{key32}", sid.Hex32())
+				"{card}", fx.card, "{payment}", fx.payment, "{message}", fx.message, "{key32}", sid.Hex32())
 			path := fill.Replace(row.path)
 			body := url.Values{}
 			for k, vs := range row.form {

@@ -116,6 +116,10 @@ func (c *Console) Routes() http.Handler {
 			r.Post("/billing/payment-methods/{id}/remove", c.h(c.removeCard))
 			r.Post("/billing/preferences", c.h(c.savePreferences))
 		})
+		r.With(c.can(team.PermLogsView)).Group(func(r chi.Router) {
+			r.Get("/sms/logs", c.h(c.smsLogs))
+			r.Get("/sms/logs/{sid}", c.h(c.smsMessage))
+		})
 		r.With(c.can(team.PermMembersView)).Get("/settings/users", c.h(c.membersPage))
 		r.With(c.can(team.PermMembersManage)).Group(func(r chi.Router) {
 			r.Post("/settings/users/invite", c.h(c.invite))

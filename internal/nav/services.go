@@ -26,7 +26,7 @@ type Service struct {
 // Services in sidebar order.
 var Services = []Service{
 	{ID: "voice", NameKey: "service.voice", Icon: "☎", Perm: team.PermLogsView},
-	{ID: "sms", NameKey: "service.sms", Icon: "✉", Perm: team.PermLogsView},
+	{ID: "sms", NameKey: "service.sms", Icon: "✉", Path: "/sms/logs", Perm: team.PermLogsView},
 	{ID: "numbers", NameKey: "service.numbers", Icon: "#", Perm: team.PermNumbersManage},
 	{ID: "billing", NameKey: "service.billing", Icon: "¥", Path: "/billing", Perm: team.PermBillingView},
 	{ID: "usage", NameKey: "service.usage", Icon: "▤", Perm: team.PermUsageView},

@@ -113,6 +113,8 @@ var consoleRows = map[string]row{
 	"POST /billing/payment-methods/{id}/down":      {"/billing/payment-methods/{card}/down", nil, "A:a=303 A:b=404 B:a=404 anon=303"},
 	"POST /billing/payment-methods/{id}/remove":    {"/billing/payment-methods/{card}/remove", nil, "A:a=303 A:b=404 B:a=404 anon=303"},
 	"POST /billing/preferences":                    {"/billing/preferences", form("company_name", "X"), "A=303 B=303 anon=303"},
+	"GET /sms/logs":                                {"/sms/logs", nil, "A=200 B=200 anon=303"},
+	"GET /sms/logs/{sid}":                          {"/sms/logs/{message}", nil, "A:a=200 A:b=404 A:s2=404 B:a=404 anon=303"},
 	"GET /healthz":                                 {"/healthz", nil, "A=200 anon=200"},
 	"GET /readyz":                                  {"/readyz", nil, "A=200 anon=200"},
 	"GET /static/*":                                {"/static/app.css", nil, "A=200 anon=200"},
