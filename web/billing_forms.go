@@ -5,6 +5,7 @@ import (
 
 	"console/internal/billing"
 	"console/internal/messaging"
+	"console/internal/voice"
 )
 
 // BillingData is Billing › Overview.
@@ -98,4 +99,9 @@ var (
 // messagePrice is what a message cost, in its account's currency.
 func messagePrice(m *messaging.Message) string {
 	return billing.Money{Amount: m.Price, Currency: m.PriceUnit}.Format()
+}
+
+// callPrice is what a call cost, in its account's currency.
+func callPrice(c *voice.Call) string {
+	return billing.Money{Amount: c.Price, Currency: c.PriceUnit}.Format()
 }

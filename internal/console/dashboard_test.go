@@ -157,7 +157,7 @@ func TestUnbuiltServicesSayso(t *testing.T) {
 	o := app.CreateOwner("USD")
 	c := app.Client()
 	c.SignIn(o.Email, o.Password)
-	res := c.Get("/services/voice")
+	res := c.Get("/services/numbers")
 	require.Equal(t, http.StatusOK, res.Status)
 	require.Contains(t, res.Body, "This service is not available in the console yet.")
 	require.Equal(t, http.StatusNotFound, c.Get("/services/nope").Status)
@@ -232,4 +232,18 @@ func TestSMSLogs(t *testing.T) {
 	require.Equal(t, http.StatusOK, detail.Status)
 	require.Contains(t, detail.Body, `data-testid="sms-body">fixture<`)
 	require.Equal(t, http.StatusNotFound, c.Get("/sms/logs/SM00000000000000000000000000000000").Status)
+}
+
+func TestCallLogs(t *testing.T) {
+	app := webtest.Start(t)
+	o := app.CreateOwner("USD")
+	c := app.Client()
+	c.SignIn(o.Email, o.Password)
+	require.Equal(t, "/voice/logs", c.Get("/services/voice").Location())
+	require.Contains(t, c.Get("/voice/logs").Body, `data-testid="voice-empty"`)
+	sid := app.InsertCall(o.AccountSID, o.AccountSID)
+	page := c.Get("/voice/logs").Body
+	require.Contains(t, page, `<tr data-sid="`+sid+`">`)
+	require.Contains(t, page, "30 s")
+	require.NotContains(t, c.Get("/voice/logs?from=%2B819000000000").Body, sid)
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"console/internal/messaging"
+	"console/internal/voice"
 	"console/web"
 )
 
@@ -39,4 +40,18 @@ func (c *Console) smsMessage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return render(w, r, http.StatusOK, web.SMSMessage(m))
+}
+
+// callLogs lists the acting account's calls, newest first.
+func (c *Console) callLogs(w http.ResponseWriter, r *http.Request) error {
+	a := actingAccount(r)
+	q := r.URL.Query()
+	d := web.CallLogsData{To: strings.TrimSpace(q.Get("to")), From: strings.TrimSpace(q.Get("from"))}
+	calls, err := voice.List(r.Context(), c.pool, a.ProjectSID, a.SID, d.To, d.From, "", 0, smsPageSize+1)
+	if err != nil {
+		return err
+	}
+	d.More = len(calls) > smsPageSize
+	d.Calls = calls[:min(len(calls), smsPageSize)]
+	return render(w, r, http.StatusOK, web.CallLogs(d))
 }

@@ -95,6 +95,7 @@ var roleRows = map[string]roleRow{
 	"POST /billing/preferences":                    {"/billing/preferences", f("company_name", "株式会社テスト"), "303 303 403 303 403"},
 	"GET /sms/logs":                                {"/sms/logs", nil, "200 200 200 200 200"},
 	"GET /sms/logs/{sid}":                          {"/sms/logs/{message}", nil, "200 200 200 200 200"},
+	"GET /voice/logs":                              {"/voice/logs", nil, "200 200 200 200 200"},
 	"GET /signin":                                  {"/signin", nil, "303 303 303 303 303"},
 	"POST /signin":                                 {"/signin", f("email", "nobody@example.com", "password", "wrong password"), "422 422 422 422 422"},
 	"GET /signin/2fa":                              {"/signin/2fa", nil, "303 303 303 303 303"},

@@ -119,6 +119,7 @@ func (c *Console) Routes() http.Handler {
 		r.With(c.can(team.PermLogsView)).Group(func(r chi.Router) {
 			r.Get("/sms/logs", c.h(c.smsLogs))
 			r.Get("/sms/logs/{sid}", c.h(c.smsMessage))
+			r.Get("/voice/logs", c.h(c.callLogs))
 		})
 		r.With(c.can(team.PermMembersView)).Get("/settings/users", c.h(c.membersPage))
 		r.With(c.can(team.PermMembersManage)).Group(func(r chi.Router) {

@@ -25,7 +25,7 @@ type Service struct {
 
 // Services in sidebar order.
 var Services = []Service{
-	{ID: "voice", NameKey: "service.voice", Icon: "☎", Perm: team.PermLogsView},
+	{ID: "voice", NameKey: "service.voice", Icon: "☎", Path: "/voice/logs", Perm: team.PermLogsView},
 	{ID: "sms", NameKey: "service.sms", Icon: "✉", Path: "/sms/logs", Perm: team.PermLogsView},
 	{ID: "numbers", NameKey: "service.numbers", Icon: "#", Perm: team.PermNumbersManage},
 	{ID: "billing", NameKey: "service.billing", Icon: "¥", Path: "/billing", Perm: team.PermBillingView},
