@@ -105,22 +105,11 @@ func (a *API) listAccounts(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	more := len(rows) > pg.Size
-	rows = rows[:min(len(rows), pg.Size)]
-	list := make([]accountJSON, 0, len(rows))
-	last := ""
-	for _, acc := range rows {
-		token, err := a.accounts.AuthToken(ctx, a.pool, acc.ProjectSID, acc.SID)
-		if err != nil {
-			return err
-		}
-		list = append(list, accountResource(acc, token))
-		last = acc.SID
-	}
-	env := envelope(r, pg, len(list), last, more)
-	env["accounts"] = list
-	writeJSON(w, http.StatusOK, env)
-	return nil
+	return writePage(w, r, pg, rows, "accounts", func(acc *account.Account) string { return acc.SID },
+		func(acc *account.Account) (accountJSON, error) {
+			token, err := a.accounts.AuthToken(ctx, a.pool, acc.ProjectSID, acc.SID)
+			return accountResource(acc, token), err
+		})
 }
 
 const maxFriendlyName = 64

@@ -194,16 +194,6 @@ func (a *API) listCalls(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	more := len(calls) > pg.Size
-	calls = calls[:min(len(calls), pg.Size)]
-	list := make([]callJSON, 0, len(calls))
-	last := ""
-	for _, c := range calls {
-		list = append(list, callResource(acc.SID, c))
-		last = c.SID
-	}
-	env := envelope(r, pg, len(list), last, more)
-	env["calls"] = list
-	writeJSON(w, http.StatusOK, env)
-	return nil
+	return writePage(w, r, pg, calls, "calls", func(c *voice.Call) string { return c.SID },
+		func(c *voice.Call) (callJSON, error) { return callResource(acc.SID, c), nil })
 }

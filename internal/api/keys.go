@@ -42,18 +42,8 @@ func (a *API) listKeys(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	more := len(keys) > pg.Size
-	keys = keys[:min(len(keys), pg.Size)]
-	list := make([]keyJSON, 0, len(keys))
-	last := ""
-	for _, k := range keys {
-		list = append(list, keyResource(k))
-		last = k.SID
-	}
-	env := envelope(r, pg, len(list), last, more)
-	env["keys"] = list
-	writeJSON(w, http.StatusOK, env)
-	return nil
+	return writePage(w, r, pg, keys, "keys", func(k *account.Key) string { return k.SID },
+		func(k *account.Key) (keyJSON, error) { return keyResource(k), nil })
 }
 
 // createKey makes a Standard key, as Twilio's 2010-04-01 API does; Main

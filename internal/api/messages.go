@@ -204,16 +204,6 @@ func (a *API) listMessages(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	more := len(msgs) > pg.Size
-	msgs = msgs[:min(len(msgs), pg.Size)]
-	list := make([]messageJSON, 0, len(msgs))
-	last := ""
-	for _, m := range msgs {
-		list = append(list, messageResource(acc.SID, m))
-		last = m.SID
-	}
-	env := envelope(r, pg, len(list), last, more)
-	env["messages"] = list
-	writeJSON(w, http.StatusOK, env)
-	return nil
+	return writePage(w, r, pg, msgs, "messages", func(m *messaging.Message) string { return m.SID },
+		func(m *messaging.Message) (messageJSON, error) { return messageResource(acc.SID, m), nil })
 }

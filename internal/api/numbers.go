@@ -207,18 +207,8 @@ func (a *API) listNumbers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	more := len(ns) > pg.Size
-	ns = ns[:min(len(ns), pg.Size)]
-	list := make([]numberJSON, 0, len(ns))
-	last := ""
-	for _, n := range ns {
-		list = append(list, numberResource(acc.SID, n))
-		last = n.SID
-	}
-	env := envelope(r, pg, len(list), last, more)
-	env["incoming_phone_numbers"] = list
-	writeJSON(w, http.StatusOK, env)
-	return nil
+	return writePage(w, r, pg, ns, "incoming_phone_numbers", func(n *numbers.Number) string { return n.SID },
+		func(n *numbers.Number) (numberJSON, error) { return numberResource(acc.SID, n), nil })
 }
 
 func (a *API) number(r *http.Request) (*account.Account, *numbers.Number, error) {

@@ -98,3 +98,25 @@ func envelope(r *http.Request, p page, n int, lastSID string, more bool) map[str
 	}
 	return env
 }
+
+// writePage answers a list request with Twilio's envelope: rows were read
+// with one more than the page size, which tells whether another page
+// follows; key names the list, sidOf gives the page token of a row.
+func writePage[T any, R any](w http.ResponseWriter, r *http.Request, p page, rows []T, key string, sidOf func(T) string, resource func(T) (R, error)) error {
+	more := len(rows) > p.Size
+	rows = rows[:min(len(rows), p.Size)]
+	list := make([]R, 0, len(rows))
+	last := ""
+	for _, row := range rows {
+		res, err := resource(row)
+		if err != nil {
+			return err
+		}
+		list = append(list, res)
+		last = sidOf(row)
+	}
+	env := envelope(r, p, len(list), last, more)
+	env[key] = list
+	writeJSON(w, http.StatusOK, env)
+	return nil
+}
