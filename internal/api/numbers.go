@@ -171,7 +171,7 @@ func (a *API) buyNumber(w http.ResponseWriter, r *http.Request) error {
 	err = a.billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: acc.ProjectSID, AccountSID: acc.SID, Kind: billing.KindFee,
 		Source: "number:" + n.SID + ":" + now.UTC().Format("2006-01-02"), Amount: price, Note: phone,
 		Apply: func(ctx context.Context, tx pgx.Tx) error {
-			item, err := billing.AddRecurringItem(ctx, tx, acc.ProjectSID, acc.SID, phone, price, now)
+			item, err := billing.AddRecurringItem(ctx, tx, acc.ProjectSID, acc.SID, phone, category, price, now)
 			if err != nil {
 				return err
 			}

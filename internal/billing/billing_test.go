@@ -259,7 +259,7 @@ func TestRecurringItemsChargeOncePerMonth(t *testing.T) {
 	ctx := context.Background()
 	setBalance(t, app, o.AccountSID, "10")
 	start := time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC)
-	it, err := billing.AddRecurringItem(ctx, app.Pool, o.AccountSID, o.AccountSID, "+81 50 1234 5678", dec("1.15"), start)
+	it, err := billing.AddRecurringItem(ctx, app.Pool, o.AccountSID, o.AccountSID, "+81 50 1234 5678", "phonenumbers-local", dec("1.15"), start)
 	require.NoError(t, err)
 	require.Equal(t, time.Date(2026, 2, 15, 12, 0, 0, 0, time.UTC), it.NextChargeAt)
 	svc := app.Server.Billing
@@ -271,6 +271,17 @@ func TestRecurringItemsChargeOncePerMonth(t *testing.T) {
 	require.Equal(t, "8.85", balance(t, app, o.AccountSID).String())
 	require.NoError(t, svc.ChargeDueItems(ctx, time.Date(2026, 3, 16, 0, 0, 0, 0, time.UTC)))
 	require.Equal(t, "7.7", balance(t, app, o.AccountSID).String())
+	// Each renewal is usage of the item's category, in the usage roll-ups too.
+	var events int
+	var price string
+	require.NoError(t, app.Pool.QueryRow(ctx, `SELECT count(*), sum(price)::text FROM usage_events
+		WHERE account_sid = $1 AND category = 'phonenumbers-local' AND source = $2`, o.AccountSID, it.ID).Scan(&events, &price))
+	require.Equal(t, 2, events)
+	require.Equal(t, "2.30", price)
+	require.NoError(t, app.Pool.QueryRow(ctx, `SELECT sum(count)::int, sum(price)::text FROM usage_local_daily
+		WHERE account_sid = $1 AND category = 'phonenumbers-local'`, o.AccountSID).Scan(&events, &price))
+	require.Equal(t, 2, events)
+	require.Equal(t, "2.30", price)
 	items, err := billing.RecurringItems(ctx, app.Pool, o.AccountSID)
 	require.NoError(t, err)
 	require.Len(t, items, 1)

@@ -48,7 +48,7 @@ func scanMethod(row pgx.Row) (*Method, error) {
 
 // AddMethod saves a tokenized card as the last backup.
 func AddMethod(ctx context.Context, tx pgx.Tx, projectSID string, c Card, tok Tokenized) (*Method, error) {
-	if _, err := tx.Exec(ctx, `SELECT 1 FROM balances WHERE project_sid = $1 FOR UPDATE`, projectSID); err != nil {
+	if err := LockProject(ctx, tx, projectSID); err != nil {
 		return nil, err
 	}
 	return scanMethod(tx.QueryRow(ctx, `
@@ -122,5 +122,13 @@ func RemoveMethod(ctx context.Context, tx pgx.Tx, projectSID, id string) error {
 	_, err = tx.Exec(ctx, `UPDATE payment_methods p SET position = r.n - 1 FROM (
 		SELECT id, row_number() OVER (ORDER BY position, created_at) AS n FROM payment_methods WHERE project_sid = $1) r
 		WHERE p.project_sid = $1 AND p.id = r.id`, projectSID)
+	return err
+}
+
+// LockProject takes the project's balance row lock in tx: every charge
+// takes it first, so holding it keeps charges (and the usage they record)
+// out until tx ends.
+func LockProject(ctx context.Context, tx pgx.Tx, projectSID string) error {
+	_, err := tx.Exec(ctx, `SELECT 1 FROM balances WHERE project_sid = $1 FOR UPDATE`, projectSID)
 	return err
 }

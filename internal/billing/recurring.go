@@ -11,18 +11,21 @@ import (
 
 	"console/internal/database"
 	"console/internal/sid"
+	"console/internal/usage"
 )
 
 // RecurringItem is a monthly charge, such as a phone number.
 type RecurringItem struct {
-	ID           string
-	ProjectSID   string
-	AccountSID   string
-	Description  string
-	Amount       decimal.Decimal
-	Anniversary  time.Time
-	NextChargeAt time.Time
-	Active       bool
+	ID          string
+	ProjectSID  string
+	AccountSID  string
+	Description string
+	// UsageCategory, when set, records each month's charge as usage.
+	UsageCategory string
+	Amount        decimal.Decimal
+	Anniversary   time.Time
+	NextChargeAt  time.Time
+	Active        bool
 }
 
 // NextAnniversary is the first monthly anniversary of start after t: the
@@ -40,11 +43,12 @@ func NextAnniversary(start, t time.Time) time.Time {
 }
 
 // AddRecurringItem records a monthly item whose first month was charged at start.
-func AddRecurringItem(ctx context.Context, db database.DBTX, projectSID, accountSID, description string, amount decimal.Decimal, start time.Time) (*RecurringItem, error) {
-	it := &RecurringItem{ID: sid.New("RI"), ProjectSID: projectSID, AccountSID: accountSID, Description: description, Amount: amount,
-		Anniversary: start, NextChargeAt: NextAnniversary(start, start), Active: true}
-	_, err := db.Exec(ctx, `INSERT INTO recurring_items (id, project_sid, account_sid, description, amount, anniversary, next_charge_at)
-		VALUES ($1, $2, $3, $4, $5::numeric, $6, $7)`, it.ID, projectSID, accountSID, description, amount.String(), start, it.NextChargeAt)
+// A usage category, when given, records each renewal as usage of it.
+func AddRecurringItem(ctx context.Context, db database.DBTX, projectSID, accountSID, description, usageCategory string, amount decimal.Decimal, start time.Time) (*RecurringItem, error) {
+	it := &RecurringItem{ID: sid.New("RI"), ProjectSID: projectSID, AccountSID: accountSID, Description: description, UsageCategory: usageCategory,
+		Amount: amount, Anniversary: start, NextChargeAt: NextAnniversary(start, start), Active: true}
+	_, err := db.Exec(ctx, `INSERT INTO recurring_items (id, project_sid, account_sid, description, usage_category, amount, anniversary, next_charge_at)
+		VALUES ($1, $2, $3, $4, $5, $6::numeric, $7, $8)`, it.ID, projectSID, accountSID, description, usageCategory, amount.String(), start, it.NextChargeAt)
 	return it, err
 }
 
@@ -95,7 +99,7 @@ func (w *RecurringWorker) Work(ctx context.Context, _ *river.Job[RecurringArgs])
 
 // ChargeDueItems charges every active item whose next charge is at or before now.
 func (s *Service) ChargeDueItems(ctx context.Context, now time.Time) error {
-	rows, err := s.Pool.Query(ctx, `SELECT id, project_sid, account_sid, description, amount::text, anniversary, next_charge_at
+	rows, err := s.Pool.Query(ctx, `SELECT id, project_sid, account_sid, description, usage_category, amount::text, anniversary, next_charge_at
 		FROM recurring_items WHERE active AND next_charge_at <= $1 ORDER BY next_charge_at LIMIT 1000`, now)
 	if err != nil {
 		return err
@@ -104,7 +108,7 @@ func (s *Service) ChargeDueItems(ctx context.Context, now time.Time) error {
 	for rows.Next() {
 		var it RecurringItem
 		var amount string
-		if err := rows.Scan(&it.ID, &it.ProjectSID, &it.AccountSID, &it.Description, &amount, &it.Anniversary, &it.NextChargeAt); err != nil {
+		if err := rows.Scan(&it.ID, &it.ProjectSID, &it.AccountSID, &it.Description, &it.UsageCategory, &amount, &it.Anniversary, &it.NextChargeAt); err != nil {
 			rows.Close()
 			return err
 		}
@@ -120,9 +124,15 @@ func (s *Service) ChargeDueItems(ctx context.Context, now time.Time) error {
 		err := s.Ledger.Debit(ctx, Debit{ProjectSID: it.ProjectSID, AccountSID: it.AccountSID, Kind: KindFee,
 			Source: "recurring:" + it.ID + ":" + period.UTC().Format("2006-01-02"), Amount: it.Amount, Note: it.Description,
 			Apply: func(ctx context.Context, tx pgx.Tx) error {
-				_, err := tx.Exec(ctx, `UPDATE recurring_items SET next_charge_at = $3 WHERE project_sid = $1 AND id = $2`,
-					it.ProjectSID, it.ID, NextAnniversary(it.Anniversary, period))
-				return err
+				if _, err := tx.Exec(ctx, `UPDATE recurring_items SET next_charge_at = $3 WHERE project_sid = $1 AND id = $2`,
+					it.ProjectSID, it.ID, NextAnniversary(it.Anniversary, period)); err != nil {
+					return err
+				}
+				if it.UsageCategory == "" {
+					return nil
+				}
+				return usage.Record(ctx, tx, usage.Event{ProjectSID: it.ProjectSID, AccountSID: it.AccountSID, Category: it.UsageCategory,
+					Count: 1, Usage: decimal.NewFromInt(1), Price: it.Amount, Source: it.ID})
 			}})
 		switch {
 		case errors.Is(err, ErrDuplicate):

@@ -13,6 +13,7 @@ import (
 	"console/internal/billing"
 	"console/internal/reqlog"
 	"console/internal/team"
+	"console/internal/usage"
 	"console/web"
 )
 
@@ -98,7 +99,15 @@ func (c *Console) updateGeneral(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 		if f.TimeZone != p.TimeZone {
+			// Under the balance row lock no charge records usage, so the
+			// local-day roll-ups are rebuilt in the new zone without a race.
+			if err := billing.LockProject(ctx, tx, p.SID); err != nil {
+				return err
+			}
 			if err := c.accounts.SetTimeZone(ctx, tx, p.SID, f.TimeZone); err != nil {
+				return err
+			}
+			if err := usage.RebuildLocal(ctx, tx, p.SID); err != nil {
 				return err
 			}
 			if err := entry("project.time_zone_changed", map[string]string{"from": p.TimeZone, "to": f.TimeZone}); err != nil {

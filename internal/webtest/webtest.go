@@ -358,7 +358,7 @@ func (a *App) EnsureNumber(project, accountSID, numberSID string) string {
 	var out string
 	err := pgx.BeginFunc(ctx, a.Pool, func(tx pgx.Tx) error {
 		phone := numbers.Candidates("US", numbers.Local, "", int(time.Now().UnixNano()%1000000), 1)[0]
-		item, err := billing.AddRecurringItem(ctx, tx, project, accountSID, phone, decimal.Zero, time.Now())
+		item, err := billing.AddRecurringItem(ctx, tx, project, accountSID, phone, "", decimal.Zero, time.Now())
 		if err != nil {
 			return err
 		}

@@ -1,0 +1,104 @@
+package usage
+
+import (
+	"context"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"console/internal/database"
+)
+
+// LocalRow is one account's usage of one category on one day of the
+// project's time zone.
+type LocalRow struct {
+	AccountSID string
+	Category   string
+	Day        time.Time // the local date, at midnight UTC
+	Count      int64
+	Usage      decimal.Decimal
+	Price      decimal.Decimal
+}
+
+// LocalDays returns the local-day roll-ups of some accounts of a project
+// between two local dates, both included, ordered by day, account and
+// category. It reads at most days × accounts × categories rows, however
+// many events there were.
+func LocalDays(ctx context.Context, db database.DBTX, projectSID string, accountSIDs []string, from, to time.Time) ([]LocalRow, error) {
+	rows, err := db.Query(ctx, `SELECT account_sid, category, day, count, usage::text, price::text FROM usage_local_daily
+		WHERE project_sid = $1 AND account_sid = ANY($2) AND day BETWEEN $3::date AND $4::date
+		ORDER BY day, account_sid, category`, projectSID, accountSIDs, from.Format(time.DateOnly), to.Format(time.DateOnly))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []LocalRow
+	for rows.Next() {
+		var r LocalRow
+		var use, price string
+		if err := rows.Scan(&r.AccountSID, &r.Category, &r.Day, &r.Count, &use, &price); err != nil {
+			return nil, err
+		}
+		r.Usage, r.Price = decimal.RequireFromString(use), decimal.RequireFromString(price)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// DaySpend is what was spent on one local day.
+type DaySpend struct {
+	Day   time.Time // the local date, at midnight UTC
+	Price decimal.Decimal
+}
+
+// DailySpend sums the price of everything some accounts of a project used
+// per local day between two local dates, both included; days without
+// usage are left out.
+func DailySpend(ctx context.Context, db database.DBTX, projectSID string, accountSIDs []string, from, to time.Time) ([]DaySpend, error) {
+	rows, err := db.Query(ctx, `SELECT day, sum(price)::text FROM usage_local_daily
+		WHERE project_sid = $1 AND account_sid = ANY($2) AND day BETWEEN $3::date AND $4::date
+		GROUP BY day ORDER BY day`, projectSID, accountSIDs, from.Format(time.DateOnly), to.Format(time.DateOnly))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []DaySpend
+	for rows.Next() {
+		var d DaySpend
+		var price string
+		if err := rows.Scan(&d.Day, &price); err != nil {
+			return nil, err
+		}
+		d.Price = decimal.RequireFromString(price)
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// SpendByAccount sums what each account of a project used between two
+// local dates, both included; accounts without usage are left out.
+func SpendByAccount(ctx context.Context, db database.DBTX, projectSID string, from, to time.Time) (map[string]decimal.Decimal, error) {
+	rows, err := db.Query(ctx, `SELECT account_sid, sum(price)::text FROM usage_local_daily
+		WHERE project_sid = $1 AND day BETWEEN $2::date AND $3::date GROUP BY account_sid`,
+		projectSID, from.Format(time.DateOnly), to.Format(time.DateOnly))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]decimal.Decimal{}
+	for rows.Next() {
+		var acc, price string
+		if err := rows.Scan(&acc, &price); err != nil {
+			return nil, err
+		}
+		out[acc] = decimal.RequireFromString(price)
+	}
+	return out, rows.Err()
+}
+
+// LocalDate is t's date in loc, at midnight UTC, the form the local
+// roll-ups use.
+func LocalDate(t time.Time, loc *time.Location) time.Time {
+	y, m, d := t.In(loc).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
