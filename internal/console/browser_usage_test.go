@@ -3,10 +3,12 @@ package console_test
 import (
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"console/internal/browsertest"
+	"console/internal/usage"
 	"console/internal/webtest"
 )
 
@@ -20,10 +22,16 @@ func TestBrowserUsagePages(t *testing.T) {
 	createdIn(t, app, p, usageT(t, "2026-01-01T00:00:00Z"))
 	shop := createSub(t, app, p, "Shop")
 	seedNovember(t, app, p, shop)
+	// Today's usage, for the dashboard's chart, on an account of its own so
+	// that November's figures hold whatever month this runs in.
+	recordUsage(t, app, p, createSub(t, app, p, "Zed"), usage.SMSOutbound, 1, "1", "11.75", time.Now())
 
 	b := browsertest.New(t, app.URL)
 	signInAs(t, b, o.Email, o.Password)
-	require.Equal(t, http.StatusOK, b.Go("/usage"))
+	b.WaitVisible(`svg.chart-small`)
+	screenshot(t, b, "dashboard")
+	b.Click(browsertest.TestID("dashboard-usage"))
+	require.Equal(t, "/usage", b.URLPath())
 
 	b.Select(browsertest.TestID("usage-month"), "2026-11")
 	require.Equal(t, http.StatusOK, b.Submit(browsertest.TestID("usage-show")))

@@ -335,3 +335,39 @@ func TestUsageSubaccounts(t *testing.T) {
 	require.Contains(t, oct, `data-testid="usage-main-total">¥23.5<`)
 	require.Contains(t, oct, `data-testid="usage-project-total">¥35.25<`)
 }
+
+// The dashboard's spend is this month's usage: the whole project's on the
+// main account, the subaccount's own in a subaccount.
+func TestDashboardSpendFromUsage(t *testing.T) {
+	app := webtest.Start(t)
+	o := app.CreateOwner("JPY")
+	p := o.AccountSID
+	shop := createSub(t, app, p, "Shop")
+	c := app.Client()
+	c.SignIn(o.Email, o.Password)
+	dash := c.Get("/").Body
+	require.Contains(t, dash, `data-testid="month-spend">¥0<`)
+	require.Contains(t, dash, `data-testid="month-spend-none"`)
+	require.NotContains(t, dash, `data-testid="daily-chart"`)
+
+	now := time.Now()
+	y, m, _ := now.In(tokyo).Date()
+	monthStart := time.Date(y, m, 1, 0, 0, 0, 0, tokyo)
+	recordUsage(t, app, p, p, usage.SMSOutbound, 1, "1", "11.75", now)
+	recordUsage(t, app, p, p, usage.CallsOutbound, 1, "2", "47.28", now)
+	recordUsage(t, app, p, shop, usage.SMSOutbound, 2, "2", "23.5", now)
+	recordUsage(t, app, p, p, usage.SMSOutbound, 1, "1", "999", monthStart.Add(-time.Second))    // last month in Tokyo
+	recordUsage(t, app, p, shop, usage.SMSOutbound, 1, "1", "888", monthStart.Add(-time.Second)) // last month in Tokyo
+
+	today := now.In(tokyo).Format("Jan 2, 2006")
+	dash = c.Get("/").Body
+	require.NotContains(t, dash, "style=")
+	require.Contains(t, dash, `data-testid="month-spend">¥82.53<`, "11.75 + 47.28 + 23.5, subaccounts included")
+	require.Contains(t, dash, "<title>"+today+": ¥82.53</title>")
+	require.Contains(t, dash, `<svg class="chart chart-small"`)
+
+	require.Equal(t, http.StatusSeeOther, c.Post("/settings/subaccounts/"+shop+"/view", nil).Status)
+	dash = c.Get("/").Body
+	require.Contains(t, dash, `data-testid="month-spend">¥23.5<`, "the subaccount alone")
+	require.Contains(t, dash, "<title>"+today+": ¥23.5</title>")
+}
