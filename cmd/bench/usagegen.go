@@ -9,11 +9,14 @@ package main
 // machine, 10 million events would take the best part of an hour, and
 // the scenario measures reading usage, not writing it (messages measures
 // that). So the events are made by PostgreSQL itself, INSERT … SELECT
-// over generate_series in chunks, and both roll-ups are then computed
-// from the generated events with one GROUP BY, exactly as usage.Record
-// would have added them up event by event (and as usage.RebuildLocal and
-// the usage_daily migration compute them). The test of this file checks
-// that agreement against usage.RebuildLocal on a small history.
+// over generate_series in chunks, and both roll-ups are computed from the
+// generated events with GROUP BY: each chunk's INSERT returns the events
+// it made, which the same statement adds up per account, category and
+// day, and the roll-ups are the sums of those; exactly what usage.Record
+// would have added up event by event (and what usage.RebuildLocal and the
+// usage_daily migration compute from the events). A pass over the events
+// afterwards checks it, and the test of this file checks it against
+// usage.RebuildLocal on a small history.
 //
 // No ledger entries are generated: Usage › Summary reads the local-day
 // roll-ups only, and a ledger of 10 million entries would only slow the
@@ -56,19 +59,32 @@ const (
 // of an SMS segment and a call minute, $5 the start of the period and $6
 // the seconds between two events.
 const generateEvents = `
-	INSERT INTO usage_events (project_sid, account_sid, category, count, usage, price, source, at)
-	SELECT $1, ($2::text[])[1 + floor(ra * cardinality($2::text[]))::int],
-		CASE WHEN sms THEN 'sms-outbound' ELSE 'calls-outbound' END, 1, u,
-		u * CASE WHEN sms THEN $3::numeric ELSE $4::numeric END,
-		CASE WHEN sms THEN 'SM' ELSE 'CA' END || lpad(to_hex(i), 32, '0'),
-		$5::timestamptz + make_interval(secs => (i - 1 + rt) * $6::float8)
-	FROM (
-		-- segments: 1 mostly, long messages 2 or 3; minutes: 1 to 10, short calls commoner
-		SELECT i, ra, rt, sms, CASE WHEN sms THEN CASE WHEN ru < 0.8 THEN 1 WHEN ru < 0.95 THEN 2 ELSE 3 END
-			ELSE 1 + floor(ru * ru * 10)::int END AS u
-		FROM (SELECT i, random() AS ra, random() AS rt, random() < 0.7 AS sms, random() AS ru
-			FROM generate_series($7::bigint, $8::bigint) AS i) r
-	) e`
+	WITH ev AS (
+		INSERT INTO usage_events (project_sid, account_sid, category, count, usage, price, source, at)
+		SELECT $1, ($2::text[])[1 + floor(ra * cardinality($2::text[]))::int],
+			CASE WHEN sms THEN 'sms-outbound' ELSE 'calls-outbound' END, 1, u,
+			u * CASE WHEN sms THEN $3::numeric ELSE $4::numeric END,
+			CASE WHEN sms THEN 'SM' ELSE 'CA' END || lpad(to_hex(i), 32, '0'),
+			$5::timestamptz + make_interval(secs => (i - 1 + rt) * $6::float8)
+		FROM (
+			-- segments: 1 mostly, long messages 2 or 3; minutes: 1 to 10, short calls commoner
+			SELECT i, ra, rt, sms, CASE WHEN sms THEN CASE WHEN ru < 0.8 THEN 1 WHEN ru < 0.95 THEN 2 ELSE 3 END
+				ELSE 1 + floor(ru * ru * 10)::int END AS u
+			FROM (SELECT i, random() AS ra, random() AS rt, random() < 0.7 AS sms, random() AS ru
+				FROM generate_series($7::bigint, $8::bigint) AS i) r
+		) e
+		RETURNING account_sid, category, count, usage, price, at
+	)` + addUpEvents
+
+// addUpEvents follows a CTE ev of inserted events of project $1: it adds
+// them up per account, category, GMT day and day of the project's time
+// zone (as usage.Record does, one by one) into bench_usage_groups.
+const addUpEvents = `
+	INSERT INTO bench_usage_groups (account_sid, category, utc_day, local_day, count, usage, price)
+	SELECT ev.account_sid, ev.category, (ev.at AT TIME ZONE 'UTC')::date, (ev.at AT TIME ZONE p.time_zone)::date,
+		sum(ev.count), sum(ev.usage), sum(ev.price)
+	FROM ev JOIN accounts p ON p.sid = $1
+	GROUP BY 1, 2, 3, 4`
 
 // categoryNumbers is the usage category of a local number's monthly renewal.
 const categoryNumbers = "phonenumbers-local"
@@ -133,6 +149,20 @@ func generateUsage(ctx context.Context, pool *pgxpool.Pool, spec usageSpec, logf
 	}
 
 	began := time.Now()
+	// Each chunk's events are added up by day as they are inserted, from
+	// the rows the INSERT returns, into this table of partial sums: the
+	// roll-ups are made from it at the end, without reading 10 million
+	// events back.
+	if _, err := pool.Exec(ctx, `DROP TABLE IF EXISTS bench_usage_groups;
+		CREATE UNLOGGED TABLE bench_usage_groups (account_sid text, category text, utc_day date, local_day date, count bigint, usage numeric, price numeric)`); err != nil {
+		return nil, err
+	}
+	defer func() {
+		// Its own context: the run's may be cancelled already.
+		dctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		_, _ = pool.Exec(dctx, `DROP TABLE IF EXISTS bench_usage_groups`)
+	}()
 	restore, err := dropForLoad(ctx, pool, "usage_events")
 	if err != nil {
 		return nil, err
@@ -148,10 +178,12 @@ func generateUsage(ctx context.Context, pool *pgxpool.Pool, spec usageSpec, logf
 	renewed := int64(len(accs))
 	if renewed > 0 {
 		_, err = pool.Exec(ctx, `
-			INSERT INTO usage_events (project_sid, account_sid, category, count, usage, price, source, at)
-			SELECT $1, a, $2, 1, 1, $3::numeric, 'PN' || lpad(to_hex(n), 32, '0'), t
-			FROM unnest($4::text[], $5::timestamptz[]) WITH ORDINALITY AS u(a, t, n)`,
-			spec.projectSID, categoryNumbers, spec.prices[categoryNumbers].String(), accs, ats)
+			WITH ev AS (
+				INSERT INTO usage_events (project_sid, account_sid, category, count, usage, price, source, at)
+				SELECT $1, a, $2, 1, 1, $3::numeric, 'PN' || lpad(to_hex(n), 32, '0'), t
+				FROM unnest($4::text[], $5::timestamptz[]) WITH ORDINALITY AS u(a, t, n)
+				RETURNING account_sid, category, count, usage, price, at
+			)`+addUpEvents, spec.projectSID, categoryNumbers, spec.prices[categoryNumbers].String(), accs, ats)
 		if err != nil {
 			return nil, restoreAfter(ctx, restore, fmt.Errorf("generating number renewals: %w", err))
 		}
@@ -213,49 +245,24 @@ func generateUsage(ctx context.Context, pool *pgxpool.Pool, spec usageSpec, logf
 	g.load = time.Since(began)
 
 	began = time.Now()
-	// Autovacuum may be off (it is on the project's machine): without
-	// statistics the planner would guess at a table it has never seen grow.
-	if _, err := pool.Exec(ctx, `ANALYZE usage_events`); err != nil {
-		return nil, err
-	}
-	// One pass over the events: each lands on one GMT day and one local
-	// day, so both roll-ups come from the same groups. Made by CREATE
-	// TABLE AS, which PostgreSQL may run in parallel, unlike an INSERT.
-	// The planner cannot tell how few days there are and would plan to
-	// spill a hash of "a million" groups to disk: there are a few thousand.
-	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SET LOCAL work_mem = '256MB'`); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `
-			CREATE TEMP TABLE bench_usage_groups ON COMMIT DROP AS
-			SELECT e.account_sid, e.category, (e.at AT TIME ZONE 'UTC')::date AS utc_day, (e.at AT TIME ZONE p.time_zone)::date AS local_day,
-				sum(e.count) AS count, sum(e.usage) AS usage, sum(e.price) AS price
-			FROM usage_events e JOIN accounts p ON p.sid = e.project_sid
-			WHERE e.project_sid = $1 AND e.id > $2
-			GROUP BY 1, 2, 3, 4`, spec.projectSID, before); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `
+	_, err = pool.Exec(ctx, `
+		WITH utc AS (
 			INSERT INTO usage_daily (project_sid, account_sid, category, day, count, usage, price)
 			SELECT $1, account_sid, category, utc_day, sum(count), sum(usage), sum(price) FROM bench_usage_groups GROUP BY account_sid, category, utc_day
 			ON CONFLICT (project_sid, account_sid, category, day) DO UPDATE
-			SET count = usage_daily.count + EXCLUDED.count, usage = usage_daily.usage + EXCLUDED.usage, price = usage_daily.price + EXCLUDED.price`,
-			spec.projectSID); err != nil {
-			return err
-		}
-		_, err := tx.Exec(ctx, `
-			INSERT INTO usage_local_daily (project_sid, account_sid, category, day, count, usage, price)
-			SELECT $1, account_sid, category, local_day, sum(count), sum(usage), sum(price) FROM bench_usage_groups GROUP BY account_sid, category, local_day
-			ON CONFLICT (project_sid, account_sid, category, day) DO UPDATE
-			SET count = usage_local_daily.count + EXCLUDED.count, usage = usage_local_daily.usage + EXCLUDED.usage, price = usage_local_daily.price + EXCLUDED.price`,
-			spec.projectSID)
-		return err
-	})
+			SET count = usage_daily.count + EXCLUDED.count, usage = usage_daily.usage + EXCLUDED.usage, price = usage_daily.price + EXCLUDED.price
+		)
+		INSERT INTO usage_local_daily (project_sid, account_sid, category, day, count, usage, price)
+		SELECT $1, account_sid, category, local_day, sum(count), sum(usage), sum(price) FROM bench_usage_groups GROUP BY account_sid, category, local_day
+		ON CONFLICT (project_sid, account_sid, category, day) DO UPDATE
+		SET count = usage_local_daily.count + EXCLUDED.count, usage = usage_local_daily.usage + EXCLUDED.usage, price = usage_local_daily.price + EXCLUDED.price`,
+		spec.projectSID)
 	if err != nil {
 		return nil, fmt.Errorf("rolling the events up: %w", err)
 	}
-	if _, err := pool.Exec(ctx, `ANALYZE usage_daily, usage_local_daily`); err != nil {
+	// Autovacuum may be off (it is on the project's machine): without
+	// statistics the planner would guess at tables it has never seen grow.
+	if _, err := pool.Exec(ctx, `ANALYZE usage_events, usage_daily, usage_local_daily`); err != nil {
 		return nil, err
 	}
 	g.rollup = time.Since(began)
