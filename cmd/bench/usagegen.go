@@ -107,12 +107,14 @@ type usageSpec struct {
 
 // usageGenerated is what generateUsage did and how long it took.
 type usageGenerated struct {
-	events               int64
-	load, rollup, verify time.Duration
-	checks               []check
+	events int64
+	// load is inserting the events, keys the indexes built and the
+	// foreign keys checked after it.
+	load, keys, rollup, verify time.Duration
+	checks                     []check
 }
 
-func (g *usageGenerated) total() time.Duration { return g.load + g.rollup + g.verify }
+func (g *usageGenerated) total() time.Duration { return g.load + g.keys + g.rollup + g.verify }
 
 // monthStarts are the first instants of the months of loc that start in
 // [from, to).
@@ -235,14 +237,16 @@ func generateUsage(ctx context.Context, pool *pgxpool.Pool, spec usageSpec, logf
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	g.events = spec.events
+	g.load = time.Since(began)
 	if logf != nil {
-		logf("usage-summary: building the indexes and checking the foreign keys of usage_events (%.0fs)", time.Since(began).Seconds())
+		logf("usage-summary: building the indexes and checking the foreign keys of usage_events (%.0fs)", g.load.Seconds())
 	}
+	began = time.Now()
 	if err := restore(ctx); err != nil {
 		return nil, fmt.Errorf("adding back the indexes and foreign keys of usage_events: %w", err)
 	}
-	g.events = spec.events
-	g.load = time.Since(began)
+	g.keys = time.Since(began)
 
 	began = time.Now()
 	_, err = pool.Exec(ctx, `
@@ -378,14 +382,20 @@ func dropForLoad(ctx context.Context, pool *pgxpool.Pool, table string) (restore
 	if err != nil {
 		return nil, err
 	}
-	// Indexes first, then the foreign keys (the order of the query).
+	// Indexes first, then the foreign keys (the order of the query), with
+	// memory enough to sort millions of keys without spilling much.
 	return func(ctx context.Context) error {
-		for _, a := range adds {
-			if _, err := pool.Exec(ctx, a); err != nil {
-				return fmt.Errorf("%s: %w", a, err)
+		return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+			if _, err := tx.Exec(ctx, `SET LOCAL maintenance_work_mem = '256MB'`); err != nil {
+				return err
 			}
-		}
-		return nil
+			for _, a := range adds {
+				if _, err := tx.Exec(ctx, a); err != nil {
+					return fmt.Errorf("%s: %w", a, err)
+				}
+			}
+			return nil
+		})
 	}, nil
 }
 

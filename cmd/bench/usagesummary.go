@@ -123,8 +123,8 @@ func prepareUsageSummary(ctx context.Context, e *env) (target, error) {
 	t := getTarget(url, header)
 	t.checks = gen.checks
 	t.notes = []string{
-		fmt.Sprintf("usage-summary: %d usage events of %d accounts generated in %.1fs (events %.1fs, roll-ups %.1fs, checking them %.1fs), %s to %s %s",
-			gen.events, len(accounts), gen.total().Seconds(), gen.load.Seconds(), gen.rollup.Seconds(), gen.verify.Seconds(),
+		fmt.Sprintf("usage-summary: %d usage events of %d accounts generated in %.1fs (events %.1fs, indexes and foreign keys %.1fs, roll-ups %.1fs, checking them %.1fs), %s to %s %s",
+			gen.events, len(accounts), gen.total().Seconds(), gen.load.Seconds(), gen.keys.Seconds(), gen.rollup.Seconds(), gen.verify.Seconds(),
 			spec.from.Format(time.DateOnly), now.In(loc).Format(time.DateOnly), zone),
 		fmt.Sprintf("usage-summary: GET %s?month=%s, the main account's %d events of that month, total %s shown",
 			usageSummaryPath, month.Format("2006-01"), count, shown),
