@@ -60,7 +60,8 @@ func (s *Service) now() time.Time {
 // the debit's transaction. It returns ErrNotAvailable (not in the
 // inventory, or owned by someone — the same number bought twice included),
 // ErrNoPrice, ErrSuspended, ErrInsufficientFunds, Then's error or a
-// database error; on any of them nothing is charged.
+// database error; on any of them nothing is charged, and a purchase the
+// balance does not cover does not suspend the project as metered usage would.
 func (s *Service) Buy(ctx context.Context, acc *account.Account, req BuyRequest) (*Number, error) {
 	phone := req.PhoneNumber
 	country, numberType, ok := Lookup(phone)
@@ -83,7 +84,7 @@ func (s *Service) Buy(ctx context.Context, acc *account.Account, req BuyRequest)
 	n := &Number{SID: sid.New("PN"), ProjectSID: acc.ProjectSID, AccountSID: acc.SID, PhoneNumber: phone, FriendlyName: name,
 		Country: country, Type: numberType}
 	err = s.Ledger.Debit(ctx, billing.Debit{ProjectSID: acc.ProjectSID, AccountSID: acc.SID, Kind: billing.KindFee,
-		Source: "number:" + n.SID + ":" + now.UTC().Format("2006-01-02"), Amount: price, Note: phone,
+		Source: "number:" + n.SID + ":" + now.UTC().Format("2006-01-02"), Amount: price, Note: phone, Purchase: true,
 		Apply: func(ctx context.Context, tx pgx.Tx) error {
 			item, err := billing.AddRecurringItem(ctx, tx, acc.ProjectSID, acc.SID, phone, category, price, now)
 			if err != nil {
