@@ -151,7 +151,10 @@ func (a *API) buyNumber(w http.ResponseWriter, r *http.Request) error {
 		writeJSON(w, http.StatusCreated, numberResource(p.TestSID, n))
 		return nil
 	}
-	n, err := a.numbers.Buy(ctx, acc, numbers.BuyRequest{PhoneNumber: phone, FriendlyName: name})
+	n, err := a.numbers.Buy(ctx, acc, numbers.BuyRequest{PhoneNumber: phone, FriendlyName: name,
+		Then: func(ctx context.Context, tx pgx.Tx, n *numbers.Number) error {
+			return a.audit(r, tx, "number.bought", n.SID, map[string]string{"phone_number": n.PhoneNumber})
+		}})
 	switch {
 	case errors.Is(err, numbers.ErrNotAvailable), errors.Is(err, numbers.ErrNoPrice):
 		return errNumberUnavailable
