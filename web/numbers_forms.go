@@ -27,9 +27,9 @@ type NumberSearchForm struct {
 	Errors                  FieldErrors
 }
 
-// Message is a catalog key with its arguments, for a message built from
-// values (a balance, a number).
-type Message struct {
+// Refusal is why a purchase was refused: a catalog key with its
+// arguments (a balance, a number).
+type Refusal struct {
 	Key  string
 	Args []any
 }
@@ -58,7 +58,7 @@ type BuyForm struct {
 	FriendlyName string
 	Errors       FieldErrors
 	// Refused says why the purchase was refused, when it was.
-	Refused *Message
+	Refused *Refusal
 }
 
 // NumberForm renames a number.

@@ -52,8 +52,8 @@ func itemPrice(it *billing.RecurringItem, currency string) string {
 	return billing.Money{Amount: it.Amount, Currency: currency}.Format()
 }
 
-// day is the date of t in the project's time zone.
-func day(ctx context.Context, t time.Time) string {
+// numberDay is the date of t in the project's time zone.
+func numberDay(ctx context.Context, t time.Time) string {
 	loc := time.UTC
 	if p := CurrentProject(ctx); p != nil {
 		loc = p.Location()
@@ -493,9 +493,9 @@ func Numbers(d NumbersData) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var29 string
-					templ_7745c5c3_Var29, templ_7745c5c3_Err = templ.JoinStringErrs(day(ctx, o.Number.DateCreated))
+					templ_7745c5c3_Var29, templ_7745c5c3_Err = templ.JoinStringErrs(numberDay(ctx, o.Number.DateCreated))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/numbers.templ`, Line: 90, Col: 84}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/numbers.templ`, Line: 90, Col: 90}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var29))
 					if templ_7745c5c3_Err != nil {

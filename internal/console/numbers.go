@@ -138,7 +138,7 @@ func (c *Console) buyNumber(w http.ResponseWriter, r *http.Request) error {
 	d := web.NumberSearchData{Form: searchForm(r.PostFormValue), Buy: web.BuyForm{
 		PhoneNumber: strings.TrimSpace(r.PostFormValue("phone_number")), FriendlyName: strings.TrimSpace(r.PostFormValue("friendly_name"))}}
 	refuse := func(key string, args ...any) error {
-		d.Buy.Refused = &web.Message{Key: key, Args: args}
+		d.Buy.Refused = &web.Refusal{Key: key, Args: args}
 		d.Buy.Errors.Add("form", key)
 		if !d.Form.Errors.Any() {
 			if err := c.search(ctx, &d); err != nil {
