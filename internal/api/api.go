@@ -17,6 +17,7 @@ import (
 	"console/internal/billing"
 	"console/internal/config"
 	"console/internal/mail"
+	"console/internal/numbers"
 	"console/internal/reqlog"
 )
 
@@ -27,13 +28,14 @@ type API struct {
 	log      *slog.Logger
 	cfg      *config.Config
 	billing  *billing.Service
+	numbers  *numbers.Service
 	// jobs enqueues background jobs in the caller's transaction.
 	jobs mail.Inserter
 }
 
 // New returns the REST API.
-func New(pool *pgxpool.Pool, accounts *account.Store, log *slog.Logger, cfg *config.Config, bill *billing.Service, jobs mail.Inserter) *API {
-	return &API{pool: pool, accounts: accounts, log: log, cfg: cfg, billing: bill, jobs: jobs}
+func New(pool *pgxpool.Pool, accounts *account.Store, log *slog.Logger, cfg *config.Config, bill *billing.Service, nums *numbers.Service, jobs mail.Inserter) *API {
+	return &API{pool: pool, accounts: accounts, log: log, cfg: cfg, billing: bill, numbers: nums, jobs: jobs}
 }
 
 // Error is a Twilio error: an HTTP status and Twilio's code and message.

@@ -408,3 +408,28 @@ func TestReceiptMailAndAudit(t *testing.T) {
 	}, 15*time.Second, 50*time.Millisecond)
 	require.Equal(t, "5000", balance(t, app, o.AccountSID).String(), "exactly target − balance")
 }
+
+// A purchase the balance does not cover is refused and nothing else
+// happens; metered usage refused the same way suspends the project.
+func TestRefusedPurchaseDoesNotSuspend(t *testing.T) {
+	app := webtest.Start(t)
+	ctx := context.Background()
+	o := app.CreateOwner("USD")
+	setBalance(t, app, o.AccountSID, "3")
+	before := app.Fingerprint()
+	err := app.Server.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID, Kind: billing.KindFee,
+		Source: "number:x", Amount: dec("4.5"), Purchase: true})
+	require.ErrorIs(t, err, billing.ErrInsufficientFunds)
+	require.Equal(t, before, app.Fingerprint(), "no entry, no suspension")
+	suspended, err := billing.Suspended(ctx, app.Pool, o.AccountSID)
+	require.NoError(t, err)
+	require.False(t, suspended)
+
+	err = app.Server.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID, Kind: billing.KindUsage,
+		Source: "sms:x", Amount: dec("4.5")})
+	require.ErrorIs(t, err, billing.ErrInsufficientFunds)
+	suspended, err = billing.Suspended(ctx, app.Pool, o.AccountSID)
+	require.NoError(t, err)
+	require.True(t, suspended)
+	require.True(t, balance(t, app, o.AccountSID).Equal(dec("3")))
+}

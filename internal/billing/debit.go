@@ -24,6 +24,11 @@ type Debit struct {
 	Source     string // unique per project: a retried debit is not charged twice
 	Amount     decimal.Decimal
 	Note       string
+	// Purchase marks a one-off purchase the user asked for (a phone
+	// number). When the balance does not cover it, it is refused and that
+	// is all: unlike metered usage that ran out of funds, it neither
+	// suspends the project nor starts a recharge.
+	Purchase bool
 	// Apply writes what the debit pays for (a message, a usage event) in
 	// the debit's transaction. It runs only for an accepted debit; if it
 	// fails, the debit is not made.
@@ -171,7 +176,7 @@ func (l *Ledger) apply(ctx context.Context, tx pgx.Tx, projectSID string, batch 
 			continue
 		case balance.LessThan(d.Amount):
 			results[i] = ErrInsufficientFunds
-			st.Refused = true
+			st.Refused = st.Refused || !d.Purchase
 			continue
 		}
 		seen[d.Source] = true

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"console/internal/account"
+	"console/internal/numbers"
 	"console/internal/sid"
 	"console/internal/team"
 	"console/internal/webtest"
@@ -47,7 +48,7 @@ var consoleRows = map[string]row{
 	"POST /pins/{service}":                         {"/pins/usage", form("pinned", "true"), "A=303 B=303 anon=303"},
 	"POST /projects/switch":                        {"/projects/switch", form("project", "{project}"), "A:a=303 A:b=404 B:a=404 anon=303"},
 	"GET /services":                                {"/services", nil, "A=200 B=200 anon=303"},
-	"GET /services/{service}":                      {"/services/numbers", nil, "A=200 B=200 anon=303"},
+	"GET /services/{service}":                      {"/services/numbers", nil, "A=303 B=303 anon=303"},
 	"GET /settings":                                {"/settings", nil, "A=303 B=303 anon=303"},
 	"GET /settings/general":                        {"/settings/general", nil, "A=200 B=200 anon=303"},
 	"POST /settings/general":                       {"/settings/general", form("friendly_name", "Test Project", "time_zone", "Asia/Tokyo", "currency", "USD"), "A=303 B=303 anon=303"},
@@ -119,6 +120,12 @@ var consoleRows = map[string]row{
 	"GET /usage":                                   {"/usage?account={account}", nil, "A:a=200 A:s2=200 A:b=404 B:a=404 B:s2=404 anon=303"},
 	"GET /usage/summary.csv":                       {"/usage/summary.csv?account={account}", nil, "A:a=200 A:s2=200 A:b=404 B:a=404 B:s2=404 anon=303"},
 	"GET /usage/subaccounts":                       {"/usage/subaccounts", nil, "A=200 B=200 anon=303"},
+	"GET /phone-numbers":                           {"/phone-numbers", nil, "A=200 B=200 anon=303"},
+	"GET /phone-numbers/search":                    {"/phone-numbers/search?country=US&type=local", nil, "A=200 B=200 anon=303"},
+	"POST /phone-numbers/buy":                      {"/phone-numbers/buy", form("phone_number", "{fresh_number}"), "A=303 B=303 anon=303"},
+	"GET /phone-numbers/{sid}":                     {"/phone-numbers/{number}", nil, "A:a=200 A:b=404 A:s2=404 B:a=404 anon=303"},
+	"POST /phone-numbers/{sid}":                    {"/phone-numbers/{number}", form("friendly_name", "Main line"), "A:a=303 A:b=404 A:s2=404 B:a=404 anon=303"},
+	"POST /phone-numbers/{sid}/release":            {"/phone-numbers/{number}/release", form("confirm_number", "{phone}"), "A:a=303 A:b=404 A:s2=404 B:a=404 anon=303"},
 	"GET /healthz":                                 {"/healthz", nil, "A=200 anon=200"},
 	"GET /readyz":                                  {"/readyz", nil, "A=200 anon=200"},
 	"GET /static/*":                                {"/static/app.css", nil, "A=200 anon=200"},
@@ -198,6 +205,7 @@ type tenant struct {
 	message2         string // a message of sub2
 	call, call2      string // a call of the master, one of sub2
 	number, number2  string // a phone number of the master, one of sub2
+	phone, phone2    string // those numbers in E.164
 }
 
 type matrix struct {
@@ -284,6 +292,14 @@ func (m *matrix) refresh(tn *tenant) {
 	}
 	tn.number = m.app.EnsureNumber(master.SID, master.SID, tn.number)
 	tn.number2 = m.app.EnsureNumber(master.SID, tn.sub2, tn.number2)
+	for _, n := range []struct {
+		account, sid string
+		phone        *string
+	}{{master.SID, tn.number, &tn.phone}, {tn.sub2, tn.number2, &tn.phone2}} {
+		got, err := numbers.Get(ctx, pool, master.SID, n.account, n.sid)
+		require.NoError(t, err)
+		*n.phone = got.PhoneNumber
+	}
 	if tn.member == "" {
 		u, err := m.app.Server.Users.Create(ctx, pool, "dev-"+master.SID[2:12]+"@example.com", "Dev", "a developer password", "")
 		require.NoError(t, err)
@@ -332,18 +348,18 @@ func parseExpect(t *testing.T, s string) []cell {
 
 // fill puts the object's SIDs into a path template and a form.
 func (m *matrix) fill(tmpl string, object string) string {
-	tn, account, sub, key, msg, call, number := m.a, m.a.owner.AccountSID, m.a.sub, m.a.key, m.a.message, m.a.call, m.a.number
+	tn, account, sub, key, msg, call, number, phone := m.a, m.a.owner.AccountSID, m.a.sub, m.a.key, m.a.message, m.a.call, m.a.number, m.a.phone
 	switch object {
 	case "b":
 		tn = m.b
-		account, sub, key, msg, call, number = tn.owner.AccountSID, tn.sub, tn.key, tn.message, tn.call, tn.number
+		account, sub, key, msg, call, number, phone = tn.owner.AccountSID, tn.sub, tn.key, tn.message, tn.call, tn.number, tn.phone
 	case "s2":
-		account, key, msg, call, number = m.a.sub2, m.a.key2, m.a.message2, m.a.call2, m.a.number2
+		account, key, msg, call, number, phone = m.a.sub2, m.a.key2, m.a.message2, m.a.call2, m.a.number2, m.a.phone2
 	case "master":
 		sub = account
 	}
 	return strings.NewReplacer("{account}", account, "{sub}", sub, "{key}", key, "{project}", tn.owner.AccountSID,
-		"{member}", tn.member, "{invitation}", tn.invitation, "{card}", tn.card, "{payment}", tn.payment, "{message}", msg, "{call}", call, "{number}", number, "{fresh_number}", "+8150"+fmt.Sprint(10000000+rand.IntN(89999999)), "{key32}", sid.Hex32()).Replace(tmpl)
+		"{member}", tn.member, "{invitation}", tn.invitation, "{card}", tn.card, "{payment}", tn.payment, "{message}", msg, "{call}", call, "{number}", number, "{phone}", phone, "{fresh_number}", "+8150"+fmt.Sprint(10000000+rand.IntN(89999999)), "{key32}", sid.Hex32()).Replace(tmpl)
 }
 
 func (m *matrix) console(caller string, method, path string, body url.Values) *webtest.Response {

@@ -276,6 +276,9 @@ func (a *App) Fingerprint() string {
 		(SELECT md5(coalesce(string_agg(mb::text, ',' ORDER BY project_sid, user_id), '')) FROM memberships mb),
 		(SELECT md5(coalesce(string_agg(b::text, ',' ORDER BY project_sid), '')) FROM balances b),
 		(SELECT md5(coalesce(string_agg(i::text, ',' ORDER BY id), '')) FROM invitations i),
+		(SELECT md5(coalesce(string_agg(n::text, ',' ORDER BY sid), '')) FROM incoming_phone_numbers n),
+		(SELECT md5(coalesce(string_agg(ri::text, ',' ORDER BY id), '')) FROM recurring_items ri),
+		(SELECT count(*) FROM usage_events),
 		(SELECT count(*) FROM mail_outbox),
 		(SELECT count(*) FROM ledger_entries))`).Scan(&s)
 	if err != nil {
