@@ -17,7 +17,9 @@ import (
 	"console/internal/billing"
 	"console/internal/config"
 	"console/internal/mail"
+	"console/internal/messaging"
 	"console/internal/reqlog"
+	"console/internal/voice"
 )
 
 // API holds what the endpoints need.
@@ -29,11 +31,15 @@ type API struct {
 	billing  *billing.Service
 	// jobs enqueues background jobs in the caller's transaction.
 	jobs mail.Inserter
+	// messages and calls are the metered services the demo uses too.
+	messages *messaging.Sender
+	calls    *voice.Dialer
 }
 
 // New returns the REST API.
 func New(pool *pgxpool.Pool, accounts *account.Store, log *slog.Logger, cfg *config.Config, bill *billing.Service, jobs mail.Inserter) *API {
-	return &API{pool: pool, accounts: accounts, log: log, cfg: cfg, billing: bill, jobs: jobs}
+	return &API{pool: pool, accounts: accounts, log: log, cfg: cfg, billing: bill, jobs: jobs,
+		messages: &messaging.Sender{Pool: pool, Ledger: bill.Ledger, Jobs: jobs}, calls: &voice.Dialer{Pool: pool, Ledger: bill.Ledger}}
 }
 
 // Error is a Twilio error: an HTTP status and Twilio's code and message.

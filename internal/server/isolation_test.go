@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"console/internal/account"
+	"console/internal/numbers"
 	"console/internal/sid"
 	"console/internal/team"
 	"console/internal/webtest"
@@ -144,11 +145,11 @@ var apiRows = map[string]row{
 		"A:a=200 A:b=404 A:s2=200 B:a=404 sub:a=404 sub:s2=404 std:a=200 main:a=200 test:a=403 anon:a=401"},
 	"GET /2010-04-01/Accounts/{accountSid}/Messages.json": {acct + "{account}/Messages.json", nil,
 		"A:a=200 A:b=404 A:s2=200 B:a=404 sub:a=404 sub:s2=404 std:a=200 main:a=200 test:a=403 anon:a=401"},
-	"POST /2010-04-01/Accounts/{accountSid}/Messages.json": {acct + "{account}/Messages.json", form("To", "+14155550100", "From", "+15017122661", "Body", "hi"),
+	"POST /2010-04-01/Accounts/{accountSid}/Messages.json": {acct + "{account}/Messages.json", form("To", "+14155550100", "From", "{phone}", "Body", "hi"),
 		"A:a=201 A:b=404 A:s2=201 B:a=404 sub:a=404 sub:s2=404 std:a=201 main:a=201 test:a=404 anon:a=401"},
 	"GET /2010-04-01/Accounts/{accountSid}/Calls.json": {acct + "{account}/Calls.json", nil,
 		"A:a=200 A:b=404 A:s2=200 B:a=404 sub:a=404 sub:s2=404 std:a=200 main:a=200 test:a=403 anon:a=401"},
-	"POST /2010-04-01/Accounts/{accountSid}/Calls.json": {acct + "{account}/Calls.json", form("To", "+14155550100", "From", "+15017122661", "Url", "https://example.com/t"),
+	"POST /2010-04-01/Accounts/{accountSid}/Calls.json": {acct + "{account}/Calls.json", form("To", "+14155550100", "From", "{phone}", "Url", "https://example.com/t"),
 		"A:a=201 A:b=404 A:s2=201 B:a=404 sub:a=404 sub:s2=404 std:a=201 main:a=201 test:a=404 anon:a=401"},
 	"GET /2010-04-01/Accounts/{accountSid}/Calls/{sid}.json": {acct + "{account}/Calls/{call}.json", nil,
 		"A:a=200 A:b=404 A:s2=200 B:a=404 sub:a=404 sub:s2=404 std:a=200 main:a=200 test:a=403 anon:a=401"},
@@ -195,6 +196,7 @@ type tenant struct {
 	message2         string // a message of sub2
 	call, call2      string // a call of the master, one of sub2
 	number, number2  string // a phone number of the master, one of sub2
+	phone, phone2    string // those numbers themselves, to send From
 }
 
 type matrix struct {
@@ -281,6 +283,14 @@ func (m *matrix) refresh(tn *tenant) {
 	}
 	tn.number = m.app.EnsureNumber(master.SID, master.SID, tn.number)
 	tn.number2 = m.app.EnsureNumber(master.SID, tn.sub2, tn.number2)
+	for _, n := range []struct {
+		account, sid string
+		phone        *string
+	}{{master.SID, tn.number, &tn.phone}, {tn.sub2, tn.number2, &tn.phone2}} {
+		got, err := numbers.Get(ctx, pool, master.SID, n.account, n.sid)
+		require.NoError(t, err)
+		*n.phone = got.PhoneNumber
+	}
 	if tn.member == "" {
 		u, err := m.app.Server.Users.Create(ctx, pool, "dev-"+master.SID[2:12]+"@example.com", "Dev", "a developer password", "")
 		require.NoError(t, err)
@@ -329,18 +339,18 @@ func parseExpect(t *testing.T, s string) []cell {
 
 // fill puts the object's SIDs into a path template and a form.
 func (m *matrix) fill(tmpl string, object string) string {
-	tn, account, sub, key, msg, call, number := m.a, m.a.owner.AccountSID, m.a.sub, m.a.key, m.a.message, m.a.call, m.a.number
+	tn, account, sub, key, msg, call, number, phone := m.a, m.a.owner.AccountSID, m.a.sub, m.a.key, m.a.message, m.a.call, m.a.number, m.a.phone
 	switch object {
 	case "b":
 		tn = m.b
-		account, sub, key, msg, call, number = tn.owner.AccountSID, tn.sub, tn.key, tn.message, tn.call, tn.number
+		account, sub, key, msg, call, number, phone = tn.owner.AccountSID, tn.sub, tn.key, tn.message, tn.call, tn.number, tn.phone
 	case "s2":
-		account, key, msg, call, number = m.a.sub2, m.a.key2, m.a.message2, m.a.call2, m.a.number2
+		account, key, msg, call, number, phone = m.a.sub2, m.a.key2, m.a.message2, m.a.call2, m.a.number2, m.a.phone2
 	case "master":
 		sub = account
 	}
 	return strings.NewReplacer("{account}", account, "{sub}", sub, "{key}", key, "{project}", tn.owner.AccountSID,
-		"{member}", tn.member, "{invitation}", tn.invitation, "{card}", tn.card, "{payment}", tn.payment, "{message}", msg, "{call}", call, "{number}", number, "{fresh_number}", "+8150"+fmt.Sprint(10000000+rand.IntN(89999999)), "{key32}", sid.Hex32()).Replace(tmpl)
+		"{member}", tn.member, "{invitation}", tn.invitation, "{card}", tn.card, "{payment}", tn.payment, "{message}", msg, "{call}", call, "{number}", number, "{phone}", phone, "{fresh_number}", "+8150"+fmt.Sprint(10000000+rand.IntN(89999999)), "{key32}", sid.Hex32()).Replace(tmpl)
 }
 
 func (m *matrix) console(caller string, method, path string, body url.Values) *webtest.Response {
