@@ -18,6 +18,7 @@ import (
 	"console/internal/config"
 	"console/internal/mail"
 	"console/internal/messaging"
+	"console/internal/numbers"
 	"console/internal/reqlog"
 	"console/internal/voice"
 )
@@ -29,17 +30,18 @@ type API struct {
 	log      *slog.Logger
 	cfg      *config.Config
 	billing  *billing.Service
+	numbers  *numbers.Service
 	// jobs enqueues background jobs in the caller's transaction.
 	jobs mail.Inserter
-	// messages and calls are the metered services the demo uses too.
+	// messages and calls send and place for the API as for the demo.
 	messages *messaging.Sender
 	calls    *voice.Dialer
 }
 
 // New returns the REST API.
-func New(pool *pgxpool.Pool, accounts *account.Store, log *slog.Logger, cfg *config.Config, bill *billing.Service, jobs mail.Inserter) *API {
-	return &API{pool: pool, accounts: accounts, log: log, cfg: cfg, billing: bill, jobs: jobs,
-		messages: &messaging.Sender{Pool: pool, Ledger: bill.Ledger, Jobs: jobs}, calls: &voice.Dialer{Pool: pool, Ledger: bill.Ledger}}
+func New(pool *pgxpool.Pool, accounts *account.Store, log *slog.Logger, cfg *config.Config, bill *billing.Service, nums *numbers.Service,
+	msgs *messaging.Sender, calls *voice.Dialer, jobs mail.Inserter) *API {
+	return &API{pool: pool, accounts: accounts, log: log, cfg: cfg, billing: bill, numbers: nums, messages: msgs, calls: calls, jobs: jobs}
 }
 
 // Error is a Twilio error: an HTTP status and Twilio's code and message.

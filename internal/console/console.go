@@ -19,6 +19,7 @@ import (
 	"console/internal/billing"
 	"console/internal/config"
 	"console/internal/mail"
+	"console/internal/numbers"
 	"console/internal/reqlog"
 	"console/web"
 )
@@ -34,6 +35,8 @@ type Deps struct {
 	// Jobs enqueues background jobs (mail) in the caller's transaction.
 	Jobs    mail.Inserter
 	Billing *billing.Service
+	// Numbers buys and releases phone numbers.
+	Numbers *numbers.Service
 }
 
 // Console holds what the handlers need.
@@ -46,11 +49,12 @@ type Console struct {
 	log      *slog.Logger
 	jobs     mail.Inserter
 	billing  *billing.Service
+	numbers  *numbers.Service
 }
 
 // New returns the console's handlers.
 func New(d Deps) *Console {
-	return &Console{pool: d.Pool, sessions: d.Sessions, users: d.Users, accounts: d.Accounts, cfg: d.Config, log: d.Log, jobs: d.Jobs, billing: d.Billing}
+	return &Console{pool: d.Pool, sessions: d.Sessions, users: d.Users, accounts: d.Accounts, cfg: d.Config, log: d.Log, jobs: d.Jobs, billing: d.Billing, numbers: d.Numbers}
 }
 
 // Error is an error with an HTTP status and a message safe to show: the

@@ -30,9 +30,11 @@ import (
 	"console/internal/mail"
 	"console/internal/maintenance"
 	"console/internal/messaging"
+	"console/internal/numbers"
 	"console/internal/reqlog"
 	"console/internal/seal"
 	"console/internal/sessioncodec"
+	"console/internal/voice"
 	"console/internal/webhook"
 	"console/web"
 )
@@ -46,6 +48,9 @@ type Server struct {
 	Users    *auth.Store
 	Accounts *account.Store
 	Billing  *billing.Service
+	Numbers  *numbers.Service  // buys and releases phone numbers for the API, the console and the demo
+	Messages *messaging.Sender // sends messages for the API and the demo
+	Calls    *voice.Dialer     // places calls for the API and the demo
 	river    *river.Client[pgx.Tx]
 	handler  http.Handler
 }
@@ -90,6 +95,7 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*Server, err
 	// Jobs are set once the River client exists; the workers need the service first.
 	s.Billing = billing.NewService(pool, &billing.TestGateway{Pool: pool}, nil, cfg.BaseURL)
 	s.Billing.PauseAfterCharge = cfg.FaultPauseAfterCharge
+	s.Numbers = &numbers.Service{Pool: pool, Ledger: s.Billing.Ledger}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &maintenance.CleanupWorker{Pool: pool})
 	river.AddWorker(workers, &mail.DeliverWorker{Pool: pool, Sender: sender})
@@ -121,9 +127,11 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*Server, err
 		return nil, err
 	}
 	s.Billing.Jobs = s.river
+	s.Messages = &messaging.Sender{Pool: pool, Ledger: s.Billing.Ledger, Jobs: s.river}
+	s.Calls = &voice.Dialer{Pool: pool, Ledger: s.Billing.Ledger}
 
-	cons := console.New(console.Deps{Pool: pool, Sessions: s.Sessions, Users: s.Users, Accounts: s.Accounts, Config: cfg, Log: log, Jobs: s.river, Billing: s.Billing})
-	rest := api.New(pool, s.Accounts, log, cfg, s.Billing, s.river)
+	cons := console.New(console.Deps{Pool: pool, Sessions: s.Sessions, Users: s.Users, Accounts: s.Accounts, Config: cfg, Log: log, Jobs: s.river, Billing: s.Billing, Numbers: s.Numbers})
+	rest := api.New(pool, s.Accounts, log, cfg, s.Billing, s.Numbers, s.Messages, s.Calls, s.river)
 	static, err := fs.Sub(web.Static, "static")
 	if err != nil {
 		return nil, err
