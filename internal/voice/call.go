@@ -39,12 +39,18 @@ type Call struct {
 	StartTime, EndTime          *time.Time
 }
 
+// Bounds of a simulated call's duration, in seconds.
+const (
+	MinSimulatedDuration = 5
+	MaxSimulatedDuration = 300
+)
+
 // SimulatedDuration is how long the simulated callee talks: 5 to 300
 // seconds, derived from the call's SID so that a retried request or a
 // test sees the same figure.
 func SimulatedDuration(callSID string) int {
 	h := sha256.Sum256([]byte(callSID))
-	return 5 + int(binary.BigEndian.Uint32(h[:4])%296)
+	return MinSimulatedDuration + int(binary.BigEndian.Uint32(h[:4])%(MaxSimulatedDuration-MinSimulatedDuration+1))
 }
 
 // Minutes is the number of started minutes a duration is billed for.
