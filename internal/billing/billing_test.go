@@ -110,6 +110,48 @@ func TestConcurrentDebitsNeverOverdraw(t *testing.T) {
 	requireLedgerMatches(t, app)
 }
 
+// A dated debit's entry carries its date, with or without Apply, alone or
+// combined with undated ones in a batch; the balance moves at once.
+func TestDatedDebitsKeepTheirDates(t *testing.T) {
+	app := webtest.Start(t)
+	o := app.CreateOwner("USD")
+	setBalance(t, app, o.AccountSID, "100")
+	ctx := context.Background()
+	past := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	var wg sync.WaitGroup
+	errs := make(chan error, 40)
+	for i := range 40 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			d := billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID, Kind: billing.KindUsage, Source: fmt.Sprintf("dated-%d", i), Amount: dec("1")}
+			if i%2 == 0 {
+				d.At = past.Add(time.Duration(i) * time.Hour)
+			}
+			if i%4 < 2 {
+				d.Apply = func(context.Context, pgx.Tx) error { return nil }
+			}
+			errs <- app.Server.Billing.Ledger.Debit(ctx, d)
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+	for i := range 40 {
+		var at time.Time
+		require.NoError(t, app.Pool.QueryRow(ctx, `SELECT created_at FROM ledger_entries WHERE project_sid = $1 AND source = $2`, o.AccountSID, fmt.Sprintf("dated-%d", i)).Scan(&at))
+		if i%2 == 0 {
+			require.True(t, past.Add(time.Duration(i)*time.Hour).Equal(at), "debit %d dated %s", i, at)
+		} else {
+			require.WithinDuration(t, time.Now(), at, time.Minute, "debit %d undated", i)
+		}
+	}
+	require.Equal(t, "60", balance(t, app, o.AccountSID).String())
+	requireLedgerMatches(t, app)
+}
+
 func TestOneRechargeForManyDebitsCrossingTheThreshold(t *testing.T) {
 	app := webtest.Start(t, webtest.Workers())
 	o := app.CreateOwner("USD")

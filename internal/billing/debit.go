@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -29,6 +30,10 @@ type Debit struct {
 	// is all: unlike metered usage that ran out of funds, it neither
 	// suspends the project nor starts a recharge.
 	Purchase bool
+	// At dates the ledger entry; zero means now (the database's clock).
+	// Only seeded history (the demo) sets it, to date a charge with the
+	// message or call it pays for; the balance moves now all the same.
+	At time.Time
 	// Apply writes what the debit pays for (a message, a usage event) in
 	// the debit's transaction. It runs only for an accepted debit; if it
 	// fails, the debit is not made.
@@ -195,14 +200,16 @@ func (l *Ledger) apply(ctx context.Context, tx pgx.Tx, projectSID string, batch 
 	}
 	if len(plain) > 0 {
 		accounts, kinds, srcs, amounts, notes := make([]string, len(plain)), make([]string, len(plain)), make([]string, len(plain)), make([]string, len(plain)), make([]string, len(plain))
+		ats := make([]*time.Time, len(plain))
 		for j, i := range plain {
 			d := batch[i].d
-			accounts[j], kinds[j], srcs[j], amounts[j], notes[j] = d.AccountSID, d.Kind, d.Source, d.Amount.Neg().String(), d.Note
+			accounts[j], kinds[j], srcs[j], amounts[j], notes[j], ats[j] = d.AccountSID, d.Kind, d.Source, d.Amount.Neg().String(), d.Note, entryTime(d)
 		}
 		if _, err := tx.Exec(ctx, `
-			INSERT INTO ledger_entries (project_sid, account_sid, kind, source, amount, note)
-			SELECT $1, a, k, s, m::numeric, n FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS t(a, k, s, m, n)`,
-			projectSID, accounts, kinds, srcs, amounts, notes); err != nil {
+			INSERT INTO ledger_entries (project_sid, account_sid, kind, source, amount, note, created_at)
+			SELECT $1, a, k, s, m::numeric, n, coalesce(at, now())
+			FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[]) AS t(a, k, s, m, n, at)`,
+			projectSID, accounts, kinds, srcs, amounts, notes, ats); err != nil {
 			return err
 		}
 	}
@@ -223,8 +230,9 @@ func (l *Ledger) applyOne(ctx context.Context, tx pgx.Tx, d Debit) error {
 	if err != nil {
 		return err
 	}
-	_, err = sp.Exec(ctx, `INSERT INTO ledger_entries (project_sid, account_sid, kind, source, amount, note) VALUES ($1, $2, $3, $4, $5::numeric, $6)`,
-		d.ProjectSID, d.AccountSID, d.Kind, d.Source, d.Amount.Neg().String(), d.Note)
+	_, err = sp.Exec(ctx, `INSERT INTO ledger_entries (project_sid, account_sid, kind, source, amount, note, created_at)
+		VALUES ($1, $2, $3, $4, $5::numeric, $6, coalesce($7::timestamptz, now()))`,
+		d.ProjectSID, d.AccountSID, d.Kind, d.Source, d.Amount.Neg().String(), d.Note, entryTime(d))
 	if err == nil {
 		err = d.Apply(ctx, sp)
 	}
@@ -235,4 +243,12 @@ func (l *Ledger) applyOne(ctx context.Context, tx pgx.Tx, d Debit) error {
 		return err
 	}
 	return sp.Commit(ctx)
+}
+
+// entryTime is the debit's date for the ledger, nil for now.
+func entryTime(d Debit) *time.Time {
+	if d.At.IsZero() {
+		return nil
+	}
+	return &d.At
 }

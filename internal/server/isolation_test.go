@@ -154,11 +154,11 @@ var apiRows = map[string]row{
 		"A:a=200 A:b=404 A:s2=200 B:a=404 sub:a=404 sub:s2=404 std:a=200 main:a=200 test:a=403 anon:a=401"},
 	"GET /2010-04-01/Accounts/{accountSid}/Messages.json": {acct + "{account}/Messages.json", nil,
 		"A:a=200 A:b=404 A:s2=200 B:a=404 sub:a=404 sub:s2=404 std:a=200 main:a=200 test:a=403 anon:a=401"},
-	"POST /2010-04-01/Accounts/{accountSid}/Messages.json": {acct + "{account}/Messages.json", form("To", "+14155550100", "From", "+15017122661", "Body", "hi"),
+	"POST /2010-04-01/Accounts/{accountSid}/Messages.json": {acct + "{account}/Messages.json", form("To", "+14155550100", "From", "{phone}", "Body", "hi"),
 		"A:a=201 A:b=404 A:s2=201 B:a=404 sub:a=404 sub:s2=404 std:a=201 main:a=201 test:a=404 anon:a=401"},
 	"GET /2010-04-01/Accounts/{accountSid}/Calls.json": {acct + "{account}/Calls.json", nil,
 		"A:a=200 A:b=404 A:s2=200 B:a=404 sub:a=404 sub:s2=404 std:a=200 main:a=200 test:a=403 anon:a=401"},
-	"POST /2010-04-01/Accounts/{accountSid}/Calls.json": {acct + "{account}/Calls.json", form("To", "+14155550100", "From", "+15017122661", "Url", "https://example.com/t"),
+	"POST /2010-04-01/Accounts/{accountSid}/Calls.json": {acct + "{account}/Calls.json", form("To", "+14155550100", "From", "{phone}", "Url", "https://example.com/t"),
 		"A:a=201 A:b=404 A:s2=201 B:a=404 sub:a=404 sub:s2=404 std:a=201 main:a=201 test:a=404 anon:a=401"},
 	"GET /2010-04-01/Accounts/{accountSid}/Calls/{sid}.json": {acct + "{account}/Calls/{call}.json", nil,
 		"A:a=200 A:b=404 A:s2=200 B:a=404 sub:a=404 sub:s2=404 std:a=200 main:a=200 test:a=403 anon:a=401"},
@@ -205,7 +205,7 @@ type tenant struct {
 	message2         string // a message of sub2
 	call, call2      string // a call of the master, one of sub2
 	number, number2  string // a phone number of the master, one of sub2
-	phone, phone2    string // those numbers in E.164
+	phone, phone2    string // those numbers in E.164, to send From
 }
 
 type matrix struct {

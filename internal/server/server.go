@@ -34,6 +34,7 @@ import (
 	"console/internal/reqlog"
 	"console/internal/seal"
 	"console/internal/sessioncodec"
+	"console/internal/voice"
 	"console/internal/webhook"
 	"console/web"
 )
@@ -47,7 +48,9 @@ type Server struct {
 	Users    *auth.Store
 	Accounts *account.Store
 	Billing  *billing.Service
-	Numbers  *numbers.Service // buys and releases phone numbers for the API, the console and the demo
+	Numbers  *numbers.Service  // buys and releases phone numbers for the API, the console and the demo
+	Messages *messaging.Sender // sends messages for the API and the demo
+	Calls    *voice.Dialer     // places calls for the API and the demo
 	river    *river.Client[pgx.Tx]
 	handler  http.Handler
 }
@@ -124,9 +127,11 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*Server, err
 		return nil, err
 	}
 	s.Billing.Jobs = s.river
+	s.Messages = &messaging.Sender{Pool: pool, Ledger: s.Billing.Ledger, Jobs: s.river}
+	s.Calls = &voice.Dialer{Pool: pool, Ledger: s.Billing.Ledger}
 
 	cons := console.New(console.Deps{Pool: pool, Sessions: s.Sessions, Users: s.Users, Accounts: s.Accounts, Config: cfg, Log: log, Jobs: s.river, Billing: s.Billing, Numbers: s.Numbers})
-	rest := api.New(pool, s.Accounts, log, cfg, s.Billing, s.Numbers, s.river)
+	rest := api.New(pool, s.Accounts, log, cfg, s.Billing, s.Numbers, s.Messages, s.Calls, s.river)
 	static, err := fs.Sub(web.Static, "static")
 	if err != nil {
 		return nil, err

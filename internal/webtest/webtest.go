@@ -375,3 +375,15 @@ func (a *App) EnsureNumber(project, accountSID, numberSID string) string {
 	}
 	return out
 }
+
+// OwnNumber gives an account a new phone number without charging it and
+// returns the number itself: live messages and calls go out From a
+// number the account owns.
+func (a *App) OwnNumber(project, accountSID string) string {
+	a.T.Helper()
+	n, err := numbers.Get(context.Background(), a.Pool, project, accountSID, a.EnsureNumber(project, accountSID, ""))
+	if err != nil {
+		a.T.Fatal(err)
+	}
+	return n.PhoneNumber
+}
