@@ -18,6 +18,7 @@ import (
 	"console/internal/config"
 	"console/internal/mail"
 	"console/internal/reqlog"
+	"console/internal/trigger"
 )
 
 // API holds what the endpoints need.
@@ -29,6 +30,8 @@ type API struct {
 	billing  *billing.Service
 	// jobs enqueues background jobs in the caller's transaction.
 	jobs mail.Inserter
+	// Triggers serves the Usage Triggers resource; set by the server.
+	Triggers *trigger.Service
 }
 
 // New returns the REST API.
