@@ -67,7 +67,9 @@ func (w *WebhookWorker) NextRetry(job *river.Job[WebhookArgs]) time.Time {
 }
 
 // Timeout leaves room for the request's own 15 s and the attempt's logging.
-func (w *WebhookWorker) Timeout(*river.Job[WebhookArgs]) time.Duration { return webhook.Timeout + 10*time.Second }
+func (w *WebhookWorker) Timeout(*river.Job[WebhookArgs]) time.Duration {
+	return webhook.Timeout + 10*time.Second
+}
 
 // Work makes one attempt.
 func (w *WebhookWorker) Work(ctx context.Context, job *river.Job[WebhookArgs]) error {
