@@ -43,6 +43,7 @@ type App struct {
 	Server *server.Server
 	HTTP   *httptest.Server
 	URL    string
+	env    map[string]string
 }
 
 // Option changes the configuration before the server starts.
@@ -71,6 +72,31 @@ func Start(t testing.TB, opts ...Option) *App {
 	for _, o := range opts {
 		o(env)
 	}
+	return start(t, env, pool)
+}
+
+// Peer runs another server process on a's database, with a's secret key
+// and a's options plus opts, as a second `console serve` behind the same
+// load balancer would be: it has its own pool, ledger and workers.
+func (a *App) Peer(opts ...Option) *App {
+	a.T.Helper()
+	env := map[string]string{}
+	for k, v := range a.env {
+		env[k] = v
+	}
+	for _, o := range opts {
+		o(env)
+	}
+	pool, err := pgxpool.New(context.Background(), env["DATABASE_URL"])
+	if err != nil {
+		a.T.Fatal(err)
+	}
+	a.T.Cleanup(pool.Close)
+	return start(a.T, env, pool)
+}
+
+func start(t testing.TB, env map[string]string, pool *pgxpool.Pool) *App {
+	t.Helper()
 	cfg, err := config.Load(func(k string) string { return env[k] }, filepath.Join(t.TempDir(), "var"))
 	if err != nil {
 		t.Fatal(err)
@@ -95,7 +121,7 @@ func Start(t testing.TB, opts ...Option) *App {
 		})
 	}
 	cfg.BaseURL = hs.URL
-	return &App{T: t, Pool: pool, Config: cfg, Server: srv, HTTP: hs, URL: hs.URL}
+	return &App{T: t, Pool: pool, Config: cfg, Server: srv, HTTP: hs, URL: hs.URL, env: env}
 }
 
 // Owner is a user who owns a project, made for a test.
