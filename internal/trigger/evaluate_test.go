@@ -46,7 +46,7 @@ func owner(t *testing.T, app *webtest.App, currency string) *webtest.Owner {
 	o := app.CreateOwner(currency)
 	ctx := context.Background()
 	require.NoError(t, pgx.BeginFunc(ctx, app.Pool, func(tx pgx.Tx) error {
-		return app.Server.Billing.Credit(ctx, tx, o.AccountSID, billing.KindCredit, "test-credit", decimal.NewFromInt(100000), "test credit")
+		return app.Server.Billing.Credit(ctx, tx, o.AccountSID, billing.KindCredit, "test-credit", decimal.NewFromInt(1000000), "test credit")
 	}))
 	return o
 }
