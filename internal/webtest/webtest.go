@@ -24,6 +24,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/shopspring/decimal"
 
+	"console/internal/audit"
 	"console/internal/billing"
 	"console/internal/config"
 	"console/internal/messaging"
@@ -32,6 +33,8 @@ import (
 	"console/internal/server"
 	"console/internal/sid"
 	"console/internal/testdb"
+	"console/internal/trigger"
+	"console/internal/usage"
 	"console/internal/voice"
 )
 
@@ -302,6 +305,7 @@ func (a *App) Fingerprint() string {
 		(SELECT md5(coalesce(string_agg(mb::text, ',' ORDER BY project_sid, user_id), '')) FROM memberships mb),
 		(SELECT md5(coalesce(string_agg(b::text, ',' ORDER BY project_sid), '')) FROM balances b),
 		(SELECT md5(coalesce(string_agg(i::text, ',' ORDER BY id), '')) FROM invitations i),
+		(SELECT md5(coalesce(string_agg(t::text, ',' ORDER BY sid), '')) FROM usage_triggers t),
 		(SELECT count(*) FROM mail_outbox),
 		(SELECT count(*) FROM ledger_entries))`).Scan(&s)
 	if err != nil {
@@ -397,4 +401,22 @@ func (a *App) EnsureNumber(project, accountSID, numberSID string) string {
 		a.T.Fatal(err)
 	}
 	return out
+}
+
+// EnsureTrigger gives an account a usage trigger (recreated when deleted)
+// that calls a webhook when the month's total price reaches 1000, and
+// returns its SID.
+func (a *App) EnsureTrigger(project, accountSID, triggerSID string) string {
+	a.T.Helper()
+	ctx := context.Background()
+	if _, err := trigger.Get(ctx, a.Pool, project, accountSID, triggerSID); err == nil {
+		return triggerSID
+	}
+	t, err := a.Server.Triggers.Create(ctx, audit.Entry{Actor: audit.ActorSystem}, project, accountSID, trigger.Spec{FriendlyName: "fixture",
+		UsageCategory: usage.TotalPrice, TriggerBy: trigger.ByPrice, TriggerValue: decimal.NewFromInt(1000), Recurring: trigger.Monthly,
+		CallbackURL: "https://example.com/usage-trigger"})
+	if err != nil {
+		a.T.Fatal(err)
+	}
+	return t.SID
 }
