@@ -20,6 +20,7 @@ import (
 	"console/internal/messaging"
 	"console/internal/numbers"
 	"console/internal/reqlog"
+	"console/internal/trigger"
 	"console/internal/voice"
 )
 
@@ -36,6 +37,8 @@ type API struct {
 	// messages and calls send and place for the API as for the demo.
 	messages *messaging.Sender
 	calls    *voice.Dialer
+	// Triggers serves the Usage Triggers resource; set by the server.
+	Triggers *trigger.Service
 }
 
 // New returns the REST API.

@@ -9,6 +9,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/shopspring/decimal"
+
+	"console/internal/usage"
 )
 
 // Errors a debit can end with.
@@ -53,6 +55,11 @@ type Ledger struct {
 	hooks  Hooks
 	mu     sync.Mutex
 	queues map[string][]*pendingDebit
+	// UsageRecorded, when set, learns after each committed batch which
+	// accounts and categories it recorded usage for (usage triggers
+	// evaluate them). It is called before the batch's callers get their
+	// answers and must not block; set it before the first debit.
+	UsageRecorded func(projectSID string, touched []usage.Touched)
 }
 
 // Hooks are what a debit transaction does when the balance falls: open a
@@ -122,9 +129,18 @@ func (l *Ledger) drain(projectSID string) {
 
 func (l *Ledger) run(projectSID string, batch []*pendingDebit) {
 	results := make([]error, len(batch))
-	err := pgx.BeginFunc(context.Background(), l.pool, func(tx pgx.Tx) error {
-		return l.apply(context.Background(), tx, projectSID, batch, results)
+	// The batch's usage.Record calls note what they touch, so that the
+	// triggers are evaluated after the commit, outside the transaction
+	// that holds the balance row.
+	ctx, touched := usage.Track(context.Background())
+	err := pgx.BeginFunc(ctx, l.pool, func(tx pgx.Tx) error {
+		return l.apply(ctx, tx, projectSID, batch, results)
 	})
+	if err == nil && l.UsageRecorded != nil {
+		if t := touched(); len(t) > 0 {
+			l.UsageRecorded(projectSID, t)
+		}
+	}
 	for i, p := range batch {
 		if err != nil && results[i] == nil {
 			p.done <- err

@@ -171,6 +171,12 @@ var apiRows = map[string]row{
 	"DELETE /2010-04-01/Accounts/{accountSid}/IncomingPhoneNumbers/{sid}.json": {acct + "{account}/IncomingPhoneNumbers/{number}.json", nil, "A:a=204 A:b=404 A:s2=204 B:a=404 sub:a=404 sub:s2=404 std:a=204 main:a=204 test:a=403 anon:a=401"},
 	"GET /2010-04-01/Accounts/{accountSid}/Usage/Records.json":                 {acct + "{account}/Usage/Records.json", nil, "A:a=200 A:b=404 A:s2=200 B:a=404 sub:a=404 sub:s2=404 std:a=200 main:a=200 test:a=403 anon:a=401"},
 	"GET /2010-04-01/Accounts/{accountSid}/Usage/Records/{sub}":                {acct + "{account}/Usage/Records/Daily.json", nil, "A:a=200 A:b=404 A:s2=200 B:a=404 sub:a=404 sub:s2=404 std:a=200 main:a=200 test:a=403 anon:a=401"},
+	"GET /2010-04-01/Accounts/{accountSid}/Usage/Triggers.json":                {acct + "{account}/Usage/Triggers.json", nil, "A:a=200 A:b=404 A:s2=200 B:a=404 sub:a=404 sub:s2=404 std:a=200 main:a=200 test:a=403 anon:a=401"},
+	"POST /2010-04-01/Accounts/{accountSid}/Usage/Triggers.json": {acct + "{account}/Usage/Triggers.json", form("CallbackUrl", "https://example.com/t", "TriggerValue", "5", "UsageCategory", "totalprice"),
+		"A:a=201 A:b=404 A:s2=201 B:a=404 sub:a=404 sub:s2=404 std:a=201 main:a=201 test:a=403 anon:a=401"},
+	"GET /2010-04-01/Accounts/{accountSid}/Usage/Triggers/{sid}.json":    {acct + "{account}/Usage/Triggers/{trigger}.json", nil, "A:a=200 A:b=404 A:s2=200 B:a=404 sub:a=404 sub:s2=404 std:a=200 main:a=200 test:a=403 anon:a=401"},
+	"POST /2010-04-01/Accounts/{accountSid}/Usage/Triggers/{sid}.json":   {acct + "{account}/Usage/Triggers/{trigger}.json", form("FriendlyName", "renamed"), "A:a=200 A:b=404 A:s2=200 B:a=404 sub:a=404 sub:s2=404 std:a=200 main:a=200 test:a=403 anon:a=401"},
+	"DELETE /2010-04-01/Accounts/{accountSid}/Usage/Triggers/{sid}.json": {acct + "{account}/Usage/Triggers/{trigger}.json", nil, "A:a=204 A:b=404 A:s2=204 B:a=404 sub:a=404 sub:s2=404 std:a=204 main:a=204 test:a=403 anon:a=401"},
 	"GET /2010-04-01/Accounts/{accountSid}/Messages/{sid}.json": {acct + "{account}/Messages/{message}.json", nil,
 		"A:a=200 A:b=404 A:s2=200 B:a=404 sub:a=404 sub:s2=404 std:a=200 main:a=200 test:a=403 anon:a=401"},
 	// The caller's own account is the object; a secondary token exists before each request.
@@ -206,6 +212,8 @@ type tenant struct {
 	call, call2      string // a call of the master, one of sub2
 	number, number2  string // a phone number of the master, one of sub2
 	phone, phone2    string // those numbers in E.164, to send From
+	trigger          string // a usage trigger of the master
+	trigger2         string // one of sub2
 }
 
 type matrix struct {
@@ -300,6 +308,8 @@ func (m *matrix) refresh(tn *tenant) {
 		require.NoError(t, err)
 		*n.phone = got.PhoneNumber
 	}
+	tn.trigger = m.app.EnsureTrigger(master.SID, master.SID, tn.trigger)
+	tn.trigger2 = m.app.EnsureTrigger(master.SID, tn.sub2, tn.trigger2)
 	if tn.member == "" {
 		u, err := m.app.Server.Users.Create(ctx, pool, "dev-"+master.SID[2:12]+"@example.com", "Dev", "a developer password", "")
 		require.NoError(t, err)
@@ -348,18 +358,18 @@ func parseExpect(t *testing.T, s string) []cell {
 
 // fill puts the object's SIDs into a path template and a form.
 func (m *matrix) fill(tmpl string, object string) string {
-	tn, account, sub, key, msg, call, number, phone := m.a, m.a.owner.AccountSID, m.a.sub, m.a.key, m.a.message, m.a.call, m.a.number, m.a.phone
+	tn, account, sub, key, msg, call, number, phone, trig := m.a, m.a.owner.AccountSID, m.a.sub, m.a.key, m.a.message, m.a.call, m.a.number, m.a.phone, m.a.trigger
 	switch object {
 	case "b":
 		tn = m.b
-		account, sub, key, msg, call, number, phone = tn.owner.AccountSID, tn.sub, tn.key, tn.message, tn.call, tn.number, tn.phone
+		account, sub, key, msg, call, number, phone, trig = tn.owner.AccountSID, tn.sub, tn.key, tn.message, tn.call, tn.number, tn.phone, tn.trigger
 	case "s2":
-		account, key, msg, call, number, phone = m.a.sub2, m.a.key2, m.a.message2, m.a.call2, m.a.number2, m.a.phone2
+		account, key, msg, call, number, phone, trig = m.a.sub2, m.a.key2, m.a.message2, m.a.call2, m.a.number2, m.a.phone2, m.a.trigger2
 	case "master":
 		sub = account
 	}
 	return strings.NewReplacer("{account}", account, "{sub}", sub, "{key}", key, "{project}", tn.owner.AccountSID,
-		"{member}", tn.member, "{invitation}", tn.invitation, "{card}", tn.card, "{payment}", tn.payment, "{message}", msg, "{call}", call, "{number}", number, "{phone}", phone, "{fresh_number}", "+8150"+fmt.Sprint(10000000+rand.IntN(89999999)), "{key32}", sid.Hex32()).Replace(tmpl)
+		"{member}", tn.member, "{invitation}", tn.invitation, "{card}", tn.card, "{payment}", tn.payment, "{message}", msg, "{call}", call, "{number}", number, "{phone}", phone, "{trigger}", trig, "{fresh_number}", "+8150"+fmt.Sprint(10000000+rand.IntN(89999999)), "{key32}", sid.Hex32()).Replace(tmpl)
 }
 
 func (m *matrix) console(caller string, method, path string, body url.Values) *webtest.Response {

@@ -24,6 +24,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/shopspring/decimal"
 
+	"console/internal/audit"
 	"console/internal/billing"
 	"console/internal/config"
 	"console/internal/messaging"
@@ -32,6 +33,8 @@ import (
 	"console/internal/server"
 	"console/internal/sid"
 	"console/internal/testdb"
+	"console/internal/trigger"
+	"console/internal/usage"
 	"console/internal/voice"
 )
 
@@ -43,6 +46,7 @@ type App struct {
 	Server *server.Server
 	HTTP   *httptest.Server
 	URL    string
+	env    map[string]string
 }
 
 // Option changes the configuration before the server starts.
@@ -71,6 +75,31 @@ func Start(t testing.TB, opts ...Option) *App {
 	for _, o := range opts {
 		o(env)
 	}
+	return start(t, env, pool)
+}
+
+// Peer runs another server process on a's database, with a's secret key
+// and a's options plus opts, as a second `console serve` behind the same
+// load balancer would be: it has its own pool, ledger and workers.
+func (a *App) Peer(opts ...Option) *App {
+	a.T.Helper()
+	env := map[string]string{}
+	for k, v := range a.env {
+		env[k] = v
+	}
+	for _, o := range opts {
+		o(env)
+	}
+	pool, err := pgxpool.New(context.Background(), env["DATABASE_URL"])
+	if err != nil {
+		a.T.Fatal(err)
+	}
+	a.T.Cleanup(pool.Close)
+	return start(a.T, env, pool)
+}
+
+func start(t testing.TB, env map[string]string, pool *pgxpool.Pool) *App {
+	t.Helper()
 	cfg, err := config.Load(func(k string) string { return env[k] }, filepath.Join(t.TempDir(), "var"))
 	if err != nil {
 		t.Fatal(err)
@@ -95,7 +124,7 @@ func Start(t testing.TB, opts ...Option) *App {
 		})
 	}
 	cfg.BaseURL = hs.URL
-	return &App{T: t, Pool: pool, Config: cfg, Server: srv, HTTP: hs, URL: hs.URL}
+	return &App{T: t, Pool: pool, Config: cfg, Server: srv, HTTP: hs, URL: hs.URL, env: env}
 }
 
 // Owner is a user who owns a project, made for a test.
@@ -279,6 +308,7 @@ func (a *App) Fingerprint() string {
 		(SELECT md5(coalesce(string_agg(n::text, ',' ORDER BY sid), '')) FROM incoming_phone_numbers n),
 		(SELECT md5(coalesce(string_agg(ri::text, ',' ORDER BY id), '')) FROM recurring_items ri),
 		(SELECT count(*) FROM usage_events),
+		(SELECT md5(coalesce(string_agg(t::text, ',' ORDER BY sid), '')) FROM usage_triggers t),
 		(SELECT count(*) FROM mail_outbox),
 		(SELECT count(*) FROM ledger_entries))`).Scan(&s)
 	if err != nil {
@@ -386,4 +416,22 @@ func (a *App) OwnNumber(project, accountSID string) string {
 		a.T.Fatal(err)
 	}
 	return n.PhoneNumber
+}
+
+// EnsureTrigger gives an account a usage trigger (recreated when deleted)
+// that calls a webhook when the month's total price reaches 1000, and
+// returns its SID.
+func (a *App) EnsureTrigger(project, accountSID, triggerSID string) string {
+	a.T.Helper()
+	ctx := context.Background()
+	if _, err := trigger.Get(ctx, a.Pool, project, accountSID, triggerSID); err == nil {
+		return triggerSID
+	}
+	t, err := a.Server.Triggers.Create(ctx, audit.Entry{Actor: audit.ActorSystem}, project, accountSID, trigger.Spec{FriendlyName: "fixture",
+		UsageCategory: usage.TotalPrice, TriggerBy: trigger.ByPrice, TriggerValue: decimal.NewFromInt(1000), Recurring: trigger.Monthly,
+		CallbackURL: "https://example.com/usage-trigger"})
+	if err != nil {
+		a.T.Fatal(err)
+	}
+	return t.SID
 }
