@@ -20,6 +20,7 @@ import (
 	"console/internal/config"
 	"console/internal/mail"
 	"console/internal/reqlog"
+	"console/internal/trigger"
 	"console/web"
 )
 
@@ -34,6 +35,9 @@ type Deps struct {
 	// Jobs enqueues background jobs (mail) in the caller's transaction.
 	Jobs    mail.Inserter
 	Billing *billing.Service
+	// Triggers are the usage triggers; their writes are audited and
+	// re-evaluated by the service.
+	Triggers *trigger.Service
 }
 
 // Console holds what the handlers need.
@@ -46,11 +50,13 @@ type Console struct {
 	log      *slog.Logger
 	jobs     mail.Inserter
 	billing  *billing.Service
+	triggers *trigger.Service
 }
 
 // New returns the console's handlers.
 func New(d Deps) *Console {
-	return &Console{pool: d.Pool, sessions: d.Sessions, users: d.Users, accounts: d.Accounts, cfg: d.Config, log: d.Log, jobs: d.Jobs, billing: d.Billing}
+	return &Console{pool: d.Pool, sessions: d.Sessions, users: d.Users, accounts: d.Accounts, cfg: d.Config, log: d.Log, jobs: d.Jobs, billing: d.Billing,
+		triggers: d.Triggers}
 }
 
 // Error is an error with an HTTP status and a message safe to show: the

@@ -116,6 +116,12 @@ var consoleRows = map[string]row{
 	"GET /sms/logs":                                {"/sms/logs", nil, "A=200 B=200 anon=303"},
 	"GET /voice/logs":                              {"/voice/logs", nil, "A=200 B=200 anon=303"},
 	"GET /sms/logs/{sid}":                          {"/sms/logs/{message}", nil, "A:a=200 A:b=404 A:s2=404 B:a=404 anon=303"},
+	"GET /usage/triggers":                          {"/usage/triggers", nil, "A=200 B=200 anon=303"},
+	"GET /usage/triggers/new":                      {"/usage/triggers/new", nil, "A=200 B=200 anon=303"},
+	"POST /usage/triggers":                         {"/usage/triggers", triggerForm, "A=303 B=303 anon=303"},
+	"GET /usage/triggers/{sid}":                    {"/usage/triggers/{trigger}", nil, "A:a=200 A:b=404 A:s2=404 B:a=404 anon=303"},
+	"POST /usage/triggers/{sid}":                   {"/usage/triggers/{trigger}", triggerForm, "A:a=303 A:b=404 A:s2=404 B:a=404 anon=303"},
+	"POST /usage/triggers/{sid}/delete":            {"/usage/triggers/{trigger}/delete", nil, "A:a=303 A:b=404 A:s2=404 B:a=404 anon=303"},
 	"GET /healthz":                                 {"/healthz", nil, "A=200 anon=200"},
 	"GET /readyz":                                  {"/readyz", nil, "A=200 anon=200"},
 	"GET /static/*":                                {"/static/app.css", nil, "A=200 anon=200"},
@@ -169,6 +175,10 @@ var apiRows = map[string]row{
 	"POST /v1/AuthTokens/Promote":     {"/v1/AuthTokens/Promote", nil, "A=200 B=200 sub=200 std=403 main=200 test=403 anon=401"},
 }
 
+// triggerForm is a valid usage trigger of the console's form.
+var triggerForm = form("friendly_name", "Spend", "usage_category", "totalprice", "trigger_by", "price", "trigger_value", "100000",
+	"recurring", "monthly", "email_team", "1", "callback_method", "POST")
+
 func form(kv ...string) url.Values {
 	v := url.Values{}
 	for i := 0; i+1 < len(kv); i += 2 {
@@ -195,6 +205,8 @@ type tenant struct {
 	message2         string // a message of sub2
 	call, call2      string // a call of the master, one of sub2
 	number, number2  string // a phone number of the master, one of sub2
+	trigger          string // a usage trigger of the master
+	trigger2         string // a usage trigger of sub2
 }
 
 type matrix struct {
@@ -281,6 +293,8 @@ func (m *matrix) refresh(tn *tenant) {
 	}
 	tn.number = m.app.EnsureNumber(master.SID, master.SID, tn.number)
 	tn.number2 = m.app.EnsureNumber(master.SID, tn.sub2, tn.number2)
+	tn.trigger = m.app.EnsureTrigger(master.SID, master.SID, tn.trigger)
+	tn.trigger2 = m.app.EnsureTrigger(master.SID, tn.sub2, tn.trigger2)
 	if tn.member == "" {
 		u, err := m.app.Server.Users.Create(ctx, pool, "dev-"+master.SID[2:12]+"@example.com", "Dev", "a developer password", "")
 		require.NoError(t, err)
@@ -329,18 +343,18 @@ func parseExpect(t *testing.T, s string) []cell {
 
 // fill puts the object's SIDs into a path template and a form.
 func (m *matrix) fill(tmpl string, object string) string {
-	tn, account, sub, key, msg, call, number := m.a, m.a.owner.AccountSID, m.a.sub, m.a.key, m.a.message, m.a.call, m.a.number
+	tn, account, sub, key, msg, call, number, trig := m.a, m.a.owner.AccountSID, m.a.sub, m.a.key, m.a.message, m.a.call, m.a.number, m.a.trigger
 	switch object {
 	case "b":
 		tn = m.b
-		account, sub, key, msg, call, number = tn.owner.AccountSID, tn.sub, tn.key, tn.message, tn.call, tn.number
+		account, sub, key, msg, call, number, trig = tn.owner.AccountSID, tn.sub, tn.key, tn.message, tn.call, tn.number, tn.trigger
 	case "s2":
-		account, key, msg, call, number = m.a.sub2, m.a.key2, m.a.message2, m.a.call2, m.a.number2
+		account, key, msg, call, number, trig = m.a.sub2, m.a.key2, m.a.message2, m.a.call2, m.a.number2, m.a.trigger2
 	case "master":
 		sub = account
 	}
 	return strings.NewReplacer("{account}", account, "{sub}", sub, "{key}", key, "{project}", tn.owner.AccountSID,
-		"{member}", tn.member, "{invitation}", tn.invitation, "{card}", tn.card, "{payment}", tn.payment, "{message}", msg, "{call}", call, "{number}", number, "{fresh_number}", "+8150"+fmt.Sprint(10000000+rand.IntN(89999999)), "{key32}", sid.Hex32()).Replace(tmpl)
+		"{member}", tn.member, "{invitation}", tn.invitation, "{card}", tn.card, "{payment}", tn.payment, "{message}", msg, "{call}", call, "{number}", number, "{trigger}", trig, "{fresh_number}", "+8150"+fmt.Sprint(10000000+rand.IntN(89999999)), "{key32}", sid.Hex32()).Replace(tmpl)
 }
 
 func (m *matrix) console(caller string, method, path string, body url.Values) *webtest.Response {

@@ -135,7 +135,8 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*Server, err
 	s.Billing.Jobs = s.river
 	s.Triggers.Jobs = s.river
 
-	cons := console.New(console.Deps{Pool: pool, Sessions: s.Sessions, Users: s.Users, Accounts: s.Accounts, Config: cfg, Log: log, Jobs: s.river, Billing: s.Billing})
+	cons := console.New(console.Deps{Pool: pool, Sessions: s.Sessions, Users: s.Users, Accounts: s.Accounts, Config: cfg, Log: log, Jobs: s.river, Billing: s.Billing,
+		Triggers: s.Triggers})
 	rest := api.New(pool, s.Accounts, log, cfg, s.Billing, s.river)
 	rest.Triggers = s.Triggers
 	static, err := fs.Sub(web.Static, "static")

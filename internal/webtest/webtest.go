@@ -24,6 +24,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/shopspring/decimal"
 
+	"console/internal/audit"
 	"console/internal/billing"
 	"console/internal/config"
 	"console/internal/messaging"
@@ -32,6 +33,7 @@ import (
 	"console/internal/server"
 	"console/internal/sid"
 	"console/internal/testdb"
+	"console/internal/trigger"
 	"console/internal/voice"
 )
 
@@ -276,6 +278,7 @@ func (a *App) Fingerprint() string {
 		(SELECT md5(coalesce(string_agg(mb::text, ',' ORDER BY project_sid, user_id), '')) FROM memberships mb),
 		(SELECT md5(coalesce(string_agg(b::text, ',' ORDER BY project_sid), '')) FROM balances b),
 		(SELECT md5(coalesce(string_agg(i::text, ',' ORDER BY id), '')) FROM invitations i),
+		(SELECT md5(coalesce(string_agg(ut::text, ',' ORDER BY sid), '')) FROM usage_triggers ut),
 		(SELECT count(*) FROM mail_outbox),
 		(SELECT count(*) FROM ledger_entries))`).Scan(&s)
 	if err != nil {
@@ -371,4 +374,21 @@ func (a *App) EnsureNumber(project, accountSID, numberSID string) string {
 		a.T.Fatal(err)
 	}
 	return out
+}
+
+// EnsureTrigger gives an account a usage trigger (recreated when deleted):
+// the month's total price reaching 100,000, mailed to the team. It
+// returns the trigger's SID.
+func (a *App) EnsureTrigger(project, accountSID, triggerSID string) string {
+	a.T.Helper()
+	ctx := context.Background()
+	if _, err := trigger.Get(ctx, a.Pool, project, accountSID, triggerSID); err == nil {
+		return triggerSID
+	}
+	t, err := a.Server.Triggers.Create(ctx, audit.Entry{Actor: audit.ActorSystem}, project, accountSID, trigger.Spec{FriendlyName: "Fixture",
+		UsageCategory: "totalprice", TriggerBy: trigger.ByPrice, TriggerValue: decimal.NewFromInt(100000), Recurring: trigger.Monthly, EmailTeam: true})
+	if err != nil {
+		a.T.Fatal(err)
+	}
+	return t.SID
 }
