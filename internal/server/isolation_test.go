@@ -167,6 +167,12 @@ var apiRows = map[string]row{
 	"DELETE /2010-04-01/Accounts/{accountSid}/IncomingPhoneNumbers/{sid}.json": {acct + "{account}/IncomingPhoneNumbers/{number}.json", nil, "A:a=204 A:b=404 A:s2=204 B:a=404 sub:a=404 sub:s2=404 std:a=204 main:a=204 test:a=403 anon:a=401"},
 	"GET /2010-04-01/Accounts/{accountSid}/Usage/Records.json":                 {acct + "{account}/Usage/Records.json", nil, "A:a=200 A:b=404 A:s2=200 B:a=404 sub:a=404 sub:s2=404 std:a=200 main:a=200 test:a=403 anon:a=401"},
 	"GET /2010-04-01/Accounts/{accountSid}/Usage/Records/{sub}":                {acct + "{account}/Usage/Records/Daily.json", nil, "A:a=200 A:b=404 A:s2=200 B:a=404 sub:a=404 sub:s2=404 std:a=200 main:a=200 test:a=403 anon:a=401"},
+	"GET /2010-04-01/Accounts/{accountSid}/Usage/Triggers.json":                {acct + "{account}/Usage/Triggers.json", nil, "A:a=200 A:b=404 A:s2=200 B:a=404 sub:a=404 sub:s2=404 std:a=200 main:a=200 test:a=403 anon:a=401"},
+	"POST /2010-04-01/Accounts/{accountSid}/Usage/Triggers.json": {acct + "{account}/Usage/Triggers.json", form("CallbackUrl", "https://example.com/t", "TriggerValue", "5", "UsageCategory", "totalprice"),
+		"A:a=201 A:b=404 A:s2=201 B:a=404 sub:a=404 sub:s2=404 std:a=201 main:a=201 test:a=403 anon:a=401"},
+	"GET /2010-04-01/Accounts/{accountSid}/Usage/Triggers/{sid}.json":    {acct + "{account}/Usage/Triggers/{trigger}.json", nil, "A:a=200 A:b=404 A:s2=200 B:a=404 sub:a=404 sub:s2=404 std:a=200 main:a=200 test:a=403 anon:a=401"},
+	"POST /2010-04-01/Accounts/{accountSid}/Usage/Triggers/{sid}.json":   {acct + "{account}/Usage/Triggers/{trigger}.json", form("FriendlyName", "renamed"), "A:a=200 A:b=404 A:s2=200 B:a=404 sub:a=404 sub:s2=404 std:a=200 main:a=200 test:a=403 anon:a=401"},
+	"DELETE /2010-04-01/Accounts/{accountSid}/Usage/Triggers/{sid}.json": {acct + "{account}/Usage/Triggers/{trigger}.json", nil, "A:a=204 A:b=404 A:s2=204 B:a=404 sub:a=404 sub:s2=404 std:a=204 main:a=204 test:a=403 anon:a=401"},
 	"GET /2010-04-01/Accounts/{accountSid}/Messages/{sid}.json": {acct + "{account}/Messages/{message}.json", nil,
 		"A:a=200 A:b=404 A:s2=200 B:a=404 sub:a=404 sub:s2=404 std:a=200 main:a=200 test:a=403 anon:a=401"},
 	// The caller's own account is the object; a secondary token exists before each request.
@@ -206,7 +212,7 @@ type tenant struct {
 	call, call2      string // a call of the master, one of sub2
 	number, number2  string // a phone number of the master, one of sub2
 	trigger          string // a usage trigger of the master
-	trigger2         string // a usage trigger of sub2
+	trigger2         string // one of sub2
 }
 
 type matrix struct {

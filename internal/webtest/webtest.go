@@ -34,6 +34,7 @@ import (
 	"console/internal/sid"
 	"console/internal/testdb"
 	"console/internal/trigger"
+	"console/internal/usage"
 	"console/internal/voice"
 )
 
@@ -45,6 +46,7 @@ type App struct {
 	Server *server.Server
 	HTTP   *httptest.Server
 	URL    string
+	env    map[string]string
 }
 
 // Option changes the configuration before the server starts.
@@ -73,6 +75,31 @@ func Start(t testing.TB, opts ...Option) *App {
 	for _, o := range opts {
 		o(env)
 	}
+	return start(t, env, pool)
+}
+
+// Peer runs another server process on a's database, with a's secret key
+// and a's options plus opts, as a second `console serve` behind the same
+// load balancer would be: it has its own pool, ledger and workers.
+func (a *App) Peer(opts ...Option) *App {
+	a.T.Helper()
+	env := map[string]string{}
+	for k, v := range a.env {
+		env[k] = v
+	}
+	for _, o := range opts {
+		o(env)
+	}
+	pool, err := pgxpool.New(context.Background(), env["DATABASE_URL"])
+	if err != nil {
+		a.T.Fatal(err)
+	}
+	a.T.Cleanup(pool.Close)
+	return start(a.T, env, pool)
+}
+
+func start(t testing.TB, env map[string]string, pool *pgxpool.Pool) *App {
+	t.Helper()
 	cfg, err := config.Load(func(k string) string { return env[k] }, filepath.Join(t.TempDir(), "var"))
 	if err != nil {
 		t.Fatal(err)
@@ -97,7 +124,7 @@ func Start(t testing.TB, opts ...Option) *App {
 		})
 	}
 	cfg.BaseURL = hs.URL
-	return &App{T: t, Pool: pool, Config: cfg, Server: srv, HTTP: hs, URL: hs.URL}
+	return &App{T: t, Pool: pool, Config: cfg, Server: srv, HTTP: hs, URL: hs.URL, env: env}
 }
 
 // Owner is a user who owns a project, made for a test.
@@ -278,7 +305,7 @@ func (a *App) Fingerprint() string {
 		(SELECT md5(coalesce(string_agg(mb::text, ',' ORDER BY project_sid, user_id), '')) FROM memberships mb),
 		(SELECT md5(coalesce(string_agg(b::text, ',' ORDER BY project_sid), '')) FROM balances b),
 		(SELECT md5(coalesce(string_agg(i::text, ',' ORDER BY id), '')) FROM invitations i),
-		(SELECT md5(coalesce(string_agg(ut::text, ',' ORDER BY sid), '')) FROM usage_triggers ut),
+		(SELECT md5(coalesce(string_agg(t::text, ',' ORDER BY sid), '')) FROM usage_triggers t),
 		(SELECT count(*) FROM mail_outbox),
 		(SELECT count(*) FROM ledger_entries))`).Scan(&s)
 	if err != nil {
@@ -376,17 +403,18 @@ func (a *App) EnsureNumber(project, accountSID, numberSID string) string {
 	return out
 }
 
-// EnsureTrigger gives an account a usage trigger (recreated when deleted):
-// the month's total price reaching 100,000, mailed to the team. It
-// returns the trigger's SID.
+// EnsureTrigger gives an account a usage trigger (recreated when deleted)
+// that calls a webhook when the month's total price reaches 1000, and
+// returns its SID.
 func (a *App) EnsureTrigger(project, accountSID, triggerSID string) string {
 	a.T.Helper()
 	ctx := context.Background()
 	if _, err := trigger.Get(ctx, a.Pool, project, accountSID, triggerSID); err == nil {
 		return triggerSID
 	}
-	t, err := a.Server.Triggers.Create(ctx, audit.Entry{Actor: audit.ActorSystem}, project, accountSID, trigger.Spec{FriendlyName: "Fixture",
-		UsageCategory: "totalprice", TriggerBy: trigger.ByPrice, TriggerValue: decimal.NewFromInt(100000), Recurring: trigger.Monthly, EmailTeam: true})
+	t, err := a.Server.Triggers.Create(ctx, audit.Entry{Actor: audit.ActorSystem}, project, accountSID, trigger.Spec{FriendlyName: "fixture",
+		UsageCategory: usage.TotalPrice, TriggerBy: trigger.ByPrice, TriggerValue: decimal.NewFromInt(1000), Recurring: trigger.Monthly,
+		CallbackURL: "https://example.com/usage-trigger"})
 	if err != nil {
 		a.T.Fatal(err)
 	}
