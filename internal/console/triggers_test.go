@@ -81,9 +81,15 @@ func spendSMS(t *testing.T, app *webtest.App, project, account, amount string) {
 			return usage.Record(ctx, tx, usage.Event{ProjectSID: project, AccountSID: account, Category: usage.SMSOutbound, Count: 1,
 				Usage: decimal.NewFromInt(1), Price: price, Source: src})
 		}}))
-	idle, cancel := context.WithTimeout(ctx, 10*time.Second)
+	idle(t, app)
+}
+
+// idle waits until the evaluations queued by committed usage have run.
+func idle(t *testing.T, app *webtest.App) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	require.NoError(t, app.Server.Triggers.Idle(idle))
+	require.NoError(t, app.Server.Triggers.Idle(ctx))
 }
 
 var triggerLocation = regexp.MustCompile(`^/usage/triggers/(UT[0-9a-f]{32})$`)
@@ -437,7 +443,6 @@ func waitHistory(t *testing.T, app *webtest.App, project, account, sidUT string,
 func TestTriggerHistory(t *testing.T) {
 	smtp := mailtest.Start(t)
 	app := webtest.Start(t, webtest.Workers(), webtest.Env("SMTP_URL", smtp.URL()))
-	ctx := context.Background()
 	tokyo, err := time.LoadLocation("Asia/Tokyo")
 	require.NoError(t, err)
 	o := app.CreateOwner("JPY")
@@ -543,9 +548,7 @@ func TestTriggerHistory(t *testing.T) {
 	again := monthly
 	again.Set("trigger_value", "600")
 	require.Equal(t, http.StatusSeeOther, c.Post("/usage/triggers/"+m, again).Status)
-	idle, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	require.NoError(t, app.Server.Triggers.Idle(idle))
+	idle(t, app)
 	h = waitHistory(t, app, o.AccountSID, o.AccountSID, m, func(h []*trigger.Firing) bool { return len(h) == 2 })
 	page = c.Get("/usage/triggers/" + m).Body
 	require.Equal(t, []string{fmt.Sprint(h[0].ID), fmt.Sprint(f.ID)}, submatches(page, `<li class="firing" data-firing="(\d+)">`))
