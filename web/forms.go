@@ -33,6 +33,9 @@ type DashboardData struct {
 	Balance    string
 	MonthSpend string
 	Month      string
+	// Spent is set when anything was used this month; Chart shows it per day.
+	Spent      bool
+	Chart      Chart
 	Shortcuts  []nav.Service
 	TwoFactor  bool
 	Regenerate RegenerateForm

@@ -86,13 +86,13 @@ var (
 		trigger.ByPrice: "triggers.by_price"}
 	recurringKeys = map[string]string{trigger.Daily: "triggers.recurring_daily", trigger.Monthly: "triggers.recurring_monthly",
 		trigger.Yearly: "triggers.recurring_yearly", trigger.AllTime: "triggers.recurring_alltime"}
-	// unitKeys are formats of a figure with its unit, by usage.CategoryInfo's unit.
-	unitKeys = map[string]string{"messages": "triggers.unit_messages", "segments": "triggers.unit_segments",
+	// triggerUnitKeys are formats of a figure with its unit, by usage.CategoryInfo's unit.
+	triggerUnitKeys = map[string]string{"messages": "triggers.unit_messages", "segments": "triggers.unit_segments",
 		"calls": "triggers.unit_calls", "minutes": "triggers.unit_minutes", "numbers": "triggers.unit_numbers"}
 )
 
-// categoryName is a category as users know it, in their language.
-func categoryName(ctx context.Context, c string) string {
+// triggerCategoryName is a category as users know it, in their language.
+func triggerCategoryName(ctx context.Context, c string) string {
 	if k, ok := triggerCategoryKeys[c]; ok {
 		return t(ctx, k)
 	}
@@ -134,31 +134,10 @@ func triggerFigure(ctx context.Context, category, by string, v decimal.Decimal) 
 	if by == trigger.ByCount {
 		unit = info.CountUnit
 	}
-	if k, ok := unitKeys[unit]; ok {
-		return t(ctx, k, groupDigits(v))
+	if k, ok := triggerUnitKeys[unit]; ok {
+		return t(ctx, k, quantity(v))
 	}
-	return groupDigits(v)
-}
-
-// groupDigits writes v with thousands separators, its decimals as they are.
-func groupDigits(v decimal.Decimal) string {
-	s := v.Abs().String()
-	intPart, frac, hasFrac := strings.Cut(s, ".")
-	var b strings.Builder
-	if v.Sign() < 0 {
-		b.WriteByte('-')
-	}
-	for i, c := range intPart {
-		if i > 0 && (len(intPart)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if hasFrac {
-		b.WriteByte('.')
-		b.WriteString(frac)
-	}
-	return b.String()
+	return quantity(v)
 }
 
 // TriggerName is what a trigger is called on its pages: its friendly

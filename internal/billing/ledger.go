@@ -84,23 +84,6 @@ func scanBalance(row pgx.Row) (Money, error) {
 	return m, err
 }
 
-// SpendSince sums what the project spent (usage and fees, as positive
-// figures) from since until now.
-func SpendSince(ctx context.Context, db database.DBTX, projectSID string, since time.Time) (decimal.Decimal, error) {
-	return scanDecimal(db.QueryRow(ctx, spendSQL, projectSID, since))
-}
-
-const spendSQL = `SELECT coalesce(-sum(amount), 0)::text FROM ledger_entries
-	WHERE project_sid = $1 AND created_at >= $2 AND kind IN ('usage', 'fee')`
-
-func scanDecimal(row pgx.Row) (decimal.Decimal, error) {
-	var s string
-	if err := row.Scan(&s); err != nil {
-		return decimal.Zero, err
-	}
-	return decimal.NewFromString(s)
-}
-
 // MonthStart is the first instant of t's month in loc.
 func MonthStart(t time.Time, loc *time.Location) time.Time {
 	t = t.In(loc)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/jackc/pgx/v5"
+	"github.com/shopspring/decimal"
 
 	"console/internal/audit"
 	"console/internal/auth"
@@ -16,6 +17,7 @@ import (
 	"console/internal/nav"
 	"console/internal/reqlog"
 	"console/internal/team"
+	"console/internal/usage"
 	"console/web"
 )
 
@@ -24,16 +26,29 @@ func (c *Console) dashboardData(r *http.Request) (web.DashboardData, error) {
 	v := web.ViewerOf(ctx)
 	p := v.Account
 	d := web.DashboardData{AccountSID: p.SID, TwoFactor: v.User.TOTPEnabled}
-	loc := p.Location()
-	start := billing.MonthStart(time.Now(), loc)
 	bal := v.Balance // read with the viewer, in the same round trip
-	spend, err := billing.SpendSince(ctx, c.pool, p.ProjectSID, start)
+	// This month's spend and its chart in one query on the local-day
+	// roll-ups: the whole project's (nil: every account) on the main
+	// account, the subaccount's own when one is viewed.
+	month := thisMonth(v.Project.Location())
+	first, last := usage.MonthDays(month)
+	var accounts []string
+	if p.SID != v.Project.SID {
+		accounts = []string{p.SID}
+	}
+	days, err := usage.DailySpend(ctx, c.pool, v.Project.SID, accounts, first, last)
 	if err != nil {
 		return d, err
 	}
+	spend := decimal.Zero
+	for _, day := range days {
+		spend = spend.Add(day.Price)
+	}
 	d.Balance = bal.Format()
 	d.MonthSpend = billing.Money{Amount: spend, Currency: bal.Currency}.Format()
-	d.Month = monthLabel(ctx, start)
+	d.Month = monthLabel(ctx, month)
+	d.Spent = len(days) > 0
+	d.Chart = web.NewDailyChart(days, first, last, bal.Currency)
 	for _, s := range nav.Services {
 		if v.Pins[s.ID] && team.Can(v.Role, s.Perm) {
 			d.Shortcuts = append(d.Shortcuts, s)

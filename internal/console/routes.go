@@ -121,6 +121,11 @@ func (c *Console) Routes() http.Handler {
 			r.Get("/sms/logs/{sid}", c.h(c.smsMessage))
 			r.Get("/voice/logs", c.h(c.callLogs))
 		})
+		r.With(c.can(team.PermUsageView)).Group(func(r chi.Router) {
+			r.Get("/usage", c.h(c.usageSummary))
+			r.Get("/usage/summary.csv", c.h(c.usageCSV))
+			r.Get("/usage/subaccounts", c.h(c.usageSubaccounts))
+		})
 		r.With(c.can(team.PermTriggersManage)).Group(func(r chi.Router) {
 			r.Get("/usage/triggers", c.h(c.triggersPage))
 			r.Get("/usage/triggers/new", c.h(c.newTriggerPage))

@@ -21,6 +21,7 @@ import (
 	"console/internal/billing"
 	"console/internal/mailtest"
 	"console/internal/sid"
+	"console/internal/team"
 	"console/internal/trigger"
 	"console/internal/usage"
 	"console/internal/webtest"
@@ -121,7 +122,7 @@ func TestTriggerSeedExample(t *testing.T) {
 	require.Equal(t, "トリガーはまだありません。利用量や利用額が一定の値を超えたときに通知を受け取るには、トリガーを作成してください。", testID(list.Body, "triggers-empty"))
 	require.Equal(t, "+ トリガーを作成", testID(list.Body, "trigger-new"))
 	require.Contains(t, list.Body, `<a href="/usage/triggers/new" class="button primary" data-testid="trigger-new">`)
-	require.Contains(t, list.Body, `<a href="/usage/triggers" class="active" data-testid="tab-usage-triggers" aria-current="page">トリガー</a>`)
+	require.Contains(t, list.Body, `<a href="/usage/triggers" class="active" aria-current="page" data-testid="tab-usage-triggers">トリガー</a>`)
 
 	form := c.Get("/usage/triggers/new")
 	require.Equal(t, http.StatusOK, form.Status)
@@ -553,4 +554,22 @@ func TestTriggerHistory(t *testing.T) {
 	page = c.Get("/usage/triggers/" + m).Body
 	require.Equal(t, []string{fmt.Sprint(h[0].ID), fmt.Sprint(f.ID)}, submatches(page, `<li class="firing" data-firing="(\d+)">`))
 	require.Equal(t, []string{"Price ≥ ¥600", "Price ≥ ¥500"}, submatches(page, `data-testid="firing-trigger-value">([^<]*)<`))
+}
+
+// Usage shows the Triggers tab to the roles that manage triggers only.
+func TestUsageTabsShowTriggersToWhoManagesThem(t *testing.T) {
+	app := webtest.Start(t)
+	ctx := context.Background()
+	o := app.CreateOwner("USD")
+	for role, shown := range map[string]bool{team.RoleBilling: true, team.RoleDeveloper: true, team.RoleSupport: false} {
+		u, err := app.Server.Users.Create(ctx, app.Pool, role+"@example.com", role, "member password", "")
+		require.NoError(t, err)
+		require.NoError(t, team.Add(ctx, app.Pool, o.AccountSID, u.ID, role))
+		c := app.Client()
+		c.SignIn(role+"@example.com", "member password")
+		page := c.Get("/usage")
+		require.Equal(t, http.StatusOK, page.Status, role)
+		require.Contains(t, page.Body, `data-testid="tab-usage-subaccounts"`, role)
+		require.Equal(t, shown, strings.Contains(page.Body, `<a href="/usage/triggers" data-testid="tab-usage-triggers">Triggers</a>`), role)
+	}
 }

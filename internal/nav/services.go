@@ -29,7 +29,7 @@ var Services = []Service{
 	{ID: "sms", NameKey: "service.sms", Icon: "✉", Path: "/sms/logs", Perm: team.PermLogsView},
 	{ID: "numbers", NameKey: "service.numbers", Icon: "#", Perm: team.PermNumbersManage},
 	{ID: "billing", NameKey: "service.billing", Icon: "¥", Path: "/billing", Perm: team.PermBillingView},
-	{ID: "usage", NameKey: "service.usage", Icon: "▤", Perm: team.PermUsageView},
+	{ID: "usage", NameKey: "service.usage", Icon: "▤", Path: "/usage", Perm: team.PermUsageView},
 	{ID: "settings", NameKey: "service.settings", Icon: "⚙", Path: "/settings", Perm: team.PermSettingsView},
 }
 

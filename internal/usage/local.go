@@ -53,10 +53,12 @@ type DaySpend struct {
 
 // DailySpend sums the price of everything some accounts of a project used
 // per local day between two local dates, both included; days without
-// usage are left out.
+// usage are left out. A nil accountSIDs means every account of the
+// project, subaccounts included, so that the project's spend needs no
+// list of its accounts first.
 func DailySpend(ctx context.Context, db database.DBTX, projectSID string, accountSIDs []string, from, to time.Time) ([]DaySpend, error) {
 	rows, err := db.Query(ctx, `SELECT day, sum(price)::text FROM usage_local_daily
-		WHERE project_sid = $1 AND account_sid = ANY($2) AND day BETWEEN $3::date AND $4::date
+		WHERE project_sid = $1 AND ($2::text[] IS NULL OR account_sid = ANY($2)) AND day BETWEEN $3::date AND $4::date
 		GROUP BY day ORDER BY day`, projectSID, accountSIDs, from.Format(time.DateOnly), to.Format(time.DateOnly))
 	if err != nil {
 		return nil, err

@@ -1,0 +1,135 @@
+package web
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"console/internal/billing"
+	"console/internal/usage"
+)
+
+// Chart is spend per day of a month as bars, laid out here and drawn as
+// SVG by DailyChart: the page needs no script, and the CSP no inline
+// style, as every position is an SVG attribute.
+type Chart struct {
+	Width, Height int // the viewBox; CSS scales it
+	Bars          []ChartBar
+	Grid          []ChartLine // horizontal lines, the baseline first
+	Ticks         []ChartTick // day numbers under the bars
+	Baseline      string      // y of the axis
+	PlotLeft      string      // x where the plot starts
+	PlotRight     string      // x where it ends
+}
+
+// ChartBar is one day: the bar, and the whole column that carries its
+// title, so that days with little or nothing still show one on hover.
+type ChartBar struct {
+	Day        time.Time // the local date, at midnight UTC
+	Amount     billing.Money
+	X, Y, W, H string
+	ColX, ColW string
+	ColY, ColH string
+}
+
+// ChartLine is a grid line with its amount.
+type ChartLine struct {
+	Y     string
+	Label string
+}
+
+// ChartTick labels a day under the axis.
+type ChartTick struct {
+	X     string
+	Label string
+}
+
+// Chart geometry, in viewBox units.
+const (
+	chartWidth  = 720
+	chartHeight = 200
+	chartLeft   = 72 // room for the amounts of the grid lines
+	chartRight  = 8
+	chartTop    = 10
+	chartBottom = 24 // room for the day numbers
+)
+
+// NewDailyChart lays out spend per day from first to last (local dates,
+// both included); days missing from days spent nothing.
+func NewDailyChart(days []usage.DaySpend, first, last time.Time, currency string) Chart {
+	c := Chart{Width: chartWidth, Height: chartHeight}
+	byDay := map[time.Time]decimal.Decimal{}
+	top := decimal.Zero
+	for _, d := range days {
+		byDay[d.Day] = byDay[d.Day].Add(d.Price)
+		top = decimal.Max(top, byDay[d.Day])
+	}
+	top = niceCeil(top)
+	n := int(last.Sub(first).Hours()/24) + 1
+	if n < 1 {
+		return c
+	}
+	plotW := float64(chartWidth - chartLeft - chartRight)
+	plotH := float64(chartHeight - chartTop - chartBottom)
+	base := float64(chartHeight - chartBottom)
+	slot := plotW / float64(n)
+	c.Baseline, c.PlotLeft, c.PlotRight = num(base), num(chartLeft), num(chartWidth-chartRight)
+	for i := range n {
+		day := first.AddDate(0, 0, i)
+		amount := byDay[day]
+		h := 0.0
+		if top.Sign() > 0 && amount.Sign() > 0 {
+			h = max(amount.Div(top).InexactFloat64()*plotH, 1) // a day that spent anything stays visible
+		}
+		x := chartLeft + slot*float64(i)
+		c.Bars = append(c.Bars, ChartBar{
+			Day: day, Amount: billing.Money{Amount: amount, Currency: currency},
+			X: num(x + slot*0.15), W: num(slot * 0.7), Y: num(base - h), H: num(h),
+			ColX: num(x), ColW: num(slot), ColY: num(chartTop), ColH: num(plotH),
+		})
+		if d := i + 1; d == 1 || (d%5 == 0 && n-d >= 3) || d == n {
+			c.Ticks = append(c.Ticks, ChartTick{X: num(x + slot/2), Label: strconv.Itoa(d)})
+		}
+	}
+	c.Grid = append(c.Grid, ChartLine{Y: num(base), Label: billing.Zero(currency).Format()})
+	if top.Sign() > 0 {
+		half := top.Mul(decimal.New(5, -1)) // exact, unlike a division
+		c.Grid = append(c.Grid,
+			ChartLine{Y: num(base - plotH/2), Label: billing.Money{Amount: half, Currency: currency}.Format()},
+			ChartLine{Y: num(chartTop), Label: billing.Money{Amount: top, Currency: currency}.Format()})
+	}
+	return c
+}
+
+// niceCeil is the smallest 1, 2 or 5 times a power of ten that is at
+// least d: the top of the chart's scale, so its grid lines read well.
+func niceCeil(d decimal.Decimal) decimal.Decimal {
+	if d.Sign() <= 0 {
+		return decimal.Zero
+	}
+	for exp := int32(-8); ; exp++ {
+		for _, m := range []int64{1, 2, 5} {
+			if c := decimal.New(m, exp); c.GreaterThanOrEqual(d) {
+				return c
+			}
+		}
+	}
+}
+
+// num writes a coordinate with one decimal, enough for a chart.
+func num(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) }
+
+// dayTitle names a local date in the request's language.
+func dayTitle(ctx context.Context, day time.Time) string {
+	if lang(ctx) == "ja" {
+		return day.Format("2006年1月2日")
+	}
+	return day.Format("Jan 2, 2006")
+}
+
+// barTitle is what a bar says on hover and to screen readers.
+func barTitle(ctx context.Context, b ChartBar) string {
+	return dayTitle(ctx, b.Day) + ": " + b.Amount.Format()
+}

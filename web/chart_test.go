@@ -1,0 +1,42 @@
+package web
+
+import (
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/require"
+
+	"console/internal/usage"
+)
+
+func TestNiceCeil(t *testing.T) {
+	for in, want := range map[string]string{
+		"0": "0", "0.0079": "0.01", "0.011": "0.02", "1": "1", "1.01": "2", "2175": "5000", "5000": "5000", "5001": "10000", "82.67": "100",
+	} {
+		require.Equal(t, want, niceCeil(decimal.RequireFromString(in)).String(), in)
+	}
+}
+
+func TestDailyChartLayout(t *testing.T) {
+	first, last := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 10, 31, 0, 0, 0, 0, time.UTC)
+	oct31 := time.Date(2026, 10, 31, 0, 0, 0, 0, time.UTC)
+	c := NewDailyChart([]usage.DaySpend{{Day: oct31, Price: decimal.RequireFromString("0.0079")}}, first, last, "USD")
+	require.Len(t, c.Bars, 31)
+	var ticks []string
+	for _, tk := range c.Ticks {
+		ticks = append(ticks, tk.Label)
+	}
+	require.Equal(t, []string{"1", "5", "10", "15", "20", "25", "31"}, ticks, "30 would crowd 31")
+	require.Equal(t, []string{"$0.00", "$0.005", "$0.01"}, []string{c.Grid[0].Label, c.Grid[1].Label, c.Grid[2].Label})
+	bar := c.Bars[30]
+	require.Equal(t, oct31, bar.Day)
+	require.Equal(t, "$0.0079", bar.Amount.Format())
+	require.Equal(t, "131.1", bar.H, "0.0079 of 0.01 of a 166-high plot")
+	require.Equal(t, "0.0", c.Bars[0].H)
+	require.Equal(t, "$0.00", c.Bars[0].Amount.Format())
+
+	empty := NewDailyChart(nil, first, last, "JPY")
+	require.Len(t, empty.Grid, 1, "the baseline alone")
+	require.Equal(t, "¥0", empty.Grid[0].Label)
+}
