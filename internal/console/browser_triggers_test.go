@@ -22,10 +22,11 @@ import (
 type triggerLocale struct {
 	name, lang string
 
-	title        string // triggers.title (heading and tab)
-	empty        string // triggers.empty
-	create       string // "+ " + triggers.create (the list's button, the form's submit without "+ ")
-	newTitle     string // triggers.new
+	tabs         []string // usage.summary, usage.subaccounts, usage.triggers
+	title        string   // triggers.title (heading and tab)
+	empty        string   // triggers.empty
+	create       string   // "+ " + triggers.create (the list's button, the form's submit without "+ ")
+	newTitle     string   // triggers.new
 	groups       []string
 	totalPrice   string // triggers.category_totalprice
 	price        string // triggers.by_price
@@ -41,7 +42,7 @@ type triggerLocale struct {
 
 var triggerLocales = []triggerLocale{
 	{
-		name: "Japanese", lang: "ja",
+		name: "Japanese", lang: "ja", tabs: []string{"サマリー", "サブアカウント", "トリガー"},
 		title: "トリガー", empty: "トリガーはまだありません。利用量や利用額が一定の値を超えたときに通知を受け取るには、トリガーを作成してください。",
 		create: "トリガーを作成", newTitle: "新しいトリガー", groups: []string{"SMS", "音声通話", "電話番号", "合計金額"},
 		totalPrice: "合計金額", price: "料金", monthly: "毎月", emailTeam: "オーナー、管理者、請求管理者",
@@ -49,7 +50,7 @@ var triggerLocales = []triggerLocale{
 		sent: "%s に送信", month: func(t time.Time) string { return t.Format("2006年1月") },
 	},
 	{
-		name: "English", lang: "en-US,en;q=0.9",
+		name: "English", lang: "en-US,en;q=0.9", tabs: []string{"Summary", "Subaccounts", "Triggers"},
 		title: "Triggers", empty: "No triggers yet. Create one to be told when usage or spend passes a value.",
 		create: "Create new trigger", newTitle: "New trigger", groups: []string{"SMS", "Voice", "Phone Numbers", "Total price"},
 		totalPrice: "Total price", price: "Price", monthly: "Monthly", emailTeam: "Owners, Administrators and Billing Managers",
@@ -59,7 +60,7 @@ var triggerLocales = []triggerLocale{
 }
 
 // TestBrowserSeedTriggerFiresByEmail walks the seed's example in real
-// Chromium, in each language: Usage › Triggers → "+" → a name and the
+// Chromium, in each language: the sidebar's Usage › Triggers → "+" → a name and the
 // value, everything else as the form comes (Total price, Price, Monthly,
 // mail to the Owners, Administrators and Billing Managers) → save. Then
 // the project spends through the REST API with its own credentials: it
@@ -83,9 +84,12 @@ func TestBrowserSeedTriggerFiresByEmail(t *testing.T) {
 			tokyo, err := time.LoadLocation("Asia/Tokyo")
 			require.NoError(t, err)
 
-			// Usage › Triggers: nothing yet, and the "+".
-			require.Equal(t, http.StatusOK, b.Go("/usage/triggers"))
-			c.requireSettingsPage("/usage/triggers", l.title, l.title) // the same tabs component
+			// Sidebar › Usage › Triggers: nothing yet, and the "+".
+			require.Equal(t, http.StatusOK, b.Submit(`nav.sidebar a[href="/usage"]`))
+			require.Equal(t, "/usage", b.URLPath())
+			require.Equal(t, l.tabs, b.Texts("nav.tabs a"))
+			require.Equal(t, http.StatusOK, b.Submit(browsertest.TestID("tab-usage-triggers")))
+			c.requireSettingsPage("/usage/triggers", l.title, l.title) // the same tabs markup
 			require.Equal(t, l.empty, b.Text(browsertest.TestID("triggers-empty")))
 			require.Equal(t, "+ "+l.create, b.Text(browsertest.TestID("trigger-new")))
 			c.screenshot("triggers-empty")
