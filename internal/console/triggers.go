@@ -159,9 +159,18 @@ func (c *Console) triggerAudit(r *http.Request) audit.Entry {
 }
 
 // splitAddresses reads the extra addresses as people type them: separated
-// by commas, semicolons, spaces or new lines.
+// by commas, semicolons, spaces or new lines; an address given twice (in
+// any case) counts once.
 func splitAddresses(s string) []string {
-	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || unicode.IsSpace(r) })
+	var out []string
+	seen := map[string]bool{}
+	for _, a := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || unicode.IsSpace(r) }) {
+		if !seen[strings.ToLower(a)] {
+			seen[strings.ToLower(a)] = true
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // parseTriggerForm reads the form and checks every field, so that all its
@@ -177,6 +186,9 @@ func parseTriggerForm(r *http.Request) (web.TriggerForm, trigger.Spec) {
 		EmailTo:        strings.TrimSpace(r.PostFormValue("email_to")),
 		CallbackURL:    strings.TrimSpace(r.PostFormValue("callback_url")),
 		CallbackMethod: r.PostFormValue("callback_method"),
+	}
+	if f.CallbackMethod == "" {
+		f.CallbackMethod = "POST" // as the API defaults it
 	}
 	spec := trigger.Spec{FriendlyName: f.FriendlyName, UsageCategory: f.UsageCategory, TriggerBy: f.TriggerBy, Recurring: f.Recurring,
 		EmailTeam: f.EmailTeam, EmailTo: splitAddresses(f.EmailTo), CallbackURL: f.CallbackURL, CallbackMethod: f.CallbackMethod,
