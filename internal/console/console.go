@@ -21,6 +21,7 @@ import (
 	"console/internal/mail"
 	"console/internal/numbers"
 	"console/internal/reqlog"
+	"console/internal/trigger"
 	"console/web"
 )
 
@@ -37,6 +38,9 @@ type Deps struct {
 	Billing *billing.Service
 	// Numbers buys and releases phone numbers.
 	Numbers *numbers.Service
+	// Triggers are the usage triggers; their writes are audited and
+	// re-evaluated by the service.
+	Triggers *trigger.Service
 }
 
 // Console holds what the handlers need.
@@ -50,11 +54,13 @@ type Console struct {
 	jobs     mail.Inserter
 	billing  *billing.Service
 	numbers  *numbers.Service
+	triggers *trigger.Service
 }
 
 // New returns the console's handlers.
 func New(d Deps) *Console {
-	return &Console{pool: d.Pool, sessions: d.Sessions, users: d.Users, accounts: d.Accounts, cfg: d.Config, log: d.Log, jobs: d.Jobs, billing: d.Billing, numbers: d.Numbers}
+	return &Console{pool: d.Pool, sessions: d.Sessions, users: d.Users, accounts: d.Accounts, cfg: d.Config, log: d.Log, jobs: d.Jobs, billing: d.Billing,
+		numbers: d.Numbers, triggers: d.Triggers}
 }
 
 // Error is an error with an HTTP status and a message safe to show: the

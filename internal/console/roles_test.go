@@ -106,6 +106,12 @@ var roleRows = map[string]roleRow{
 	"GET /phone-numbers/{sid}":                     {"/phone-numbers/{number}", nil, "200 200 200 403 403"},
 	"POST /phone-numbers/{sid}":                    {"/phone-numbers/{number}", f("friendly_name", "Main line"), "303 303 303 403 403"},
 	"POST /phone-numbers/{sid}/release":            {"/phone-numbers/{number}/release", f("confirm_number", "{phone}"), "303 303 303 403 403"},
+	"GET /usage/triggers":                          {"/usage/triggers", nil, "200 200 200 200 403"},
+	"GET /usage/triggers/new":                      {"/usage/triggers/new", nil, "200 200 200 200 403"},
+	"POST /usage/triggers":                         {"/usage/triggers", triggerForm, "303 303 303 303 403"},
+	"GET /usage/triggers/{sid}":                    {"/usage/triggers/{trigger}", nil, "200 200 200 200 403"},
+	"POST /usage/triggers/{sid}":                   {"/usage/triggers/{trigger}", triggerForm, "303 303 303 303 403"},
+	"POST /usage/triggers/{sid}/delete":            {"/usage/triggers/{trigger}/delete", nil, "303 303 303 303 403"},
 	"GET /signin":                                  {"/signin", nil, "303 303 303 303 303"},
 	"POST /signin":                                 {"/signin", f("email", "nobody@example.com", "password", "wrong password"), "422 422 422 422 422"},
 	"GET /signin/2fa":                              {"/signin/2fa", nil, "303 303 303 303 303"},
@@ -131,6 +137,11 @@ var roleRows = map[string]roleRow{
 	"POST /user/settings/2fa/disable":              {"/user/settings/2fa/disable", nil, "303 303 303 303 303"},
 }
 
+// triggerForm is a valid trigger: the seed's "monthly spend reaches
+// 100,000, mail the team".
+var triggerForm = f("friendly_name", "Spend", "usage_category", "totalprice", "trigger_by", "price", "trigger_value", "100000",
+	"recurring", "monthly", "email_team", "1", "callback_method", "POST")
+
 type roleFixture struct {
 	app        *webtest.App
 	t          *testing.T
@@ -145,6 +156,7 @@ type roleFixture struct {
 	message    string // a message of the project
 	number     string // a phone number of the project
 	phone      string // that number in E.164
+	trigger    string // a usage trigger of the project
 }
 
 func (fx *roleFixture) refresh() {
@@ -190,6 +202,7 @@ func (fx *roleFixture) refresh() {
 	n, err := numbers.Get(ctx, pool, project.SID, project.SID, fx.number)
 	require.NoError(t, err)
 	fx.phone = n.PhoneNumber
+	fx.trigger = fx.app.EnsureTrigger(project.SID, project.SID, fx.trigger)
 	_, err = pool.Exec(ctx, `INSERT INTO memberships (project_sid, user_id, role) VALUES ($1, $2, 'support')
 		ON CONFLICT (project_sid, user_id) DO UPDATE SET role = 'support'`, project.SID, fx.target)
 	require.NoError(t, err)
@@ -258,7 +271,7 @@ func TestRoleRouteMatrix(t *testing.T) {
 			seq++
 			fill := strings.NewReplacer("{project}", o.AccountSID, "{sub}", fx.sub, "{key}", fx.key, "{invitation}", fx.invitation,
 				"{target}", fx.target, "{fresh}", fmt.Sprintf("fresh%d", seq),
-				"{card}", fx.card, "{payment}", fx.payment, "{message}", fx.message, "{key32}", sid.Hex32(),
+				"{card}", fx.card, "{payment}", fx.payment, "{message}", fx.message, "{trigger}", fx.trigger, "{key32}", sid.Hex32(),
 				"{number}", fx.number, "{phone}", fx.phone, "{fresh_number}", fmt.Sprintf("+815077%06d", seq))
 			path := fill.Replace(row.path)
 			body := url.Values{}

@@ -126,6 +126,12 @@ var consoleRows = map[string]row{
 	"GET /phone-numbers/{sid}":                     {"/phone-numbers/{number}", nil, "A:a=200 A:b=404 A:s2=404 B:a=404 anon=303"},
 	"POST /phone-numbers/{sid}":                    {"/phone-numbers/{number}", form("friendly_name", "Main line"), "A:a=303 A:b=404 A:s2=404 B:a=404 anon=303"},
 	"POST /phone-numbers/{sid}/release":            {"/phone-numbers/{number}/release", form("confirm_number", "{phone}"), "A:a=303 A:b=404 A:s2=404 B:a=404 anon=303"},
+	"GET /usage/triggers":                          {"/usage/triggers", nil, "A=200 B=200 anon=303"},
+	"GET /usage/triggers/new":                      {"/usage/triggers/new", nil, "A=200 B=200 anon=303"},
+	"POST /usage/triggers":                         {"/usage/triggers", triggerForm, "A=303 B=303 anon=303"},
+	"GET /usage/triggers/{sid}":                    {"/usage/triggers/{trigger}", nil, "A:a=200 A:b=404 A:s2=404 B:a=404 anon=303"},
+	"POST /usage/triggers/{sid}":                   {"/usage/triggers/{trigger}", triggerForm, "A:a=303 A:b=404 A:s2=404 B:a=404 anon=303"},
+	"POST /usage/triggers/{sid}/delete":            {"/usage/triggers/{trigger}/delete", nil, "A:a=303 A:b=404 A:s2=404 B:a=404 anon=303"},
 	"GET /healthz":                                 {"/healthz", nil, "A=200 anon=200"},
 	"GET /readyz":                                  {"/readyz", nil, "A=200 anon=200"},
 	"GET /static/*":                                {"/static/app.css", nil, "A=200 anon=200"},
@@ -184,6 +190,10 @@ var apiRows = map[string]row{
 	"DELETE /v1/AuthTokens/Secondary": {"/v1/AuthTokens/Secondary", nil, "A=204 B=204 sub=204 std=403 main=204 test=403 anon=401"},
 	"POST /v1/AuthTokens/Promote":     {"/v1/AuthTokens/Promote", nil, "A=200 B=200 sub=200 std=403 main=200 test=403 anon=401"},
 }
+
+// triggerForm is a valid usage trigger of the console's form.
+var triggerForm = form("friendly_name", "Spend", "usage_category", "totalprice", "trigger_by", "price", "trigger_value", "100000",
+	"recurring", "monthly", "email_team", "1", "callback_method", "POST")
 
 func form(kv ...string) url.Values {
 	v := url.Values{}

@@ -143,7 +143,8 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*Server, err
 	s.Calls = &voice.Dialer{Pool: pool, Ledger: s.Billing.Ledger}
 	s.Triggers.Jobs = s.river
 
-	cons := console.New(console.Deps{Pool: pool, Sessions: s.Sessions, Users: s.Users, Accounts: s.Accounts, Config: cfg, Log: log, Jobs: s.river, Billing: s.Billing, Numbers: s.Numbers})
+	cons := console.New(console.Deps{Pool: pool, Sessions: s.Sessions, Users: s.Users, Accounts: s.Accounts, Config: cfg, Log: log, Jobs: s.river, Billing: s.Billing,
+		Numbers: s.Numbers, Triggers: s.Triggers})
 	rest := api.New(pool, s.Accounts, log, cfg, s.Billing, s.Numbers, s.Messages, s.Calls, s.river)
 	rest.Triggers = s.Triggers
 	static, err := fs.Sub(web.Static, "static")

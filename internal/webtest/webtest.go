@@ -111,6 +111,10 @@ func start(t testing.TB, env map[string]string, pool *pgxpool.Pool) *App {
 	}
 	hs := httptest.NewServer(srv.Handler())
 	t.Cleanup(hs.Close)
+	// Links in mails lead to this server; the services copied the
+	// configured base URL when they were made.
+	cfg.BaseURL = hs.URL
+	srv.Billing.BaseURL, srv.Triggers.BaseURL = hs.URL, hs.URL
 	if env[workersKey] != "" {
 		ctx, cancel := context.WithCancel(context.Background())
 		if err := srv.StartWorkers(ctx); err != nil {
@@ -123,7 +127,6 @@ func start(t testing.TB, env map[string]string, pool *pgxpool.Pool) *App {
 			cancel()
 		})
 	}
-	cfg.BaseURL = hs.URL
 	return &App{T: t, Pool: pool, Config: cfg, Server: srv, HTTP: hs, URL: hs.URL, env: env}
 }
 
