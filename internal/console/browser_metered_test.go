@@ -43,6 +43,7 @@ type meteredLocale struct {
 	mainAccount  string   // usage.main_account, a format with the project's name
 	mainOnly     string   // usage.main_only
 	active       string   // status.active
+	delivered    string   // sms.status_delivered
 	month        func(time.Time) string
 }
 
@@ -64,6 +65,7 @@ var meteredLocales = []meteredLocale{
 		mainAccount: "%s (main account)",
 		mainOnly:    "Usage by subaccount belongs to the main account. Switch to the main account to see what each subaccount spent.",
 		active:      "Active",
+		delivered:   "delivered",
 		month:       func(t time.Time) string { return t.Format("January 2006") },
 	},
 	{
@@ -83,6 +85,7 @@ var meteredLocales = []meteredLocale{
 		mainAccount: "%s（親アカウント）",
 		mainOnly:    "サブアカウントごとの利用額は親アカウントの画面で確認できます。親アカウントに切り替えてください。",
 		active:      "有効",
+		delivered:   "配信済み",
 		month:       func(t time.Time) string { return t.Format("2006年1月") },
 	},
 }
@@ -298,7 +301,7 @@ func TestBrowserMetered(t *testing.T) {
 				`Array.from(document.querySelectorAll('[data-testid="sms-logs"] tbody tr'), r => r.dataset.sid)`),
 				"the main account's message is not the subaccount's")
 			for _, m := range sent {
-				require.Equal(t, []string{m.created.In(tokyo).Format("2006-01-02 15:04 MST"), m.to, from, "delivered", fmt.Sprint(m.segments), yen(m.price())},
+				require.Equal(t, []string{m.created.In(tokyo).Format("2006-01-02 15:04 MST"), m.to, from, l.delivered, fmt.Sprint(m.segments), yen(m.price())},
 					b.Texts(fmt.Sprintf(`[data-testid="sms-logs"] tr[data-sid=%q] td`, m.sid)))
 			}
 			c.screenshot("metered-sms-logs")
@@ -315,7 +318,7 @@ func TestBrowserMetered(t *testing.T) {
 			require.Equal(t, http.StatusOK, b.Submit(fmt.Sprintf(`tr[data-sid=%q] td:first-child a`, jp.sid)))
 			require.Equal(t, "/sms/logs/"+jp.sid, b.URLPath())
 			require.Equal(t, l.message, b.Text("main h1"))
-			require.Equal(t, []string{jp.sid, "delivered", jp.to, from, "2 (UCS-2)", yen(jp.price()), jp.created.In(tokyo).Format("2006-01-02 15:04 MST")},
+			require.Equal(t, []string{jp.sid, l.delivered, jp.to, from, "2 (UCS-2)", yen(jp.price()), jp.created.In(tokyo).Format("2006-01-02 15:04 MST")},
 				b.Texts(`[data-testid="sms-message"] dd`))
 			require.Equal(t, l.body, b.Text("main h2"))
 			require.Equal(t, jp.body, b.Text(browsertest.TestID("sms-body")))

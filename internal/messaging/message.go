@@ -22,6 +22,7 @@ const (
 	StatusQueued    = "queued"
 	StatusSent      = "sent"
 	StatusDelivered = "delivered"
+	StatusFailed    = "failed"
 )
 
 // ErrNotFound is returned for an unknown message.
