@@ -94,6 +94,12 @@ var (
 		billing.DeclineExpired: "payment.decline_expired_card", "card_removed": "payment.decline_card_removed",
 	}
 	paymentKindKeys = map[string]string{billing.PaymentManual: "payment.kind_manual", billing.PaymentAuto: "payment.kind_auto"}
+	// The API's status words, which the English console keeps as they are.
+	messageStatusKeys = map[string]string{
+		messaging.StatusQueued: "sms.status_queued", messaging.StatusSent: "sms.status_sent",
+		messaging.StatusDelivered: "sms.status_delivered", messaging.StatusFailed: "sms.status_failed",
+	}
+	callStatusKeys = map[string]string{voice.StatusQueued: "voice.status_queued", voice.StatusCompleted: "voice.status_completed"}
 )
 
 // messagePrice is what a message cost, in its account's currency.
