@@ -3,13 +3,16 @@ GO        ?= go
 DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/console?sslmode=disable
 export DATABASE_URL
 
-.PHONY: help run build test generate lint bench
+.PHONY: help run demo build test generate lint bench
 
 help: ## list the tasks
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 run: ## start everything: database created if missing, migrations, server up, URL printed
 	$(GO) run ./cmd/console serve
+
+demo: ## seed a demo project with 90 days of history (sign in as demo@example.com / console-demo)
+	$(GO) run ./cmd/console demo
 
 build: ## build bin/console
 	$(GO) build -o bin/console ./cmd/console

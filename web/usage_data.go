@@ -11,19 +11,22 @@ import (
 
 	"console/internal/account"
 	"console/internal/billing"
+	"console/internal/team"
 	"console/internal/usage"
 )
 
-// UsageTab is one page of Usage.
+// UsageTab is one page of Usage and what a role needs to see it.
 type UsageTab struct {
 	ID, Href, NameKey string
+	Perm              team.Permission
 }
 
 // UsageTabs are the pages of Usage in the order of its tabs: a new page
 // adds a line here.
 var UsageTabs = []UsageTab{
-	{ID: "summary", Href: "/usage", NameKey: "usage.summary"},
-	{ID: "subaccounts", Href: "/usage/subaccounts", NameKey: "usage.subaccounts"},
+	{ID: "summary", Href: "/usage", NameKey: "usage.summary", Perm: team.PermUsageView},
+	{ID: "subaccounts", Href: "/usage/subaccounts", NameKey: "usage.subaccounts", Perm: team.PermUsageView},
+	{ID: "triggers", Href: "/usage/triggers", NameKey: "usage.triggers", Perm: team.PermTriggersManage},
 }
 
 // MonthPicker chooses the month (and on the summary of a main account,

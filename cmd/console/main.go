@@ -1,5 +1,5 @@
 // Command console runs the web console and REST API, migrates the
-// database and bootstraps operators' first users.
+// database, bootstraps operators' first users and seeds a demo project.
 package main
 
 import (
@@ -35,6 +35,10 @@ commands:
   admin credit --account SID --amount N --note TEXT
                                  credit a project's balance (support credits, trial top-ups)
   admin check-ledger             exit non-zero naming any project whose balance differs from its ledger
+  demo [--email E] [--password P] [--json]
+                                 seed a demo project (JPY, Asia/Tokyo): an owner to sign in as
+                                 (default demo@example.com / console-demo), two subaccounts,
+                                 numbers, cards, payments and 90 days of messages and calls
   version                        print the version
 `
 
@@ -69,6 +73,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return serve(ctx, cfg, log, stdout)
 	case "migrate":
 		return migrate(ctx, cfg, args[1:], stdout, stderr)
+	case "demo":
+		return seedDemo(ctx, cfg, args[1:], stdout, stderr)
 	case "admin":
 		if len(args) > 1 {
 			switch args[1] {

@@ -17,7 +17,11 @@ import (
 	"console/internal/billing"
 	"console/internal/config"
 	"console/internal/mail"
+	"console/internal/messaging"
+	"console/internal/numbers"
 	"console/internal/reqlog"
+	"console/internal/trigger"
+	"console/internal/voice"
 )
 
 // API holds what the endpoints need.
@@ -27,13 +31,20 @@ type API struct {
 	log      *slog.Logger
 	cfg      *config.Config
 	billing  *billing.Service
+	numbers  *numbers.Service
 	// jobs enqueues background jobs in the caller's transaction.
 	jobs mail.Inserter
+	// messages and calls send and place for the API as for the demo.
+	messages *messaging.Sender
+	calls    *voice.Dialer
+	// Triggers serves the Usage Triggers resource; set by the server.
+	Triggers *trigger.Service
 }
 
 // New returns the REST API.
-func New(pool *pgxpool.Pool, accounts *account.Store, log *slog.Logger, cfg *config.Config, bill *billing.Service, jobs mail.Inserter) *API {
-	return &API{pool: pool, accounts: accounts, log: log, cfg: cfg, billing: bill, jobs: jobs}
+func New(pool *pgxpool.Pool, accounts *account.Store, log *slog.Logger, cfg *config.Config, bill *billing.Service, nums *numbers.Service,
+	msgs *messaging.Sender, calls *voice.Dialer, jobs mail.Inserter) *API {
+	return &API{pool: pool, accounts: accounts, log: log, cfg: cfg, billing: bill, numbers: nums, messages: msgs, calls: calls, jobs: jobs}
 }
 
 // Error is a Twilio error: an HTTP status and Twilio's code and message.

@@ -1,23 +1,17 @@
 package api
 
 import (
-	"context"
 	"errors"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
-	"github.com/jackc/pgx/v5"
-	"github.com/shopspring/decimal"
 
 	"console/internal/account"
 	"console/internal/billing"
-	"console/internal/messaging"
 	"console/internal/sid"
-	"console/internal/usage"
 	"console/internal/voice"
 )
 
@@ -85,9 +79,30 @@ var (
 	}
 )
 
-func validCallbackURL(s string) bool {
-	u, err := url.Parse(s)
-	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+// callError answers a refused call with Twilio's code and wording.
+func callError(err error, req voice.CallRequest) error {
+	switch {
+	case errors.Is(err, voice.ErrToRequired):
+		return twilioError(400, 21201, "No 'To' number is specified")
+	case errors.Is(err, voice.ErrFromRequired):
+		return twilioError(400, 21213, "No 'From' number is specified")
+	case errors.Is(err, voice.ErrNoInstructions):
+		return twilioError(400, 21205, "A 'Url' or 'Twiml' parameter is required")
+	case errors.Is(err, voice.ErrInvalidURL):
+		return twilioError(400, 21205, "Url is not a valid URL: "+req.URL)
+	case errors.Is(err, voice.ErrInvalidTo):
+		return twilioError(400, 21211, "Invalid 'To' Phone Number: "+req.To)
+	case errors.Is(err, voice.ErrInvalidFrom):
+		return twilioError(400, 21212, "The 'From' number "+req.From+" is not a valid phone number.")
+	case errors.Is(err, voice.ErrFromNotOwned):
+		return twilioError(400, 21210, "The source phone number provided, "+req.From+
+			", is not yet verified for your account. You may only make calls from phone numbers that you've verified or purchased from Twilio.")
+	case errors.Is(err, voice.ErrRegion):
+		return twilioError(400, 21215, "Account not authorized to call "+req.To+". Perhaps you need to enable some international permissions.")
+	case errors.Is(err, billing.ErrSuspended), errors.Is(err, billing.ErrInsufficientFunds):
+		return errAccountNotActive
+	}
+	return err
 }
 
 func (a *API) createCall(w http.ResponseWriter, r *http.Request) error {
@@ -97,70 +112,39 @@ func (a *API) createCall(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	to, from := strings.TrimSpace(r.PostFormValue("To")), strings.TrimSpace(r.PostFormValue("From"))
-	callURL, twiml := strings.TrimSpace(r.PostFormValue("Url")), r.PostFormValue("Twiml")
-	switch {
-	case to == "":
-		return twilioError(400, 21201, "No 'To' number is specified")
-	case from == "":
-		return twilioError(400, 21213, "No 'From' number is specified")
-	case callURL == "" && strings.TrimSpace(twiml) == "":
-		return twilioError(400, 21205, "A 'Url' or 'Twiml' parameter is required")
-	case callURL != "" && !validCallbackURL(callURL):
-		return twilioError(400, 21205, "Url is not a valid URL: "+callURL)
-	}
-	now := time.Now()
-	c := &voice.Call{SID: sid.New("CA"), ProjectSID: acc.ProjectSID, AccountSID: acc.SID, To: to, From: from, Direction: "outbound-api",
-		PriceUnit: acc.Currency, URL: callURL, Twiml: twiml}
+	req := voice.CallRequest{To: strings.TrimSpace(r.PostFormValue("To")), From: strings.TrimSpace(r.PostFormValue("From")),
+		URL: strings.TrimSpace(r.PostFormValue("Url")), Twiml: r.PostFormValue("Twiml")}
 	if p.Cred == account.CredTest {
-		if e, ok := testCallFromErrors[from]; ok {
-			return e
-		}
-		if e, ok := testCallToErrors[to]; ok {
-			return e
-		}
-		if from != testFromNumber {
-			return testCallFromErrors["+15005550007"]
-		}
-		c.Status, c.DateCreated, c.DateUpdated = "queued", now, now
-		writeJSON(w, http.StatusCreated, callResource(p.TestSID, c))
-		return nil
+		return a.testCall(w, p.TestSID, acc, req)
 	}
-	if !messaging.ValidNumber(to) {
-		return twilioError(400, 21211, "Invalid 'To' Phone Number: "+to)
-	}
-	if !messaging.ValidNumber(from) {
-		return twilioError(400, 21212, "The 'From' number "+from+" is not a valid phone number.")
-	}
-	price, _, err := usage.Price(ctx, a.pool, usage.CallsOutbound, messaging.Country(to), acc.Currency)
-	if errors.Is(err, usage.ErrNoPrice) {
-		return twilioError(400, 21215, "Account not authorized to call "+to+". Perhaps you need to enable some international permissions.")
-	}
+	c, err := a.calls.Place(ctx, acc, req)
 	if err != nil {
-		return err
-	}
-	// The simulated callee answers at once and hangs up after the duration.
-	c.Duration = voice.SimulatedDuration(c.SID)
-	minutes := voice.Minutes(c.Duration)
-	end := now.Add(time.Duration(c.Duration) * time.Second)
-	c.Status, c.StartTime, c.EndTime = "completed", &now, &end
-	c.Price = price.Mul(decimal.NewFromInt(int64(minutes)))
-	err = a.billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: acc.ProjectSID, AccountSID: acc.SID, Kind: billing.KindUsage,
-		Source: "call:" + c.SID, Amount: c.Price, Note: usage.CallsOutbound,
-		Apply: func(ctx context.Context, tx pgx.Tx) error {
-			if err := voice.Insert(ctx, tx, c); err != nil {
-				return err
-			}
-			return usage.Record(ctx, tx, usage.Event{ProjectSID: acc.ProjectSID, AccountSID: acc.SID, Category: usage.CallsOutbound,
-				Count: 1, Usage: decimal.NewFromInt(int64(minutes)), Price: c.Price, Source: c.SID})
-		}})
-	if errors.Is(err, billing.ErrSuspended) || errors.Is(err, billing.ErrInsufficientFunds) {
-		return errAccountNotActive
-	}
-	if err != nil {
-		return err
+		return callError(err, req)
 	}
 	writeJSON(w, http.StatusCreated, callResource(acc.SID, c))
+	return nil
+}
+
+// testCall answers test credentials: the fields are checked as for a live
+// call, then Twilio's magic numbers decide; nothing is placed, stored or
+// charged.
+func (a *API) testCall(w http.ResponseWriter, testSID string, acc *account.Account, req voice.CallRequest) error {
+	if err := req.Validate(); err != nil {
+		return callError(err, req)
+	}
+	if e, ok := testCallFromErrors[req.From]; ok {
+		return e
+	}
+	if e, ok := testCallToErrors[req.To]; ok {
+		return e
+	}
+	if req.From != testFromNumber {
+		return testCallFromErrors["+15005550007"]
+	}
+	now := time.Now()
+	c := &voice.Call{SID: sid.New("CA"), To: req.To, From: req.From, Direction: "outbound-api", Status: voice.StatusQueued,
+		PriceUnit: acc.Currency, URL: req.URL, Twiml: req.Twiml, DateCreated: now, DateUpdated: now}
+	writeJSON(w, http.StatusCreated, callResource(testSID, c))
 	return nil
 }
 

@@ -23,12 +23,14 @@ func TestPlaceCallIsPricedPerStartedMinute(t *testing.T) {
 	o := app.CreateOwner("JPY")
 	credit(t, app, o.AccountSID, "1000")
 	path := "/2010-04-01/Accounts/" + o.AccountSID + "/Calls.json"
-	res := app.API("POST", path, o.AccountSID, o.AuthToken, url.Values{"To": {"+819012345678"}, "From": {"+815012345678"}, "Twiml": {"<Response><Say>こんにちは</Say></Response>"}})
+	from := app.OwnNumber(o.AccountSID, o.AccountSID)
+	res := app.API("POST", path, o.AccountSID, o.AuthToken, url.Values{"To": {"+819012345678"}, "From": {from}, "Twiml": {"<Response><Say>こんにちは</Say></Response>"}})
 	require.Equal(t, http.StatusCreated, res.Status, res.Body)
 	c := res.JSON(t)
 	require.Equal(t, callFields, keysOf(c))
 	require.Regexp(t, `^CA[0-9a-f]{32}$`, c["sid"])
 	require.Equal(t, "completed", c["status"])
+	require.Equal(t, from, c["from"])
 	seconds := voice.SimulatedDuration(c["sid"].(string))
 	require.Equal(t, strconv.Itoa(seconds), c["duration"])
 	minutes := (seconds + 59) / 60
@@ -46,11 +48,14 @@ func TestPlaceCallIsPricedPerStartedMinute(t *testing.T) {
 		form url.Values
 		code int
 	}{
-		{url.Values{"From": {"+815012345678"}, "Url": {"https://example.com/twiml"}}, 21201},
+		{url.Values{"From": {from}, "Url": {"https://example.com/twiml"}}, 21201},
 		{url.Values{"To": {"+819012345678"}, "Url": {"https://example.com/twiml"}}, 21213},
-		{url.Values{"To": {"+819012345678"}, "From": {"+815012345678"}}, 21205},
-		{url.Values{"To": {"+819012345678"}, "From": {"+815012345678"}, "Url": {"not a url"}}, 21205},
-		{url.Values{"To": {"+442071234567"}, "From": {"+815012345678"}, "Url": {"https://example.com/twiml"}}, 21215},
+		{url.Values{"To": {"+819012345678"}, "From": {from}}, 21205},
+		{url.Values{"To": {"+819012345678"}, "From": {from}, "Url": {"not a url"}}, 21205},
+		{url.Values{"To": {"03-1234-5678"}, "From": {from}, "Url": {"https://example.com/twiml"}}, 21211},
+		{url.Values{"To": {"+819012345678"}, "From": {"050-1234-5678"}, "Url": {"https://example.com/twiml"}}, 21212},
+		{url.Values{"To": {"+819012345678"}, "From": {"+815012345678"}, "Url": {"https://example.com/twiml"}}, 21210},
+		{url.Values{"To": {"+442071234567"}, "From": {from}, "Url": {"https://example.com/twiml"}}, 21215},
 	} {
 		res := app.API("POST", path, o.AccountSID, o.AuthToken, tc.form)
 		require.Equal(t, http.StatusBadRequest, res.Status, tc.form.Encode())

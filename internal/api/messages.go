@@ -1,23 +1,18 @@
 package api
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
-	"github.com/jackc/pgx/v5"
-	"github.com/shopspring/decimal"
 
 	"console/internal/account"
 	"console/internal/billing"
 	"console/internal/messaging"
 	"console/internal/sid"
-	"console/internal/usage"
 )
 
 // messageJSON is Twilio's Message resource.
@@ -84,9 +79,34 @@ var (
 // testFromNumber is the magic From number that succeeds with test credentials.
 const testFromNumber = "+15005550006"
 
-const maxBodyLength = 1600
-
 var errAccountNotActive = twilioError(http.StatusForbidden, 10001, "Account is not active: add funds to the project's balance")
+
+// sendError answers a refused message with Twilio's code and wording.
+func sendError(err error, req messaging.SendRequest) error {
+	switch {
+	case errors.Is(err, messaging.ErrToRequired):
+		return twilioError(400, 21604, "A 'To' phone number is required.")
+	case errors.Is(err, messaging.ErrFromRequired):
+		return twilioError(400, 21603, "A 'From' phone number is required.")
+	case errors.Is(err, messaging.ErrBodyRequired):
+		return twilioError(400, 21602, "Message body is required.")
+	case errors.Is(err, messaging.ErrBodyTooLong):
+		return twilioError(400, 21617, "The concatenated message body exceeds the 1600 character limit.")
+	case errors.Is(err, messaging.ErrStatusCallback):
+		return twilioError(400, 21609, "Invalid StatusCallback url")
+	case errors.Is(err, messaging.ErrInvalidTo):
+		return twilioError(400, 21211, "Invalid 'To' Phone Number: "+req.To)
+	case errors.Is(err, messaging.ErrInvalidFrom):
+		return twilioError(400, 21212, "The 'From' number "+req.From+" is not a valid phone number, shortcode, or alphanumeric sender ID.")
+	case errors.Is(err, messaging.ErrFromNotOwned):
+		return twilioError(400, 21606, "The From phone number "+req.From+" is not a valid, SMS-capable inbound phone number or short code for your account.")
+	case errors.Is(err, messaging.ErrRegion):
+		return twilioError(400, 21408, "Permission to send an SMS has not been enabled for the region indicated by the 'To' number: "+req.To+".")
+	case errors.Is(err, billing.ErrSuspended), errors.Is(err, billing.ErrInsufficientFunds):
+		return errAccountNotActive
+	}
+	return err
+}
 
 func (a *API) createMessage(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
@@ -95,74 +115,40 @@ func (a *API) createMessage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	to, from, body := strings.TrimSpace(r.PostFormValue("To")), strings.TrimSpace(r.PostFormValue("From")), r.PostFormValue("Body")
-	switch {
-	case to == "":
-		return twilioError(400, 21604, "A 'To' phone number is required.")
-	case from == "":
-		return twilioError(400, 21603, "A 'From' phone number is required.")
-	case body == "":
-		return twilioError(400, 21602, "Message body is required.")
-	case utf8.RuneCountInString(body) > maxBodyLength:
-		return twilioError(400, 21617, "The concatenated message body exceeds the 1600 character limit.")
-	case r.PostFormValue("StatusCallback") != "" && !validCallbackURL(r.PostFormValue("StatusCallback")):
-		return twilioError(400, 21609, "Invalid StatusCallback url")
-	}
-	seg := messaging.Count(body)
-	m := &messaging.Message{SID: sid.New("SM"), ProjectSID: acc.ProjectSID, AccountSID: acc.SID, To: to, From: from, Body: body,
-		Status: messaging.StatusQueued, Direction: "outbound-api", NumSegments: seg.Count, Encoding: seg.Encoding,
-		PriceUnit: acc.Currency, StatusCallback: r.PostFormValue("StatusCallback")}
-
+	req := messaging.SendRequest{To: strings.TrimSpace(r.PostFormValue("To")), From: strings.TrimSpace(r.PostFormValue("From")),
+		Body: r.PostFormValue("Body"), StatusCallback: r.PostFormValue("StatusCallback")}
 	if p.Cred == account.CredTest {
-		if e, ok := testFromErrors[from]; ok {
-			return e
-		}
-		if e, ok := testToErrors[to]; ok {
-			return e
-		}
-		if from != testFromNumber {
-			return testFromErrors["+15005550007"]
-		}
-		m.DateCreated, m.DateUpdated = time.Now(), time.Now()
-		writeJSON(w, http.StatusCreated, messageResource(p.TestSID, m))
-		return nil
+		return a.testMessage(w, p.TestSID, acc, req)
 	}
-
-	if !messaging.ValidNumber(to) {
-		return twilioError(400, 21211, "Invalid 'To' Phone Number: "+to)
-	}
-	if !messaging.ValidNumber(from) {
-		return twilioError(400, 21212, "The 'From' number "+from+" is not a valid phone number, shortcode, or alphanumeric sender ID.")
-	}
-	country := messaging.Country(to)
-	price, _, err := usage.Price(ctx, a.pool, usage.SMSOutbound, country, acc.Currency)
-	if errors.Is(err, usage.ErrNoPrice) {
-		return twilioError(400, 21408, "Permission to send an SMS has not been enabled for the region indicated by the 'To' number: "+to+".")
-	}
+	m, err := a.messages.Send(ctx, acc, req)
 	if err != nil {
-		return err
-	}
-	m.Price = price.Mul(decimal.NewFromInt(int64(seg.Count)))
-	err = a.billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: acc.ProjectSID, AccountSID: acc.SID, Kind: billing.KindUsage,
-		Source: "message:" + m.SID, Amount: m.Price, Note: usage.SMSOutbound,
-		Apply: func(ctx context.Context, tx pgx.Tx) error {
-			if err := messaging.Insert(ctx, tx, m); err != nil {
-				return err
-			}
-			if err := usage.Record(ctx, tx, usage.Event{ProjectSID: acc.ProjectSID, AccountSID: acc.SID, Category: usage.SMSOutbound,
-				Count: 1, Usage: decimal.NewFromInt(int64(seg.Count)), Price: m.Price, Source: m.SID}); err != nil {
-				return err
-			}
-			_, err := a.jobs.InsertTx(ctx, tx, messaging.ProgressArgs{ProjectSID: acc.ProjectSID, SID: m.SID}, nil)
-			return err
-		}})
-	if errors.Is(err, billing.ErrSuspended) || errors.Is(err, billing.ErrInsufficientFunds) {
-		return errAccountNotActive
-	}
-	if err != nil {
-		return err
+		return sendError(err, req)
 	}
 	writeJSON(w, http.StatusCreated, messageResource(acc.SID, m))
+	return nil
+}
+
+// testMessage answers test credentials: the fields are checked as for a
+// live message, then Twilio's magic numbers decide; nothing is sent,
+// stored or charged.
+func (a *API) testMessage(w http.ResponseWriter, testSID string, acc *account.Account, req messaging.SendRequest) error {
+	if err := req.Validate(); err != nil {
+		return sendError(err, req)
+	}
+	if e, ok := testFromErrors[req.From]; ok {
+		return e
+	}
+	if e, ok := testToErrors[req.To]; ok {
+		return e
+	}
+	if req.From != testFromNumber {
+		return testFromErrors["+15005550007"]
+	}
+	seg := messaging.Count(req.Body)
+	now := time.Now()
+	m := &messaging.Message{SID: sid.New("SM"), To: req.To, From: req.From, Body: req.Body, Status: messaging.StatusQueued, Direction: "outbound-api",
+		NumSegments: seg.Count, Encoding: seg.Encoding, PriceUnit: acc.Currency, DateCreated: now, DateUpdated: now}
+	writeJSON(w, http.StatusCreated, messageResource(testSID, m))
 	return nil
 }
 

@@ -47,8 +47,9 @@ func TestSendMessageIsPricedChargedAndDelivered(t *testing.T) {
 	o := app.CreateOwner("USD")
 	credit(t, app, o.AccountSID, "1")
 	path := "/2010-04-01/Accounts/" + o.AccountSID + "/Messages.json"
+	from := app.OwnNumber(o.AccountSID, o.AccountSID)
 
-	res := app.API("POST", path, o.AccountSID, o.AuthToken, url.Values{"To": {"+14155550100"}, "From": {"+15017122661"}, "Body": {"Hello from the console"}})
+	res := app.API("POST", path, o.AccountSID, o.AuthToken, url.Values{"To": {"+14155550100"}, "From": {from}, "Body": {"Hello from the console"}})
 	require.Equal(t, http.StatusCreated, res.Status, res.Body)
 	m := res.JSON(t)
 	require.Equal(t, messageFields, keysOf(m))
@@ -58,6 +59,8 @@ func TestSendMessageIsPricedChargedAndDelivered(t *testing.T) {
 	require.Equal(t, "-0.00790", m["price"])
 	require.Equal(t, "USD", m["price_unit"])
 	require.Equal(t, "outbound-api", m["direction"])
+	require.Equal(t, from, m["from"])
+	require.Equal(t, "+14155550100", m["to"])
 	require.Equal(t, "2010-04-01", m["api_version"])
 	require.Nil(t, m["date_sent"])
 	require.Equal(t, "0.9921", balanceOf(t, app, o.AccountSID), "charged exactly")
@@ -68,7 +71,7 @@ func TestSendMessageIsPricedChargedAndDelivered(t *testing.T) {
 	for i := 0; i < 71; i++ {
 		long += "あ"
 	}
-	res = app.API("POST", path, o.AccountSID, o.AuthToken, url.Values{"To": {"+819012345678"}, "From": {"+15017122661"}, "Body": {long}})
+	res = app.API("POST", path, o.AccountSID, o.AuthToken, url.Values{"To": {"+819012345678"}, "From": {from}, "Body": {long}})
 	require.Equal(t, http.StatusCreated, res.Status, res.Body)
 	require.Equal(t, "2", res.JSON(t)["num_segments"])
 	require.Equal(t, "-0.15660", res.JSON(t)["price"])
@@ -98,6 +101,7 @@ func TestMessageValidationChangesNothing(t *testing.T) {
 	o := app.CreateOwner("USD")
 	credit(t, app, o.AccountSID, "1")
 	path := "/2010-04-01/Accounts/" + o.AccountSID + "/Messages.json"
+	from := app.OwnNumber(o.AccountSID, o.AccountSID)
 	long := make([]byte, 1601)
 	for i := range long {
 		long[i] = 'a'
@@ -106,19 +110,23 @@ func TestMessageValidationChangesNothing(t *testing.T) {
 		form url.Values
 		code int
 	}{
-		{url.Values{"From": {"+15017122661"}, "Body": {"x"}}, 21604},
+		{url.Values{"From": {from}, "Body": {"x"}}, 21604},
 		{url.Values{"To": {"+14155550100"}, "Body": {"x"}}, 21603},
-		{url.Values{"To": {"+14155550100"}, "From": {"+15017122661"}}, 21602},
-		{url.Values{"To": {"+14155550100"}, "From": {"+15017122661"}, "Body": {string(long)}}, 21617},
-		{url.Values{"To": {"0312345678"}, "From": {"+15017122661"}, "Body": {"x"}}, 21211},
+		{url.Values{"To": {"+14155550100"}, "From": {from}}, 21602},
+		{url.Values{"To": {"+14155550100"}, "From": {from}, "Body": {string(long)}}, 21617},
+		{url.Values{"To": {"+14155550100"}, "From": {from}, "Body": {"x"}, "StatusCallback": {"ftp://nope"}}, 21609},
+		{url.Values{"To": {"0312345678"}, "From": {from}, "Body": {"x"}}, 21211},
 		{url.Values{"To": {"+14155550100"}, "From": {"me"}, "Body": {"x"}}, 21212},
-		{url.Values{"To": {"+442071234567"}, "From": {"+15017122661"}, "Body": {"x"}}, 21408},
+		{url.Values{"To": {"+14155550100"}, "From": {"+15017122661"}, "Body": {"x"}}, 21606},
+		{url.Values{"To": {"+442071234567"}, "From": {from}, "Body": {"x"}}, 21408},
 	} {
 		res := app.API("POST", path, o.AccountSID, o.AuthToken, tc.form)
 		require.Equal(t, http.StatusBadRequest, res.Status, tc.form.Encode())
 		require.Equal(t, float64(tc.code), res.JSON(t)["code"], tc.form.Encode())
 	}
 	require.Zero(t, rows(t, app, `SELECT count(*) FROM messages`))
+	require.Zero(t, rows(t, app, `SELECT count(*) FROM usage_events`))
+	require.Zero(t, rows(t, app, `SELECT count(*) FROM river_job WHERE kind = 'messaging_progress'`))
 	require.Equal(t, "1", balanceOf(t, app, o.AccountSID))
 }
 
@@ -172,8 +180,9 @@ func TestSuspendedProjectCannotSend(t *testing.T) {
 	credit(t, app, o.AccountSID, "0.0079")
 	sub := app.API("POST", "/2010-04-01/Accounts.json", o.AccountSID, o.AuthToken, url.Values{"FriendlyName": {"shop"}}).JSON(t)
 	subSID, subToken := sub["sid"].(string), sub["auth_token"].(string)
+	from := map[string]string{o.AccountSID: app.OwnNumber(o.AccountSID, o.AccountSID), subSID: app.OwnNumber(o.AccountSID, subSID)}
 	send := func(user, pass, acc string) *webtest.Response {
-		return app.API("POST", "/2010-04-01/Accounts/"+acc+"/Messages.json", user, pass, url.Values{"To": {"+14155550100"}, "From": {"+15017122661"}, "Body": {"hi"}})
+		return app.API("POST", "/2010-04-01/Accounts/"+acc+"/Messages.json", user, pass, url.Values{"To": {"+14155550100"}, "From": {from[acc]}, "Body": {"hi"}})
 	}
 	// The subaccount's message is charged to the parent's balance, which reaches zero.
 	require.Equal(t, http.StatusCreated, send(subSID, subToken, subSID).Status)
@@ -219,8 +228,9 @@ func TestMessageStatusCallbackIsSigned(t *testing.T) {
 	o := app.CreateOwner("USD")
 	credit(t, app, o.AccountSID, "1")
 	path := "/2010-04-01/Accounts/" + o.AccountSID + "/Messages.json"
-	require.Equal(t, 21609.0, app.API("POST", path, o.AccountSID, o.AuthToken, url.Values{"To": {"+14155550100"}, "From": {"+15017122661"}, "Body": {"x"}, "StatusCallback": {"ftp://nope"}}).JSON(t)["code"])
-	res := app.API("POST", path, o.AccountSID, o.AuthToken, url.Values{"To": {"+14155550100"}, "From": {"+15017122661"}, "Body": {"hi"}, "StatusCallback": {cbURL}})
+	from := app.OwnNumber(o.AccountSID, o.AccountSID)
+	require.Equal(t, 21609.0, app.API("POST", path, o.AccountSID, o.AuthToken, url.Values{"To": {"+14155550100"}, "From": {from}, "Body": {"x"}, "StatusCallback": {"ftp://nope"}}).JSON(t)["code"])
+	res := app.API("POST", path, o.AccountSID, o.AuthToken, url.Values{"To": {"+14155550100"}, "From": {from}, "Body": {"hi"}, "StatusCallback": {cbURL}})
 	require.Equal(t, http.StatusCreated, res.Status, res.Body)
 	sid := res.JSON(t)["sid"].(string)
 	validator := client.NewRequestValidator(o.AuthToken)

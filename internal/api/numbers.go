@@ -11,13 +11,10 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/jackc/pgx/v5"
-	"github.com/shopspring/decimal"
 
 	"console/internal/account"
-	"console/internal/billing"
 	"console/internal/numbers"
 	"console/internal/sid"
-	"console/internal/usage"
 )
 
 type capabilitiesJSON struct {
@@ -154,38 +151,14 @@ func (a *API) buyNumber(w http.ResponseWriter, r *http.Request) error {
 		writeJSON(w, http.StatusCreated, numberResource(p.TestSID, n))
 		return nil
 	}
-	country, numberType, ok := numbers.Lookup(phone)
-	if !ok {
-		return errNumberUnavailable
-	}
-	category := numbers.Category(numberType)
-	price, _, err := usage.Price(ctx, a.pool, category, country, acc.Currency)
-	if errors.Is(err, usage.ErrNoPrice) {
-		return errNumberUnavailable
-	}
-	if err != nil {
-		return err
-	}
-	n := &numbers.Number{SID: sid.New("PN"), ProjectSID: acc.ProjectSID, AccountSID: acc.SID, PhoneNumber: phone, FriendlyName: name,
-		Country: country, Type: numberType}
-	err = a.billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: acc.ProjectSID, AccountSID: acc.SID, Kind: billing.KindFee,
-		Source: "number:" + n.SID + ":" + now.UTC().Format("2006-01-02"), Amount: price, Note: phone,
-		Apply: func(ctx context.Context, tx pgx.Tx) error {
-			item, err := billing.AddRecurringItem(ctx, tx, acc.ProjectSID, acc.SID, phone, category, price, now)
-			if err != nil {
-				return err
-			}
-			n.RecurringItem = item.ID
-			if err := numbers.Insert(ctx, tx, n); err != nil {
-				return err
-			}
-			return usage.Record(ctx, tx, usage.Event{ProjectSID: acc.ProjectSID, AccountSID: acc.SID, Category: category,
-				Count: 1, Usage: decimal.NewFromInt(1), Price: price, Source: n.SID})
+	n, err := a.numbers.Buy(ctx, acc, numbers.BuyRequest{PhoneNumber: phone, FriendlyName: name,
+		Then: func(ctx context.Context, tx pgx.Tx, n *numbers.Number) error {
+			return a.audit(r, tx, "number.bought", n.SID, map[string]string{"phone_number": n.PhoneNumber})
 		}})
 	switch {
-	case errors.Is(err, numbers.ErrNotAvailable):
+	case errors.Is(err, numbers.ErrNotAvailable), errors.Is(err, numbers.ErrNoPrice):
 		return errNumberUnavailable
-	case errors.Is(err, billing.ErrSuspended), errors.Is(err, billing.ErrInsufficientFunds):
+	case errors.Is(err, numbers.ErrSuspended), errors.Is(err, numbers.ErrInsufficientFunds):
 		return errAccountNotActive
 	case err != nil:
 		return err
@@ -259,14 +232,7 @@ func (a *API) releaseNumber(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	err = pgx.BeginFunc(ctx, a.pool, func(tx pgx.Tx) error {
-		released, err := numbers.Release(ctx, tx, acc.ProjectSID, acc.SID, n.SID)
-		if err != nil {
-			return err
-		}
-		if err := billing.StopRecurringItem(ctx, tx, acc.ProjectSID, released.RecurringItem); err != nil {
-			return err
-		}
+	_, err = a.numbers.Release(ctx, acc, n.SID, func(ctx context.Context, tx pgx.Tx, n *numbers.Number) error {
 		return a.audit(r, tx, "number.released", n.SID, map[string]string{"phone_number": n.PhoneNumber})
 	})
 	if errors.Is(err, numbers.ErrNotFound) {

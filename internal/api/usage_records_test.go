@@ -28,8 +28,11 @@ func TestUsageRecords(t *testing.T) {
 	credit(t, app, o.AccountSID, "100")
 	sub := app.API("POST", "/2010-04-01/Accounts.json", o.AccountSID, o.AuthToken, url.Values{"FriendlyName": {"shop"}}).JSON(t)
 	subSID, subToken := sub["sid"].(string), sub["auth_token"].(string)
+	// Uncharged fixture numbers to send From, so that the only number in
+	// the totals is the one bought below.
+	from := map[string]string{o.AccountSID: app.OwnNumber(o.AccountSID, o.AccountSID), subSID: app.OwnNumber(o.AccountSID, subSID)}
 	send := func(user, pass, acc, to, body string) {
-		res := app.API("POST", "/2010-04-01/Accounts/"+acc+"/Messages.json", user, pass, url.Values{"To": {to}, "From": {"+15017122661"}, "Body": {body}})
+		res := app.API("POST", "/2010-04-01/Accounts/"+acc+"/Messages.json", user, pass, url.Values{"To": {to}, "From": {from[acc]}, "Body": {body}})
 		require.Equal(t, http.StatusCreated, res.Status, res.Body)
 	}
 	send(o.AccountSID, o.AuthToken, o.AccountSID, "+14155550100", "one")          // 1 segment, 0.0079

@@ -110,6 +110,48 @@ func TestConcurrentDebitsNeverOverdraw(t *testing.T) {
 	requireLedgerMatches(t, app)
 }
 
+// A dated debit's entry carries its date, with or without Apply, alone or
+// combined with undated ones in a batch; the balance moves at once.
+func TestDatedDebitsKeepTheirDates(t *testing.T) {
+	app := webtest.Start(t)
+	o := app.CreateOwner("USD")
+	setBalance(t, app, o.AccountSID, "100")
+	ctx := context.Background()
+	past := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	var wg sync.WaitGroup
+	errs := make(chan error, 40)
+	for i := range 40 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			d := billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID, Kind: billing.KindUsage, Source: fmt.Sprintf("dated-%d", i), Amount: dec("1")}
+			if i%2 == 0 {
+				d.At = past.Add(time.Duration(i) * time.Hour)
+			}
+			if i%4 < 2 {
+				d.Apply = func(context.Context, pgx.Tx) error { return nil }
+			}
+			errs <- app.Server.Billing.Ledger.Debit(ctx, d)
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+	for i := range 40 {
+		var at time.Time
+		require.NoError(t, app.Pool.QueryRow(ctx, `SELECT created_at FROM ledger_entries WHERE project_sid = $1 AND source = $2`, o.AccountSID, fmt.Sprintf("dated-%d", i)).Scan(&at))
+		if i%2 == 0 {
+			require.True(t, past.Add(time.Duration(i)*time.Hour).Equal(at), "debit %d dated %s", i, at)
+		} else {
+			require.WithinDuration(t, time.Now(), at, time.Minute, "debit %d undated", i)
+		}
+	}
+	require.Equal(t, "60", balance(t, app, o.AccountSID).String())
+	requireLedgerMatches(t, app)
+}
+
 func TestOneRechargeForManyDebitsCrossingTheThreshold(t *testing.T) {
 	app := webtest.Start(t, webtest.Workers())
 	o := app.CreateOwner("USD")
@@ -407,4 +449,29 @@ func TestReceiptMailAndAudit(t *testing.T) {
 		return count(t, app, `SELECT count(*) FROM audit_log WHERE action = 'funds.auto_recharge_succeeded' AND actor = 'system'`) == 1
 	}, 15*time.Second, 50*time.Millisecond)
 	require.Equal(t, "5000", balance(t, app, o.AccountSID).String(), "exactly target − balance")
+}
+
+// A purchase the balance does not cover is refused and nothing else
+// happens; metered usage refused the same way suspends the project.
+func TestRefusedPurchaseDoesNotSuspend(t *testing.T) {
+	app := webtest.Start(t)
+	ctx := context.Background()
+	o := app.CreateOwner("USD")
+	setBalance(t, app, o.AccountSID, "3")
+	before := app.Fingerprint()
+	err := app.Server.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID, Kind: billing.KindFee,
+		Source: "number:x", Amount: dec("4.5"), Purchase: true})
+	require.ErrorIs(t, err, billing.ErrInsufficientFunds)
+	require.Equal(t, before, app.Fingerprint(), "no entry, no suspension")
+	suspended, err := billing.Suspended(ctx, app.Pool, o.AccountSID)
+	require.NoError(t, err)
+	require.False(t, suspended)
+
+	err = app.Server.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID, Kind: billing.KindUsage,
+		Source: "sms:x", Amount: dec("4.5")})
+	require.ErrorIs(t, err, billing.ErrInsufficientFunds)
+	suspended, err = billing.Suspended(ctx, app.Pool, o.AccountSID)
+	require.NoError(t, err)
+	require.True(t, suspended)
+	require.True(t, balance(t, app, o.AccountSID).Equal(dec("3")))
 }

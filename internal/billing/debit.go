@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/shopspring/decimal"
+
+	"console/internal/usage"
 )
 
 // Errors a debit can end with.
@@ -24,6 +27,15 @@ type Debit struct {
 	Source     string // unique per project: a retried debit is not charged twice
 	Amount     decimal.Decimal
 	Note       string
+	// Purchase marks a one-off purchase the user asked for (a phone
+	// number). When the balance does not cover it, it is refused and that
+	// is all: unlike metered usage that ran out of funds, it neither
+	// suspends the project nor starts a recharge.
+	Purchase bool
+	// At dates the ledger entry; zero means now (the database's clock).
+	// Only seeded history (the demo) sets it, to date a charge with the
+	// message or call it pays for; the balance moves now all the same.
+	At time.Time
 	// Apply writes what the debit pays for (a message, a usage event) in
 	// the debit's transaction. It runs only for an accepted debit; if it
 	// fails, the debit is not made.
@@ -43,6 +55,11 @@ type Ledger struct {
 	hooks  Hooks
 	mu     sync.Mutex
 	queues map[string][]*pendingDebit
+	// UsageRecorded, when set, learns after each committed batch which
+	// accounts and categories it recorded usage for (usage triggers
+	// evaluate them). It is called before the batch's callers get their
+	// answers and must not block; set it before the first debit.
+	UsageRecorded func(projectSID string, touched []usage.Touched)
 }
 
 // Hooks are what a debit transaction does when the balance falls: open a
@@ -112,9 +129,18 @@ func (l *Ledger) drain(projectSID string) {
 
 func (l *Ledger) run(projectSID string, batch []*pendingDebit) {
 	results := make([]error, len(batch))
-	err := pgx.BeginFunc(context.Background(), l.pool, func(tx pgx.Tx) error {
-		return l.apply(context.Background(), tx, projectSID, batch, results)
+	// The batch's usage.Record calls note what they touch, so that the
+	// triggers are evaluated after the commit, outside the transaction
+	// that holds the balance row.
+	ctx, touched := usage.Track(context.Background())
+	err := pgx.BeginFunc(ctx, l.pool, func(tx pgx.Tx) error {
+		return l.apply(ctx, tx, projectSID, batch, results)
 	})
+	if err == nil && l.UsageRecorded != nil {
+		if t := touched(); len(t) > 0 {
+			l.UsageRecorded(projectSID, t)
+		}
+	}
 	for i, p := range batch {
 		if err != nil && results[i] == nil {
 			p.done <- err
@@ -171,7 +197,7 @@ func (l *Ledger) apply(ctx context.Context, tx pgx.Tx, projectSID string, batch 
 			continue
 		case balance.LessThan(d.Amount):
 			results[i] = ErrInsufficientFunds
-			st.Refused = true
+			st.Refused = st.Refused || !d.Purchase
 			continue
 		}
 		seen[d.Source] = true
@@ -190,14 +216,16 @@ func (l *Ledger) apply(ctx context.Context, tx pgx.Tx, projectSID string, batch 
 	}
 	if len(plain) > 0 {
 		accounts, kinds, srcs, amounts, notes := make([]string, len(plain)), make([]string, len(plain)), make([]string, len(plain)), make([]string, len(plain)), make([]string, len(plain))
+		ats := make([]*time.Time, len(plain))
 		for j, i := range plain {
 			d := batch[i].d
-			accounts[j], kinds[j], srcs[j], amounts[j], notes[j] = d.AccountSID, d.Kind, d.Source, d.Amount.Neg().String(), d.Note
+			accounts[j], kinds[j], srcs[j], amounts[j], notes[j], ats[j] = d.AccountSID, d.Kind, d.Source, d.Amount.Neg().String(), d.Note, entryTime(d)
 		}
 		if _, err := tx.Exec(ctx, `
-			INSERT INTO ledger_entries (project_sid, account_sid, kind, source, amount, note)
-			SELECT $1, a, k, s, m::numeric, n FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS t(a, k, s, m, n)`,
-			projectSID, accounts, kinds, srcs, amounts, notes); err != nil {
+			INSERT INTO ledger_entries (project_sid, account_sid, kind, source, amount, note, created_at)
+			SELECT $1, a, k, s, m::numeric, n, coalesce(at, now())
+			FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[]) AS t(a, k, s, m, n, at)`,
+			projectSID, accounts, kinds, srcs, amounts, notes, ats); err != nil {
 			return err
 		}
 	}
@@ -218,8 +246,9 @@ func (l *Ledger) applyOne(ctx context.Context, tx pgx.Tx, d Debit) error {
 	if err != nil {
 		return err
 	}
-	_, err = sp.Exec(ctx, `INSERT INTO ledger_entries (project_sid, account_sid, kind, source, amount, note) VALUES ($1, $2, $3, $4, $5::numeric, $6)`,
-		d.ProjectSID, d.AccountSID, d.Kind, d.Source, d.Amount.Neg().String(), d.Note)
+	_, err = sp.Exec(ctx, `INSERT INTO ledger_entries (project_sid, account_sid, kind, source, amount, note, created_at)
+		VALUES ($1, $2, $3, $4, $5::numeric, $6, coalesce($7::timestamptz, now()))`,
+		d.ProjectSID, d.AccountSID, d.Kind, d.Source, d.Amount.Neg().String(), d.Note, entryTime(d))
 	if err == nil {
 		err = d.Apply(ctx, sp)
 	}
@@ -230,4 +259,12 @@ func (l *Ledger) applyOne(ctx context.Context, tx pgx.Tx, d Debit) error {
 		return err
 	}
 	return sp.Commit(ctx)
+}
+
+// entryTime is the debit's date for the ledger, nil for now.
+func entryTime(d Debit) *time.Time {
+	if d.At.IsZero() {
+		return nil
+	}
+	return &d.At
 }

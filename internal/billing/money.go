@@ -6,22 +6,29 @@ import (
 	"github.com/shopspring/decimal"
 )
 
+// maxPlaces is the most decimals an amount is shown with; prices have no more.
+const maxPlaces = 4
+
 // Format renders m for people: a currency sign, thousands separators and
 // the currency's usual decimals (0 for JPY, 2 for USD), widened when the
-// amount holds finer fractions so that nothing is hidden.
+// amount holds finer fractions so that nothing is hidden, up to four.
+// The width follows the amount's value, not the scale it was computed
+// with: a sum of numeric columns keeps its operands' scale, and ¥1,625.6
+// must not read "¥1,625.60" on one page and "¥1,625.6" on the next.
 func (m Money) Format() string {
 	places := int32(2)
 	sign := "$"
 	if m.Currency == "JPY" {
 		places, sign = 0, "¥"
 	}
-	if exp := -m.Amount.Exponent(); exp > places && !m.Amount.Equal(m.Amount.Truncate(places)) {
-		places = min(exp, 4)
+	amount := m.Amount.Round(maxPlaces)
+	for places < maxPlaces && !amount.Equal(amount.Truncate(places)) {
+		places++
 	}
-	s := m.Amount.Abs().StringFixed(places)
+	s := amount.Abs().StringFixed(places)
 	intPart, frac, _ := strings.Cut(s, ".")
 	var b strings.Builder
-	if m.Amount.Sign() < 0 {
+	if amount.Sign() < 0 {
 		b.WriteByte('-')
 	}
 	b.WriteString(sign)

@@ -149,3 +149,27 @@ func (s *Service) ChargeDueItems(ctx context.Context, now time.Time) error {
 	}
 	return nil
 }
+
+// RecurringItemsByID returns a project's items with the given IDs, active
+// or not, keyed by ID: what a page of numbers shows as each one's monthly price.
+func RecurringItemsByID(ctx context.Context, db database.DBTX, projectSID string, ids []string) (map[string]*RecurringItem, error) {
+	rows, err := db.Query(ctx, `SELECT id, project_sid, account_sid, description, usage_category, amount::text, anniversary, next_charge_at, active
+		FROM recurring_items WHERE project_sid = $1 AND id = ANY($2)`, projectSID, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]*RecurringItem{}
+	for rows.Next() {
+		var it RecurringItem
+		var amount string
+		if err := rows.Scan(&it.ID, &it.ProjectSID, &it.AccountSID, &it.Description, &it.UsageCategory, &amount, &it.Anniversary, &it.NextChargeAt, &it.Active); err != nil {
+			return nil, err
+		}
+		if it.Amount, err = decimal.NewFromString(amount); err != nil {
+			return nil, err
+		}
+		out[it.ID] = &it
+	}
+	return out, rows.Err()
+}

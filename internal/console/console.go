@@ -19,7 +19,9 @@ import (
 	"console/internal/billing"
 	"console/internal/config"
 	"console/internal/mail"
+	"console/internal/numbers"
 	"console/internal/reqlog"
+	"console/internal/trigger"
 	"console/web"
 )
 
@@ -34,6 +36,11 @@ type Deps struct {
 	// Jobs enqueues background jobs (mail) in the caller's transaction.
 	Jobs    mail.Inserter
 	Billing *billing.Service
+	// Numbers buys and releases phone numbers.
+	Numbers *numbers.Service
+	// Triggers are the usage triggers; their writes are audited and
+	// re-evaluated by the service.
+	Triggers *trigger.Service
 }
 
 // Console holds what the handlers need.
@@ -46,11 +53,14 @@ type Console struct {
 	log      *slog.Logger
 	jobs     mail.Inserter
 	billing  *billing.Service
+	numbers  *numbers.Service
+	triggers *trigger.Service
 }
 
 // New returns the console's handlers.
 func New(d Deps) *Console {
-	return &Console{pool: d.Pool, sessions: d.Sessions, users: d.Users, accounts: d.Accounts, cfg: d.Config, log: d.Log, jobs: d.Jobs, billing: d.Billing}
+	return &Console{pool: d.Pool, sessions: d.Sessions, users: d.Users, accounts: d.Accounts, cfg: d.Config, log: d.Log, jobs: d.Jobs, billing: d.Billing,
+		numbers: d.Numbers, triggers: d.Triggers}
 }
 
 // Error is an error with an HTTP status and a message safe to show: the

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"console/internal/account"
+	"console/internal/numbers"
 	"console/internal/sid"
 	"console/internal/team"
 	"console/internal/webtest"
@@ -99,6 +100,18 @@ var roleRows = map[string]roleRow{
 	"GET /usage":                                   {"/usage?account={sub}", nil, "200 200 200 200 200"},
 	"GET /usage/summary.csv":                       {"/usage/summary.csv?account={project}", nil, "200 200 200 200 200"},
 	"GET /usage/subaccounts":                       {"/usage/subaccounts?sort=name&dir=desc", nil, "200 200 200 200 200"},
+	"GET /phone-numbers":                           {"/phone-numbers", nil, "200 200 200 403 403"},
+	"GET /phone-numbers/search":                    {"/phone-numbers/search?country=JP&type=local&contains=50", nil, "200 200 200 403 403"},
+	"POST /phone-numbers/buy":                      {"/phone-numbers/buy", f("phone_number", "{fresh_number}", "country", "JP", "type", "local"), "303 303 303 403 403"},
+	"GET /phone-numbers/{sid}":                     {"/phone-numbers/{number}", nil, "200 200 200 403 403"},
+	"POST /phone-numbers/{sid}":                    {"/phone-numbers/{number}", f("friendly_name", "Main line"), "303 303 303 403 403"},
+	"POST /phone-numbers/{sid}/release":            {"/phone-numbers/{number}/release", f("confirm_number", "{phone}"), "303 303 303 403 403"},
+	"GET /usage/triggers":                          {"/usage/triggers", nil, "200 200 200 200 403"},
+	"GET /usage/triggers/new":                      {"/usage/triggers/new", nil, "200 200 200 200 403"},
+	"POST /usage/triggers":                         {"/usage/triggers", triggerForm, "303 303 303 303 403"},
+	"GET /usage/triggers/{sid}":                    {"/usage/triggers/{trigger}", nil, "200 200 200 200 403"},
+	"POST /usage/triggers/{sid}":                   {"/usage/triggers/{trigger}", triggerForm, "303 303 303 303 403"},
+	"POST /usage/triggers/{sid}/delete":            {"/usage/triggers/{trigger}/delete", nil, "303 303 303 303 403"},
 	"GET /signin":                                  {"/signin", nil, "303 303 303 303 303"},
 	"POST /signin":                                 {"/signin", f("email", "nobody@example.com", "password", "wrong password"), "422 422 422 422 422"},
 	"GET /signin/2fa":                              {"/signin/2fa", nil, "303 303 303 303 303"},
@@ -124,6 +137,11 @@ var roleRows = map[string]roleRow{
 	"POST /user/settings/2fa/disable":              {"/user/settings/2fa/disable", nil, "303 303 303 303 303"},
 }
 
+// triggerForm is a valid trigger: the seed's "monthly spend reaches
+// 100,000, mail the team".
+var triggerForm = f("friendly_name", "Spend", "usage_category", "totalprice", "trigger_by", "price", "trigger_value", "100000",
+	"recurring", "monthly", "email_team", "1", "callback_method", "POST")
+
 type roleFixture struct {
 	app        *webtest.App
 	t          *testing.T
@@ -136,6 +154,9 @@ type roleFixture struct {
 	card       string // a card of the project
 	payment    string // a succeeded payment, for receipts
 	message    string // a message of the project
+	number     string // a phone number of the project
+	phone      string // that number in E.164
+	trigger    string // a usage trigger of the project
 }
 
 func (fx *roleFixture) refresh() {
@@ -177,6 +198,11 @@ func (fx *roleFixture) refresh() {
 	if fx.message == "" {
 		fx.message = fx.app.InsertMessage(project.SID, project.SID)
 	}
+	fx.number = fx.app.EnsureNumber(project.SID, project.SID, fx.number)
+	n, err := numbers.Get(ctx, pool, project.SID, project.SID, fx.number)
+	require.NoError(t, err)
+	fx.phone = n.PhoneNumber
+	fx.trigger = fx.app.EnsureTrigger(project.SID, project.SID, fx.trigger)
 	_, err = pool.Exec(ctx, `INSERT INTO memberships (project_sid, user_id, role) VALUES ($1, $2, 'support')
 		ON CONFLICT (project_sid, user_id) DO UPDATE SET role = 'support'`, project.SID, fx.target)
 	require.NoError(t, err)
@@ -245,7 +271,8 @@ func TestRoleRouteMatrix(t *testing.T) {
 			seq++
 			fill := strings.NewReplacer("{project}", o.AccountSID, "{sub}", fx.sub, "{key}", fx.key, "{invitation}", fx.invitation,
 				"{target}", fx.target, "{fresh}", fmt.Sprintf("fresh%d", seq),
-				"{card}", fx.card, "{payment}", fx.payment, "{message}", fx.message, "{key32}", sid.Hex32())
+				"{card}", fx.card, "{payment}", fx.payment, "{message}", fx.message, "{trigger}", fx.trigger, "{key32}", sid.Hex32(),
+				"{number}", fx.number, "{phone}", fx.phone, "{fresh_number}", fmt.Sprintf("+815077%06d", seq))
 			path := fill.Replace(row.path)
 			body := url.Values{}
 			for k, vs := range row.form {

@@ -126,6 +126,22 @@ func (c *Console) Routes() http.Handler {
 			r.Get("/usage/summary.csv", c.h(c.usageCSV))
 			r.Get("/usage/subaccounts", c.h(c.usageSubaccounts))
 		})
+		r.With(c.can(team.PermNumbersManage)).Group(func(r chi.Router) {
+			r.Get("/phone-numbers", c.h(c.numbersPage))
+			r.Get("/phone-numbers/search", c.h(c.searchPage))
+			r.Post("/phone-numbers/buy", c.h(c.buyNumber))
+			r.Get("/phone-numbers/{sid}", c.h(c.numberPage))
+			r.Post("/phone-numbers/{sid}", c.h(c.renameNumber))
+			r.Post("/phone-numbers/{sid}/release", c.h(c.releaseNumber))
+		})
+		r.With(c.can(team.PermTriggersManage)).Group(func(r chi.Router) {
+			r.Get("/usage/triggers", c.h(c.triggersPage))
+			r.Get("/usage/triggers/new", c.h(c.newTriggerPage))
+			r.Post("/usage/triggers", c.h(c.createTrigger))
+			r.Get("/usage/triggers/{sid}", c.h(c.triggerPage))
+			r.Post("/usage/triggers/{sid}", c.h(c.updateTrigger))
+			r.Post("/usage/triggers/{sid}/delete", c.h(c.deleteTrigger))
+		})
 		r.With(c.can(team.PermMembersView)).Get("/settings/users", c.h(c.membersPage))
 		r.With(c.can(team.PermMembersManage)).Group(func(r chi.Router) {
 			r.Post("/settings/users/invite", c.h(c.invite))

@@ -129,7 +129,7 @@ func TestNoInlineScriptsOrStyles(t *testing.T) {
 	o := app.CreateOwner("USD")
 	c := app.Client()
 	c.SignIn(o.Email, o.Password)
-	for _, p := range []string{"/", "/user/settings", "/services", "/services/numbers", "/sms/logs", "/voice/logs", "/console/auth-token"} {
+	for _, p := range []string{"/", "/user/settings", "/services", "/phone-numbers", "/phone-numbers/search?country=JP&type=local", "/sms/logs", "/voice/logs", "/console/auth-token"} {
 		body := c.Get(p).Body
 		require.NotContains(t, body, " style=", p)
 		require.NotContains(t, body, "<style", p)

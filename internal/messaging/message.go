@@ -76,13 +76,25 @@ func scan(row pgx.Row) (*Message, error) {
 	return &m, err
 }
 
-// Insert records a message in the caller's transaction (the debit that pays for it).
+// Insert records a message in the caller's transaction (the debit that
+// pays for it). Its dates default to now; a dated message keeps its own.
 func Insert(ctx context.Context, tx pgx.Tx, m *Message) error {
 	return tx.QueryRow(ctx, `
-		INSERT INTO messages (sid, project_sid, account_sid, to_number, from_number, body, status, num_segments, encoding, price, price_unit, status_callback)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::numeric, $11, $12) RETURNING date_created, date_updated`,
+		INSERT INTO messages (sid, project_sid, account_sid, to_number, from_number, body, status, num_segments, encoding, price, price_unit, status_callback,
+			date_created, date_updated, date_sent)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::numeric, $11, $12, coalesce($13::timestamptz, now()), coalesce($14::timestamptz, now()), $15)
+		RETURNING date_created, date_updated`,
 		m.SID, m.ProjectSID, m.AccountSID, m.To, m.From, m.Body, m.Status, m.NumSegments, m.Encoding, m.Price.String(), m.PriceUnit, m.StatusCallback,
+		optional(m.DateCreated), optional(m.DateUpdated), m.DateSent,
 	).Scan(&m.DateCreated, &m.DateUpdated)
+}
+
+// optional is t for the database, nil (NULL) when zero.
+func optional(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
 }
 
 // Get returns an account's message.

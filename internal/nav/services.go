@@ -27,7 +27,7 @@ type Service struct {
 var Services = []Service{
 	{ID: "voice", NameKey: "service.voice", Icon: "☎", Path: "/voice/logs", Perm: team.PermLogsView},
 	{ID: "sms", NameKey: "service.sms", Icon: "✉", Path: "/sms/logs", Perm: team.PermLogsView},
-	{ID: "numbers", NameKey: "service.numbers", Icon: "#", Perm: team.PermNumbersManage},
+	{ID: "numbers", NameKey: "service.numbers", Icon: "#", Path: "/phone-numbers", Perm: team.PermNumbersManage},
 	{ID: "billing", NameKey: "service.billing", Icon: "¥", Path: "/billing", Perm: team.PermBillingView},
 	{ID: "usage", NameKey: "service.usage", Icon: "▤", Path: "/usage", Perm: team.PermUsageView},
 	{ID: "settings", NameKey: "service.settings", Icon: "⚙", Path: "/settings", Perm: team.PermSettingsView},

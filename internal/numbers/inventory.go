@@ -36,18 +36,29 @@ var digits = map[string]int{
 func Candidates(country, numberType, contains string, page, n int) []string {
 	ps := prefixes[country][numberType]
 	var out []string
+	seen := map[string]bool{}
 	for i := 0; len(out) < n && i < n*50 && len(ps) > 0; i++ {
 		k := page*n*50 + i
 		p := ps[k%len(ps)]
 		h := fnv.New64a()
 		fmt.Fprintf(h, "%s/%d", p, k)
+		sum := h.Sum64()
 		width := digits[p]
 		mod := uint64(1)
 		for j := 0; j < width; j++ {
 			mod *= 10
 		}
-		num := fmt.Sprintf("%s%0*d", p, width, h.Sum64()%mod)
-		if contains == "" || containsDigits(num, contains) {
+		sub := fmt.Sprintf("%0*d", width, sum%mod)
+		num := p + sub
+		if contains != "" && !containsDigits(num, contains) && len(contains) <= width && allDigits(contains) {
+			// Every number of the prefixes is in the inventory, so the
+			// digits asked for are placed in the subscriber part: a search
+			// finds numbers, not the luck of a hash.
+			j := int((sum >> 40) % uint64(width-len(contains)+1))
+			num = p + sub[:j] + contains + sub[j+len(contains):]
+		}
+		if (contains == "" || containsDigits(num, contains)) && !seen[num] {
+			seen[num] = true
 			out = append(out, num)
 		}
 	}

@@ -73,6 +73,13 @@ func Get(ctx context.Context, db database.DBTX, projectSID, accountSID, sid stri
 		WHERE project_sid = $1 AND account_sid = $2 AND sid = $3 AND released_at IS NULL`, projectSID, accountSID, sid))
 }
 
+// GetByPhone returns the account's number phone, ErrNotFound when the
+// account does not own it.
+func GetByPhone(ctx context.Context, db database.DBTX, projectSID, accountSID, phone string) (*Number, error) {
+	return scan(db.QueryRow(ctx, `SELECT `+columns+` FROM incoming_phone_numbers
+		WHERE project_sid = $1 AND account_sid = $2 AND phone_number = $3 AND released_at IS NULL`, projectSID, accountSID, phone))
+}
+
 // List returns an account's numbers, oldest first, after the number with
 // SID after, skipping offset, at most limit.
 func List(ctx context.Context, db database.DBTX, projectSID, accountSID, after string, offset, limit int) ([]*Number, error) {

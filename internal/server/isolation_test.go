@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"console/internal/account"
+	"console/internal/numbers"
 	"console/internal/sid"
 	"console/internal/team"
 	"console/internal/webtest"
@@ -47,7 +48,7 @@ var consoleRows = map[string]row{
 	"POST /pins/{service}":                         {"/pins/usage", form("pinned", "true"), "A=303 B=303 anon=303"},
 	"POST /projects/switch":                        {"/projects/switch", form("project", "{project}"), "A:a=303 A:b=404 B:a=404 anon=303"},
 	"GET /services":                                {"/services", nil, "A=200 B=200 anon=303"},
-	"GET /services/{service}":                      {"/services/numbers", nil, "A=200 B=200 anon=303"},
+	"GET /services/{service}":                      {"/services/numbers", nil, "A=303 B=303 anon=303"},
 	"GET /settings":                                {"/settings", nil, "A=303 B=303 anon=303"},
 	"GET /settings/general":                        {"/settings/general", nil, "A=200 B=200 anon=303"},
 	"POST /settings/general":                       {"/settings/general", form("friendly_name", "Test Project", "time_zone", "Asia/Tokyo", "currency", "USD"), "A=303 B=303 anon=303"},
@@ -119,6 +120,18 @@ var consoleRows = map[string]row{
 	"GET /usage":                                   {"/usage?account={account}", nil, "A:a=200 A:s2=200 A:b=404 B:a=404 B:s2=404 anon=303"},
 	"GET /usage/summary.csv":                       {"/usage/summary.csv?account={account}", nil, "A:a=200 A:s2=200 A:b=404 B:a=404 B:s2=404 anon=303"},
 	"GET /usage/subaccounts":                       {"/usage/subaccounts", nil, "A=200 B=200 anon=303"},
+	"GET /phone-numbers":                           {"/phone-numbers", nil, "A=200 B=200 anon=303"},
+	"GET /phone-numbers/search":                    {"/phone-numbers/search?country=US&type=local", nil, "A=200 B=200 anon=303"},
+	"POST /phone-numbers/buy":                      {"/phone-numbers/buy", form("phone_number", "{fresh_number}"), "A=303 B=303 anon=303"},
+	"GET /phone-numbers/{sid}":                     {"/phone-numbers/{number}", nil, "A:a=200 A:b=404 A:s2=404 B:a=404 anon=303"},
+	"POST /phone-numbers/{sid}":                    {"/phone-numbers/{number}", form("friendly_name", "Main line"), "A:a=303 A:b=404 A:s2=404 B:a=404 anon=303"},
+	"POST /phone-numbers/{sid}/release":            {"/phone-numbers/{number}/release", form("confirm_number", "{phone}"), "A:a=303 A:b=404 A:s2=404 B:a=404 anon=303"},
+	"GET /usage/triggers":                          {"/usage/triggers", nil, "A=200 B=200 anon=303"},
+	"GET /usage/triggers/new":                      {"/usage/triggers/new", nil, "A=200 B=200 anon=303"},
+	"POST /usage/triggers":                         {"/usage/triggers", triggerForm, "A=303 B=303 anon=303"},
+	"GET /usage/triggers/{sid}":                    {"/usage/triggers/{trigger}", nil, "A:a=200 A:b=404 A:s2=404 B:a=404 anon=303"},
+	"POST /usage/triggers/{sid}":                   {"/usage/triggers/{trigger}", triggerForm, "A:a=303 A:b=404 A:s2=404 B:a=404 anon=303"},
+	"POST /usage/triggers/{sid}/delete":            {"/usage/triggers/{trigger}/delete", nil, "A:a=303 A:b=404 A:s2=404 B:a=404 anon=303"},
 	"GET /healthz":                                 {"/healthz", nil, "A=200 anon=200"},
 	"GET /readyz":                                  {"/readyz", nil, "A=200 anon=200"},
 	"GET /static/*":                                {"/static/app.css", nil, "A=200 anon=200"},
@@ -147,11 +160,11 @@ var apiRows = map[string]row{
 		"A:a=200 A:b=404 A:s2=200 B:a=404 sub:a=404 sub:s2=404 std:a=200 main:a=200 test:a=403 anon:a=401"},
 	"GET /2010-04-01/Accounts/{accountSid}/Messages.json": {acct + "{account}/Messages.json", nil,
 		"A:a=200 A:b=404 A:s2=200 B:a=404 sub:a=404 sub:s2=404 std:a=200 main:a=200 test:a=403 anon:a=401"},
-	"POST /2010-04-01/Accounts/{accountSid}/Messages.json": {acct + "{account}/Messages.json", form("To", "+14155550100", "From", "+15017122661", "Body", "hi"),
+	"POST /2010-04-01/Accounts/{accountSid}/Messages.json": {acct + "{account}/Messages.json", form("To", "+14155550100", "From", "{phone}", "Body", "hi"),
 		"A:a=201 A:b=404 A:s2=201 B:a=404 sub:a=404 sub:s2=404 std:a=201 main:a=201 test:a=404 anon:a=401"},
 	"GET /2010-04-01/Accounts/{accountSid}/Calls.json": {acct + "{account}/Calls.json", nil,
 		"A:a=200 A:b=404 A:s2=200 B:a=404 sub:a=404 sub:s2=404 std:a=200 main:a=200 test:a=403 anon:a=401"},
-	"POST /2010-04-01/Accounts/{accountSid}/Calls.json": {acct + "{account}/Calls.json", form("To", "+14155550100", "From", "+15017122661", "Url", "https://example.com/t"),
+	"POST /2010-04-01/Accounts/{accountSid}/Calls.json": {acct + "{account}/Calls.json", form("To", "+14155550100", "From", "{phone}", "Url", "https://example.com/t"),
 		"A:a=201 A:b=404 A:s2=201 B:a=404 sub:a=404 sub:s2=404 std:a=201 main:a=201 test:a=404 anon:a=401"},
 	"GET /2010-04-01/Accounts/{accountSid}/Calls/{sid}.json": {acct + "{account}/Calls/{call}.json", nil,
 		"A:a=200 A:b=404 A:s2=200 B:a=404 sub:a=404 sub:s2=404 std:a=200 main:a=200 test:a=403 anon:a=401"},
@@ -164,6 +177,12 @@ var apiRows = map[string]row{
 	"DELETE /2010-04-01/Accounts/{accountSid}/IncomingPhoneNumbers/{sid}.json": {acct + "{account}/IncomingPhoneNumbers/{number}.json", nil, "A:a=204 A:b=404 A:s2=204 B:a=404 sub:a=404 sub:s2=404 std:a=204 main:a=204 test:a=403 anon:a=401"},
 	"GET /2010-04-01/Accounts/{accountSid}/Usage/Records.json":                 {acct + "{account}/Usage/Records.json", nil, "A:a=200 A:b=404 A:s2=200 B:a=404 sub:a=404 sub:s2=404 std:a=200 main:a=200 test:a=403 anon:a=401"},
 	"GET /2010-04-01/Accounts/{accountSid}/Usage/Records/{sub}":                {acct + "{account}/Usage/Records/Daily.json", nil, "A:a=200 A:b=404 A:s2=200 B:a=404 sub:a=404 sub:s2=404 std:a=200 main:a=200 test:a=403 anon:a=401"},
+	"GET /2010-04-01/Accounts/{accountSid}/Usage/Triggers.json":                {acct + "{account}/Usage/Triggers.json", nil, "A:a=200 A:b=404 A:s2=200 B:a=404 sub:a=404 sub:s2=404 std:a=200 main:a=200 test:a=403 anon:a=401"},
+	"POST /2010-04-01/Accounts/{accountSid}/Usage/Triggers.json": {acct + "{account}/Usage/Triggers.json", form("CallbackUrl", "https://example.com/t", "TriggerValue", "5", "UsageCategory", "totalprice"),
+		"A:a=201 A:b=404 A:s2=201 B:a=404 sub:a=404 sub:s2=404 std:a=201 main:a=201 test:a=403 anon:a=401"},
+	"GET /2010-04-01/Accounts/{accountSid}/Usage/Triggers/{sid}.json":    {acct + "{account}/Usage/Triggers/{trigger}.json", nil, "A:a=200 A:b=404 A:s2=200 B:a=404 sub:a=404 sub:s2=404 std:a=200 main:a=200 test:a=403 anon:a=401"},
+	"POST /2010-04-01/Accounts/{accountSid}/Usage/Triggers/{sid}.json":   {acct + "{account}/Usage/Triggers/{trigger}.json", form("FriendlyName", "renamed"), "A:a=200 A:b=404 A:s2=200 B:a=404 sub:a=404 sub:s2=404 std:a=200 main:a=200 test:a=403 anon:a=401"},
+	"DELETE /2010-04-01/Accounts/{accountSid}/Usage/Triggers/{sid}.json": {acct + "{account}/Usage/Triggers/{trigger}.json", nil, "A:a=204 A:b=404 A:s2=204 B:a=404 sub:a=404 sub:s2=404 std:a=204 main:a=204 test:a=403 anon:a=401"},
 	"GET /2010-04-01/Accounts/{accountSid}/Messages/{sid}.json": {acct + "{account}/Messages/{message}.json", nil,
 		"A:a=200 A:b=404 A:s2=200 B:a=404 sub:a=404 sub:s2=404 std:a=200 main:a=200 test:a=403 anon:a=401"},
 	// The caller's own account is the object; a secondary token exists before each request.
@@ -171,6 +190,10 @@ var apiRows = map[string]row{
 	"DELETE /v1/AuthTokens/Secondary": {"/v1/AuthTokens/Secondary", nil, "A=204 B=204 sub=204 std=403 main=204 test=403 anon=401"},
 	"POST /v1/AuthTokens/Promote":     {"/v1/AuthTokens/Promote", nil, "A=200 B=200 sub=200 std=403 main=200 test=403 anon=401"},
 }
+
+// triggerForm is a valid usage trigger of the console's form.
+var triggerForm = form("friendly_name", "Spend", "usage_category", "totalprice", "trigger_by", "price", "trigger_value", "100000",
+	"recurring", "monthly", "email_team", "1", "callback_method", "POST")
 
 func form(kv ...string) url.Values {
 	v := url.Values{}
@@ -198,6 +221,9 @@ type tenant struct {
 	message2         string // a message of sub2
 	call, call2      string // a call of the master, one of sub2
 	number, number2  string // a phone number of the master, one of sub2
+	phone, phone2    string // those numbers in E.164, to send From
+	trigger          string // a usage trigger of the master
+	trigger2         string // one of sub2
 }
 
 type matrix struct {
@@ -284,6 +310,16 @@ func (m *matrix) refresh(tn *tenant) {
 	}
 	tn.number = m.app.EnsureNumber(master.SID, master.SID, tn.number)
 	tn.number2 = m.app.EnsureNumber(master.SID, tn.sub2, tn.number2)
+	for _, n := range []struct {
+		account, sid string
+		phone        *string
+	}{{master.SID, tn.number, &tn.phone}, {tn.sub2, tn.number2, &tn.phone2}} {
+		got, err := numbers.Get(ctx, pool, master.SID, n.account, n.sid)
+		require.NoError(t, err)
+		*n.phone = got.PhoneNumber
+	}
+	tn.trigger = m.app.EnsureTrigger(master.SID, master.SID, tn.trigger)
+	tn.trigger2 = m.app.EnsureTrigger(master.SID, tn.sub2, tn.trigger2)
 	if tn.member == "" {
 		u, err := m.app.Server.Users.Create(ctx, pool, "dev-"+master.SID[2:12]+"@example.com", "Dev", "a developer password", "")
 		require.NoError(t, err)
@@ -332,18 +368,18 @@ func parseExpect(t *testing.T, s string) []cell {
 
 // fill puts the object's SIDs into a path template and a form.
 func (m *matrix) fill(tmpl string, object string) string {
-	tn, account, sub, key, msg, call, number := m.a, m.a.owner.AccountSID, m.a.sub, m.a.key, m.a.message, m.a.call, m.a.number
+	tn, account, sub, key, msg, call, number, phone, trig := m.a, m.a.owner.AccountSID, m.a.sub, m.a.key, m.a.message, m.a.call, m.a.number, m.a.phone, m.a.trigger
 	switch object {
 	case "b":
 		tn = m.b
-		account, sub, key, msg, call, number = tn.owner.AccountSID, tn.sub, tn.key, tn.message, tn.call, tn.number
+		account, sub, key, msg, call, number, phone, trig = tn.owner.AccountSID, tn.sub, tn.key, tn.message, tn.call, tn.number, tn.phone, tn.trigger
 	case "s2":
-		account, key, msg, call, number = m.a.sub2, m.a.key2, m.a.message2, m.a.call2, m.a.number2
+		account, key, msg, call, number, phone, trig = m.a.sub2, m.a.key2, m.a.message2, m.a.call2, m.a.number2, m.a.phone2, m.a.trigger2
 	case "master":
 		sub = account
 	}
 	return strings.NewReplacer("{account}", account, "{sub}", sub, "{key}", key, "{project}", tn.owner.AccountSID,
-		"{member}", tn.member, "{invitation}", tn.invitation, "{card}", tn.card, "{payment}", tn.payment, "{message}", msg, "{call}", call, "{number}", number, "{fresh_number}", "+8150"+fmt.Sprint(10000000+rand.IntN(89999999)), "{key32}", sid.Hex32()).Replace(tmpl)
+		"{member}", tn.member, "{invitation}", tn.invitation, "{card}", tn.card, "{payment}", tn.payment, "{message}", msg, "{call}", call, "{number}", number, "{phone}", phone, "{trigger}", trig, "{fresh_number}", "+8150"+fmt.Sprint(10000000+rand.IntN(89999999)), "{key32}", sid.Hex32()).Replace(tmpl)
 }
 
 func (m *matrix) console(caller string, method, path string, body url.Values) *webtest.Response {

@@ -30,9 +30,12 @@ import (
 	"console/internal/mail"
 	"console/internal/maintenance"
 	"console/internal/messaging"
+	"console/internal/numbers"
 	"console/internal/reqlog"
 	"console/internal/seal"
 	"console/internal/sessioncodec"
+	"console/internal/trigger"
+	"console/internal/voice"
 	"console/internal/webhook"
 	"console/web"
 )
@@ -46,6 +49,12 @@ type Server struct {
 	Users    *auth.Store
 	Accounts *account.Store
 	Billing  *billing.Service
+	Numbers  *numbers.Service  // buys and releases phone numbers for the API, the console and the demo
+	Messages *messaging.Sender // sends messages for the API and the demo
+	Calls    *voice.Dialer     // places calls for the API and the demo
+	// Triggers are the usage triggers: evaluated after every charge that
+	// records usage, delivered by the workers.
+	Triggers *trigger.Service
 	river    *river.Client[pgx.Tx]
 	handler  http.Handler
 }
@@ -90,6 +99,13 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*Server, err
 	// Jobs are set once the River client exists; the workers need the service first.
 	s.Billing = billing.NewService(pool, &billing.TestGateway{Pool: pool}, nil, cfg.BaseURL)
 	s.Billing.PauseAfterCharge = cfg.FaultPauseAfterCharge
+	s.Numbers = &numbers.Service{Pool: pool, Ledger: s.Billing.Ledger}
+	s.Triggers = trigger.NewService(pool, nil, cfg.BaseURL, log)
+	s.Billing.Ledger.UsageRecorded = s.Triggers.UsageRecorded
+	authToken := func(ctx context.Context, projectSID, accountSID string) (string, error) {
+		return s.Accounts.AuthToken(ctx, pool, projectSID, accountSID)
+	}
+	hooks := webhook.NewClient(cfg.WebhooksAllowPrivate)
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &maintenance.CleanupWorker{Pool: pool})
 	river.AddWorker(workers, &mail.DeliverWorker{Pool: pool, Sender: sender})
@@ -97,10 +113,9 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*Server, err
 	river.AddWorker(workers, &billing.SettleWorker{Service: s.Billing})
 	river.AddWorker(workers, &billing.RecurringWorker{Service: s.Billing})
 	river.AddWorker(workers, &messaging.ProgressWorker{Pool: pool})
-	river.AddWorker(workers, &messaging.CallbackWorker{Pool: pool, Client: webhook.NewClient(cfg.WebhooksAllowPrivate),
-		AuthToken: func(ctx context.Context, projectSID, accountSID string) (string, error) {
-			return s.Accounts.AuthToken(ctx, pool, projectSID, accountSID)
-		}})
+	river.AddWorker(workers, &messaging.CallbackWorker{Pool: pool, Client: hooks, AuthToken: authToken})
+	river.AddWorker(workers, &trigger.WebhookWorker{Pool: pool, Client: hooks, AuthToken: authToken})
+	river.AddWorker(workers, &trigger.SweepWorker{Service: s.Triggers})
 	s.river, err = river.NewClient(riverpgxv5.New(pool), &river.Config{
 		Queues: map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 10}},
 		// Jobs enqueued in a transaction are picked up within this delay
@@ -114,6 +129,9 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*Server, err
 			river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
 				func() (river.JobArgs, *river.InsertOpts) { return billing.RecurringArgs{}, nil },
 				&river.PeriodicJobOpts{RunOnStart: true}),
+			river.NewPeriodicJob(river.PeriodicInterval(trigger.SweepInterval),
+				func() (river.JobArgs, *river.InsertOpts) { return trigger.SweepArgs{}, nil },
+				&river.PeriodicJobOpts{RunOnStart: true}),
 		},
 		Logger: log.With("component", "river"),
 	})
@@ -121,9 +139,14 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*Server, err
 		return nil, err
 	}
 	s.Billing.Jobs = s.river
+	s.Messages = &messaging.Sender{Pool: pool, Ledger: s.Billing.Ledger, Jobs: s.river}
+	s.Calls = &voice.Dialer{Pool: pool, Ledger: s.Billing.Ledger}
+	s.Triggers.Jobs = s.river
 
-	cons := console.New(console.Deps{Pool: pool, Sessions: s.Sessions, Users: s.Users, Accounts: s.Accounts, Config: cfg, Log: log, Jobs: s.river, Billing: s.Billing})
-	rest := api.New(pool, s.Accounts, log, cfg, s.Billing, s.river)
+	cons := console.New(console.Deps{Pool: pool, Sessions: s.Sessions, Users: s.Users, Accounts: s.Accounts, Config: cfg, Log: log, Jobs: s.river, Billing: s.Billing,
+		Numbers: s.Numbers, Triggers: s.Triggers})
+	rest := api.New(pool, s.Accounts, log, cfg, s.Billing, s.Numbers, s.Messages, s.Calls, s.river)
+	rest.Triggers = s.Triggers
 	static, err := fs.Sub(web.Static, "static")
 	if err != nil {
 		return nil, err

@@ -20,6 +20,7 @@ const (
 	PermUsageView         Permission = "usage:view"
 	PermLogsView          Permission = "logs:view"
 	PermNumbersManage     Permission = "numbers:manage"
+	PermTriggersManage    Permission = "triggers:manage"
 )
 
 // Matrix is who may do what: the one place roles are given permissions.
@@ -43,6 +44,7 @@ var Matrix = []struct {
 	{PermUsageView, []string{RoleOwner, RoleAdmin, RoleDeveloper, RoleBilling, RoleSupport}},
 	{PermLogsView, []string{RoleOwner, RoleAdmin, RoleDeveloper, RoleBilling, RoleSupport}},
 	{PermNumbersManage, []string{RoleOwner, RoleAdmin, RoleDeveloper}},
+	{PermTriggersManage, []string{RoleOwner, RoleAdmin, RoleDeveloper, RoleBilling}},
 }
 
 var allowed = func() map[Permission]map[string]bool {

@@ -54,7 +54,8 @@ type Event struct {
 // and adds it to the day's roll-ups: the GMT day (the API's) and the day
 // of the project's time zone (the console's and the triggers'). Callers
 // hold the project's balance row lock (every charge does), which is what
-// keeps a time-zone change from racing with the local roll-up.
+// keeps a time-zone change from racing with the local roll-up. Under a
+// context from Track, the account and category are noted for triggers.
 func Record(ctx context.Context, tx pgx.Tx, e Event) error {
 	var at *time.Time
 	if !e.At.IsZero() {
@@ -75,6 +76,9 @@ func Record(ctx context.Context, tx pgx.Tx, e Event) error {
 		ON CONFLICT (project_sid, account_sid, category, day) DO UPDATE
 		SET count = usage_local_daily.count + EXCLUDED.count, usage = usage_local_daily.usage + EXCLUDED.usage, price = usage_local_daily.price + EXCLUDED.price`,
 		e.ProjectSID, e.AccountSID, e.Category, e.Count, e.Usage.String(), e.Price.String(), e.Source, at)
+	if err == nil {
+		note(ctx, e.AccountSID, e.Category)
+	}
 	return err
 }
 

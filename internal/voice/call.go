@@ -16,6 +16,13 @@ import (
 	"console/internal/database"
 )
 
+// Statuses of a call: queued is what test credentials answer; the
+// simulated network completes every live call at once.
+const (
+	StatusQueued    = "queued"
+	StatusCompleted = "completed"
+)
+
 // ErrNotFound is returned for an unknown call.
 var ErrNotFound = errors.New("voice: not found")
 
@@ -32,12 +39,18 @@ type Call struct {
 	StartTime, EndTime          *time.Time
 }
 
+// Bounds of a simulated call's duration, in seconds.
+const (
+	MinSimulatedDuration = 5
+	MaxSimulatedDuration = 300
+)
+
 // SimulatedDuration is how long the simulated callee talks: 5 to 300
 // seconds, derived from the call's SID so that a retried request or a
 // test sees the same figure.
 func SimulatedDuration(callSID string) int {
 	h := sha256.Sum256([]byte(callSID))
-	return 5 + int(binary.BigEndian.Uint32(h[:4])%296)
+	return MinSimulatedDuration + int(binary.BigEndian.Uint32(h[:4])%(MaxSimulatedDuration-MinSimulatedDuration+1))
 }
 
 // Minutes is the number of started minutes a duration is billed for.
@@ -63,13 +76,25 @@ func scan(row pgx.Row) (*Call, error) {
 	return &c, err
 }
 
-// Insert records a completed call in the caller's transaction (the debit that pays for it).
+// Insert records a completed call in the caller's transaction (the debit
+// that pays for it). Its dates default to now; a dated call keeps its own.
 func Insert(ctx context.Context, tx pgx.Tx, c *Call) error {
 	return tx.QueryRow(ctx, `
-		INSERT INTO calls (sid, project_sid, account_sid, to_number, from_number, status, duration, price, price_unit, url, twiml, start_time, end_time)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8::numeric, $9, $10, $11, $12, $13) RETURNING date_created, date_updated`,
+		INSERT INTO calls (sid, project_sid, account_sid, to_number, from_number, status, duration, price, price_unit, url, twiml, start_time, end_time,
+			date_created, date_updated)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8::numeric, $9, $10, $11, $12, $13, coalesce($14::timestamptz, now()), coalesce($15::timestamptz, now()))
+		RETURNING date_created, date_updated`,
 		c.SID, c.ProjectSID, c.AccountSID, c.To, c.From, c.Status, c.Duration, c.Price.String(), c.PriceUnit, c.URL, c.Twiml, c.StartTime, c.EndTime,
+		optional(c.DateCreated), optional(c.DateUpdated),
 	).Scan(&c.DateCreated, &c.DateUpdated)
+}
+
+// optional is t for the database, nil (NULL) when zero.
+func optional(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
 }
 
 // Get returns an account's call.

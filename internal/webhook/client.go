@@ -68,6 +68,14 @@ func NewClient(allowPrivate bool) *http.Client {
 // Post sends params to rawURL, signed with authToken, and returns the
 // response status. Any status but 2xx is an error, so the job retries.
 func Post(ctx context.Context, client *http.Client, rawURL, authToken string, params url.Values) (int, error) {
+	return Send(ctx, client, http.MethodPost, rawURL, authToken, params)
+}
+
+// Send makes a webhook request as Twilio does: a POST carries params as a
+// form, signed over the URL and the sorted parameters; a GET carries them
+// in the query string, signed over the whole URL. It returns the response
+// status; any status but 2xx is an error, so the job retries.
+func Send(ctx context.Context, client *http.Client, method, rawURL, authToken string, params url.Values) (int, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return 0, fmt.Errorf("webhook: bad URL")
@@ -77,13 +85,34 @@ func Post(ctx context.Context, client *http.Client, rawURL, authToken string, pa
 		// address, which some resolvers accept; never a customer's server.
 		return 0, fmt.Errorf("%w: %s", ErrForbiddenAddress, u.Hostname())
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, rawURL, strings.NewReader(params.Encode()))
+	var req *http.Request
+	switch method {
+	case http.MethodPost:
+		req, err = http.NewRequestWithContext(ctx, http.MethodPost, rawURL, strings.NewReader(params.Encode()))
+		if err == nil {
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("X-Twilio-Signature", Signature(authToken, rawURL, params))
+		}
+	case http.MethodGet:
+		full := rawURL
+		if enc := params.Encode(); enc != "" {
+			if u.RawQuery == "" {
+				full = strings.TrimSuffix(rawURL, "?") + "?" + enc
+			} else {
+				full = rawURL + "&" + enc
+			}
+		}
+		req, err = http.NewRequestWithContext(ctx, http.MethodGet, full, nil)
+		if err == nil {
+			req.Header.Set("X-Twilio-Signature", Signature(authToken, full, nil))
+		}
+	default:
+		return 0, fmt.Errorf("webhook: method %q", method)
+	}
 	if err != nil {
 		return 0, err
 	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("User-Agent", "TwilioProxy/1.1")
-	req.Header.Set("X-Twilio-Signature", Signature(authToken, rawURL, params))
 	res, err := client.Do(req)
 	if err != nil {
 		return 0, err

@@ -24,6 +24,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/shopspring/decimal"
 
+	"console/internal/audit"
 	"console/internal/billing"
 	"console/internal/config"
 	"console/internal/messaging"
@@ -32,6 +33,8 @@ import (
 	"console/internal/server"
 	"console/internal/sid"
 	"console/internal/testdb"
+	"console/internal/trigger"
+	"console/internal/usage"
 	"console/internal/voice"
 )
 
@@ -43,6 +46,7 @@ type App struct {
 	Server *server.Server
 	HTTP   *httptest.Server
 	URL    string
+	env    map[string]string
 }
 
 // Option changes the configuration before the server starts.
@@ -71,6 +75,31 @@ func Start(t testing.TB, opts ...Option) *App {
 	for _, o := range opts {
 		o(env)
 	}
+	return start(t, env, pool)
+}
+
+// Peer runs another server process on a's database, with a's secret key
+// and a's options plus opts, as a second `console serve` behind the same
+// load balancer would be: it has its own pool, ledger and workers.
+func (a *App) Peer(opts ...Option) *App {
+	a.T.Helper()
+	env := map[string]string{}
+	for k, v := range a.env {
+		env[k] = v
+	}
+	for _, o := range opts {
+		o(env)
+	}
+	pool, err := pgxpool.New(context.Background(), env["DATABASE_URL"])
+	if err != nil {
+		a.T.Fatal(err)
+	}
+	a.T.Cleanup(pool.Close)
+	return start(a.T, env, pool)
+}
+
+func start(t testing.TB, env map[string]string, pool *pgxpool.Pool) *App {
+	t.Helper()
 	cfg, err := config.Load(func(k string) string { return env[k] }, filepath.Join(t.TempDir(), "var"))
 	if err != nil {
 		t.Fatal(err)
@@ -82,6 +111,10 @@ func Start(t testing.TB, opts ...Option) *App {
 	}
 	hs := httptest.NewServer(srv.Handler())
 	t.Cleanup(hs.Close)
+	// Links in mails lead to this server; the services copied the
+	// configured base URL when they were made.
+	cfg.BaseURL = hs.URL
+	srv.Billing.BaseURL, srv.Triggers.BaseURL = hs.URL, hs.URL
 	if env[workersKey] != "" {
 		ctx, cancel := context.WithCancel(context.Background())
 		if err := srv.StartWorkers(ctx); err != nil {
@@ -94,8 +127,7 @@ func Start(t testing.TB, opts ...Option) *App {
 			cancel()
 		})
 	}
-	cfg.BaseURL = hs.URL
-	return &App{T: t, Pool: pool, Config: cfg, Server: srv, HTTP: hs, URL: hs.URL}
+	return &App{T: t, Pool: pool, Config: cfg, Server: srv, HTTP: hs, URL: hs.URL, env: env}
 }
 
 // Owner is a user who owns a project, made for a test.
@@ -276,6 +308,10 @@ func (a *App) Fingerprint() string {
 		(SELECT md5(coalesce(string_agg(mb::text, ',' ORDER BY project_sid, user_id), '')) FROM memberships mb),
 		(SELECT md5(coalesce(string_agg(b::text, ',' ORDER BY project_sid), '')) FROM balances b),
 		(SELECT md5(coalesce(string_agg(i::text, ',' ORDER BY id), '')) FROM invitations i),
+		(SELECT md5(coalesce(string_agg(n::text, ',' ORDER BY sid), '')) FROM incoming_phone_numbers n),
+		(SELECT md5(coalesce(string_agg(ri::text, ',' ORDER BY id), '')) FROM recurring_items ri),
+		(SELECT count(*) FROM usage_events),
+		(SELECT md5(coalesce(string_agg(t::text, ',' ORDER BY sid), '')) FROM usage_triggers t),
 		(SELECT count(*) FROM mail_outbox),
 		(SELECT count(*) FROM ledger_entries))`).Scan(&s)
 	if err != nil {
@@ -371,4 +407,34 @@ func (a *App) EnsureNumber(project, accountSID, numberSID string) string {
 		a.T.Fatal(err)
 	}
 	return out
+}
+
+// OwnNumber gives an account a new phone number without charging it and
+// returns the number itself: live messages and calls go out From a
+// number the account owns.
+func (a *App) OwnNumber(project, accountSID string) string {
+	a.T.Helper()
+	n, err := numbers.Get(context.Background(), a.Pool, project, accountSID, a.EnsureNumber(project, accountSID, ""))
+	if err != nil {
+		a.T.Fatal(err)
+	}
+	return n.PhoneNumber
+}
+
+// EnsureTrigger gives an account a usage trigger (recreated when deleted)
+// that calls a webhook when the month's total price reaches 1000, and
+// returns its SID.
+func (a *App) EnsureTrigger(project, accountSID, triggerSID string) string {
+	a.T.Helper()
+	ctx := context.Background()
+	if _, err := trigger.Get(ctx, a.Pool, project, accountSID, triggerSID); err == nil {
+		return triggerSID
+	}
+	t, err := a.Server.Triggers.Create(ctx, audit.Entry{Actor: audit.ActorSystem}, project, accountSID, trigger.Spec{FriendlyName: "fixture",
+		UsageCategory: usage.TotalPrice, TriggerBy: trigger.ByPrice, TriggerValue: decimal.NewFromInt(1000), Recurring: trigger.Monthly,
+		CallbackURL: "https://example.com/usage-trigger"})
+	if err != nil {
+		a.T.Fatal(err)
+	}
+	return t.SID
 }

@@ -1,0 +1,166 @@
+package messaging
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+	"github.com/shopspring/decimal"
+
+	"console/internal/account"
+	"console/internal/billing"
+	"console/internal/numbers"
+	"console/internal/sid"
+	"console/internal/usage"
+)
+
+// Why a message is refused. The API answers each with Twilio's code;
+// nothing is stored or charged for any of them.
+var (
+	ErrToRequired     = errors.New("messaging: To is required")
+	ErrFromRequired   = errors.New("messaging: From is required")
+	ErrBodyRequired   = errors.New("messaging: Body is required")
+	ErrBodyTooLong    = errors.New("messaging: Body exceeds 1600 characters")
+	ErrStatusCallback = errors.New("messaging: StatusCallback is not an http(s) URL")
+	ErrInvalidTo      = errors.New("messaging: To is not an E.164 number")
+	ErrInvalidFrom    = errors.New("messaging: From is not an E.164 number")
+	// ErrFromNotOwned: the sending account does not own the From number
+	// (a number of a sibling subaccount or of another project is not its own).
+	ErrFromNotOwned = errors.New("messaging: From is not a number of the account")
+	// ErrRegion: the price list has no price to the destination, so the
+	// console does not send there.
+	ErrRegion = errors.New("messaging: destination not enabled")
+	// ErrFuture: a request dated later than now.
+	ErrFuture = errors.New("messaging: At is in the future")
+)
+
+// MaxBodyLength is the longest body, in characters, as Twilio's.
+const MaxBodyLength = 1600
+
+// SendRequest is a message to send.
+type SendRequest struct {
+	To, From, Body string
+	// StatusCallback, when set, is told each status change of a message
+	// sent now.
+	StatusCallback string
+	// At dates a message sent in the past (seeded history); zero means now.
+	// The simulated carrier delivers within deliveryDelay, so a dated
+	// message is recorded delivered at once: no job moves it, and no
+	// StatusCallback is posted for it.
+	At time.Time
+}
+
+// Validate checks the request's fields without touching the database, in
+// the order Twilio checks them. Test credentials stop after it: their
+// magic numbers decide the rest.
+func (r SendRequest) Validate() error {
+	switch {
+	case r.To == "":
+		return ErrToRequired
+	case r.From == "":
+		return ErrFromRequired
+	case r.Body == "":
+		return ErrBodyRequired
+	case utf8.RuneCountInString(r.Body) > MaxBodyLength:
+		return ErrBodyTooLong
+	case r.StatusCallback != "" && !ValidURL(r.StatusCallback):
+		return ErrStatusCallback
+	}
+	return nil
+}
+
+// ValidURL reports whether s is an absolute http or https URL, as
+// callbacks and TwiML URLs must be.
+func ValidURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
+
+// Inserter enqueues jobs in a transaction; River's client is one.
+type Inserter interface {
+	InsertTx(ctx context.Context, tx pgx.Tx, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error)
+}
+
+// Sender sends messages for the API and the demo alike, so that every
+// message is validated, priced, charged and recorded the same way.
+type Sender struct {
+	Pool   *pgxpool.Pool
+	Ledger *billing.Ledger
+	Jobs   Inserter
+}
+
+// Send validates req, checks that acc owns the From number, prices the
+// message's segments to the destination, and charges acc's project with
+// the message, its usage event and (for a message sent now) the job that
+// moves it to sent and delivered, all in the debit's transaction. It
+// returns one of this package's Err* values, billing.ErrSuspended or
+// billing.ErrInsufficientFunds, or a database error; on any of them
+// nothing is stored or charged.
+func (s *Sender) Send(ctx context.Context, acc *account.Account, req SendRequest) (*Message, error) {
+	req.To, req.From = strings.TrimSpace(req.To), strings.TrimSpace(req.From)
+	if err := req.Validate(); err != nil {
+		return nil, err
+	}
+	if !ValidNumber(req.To) {
+		return nil, ErrInvalidTo
+	}
+	if !ValidNumber(req.From) {
+		return nil, ErrInvalidFrom
+	}
+	dated := !req.At.IsZero()
+	if dated && req.At.After(time.Now()) {
+		return nil, ErrFuture
+	}
+	// Checked before the charge, outside the debit's transaction, so that
+	// the project's balance row is held no longer for it; a number
+	// released at the same instant may still send this one message.
+	owned, err := numbers.OwnedBy(ctx, s.Pool, acc.ProjectSID, acc.SID, req.From)
+	if err != nil {
+		return nil, err
+	}
+	if !owned {
+		return nil, ErrFromNotOwned
+	}
+	price, _, err := usage.Price(ctx, s.Pool, usage.SMSOutbound, Country(req.To), acc.Currency)
+	if errors.Is(err, usage.ErrNoPrice) {
+		return nil, ErrRegion
+	}
+	if err != nil {
+		return nil, err
+	}
+	seg := Count(req.Body)
+	m := &Message{SID: sid.New("SM"), ProjectSID: acc.ProjectSID, AccountSID: acc.SID, To: req.To, From: req.From, Body: req.Body,
+		Status: StatusQueued, Direction: "outbound-api", NumSegments: seg.Count, Encoding: seg.Encoding,
+		Price: price.Mul(decimal.NewFromInt(int64(seg.Count))), PriceUnit: acc.Currency, StatusCallback: req.StatusCallback}
+	if dated {
+		sent, delivered := req.At, req.At.Add(deliveryDelay)
+		m.Status, m.DateCreated, m.DateSent, m.DateUpdated = StatusDelivered, req.At, &sent, delivered
+	}
+	err = s.Ledger.Debit(ctx, billing.Debit{ProjectSID: acc.ProjectSID, AccountSID: acc.SID, Kind: billing.KindUsage,
+		Source: "message:" + m.SID, Amount: m.Price, Note: usage.SMSOutbound, At: req.At,
+		Apply: func(ctx context.Context, tx pgx.Tx) error {
+			if err := Insert(ctx, tx, m); err != nil {
+				return err
+			}
+			if err := usage.Record(ctx, tx, usage.Event{ProjectSID: acc.ProjectSID, AccountSID: acc.SID, Category: usage.SMSOutbound,
+				Count: 1, Usage: decimal.NewFromInt(int64(seg.Count)), Price: m.Price, Source: m.SID, At: req.At}); err != nil {
+				return err
+			}
+			if dated {
+				return nil
+			}
+			_, err := s.Jobs.InsertTx(ctx, tx, ProgressArgs{ProjectSID: acc.ProjectSID, SID: m.SID}, nil)
+			return err
+		}})
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}

@@ -1,0 +1,140 @@
+package numbers
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/shopspring/decimal"
+
+	"console/internal/account"
+	"console/internal/billing"
+	"console/internal/sid"
+	"console/internal/usage"
+)
+
+// Errors a purchase can end with besides ErrNotAvailable. Nothing is
+// charged when Buy returns one of them.
+var (
+	// ErrNoPrice: the price list has no monthly price for the number's
+	// type and country in the account's currency, so it is not sold.
+	ErrNoPrice = errors.New("numbers: no price")
+	// ErrSuspended: the project is suspended and may not buy.
+	ErrSuspended = errors.New("numbers: project suspended")
+	// ErrInsufficientFunds: the balance does not cover the first month.
+	ErrInsufficientFunds = errors.New("numbers: insufficient funds")
+)
+
+// Service buys and releases numbers for the API, the console and the
+// demo alike, so that a purchase is charged the same way from anywhere.
+type Service struct {
+	Pool   *pgxpool.Pool
+	Ledger *billing.Ledger
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// BuyRequest is a purchase.
+type BuyRequest struct {
+	// PhoneNumber in E.164, from the inventory.
+	PhoneNumber string
+	// FriendlyName defaults to the number.
+	FriendlyName string
+	// Then, when set, runs in the purchase's transaction once the number
+	// is recorded (the caller's audit entry); its error undoes the purchase.
+	Then func(ctx context.Context, tx pgx.Tx, n *Number) error
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+// Buy charges the first month of a number to acc's project, adds the
+// monthly recurring item (recorded as usage of the number's category on
+// each renewal), records the number and the first month's usage, all in
+// the debit's transaction. It returns ErrNotAvailable (not in the
+// inventory, or owned by someone — the same number bought twice included),
+// ErrNoPrice, ErrSuspended, ErrInsufficientFunds, Then's error or a
+// database error; on any of them nothing is charged, and a purchase the
+// balance does not cover does not suspend the project as metered usage would.
+func (s *Service) Buy(ctx context.Context, acc *account.Account, req BuyRequest) (*Number, error) {
+	phone := req.PhoneNumber
+	country, numberType, ok := Lookup(phone)
+	if !ok {
+		return nil, ErrNotAvailable
+	}
+	category := Category(numberType)
+	price, _, err := usage.Price(ctx, s.Pool, category, country, acc.Currency)
+	if errors.Is(err, usage.ErrNoPrice) {
+		return nil, ErrNoPrice
+	}
+	if err != nil {
+		return nil, err
+	}
+	name := req.FriendlyName
+	if name == "" {
+		name = phone
+	}
+	now := s.now()
+	n := &Number{SID: sid.New("PN"), ProjectSID: acc.ProjectSID, AccountSID: acc.SID, PhoneNumber: phone, FriendlyName: name,
+		Country: country, Type: numberType}
+	err = s.Ledger.Debit(ctx, billing.Debit{ProjectSID: acc.ProjectSID, AccountSID: acc.SID, Kind: billing.KindFee,
+		Source: "number:" + n.SID + ":" + now.UTC().Format("2006-01-02"), Amount: price, Note: phone, Purchase: true,
+		Apply: func(ctx context.Context, tx pgx.Tx) error {
+			item, err := billing.AddRecurringItem(ctx, tx, acc.ProjectSID, acc.SID, phone, category, price, now)
+			if err != nil {
+				return err
+			}
+			n.RecurringItem = item.ID
+			if err := Insert(ctx, tx, n); err != nil {
+				return err
+			}
+			if err := usage.Record(ctx, tx, usage.Event{ProjectSID: acc.ProjectSID, AccountSID: acc.SID, Category: category,
+				Count: 1, Usage: decimal.NewFromInt(1), Price: price, Source: n.SID}); err != nil {
+				return err
+			}
+			if req.Then != nil {
+				return req.Then(ctx, tx, n)
+			}
+			return nil
+		}})
+	switch {
+	case errors.Is(err, billing.ErrSuspended):
+		return nil, ErrSuspended
+	case errors.Is(err, billing.ErrInsufficientFunds):
+		return nil, ErrInsufficientFunds
+	case err != nil:
+		return nil, err
+	}
+	return n, nil
+}
+
+// Release gives up acc's number sid and stops its recurring item, in one
+// transaction with then (the caller's audit entry), which may be nil. It
+// returns ErrNotFound for a number acc does not own.
+func (s *Service) Release(ctx context.Context, acc *account.Account, sid string, then func(ctx context.Context, tx pgx.Tx, n *Number) error) (*Number, error) {
+	var released *Number
+	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
+		n, err := Release(ctx, tx, acc.ProjectSID, acc.SID, sid)
+		if err != nil {
+			return err
+		}
+		if err := billing.StopRecurringItem(ctx, tx, acc.ProjectSID, n.RecurringItem); err != nil {
+			return err
+		}
+		released = n
+		if then != nil {
+			return then(ctx, tx, n)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return released, nil
+}

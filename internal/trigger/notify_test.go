@@ -1,0 +1,83 @@
+package trigger_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/require"
+
+	"console/internal/mailtest"
+	"console/internal/trigger"
+	"console/internal/usage"
+	"console/internal/webtest"
+)
+
+// A firing mails the Owner, Administrators and Billing Managers (not
+// Developers or Support) and the given addresses, each in their language,
+// over SMTP through the outbox; the history shows each mail's status.
+func TestEmailInRecipientsLanguage(t *testing.T) {
+	smtp := mailtest.Start(t)
+	app := webtest.Start(t, webtest.Workers(), webtest.Env("SMTP_URL", smtp.URL()))
+	ctx := context.Background()
+	o := owner(t, app, "JPY")
+	p := o.AccountSID
+	_, err := app.Pool.Exec(ctx, `UPDATE users SET locale = 'ja' WHERE id = $1`, o.UserID)
+	require.NoError(t, err)
+	member := func(email, locale, role string) {
+		u, err := app.Server.Users.Create(ctx, app.Pool, email, "M", "a long enough password", locale)
+		require.NoError(t, err)
+		_, err = app.Pool.Exec(ctx, `INSERT INTO memberships (project_sid, user_id, role) VALUES ($1, $2, $3)`, p, u.ID, role)
+		require.NoError(t, err)
+	}
+	member("admin@example.com", "en", "admin")
+	member("billing@example.com", "", "billing")
+	member("dev@example.com", "ja", "developer")
+	member("support@example.com", "ja", "support")
+
+	tr := create(t, app.Server.Triggers, p, p, trigger.Spec{FriendlyName: "月間利用額", UsageCategory: usage.TotalPrice, TriggerBy: trigger.ByPrice,
+		TriggerValue: decimal.NewFromInt(100000), Recurring: trigger.Monthly, EmailTeam: true,
+		EmailTo: []string{"ops@example.com", "dev@example.com", "Admin@example.com"}, EmailLocale: "ja"})
+	spend(t, app, p, p, usage.SMSOutbound, "60000", time.Now())
+	spend(t, app, p, p, usage.CallsOutbound, "45000.5", time.Now())
+
+	ja := smtp.WaitFor(t, o.Email, 1, 20*time.Second)[0]
+	require.Equal(t, "Test Project: 利用トリガー「月間利用額」が発動しました", ja.Subject)
+	require.Contains(t, ja.Body, "Test Project の利用トリガー「月間利用額」が")
+	require.Contains(t, ja.Body, "利用カテゴリー: 合計料金")
+	require.Contains(t, ja.Body, "トリガー値: ¥100,000")
+	require.Contains(t, ja.Body, "発動時の値: ¥105,000.5")
+	require.Contains(t, ja.Body, "頻度: 毎月")
+	require.Contains(t, ja.Body, "/usage/triggers/"+tr.SID)
+
+	en := smtp.WaitFor(t, "admin@example.com", 1, 10*time.Second)
+	require.Len(t, en, 1, "listed twice (team and address), mailed once")
+	require.Equal(t, `Test Project: usage trigger "月間利用額" fired`, en[0].Subject)
+	require.Contains(t, en[0].Body, "Usage category: Total price")
+	require.Contains(t, en[0].Body, "Trigger value: ¥100,000")
+	require.Contains(t, en[0].Body, "Frequency: Monthly")
+	require.Contains(t, smtp.WaitFor(t, "billing@example.com", 1, 10*time.Second)[0].Subject, "usage trigger", "no language chosen: English")
+	require.Contains(t, smtp.WaitFor(t, "dev@example.com", 1, 10*time.Second)[0].Subject, "利用トリガー", "a listed member in their language")
+	require.Contains(t, smtp.WaitFor(t, "ops@example.com", 1, 10*time.Second)[0].Subject, "利用トリガー", "others in the trigger's language")
+	time.Sleep(300 * time.Millisecond)
+	for _, m := range smtp.Messages() {
+		for _, to := range m.To {
+			require.NotEqual(t, "support@example.com", to)
+		}
+	}
+	require.Len(t, smtp.Messages(), 5)
+
+	require.Eventually(t, func() bool {
+		h, err := trigger.History(ctx, app.Pool, p, p, tr.SID, 10)
+		if err != nil || len(h) != 1 || len(h[0].Emails) != 5 {
+			return false
+		}
+		for _, e := range h[0].Emails {
+			if e.SentAt == nil {
+				return false
+			}
+		}
+		return true
+	}, 10*time.Second, 50*time.Millisecond, "the history shows every mail sent")
+}

@@ -1,0 +1,239 @@
+// Package trigger owns usage triggers (Twilio's UsageTrigger, UT…): what
+// they watch, their evaluation when usage is recorded, the firings (at
+// most one per trigger and period, guaranteed by the database), and their
+// delivery by signed webhook and by email, with every attempt logged.
+package trigger
+
+import (
+	"errors"
+	"net/mail"
+	"net/url"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/shopspring/decimal"
+
+	"console/internal/i18n"
+	"console/internal/usage"
+)
+
+// What a trigger compares with its value: a field of the usage record.
+const (
+	ByCount = "count"
+	ByUsage = "usage"
+	ByPrice = "price"
+)
+
+// How often a trigger may fire: once per day, month or year of the
+// project's time zone, or once ever.
+const (
+	Daily   = "daily"
+	Monthly = "monthly"
+	Yearly  = "yearly"
+	AllTime = "alltime"
+)
+
+// TriggerBys and Recurrings are the accepted values, in the order forms list them.
+var (
+	TriggerBys = []string{ByUsage, ByCount, ByPrice}
+	Recurrings = []string{Daily, Monthly, Yearly, AllTime}
+)
+
+// MaxFriendlyName is Twilio's limit on a trigger's name, in characters.
+const MaxFriendlyName = 64
+
+// MaxEmails bounds the addresses one trigger mails besides the team.
+const MaxEmails = 10
+
+// ErrNotFound is returned for a trigger that does not exist in the
+// account, which includes another tenant's.
+var ErrNotFound = errors.New("trigger: not found")
+
+// FieldError says which field of a Spec is wrong. Field is one of the
+// Field… constants; Reason one of the Reason… constants.
+type FieldError struct {
+	Field  string
+	Reason string
+}
+
+func (e *FieldError) Error() string { return "trigger: " + e.Field + ": " + e.Reason }
+
+// Fields a FieldError names.
+const (
+	FieldFriendlyName   = "friendly_name"
+	FieldUsageCategory  = "usage_category"
+	FieldTriggerBy      = "trigger_by"
+	FieldTriggerValue   = "trigger_value"
+	FieldRecurring      = "recurring"
+	FieldCallbackURL    = "callback_url"
+	FieldCallbackMethod = "callback_method"
+	FieldEmailTo        = "email_to"
+	// FieldAction: the trigger neither calls a URL nor mails anyone.
+	FieldAction = "action"
+)
+
+// Reasons a FieldError gives.
+const (
+	ReasonRequired = "required"
+	ReasonInvalid  = "invalid"
+	ReasonTooLong  = "too_long"
+	ReasonTooMany  = "too_many"
+	// ReasonNotPositive: the value (after a +N offset) is not above zero.
+	ReasonNotPositive = "not_positive"
+)
+
+// Trigger is a usage trigger of one account.
+type Trigger struct {
+	SID        string
+	ProjectSID string
+	AccountSID string
+	Spec
+	// Revision changes when what the trigger watches or its value changes.
+	Revision    int
+	DateCreated time.Time
+	DateUpdated time.Time
+	// DateFired is when it last fired, nil if never.
+	DateFired *time.Time
+	// FiredPeriod is the start of the period the current revision last
+	// fired in (a local date at midnight UTC; the zero time for alltime),
+	// nil when the revision has not fired.
+	FiredPeriod *time.Time
+	// CurrentValue is the value of the current period; filled by
+	// Service.FillCurrentValues, zero until then.
+	CurrentValue decimal.Decimal
+}
+
+// Spec is what a trigger's owner chooses.
+type Spec struct {
+	FriendlyName  string
+	UsageCategory string // a key of usage.Categories
+	TriggerBy     string // ByCount, ByUsage or ByPrice
+	TriggerValue  decimal.Decimal
+	// Offset makes TriggerValue relative to the current value of the
+	// period when the trigger is saved (Twilio's "+30").
+	Offset    bool
+	Recurring string // Daily, Monthly, Yearly or AllTime
+	// CallbackURL is called when the trigger fires; "" for none.
+	CallbackURL    string
+	CallbackMethod string // GET or POST
+	// EmailTeam mails the project's Owners, Administrators and Billing
+	// Managers, each in their own language.
+	EmailTeam bool
+	// EmailTo are more addresses to mail; an address of a project member
+	// gets the member's language, others EmailLocale.
+	EmailTo     []string
+	EmailLocale string // i18n.English or i18n.Japanese
+}
+
+// ParseValue reads a trigger value as Twilio takes it: a decimal number,
+// or "+N" for N more than the current value.
+func ParseValue(s string) (v decimal.Decimal, offset bool, err error) {
+	s = strings.TrimSpace(s)
+	if rest, ok := strings.CutPrefix(s, "+"); ok {
+		s, offset = rest, true
+	}
+	if s == "" || strings.ContainsAny(s, "eE+") {
+		return decimal.Zero, false, errors.New("trigger: not a number")
+	}
+	v, err = decimal.NewFromString(s)
+	if err != nil {
+		return decimal.Zero, false, errors.New("trigger: not a number")
+	}
+	return v, offset, nil
+}
+
+// ValidCallbackURL reports whether u is an absolute http(s) URL. Whether
+// its host may be reached is decided when the webhook is sent.
+func ValidCallbackURL(u string) bool {
+	p, err := url.Parse(u)
+	return err == nil && (p.Scheme == "http" || p.Scheme == "https") && p.Host != "" && len(u) <= 4000
+}
+
+func oneOf(v string, set []string) bool {
+	for _, s := range set {
+		if s == v {
+			return true
+		}
+	}
+	return false
+}
+
+// normalize fills defaults and trims, then checks the spec; the value's
+// sign is checked once an offset is resolved.
+func (s *Spec) normalize() error {
+	s.FriendlyName = strings.TrimSpace(s.FriendlyName)
+	s.CallbackURL = strings.TrimSpace(s.CallbackURL)
+	s.CallbackMethod = strings.ToUpper(strings.TrimSpace(s.CallbackMethod))
+	if s.CallbackMethod == "" {
+		s.CallbackMethod = "POST"
+	}
+	if s.TriggerBy == "" {
+		s.TriggerBy = ByUsage
+	}
+	if s.Recurring == "" {
+		s.Recurring = AllTime
+	}
+	if !i18n.Supported(s.EmailLocale) {
+		s.EmailLocale = i18n.English
+	}
+	var to []string
+	seen := map[string]bool{}
+	for _, a := range s.EmailTo {
+		a = strings.TrimSpace(a)
+		if a == "" || seen[strings.ToLower(a)] {
+			continue
+		}
+		seen[strings.ToLower(a)] = true
+		to = append(to, a)
+	}
+	s.EmailTo = to
+	switch {
+	case utf8.RuneCountInString(s.FriendlyName) > MaxFriendlyName:
+		return &FieldError{FieldFriendlyName, ReasonTooLong}
+	case s.UsageCategory == "":
+		return &FieldError{FieldUsageCategory, ReasonRequired}
+	case !validCategory(s.UsageCategory):
+		return &FieldError{FieldUsageCategory, ReasonInvalid}
+	case !oneOf(s.TriggerBy, TriggerBys):
+		return &FieldError{FieldTriggerBy, ReasonInvalid}
+	case !oneOf(s.Recurring, Recurrings):
+		return &FieldError{FieldRecurring, ReasonInvalid}
+	case s.CallbackURL != "" && !ValidCallbackURL(s.CallbackURL):
+		return &FieldError{FieldCallbackURL, ReasonInvalid}
+	case s.CallbackMethod != "GET" && s.CallbackMethod != "POST":
+		return &FieldError{FieldCallbackMethod, ReasonInvalid}
+	case len(s.EmailTo) > MaxEmails:
+		return &FieldError{FieldEmailTo, ReasonTooMany}
+	case s.CallbackURL == "" && !s.EmailTeam && len(s.EmailTo) == 0:
+		return &FieldError{FieldAction, ReasonRequired}
+	}
+	for _, a := range s.EmailTo {
+		if addr, err := mail.ParseAddress(a); err != nil || addr.Address != a {
+			return &FieldError{FieldEmailTo, ReasonInvalid}
+		}
+	}
+	if !s.Offset && s.TriggerValue.Sign() <= 0 {
+		return &FieldError{FieldTriggerValue, ReasonNotPositive}
+	}
+	if s.Offset && s.TriggerValue.Sign() < 0 {
+		return &FieldError{FieldTriggerValue, ReasonInvalid}
+	}
+	return nil
+}
+
+// validCategory reports whether c is a category the console meters.
+func validCategory(c string) bool {
+	_, ok := usage.Categories[c]
+	return ok
+}
+
+// UsageRecordURI is the Usage Records list the trigger watches.
+func (t *Trigger) UsageRecordURI() string {
+	return "/2010-04-01/Accounts/" + t.AccountSID + "/Usage/Records.json?" + url.Values{"Category": {t.UsageCategory}}.Encode()
+}
+
+// URI is the trigger's REST API path.
+func (t *Trigger) URI() string {
+	return "/2010-04-01/Accounts/" + t.AccountSID + "/Usage/Triggers/" + t.SID + ".json"
+}

@@ -1,0 +1,115 @@
+package trigger
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/shopspring/decimal"
+
+	"console/internal/account"
+	"console/internal/database"
+	"console/internal/usage"
+)
+
+// Period is the period of recurring that holds the instant now in loc, as
+// local dates at midnight UTC (the form of the local roll-ups): start is
+// included, end excluded. For AllTime both are the zero time, which stands
+// for "from the beginning" and "without end".
+func Period(recurring string, now time.Time, loc *time.Location) (start, end time.Time) {
+	d := usage.LocalDate(now, loc)
+	switch recurring {
+	case Daily:
+		return d, d.AddDate(0, 0, 1)
+	case Monthly:
+		s := time.Date(d.Year(), d.Month(), 1, 0, 0, 0, 0, time.UTC)
+		return s, s.AddDate(0, 1, 0)
+	case Yearly:
+		s := time.Date(d.Year(), 1, 1, 0, 0, 0, 0, time.UTC)
+		return s, s.AddDate(1, 0, 0)
+	}
+	return time.Time{}, time.Time{}
+}
+
+// sqlDate spells a period bound for a ::date parameter; the zero time is
+// the earliest date as a start and infinity as an end.
+func sqlDate(t time.Time, isEnd bool) string {
+	if t.IsZero() {
+		if isEnd {
+			return "infinity"
+		}
+		return "0001-01-01"
+	}
+	return t.Format(time.DateOnly)
+}
+
+// valueSQL sums one account's local-day roll-ups of a category over a
+// period: the category itself, the concrete categories a roll-up sums, or
+// every price for totalprice (whose count is 0 and whose usage is its
+// price, as in Usage Records).
+const valueSQL = `SELECT CASE $7
+		WHEN 'count' THEN CASE WHEN $5 = 'totalprice' THEN 0 ELSE coalesce(sum(count), 0) END
+		WHEN 'usage' THEN CASE WHEN $5 = 'totalprice' THEN coalesce(sum(price), 0) ELSE coalesce(sum(usage), 0) END
+		ELSE coalesce(sum(price), 0) END::text
+	FROM usage_local_daily
+	WHERE project_sid = $1 AND account_sid = $2 AND day >= $3::date AND day < $4::date
+	  AND ($5 = 'totalprice' OR category = $5 OR ($6 <> '' AND starts_with(category, $6)))`
+
+func valueArgs(projectSID, accountSID, category, triggerBy string, start, end time.Time) []any {
+	return []any{projectSID, accountSID, sqlDate(start, false), sqlDate(end, true), category, usage.RollupPrefix(category), triggerBy}
+}
+
+// Value is what an account used of category, counted by triggerBy, in the
+// period of recurring that holds now in the project's time zone loc.
+func Value(ctx context.Context, db database.DBTX, projectSID, accountSID, category, triggerBy, recurring string, now time.Time, loc *time.Location) (decimal.Decimal, error) {
+	start, end := Period(recurring, now, loc)
+	var s string
+	if err := db.QueryRow(ctx, valueSQL, valueArgs(projectSID, accountSID, category, triggerBy, start, end)...).Scan(&s); err != nil {
+		return decimal.Zero, err
+	}
+	return decimal.NewFromString(s)
+}
+
+// values computes the current period's value of several triggers of one
+// project in one round trip.
+func values(ctx context.Context, db DB, ts []*Trigger, now time.Time, loc *time.Location) ([]decimal.Decimal, error) {
+	out := make([]decimal.Decimal, len(ts))
+	if len(ts) == 0 {
+		return out, nil
+	}
+	b := &pgx.Batch{}
+	for i, t := range ts {
+		start, end := Period(t.Recurring, now, loc)
+		b.Queue(valueSQL, valueArgs(t.ProjectSID, t.AccountSID, t.UsageCategory, t.TriggerBy, start, end)...).QueryRow(func(row pgx.Row) error {
+			var s string
+			if err := row.Scan(&s); err != nil {
+				return err
+			}
+			var err error
+			out[i], err = decimal.NewFromString(s)
+			return err
+		})
+	}
+	if err := db.SendBatch(ctx, b).Close(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// DB is a pool or a transaction: what runs a query or a batch.
+type DB interface {
+	database.DBTX
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
+}
+
+// projectLocation reads the project's time zone.
+func projectLocation(ctx context.Context, db database.DBTX, projectSID string) (*time.Location, error) {
+	var tz string
+	if err := db.QueryRow(ctx, `SELECT time_zone FROM accounts WHERE sid = $1 AND project_sid = $1`, projectSID).Scan(&tz); err != nil {
+		return nil, err
+	}
+	return projectLoc(tz), nil
+}
+
+// projectLoc loads a time zone through the accounts' cache.
+func projectLoc(tz string) *time.Location { return (&account.Account{TimeZone: tz}).Location() }

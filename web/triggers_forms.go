@@ -1,0 +1,195 @@
+package web
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"console/internal/billing"
+	"console/internal/trigger"
+	"console/internal/usage"
+)
+
+// TriggerForm is the create and edit form of a usage trigger, as typed.
+type TriggerForm struct {
+	FriendlyName  string
+	UsageCategory string
+	TriggerBy     string
+	TriggerValue  string
+	Recurring     string
+	EmailTeam     bool
+	// EmailTo are more addresses, as typed: commas or new lines between.
+	EmailTo        string
+	CallbackURL    string
+	CallbackMethod string
+	Errors         FieldErrors
+}
+
+// NewTriggerForm is the form of a new trigger: set up for the most common
+// trigger (the period's total spend, by price, each month, mailed to the
+// people who manage the account), so that it takes a name and a value.
+func NewTriggerForm() TriggerForm {
+	return TriggerForm{UsageCategory: usage.TotalPrice, TriggerBy: trigger.ByPrice, Recurring: trigger.Monthly, EmailTeam: true,
+		CallbackMethod: "POST"}
+}
+
+// TriggerFormOf is the edit form of an existing trigger.
+func TriggerFormOf(t *trigger.Trigger) TriggerForm {
+	return TriggerForm{FriendlyName: t.FriendlyName, UsageCategory: t.UsageCategory, TriggerBy: t.TriggerBy,
+		TriggerValue: t.TriggerValue.String(), Recurring: t.Recurring, EmailTeam: t.EmailTeam, EmailTo: strings.Join(t.EmailTo, "\n"),
+		CallbackURL: t.CallbackURL, CallbackMethod: t.CallbackMethod}
+}
+
+// TriggersData is Usage › Triggers.
+type TriggersData struct {
+	Triggers []*trigger.Trigger
+	// Next is the page token of the triggers after these, "" at the end.
+	Next string
+}
+
+// TriggerData is one trigger's page (Trigger nil: the new trigger's form).
+type TriggerData struct {
+	Trigger *trigger.Trigger
+	Form    TriggerForm
+	History []*trigger.Firing
+}
+
+// CategoryGroup is an <optgroup> of the usage category select.
+type CategoryGroup struct {
+	NameKey    string
+	Categories []string
+}
+
+// TriggerCategories are the categories a trigger can watch, grouped by
+// service as the select shows them: each service's total first, then its
+// parts. They are usage.Categories, every one once (a test checks it).
+var TriggerCategories = []CategoryGroup{
+	{"triggers.group_sms", []string{"sms", usage.SMSOutbound}},
+	{"triggers.group_voice", []string{"calls", usage.CallsOutbound}},
+	{"triggers.group_numbers", []string{"phonenumbers", "phonenumbers-local", "phonenumbers-mobile", "phonenumbers-tollfree"}},
+	{"triggers.group_total", []string{usage.TotalPrice}},
+}
+
+// Catalog keys of the trigger pages' words, spelled out so that the
+// catalog test sees them.
+var (
+	triggerCategoryKeys = map[string]string{
+		"sms": "triggers.category_sms", usage.SMSOutbound: "triggers.category_sms_outbound",
+		"calls": "triggers.category_calls", usage.CallsOutbound: "triggers.category_calls_outbound",
+		"phonenumbers": "triggers.category_phonenumbers", "phonenumbers-local": "triggers.category_phonenumbers_local",
+		"phonenumbers-mobile": "triggers.category_phonenumbers_mobile", "phonenumbers-tollfree": "triggers.category_phonenumbers_tollfree",
+		usage.TotalPrice: "triggers.category_totalprice",
+	}
+	triggerByKeys = map[string]string{trigger.ByUsage: "triggers.by_usage", trigger.ByCount: "triggers.by_count",
+		trigger.ByPrice: "triggers.by_price"}
+	recurringKeys = map[string]string{trigger.Daily: "triggers.recurring_daily", trigger.Monthly: "triggers.recurring_monthly",
+		trigger.Yearly: "triggers.recurring_yearly", trigger.AllTime: "triggers.recurring_alltime"}
+	// triggerUnitKeys are formats of a figure with its unit, by usage.CategoryInfo's unit.
+	triggerUnitKeys = map[string]string{"messages": "triggers.unit_messages", "segments": "triggers.unit_segments",
+		"calls": "triggers.unit_calls", "minutes": "triggers.unit_minutes", "numbers": "triggers.unit_numbers"}
+)
+
+// triggerCategoryName is a category as users know it, in their language.
+func triggerCategoryName(ctx context.Context, c string) string {
+	if k, ok := triggerCategoryKeys[c]; ok {
+		return t(ctx, k)
+	}
+	return c
+}
+
+func triggerByName(ctx context.Context, by string) string {
+	if k, ok := triggerByKeys[by]; ok {
+		return t(ctx, k)
+	}
+	return by
+}
+
+func recurringName(ctx context.Context, r string) string {
+	if k, ok := recurringKeys[r]; ok {
+		return t(ctx, k)
+	}
+	return r
+}
+
+// IsMoney reports whether a trigger's figures are amounts of money: its
+// price, or the usage of totalprice (which is its price).
+func IsMoney(category, by string) bool {
+	return by == trigger.ByPrice || (category == usage.TotalPrice && by == trigger.ByUsage)
+}
+
+// triggerFigure shows a value of a trigger watching category by by: money
+// in the project's currency, else the number with its unit.
+func triggerFigure(ctx context.Context, category, by string, v decimal.Decimal) string {
+	if IsMoney(category, by) {
+		currency := "USD"
+		if p := CurrentProject(ctx); p != nil {
+			currency = p.Currency
+		}
+		return billing.Money{Amount: v, Currency: currency}.Format()
+	}
+	info := usage.Categories[category]
+	unit := info.UsageUnit
+	if by == trigger.ByCount {
+		unit = info.CountUnit
+	}
+	if k, ok := triggerUnitKeys[unit]; ok {
+		return t(ctx, k, quantity(v))
+	}
+	return quantity(v)
+}
+
+// TriggerName is what a trigger is called on its pages: its friendly
+// name, or its SID when it has none.
+func TriggerName(tr *trigger.Trigger) string {
+	if tr.FriendlyName != "" {
+		return tr.FriendlyName
+	}
+	return tr.SID
+}
+
+// periodLabel names the period a firing belongs to, in the request's
+// language: a day, a month, a year, or "all time".
+func periodLabel(ctx context.Context, recurring string, start time.Time) string {
+	switch recurring {
+	case trigger.Daily:
+		return start.Format(time.DateOnly)
+	case trigger.Monthly:
+		return monthTitle(ctx, start)
+	case trigger.Yearly:
+		if lang(ctx) == "ja" {
+			return start.Format("2006年")
+		}
+		return start.Format("2006")
+	}
+	return t(ctx, "triggers.period_alltime")
+}
+
+// attemptOutcome says what became of a webhook attempt: the status it
+// got, or why it got none.
+func attemptOutcome(ctx context.Context, a trigger.Attempt) string {
+	if a.StatusCode != 0 {
+		return t(ctx, attemptOutcomeKey(a), a.StatusCode)
+	}
+	return t(ctx, attemptOutcomeKey(a))
+}
+
+// attemptOutcomeKey is the catalog key of what became of a webhook
+// attempt that got no answer, from the error the worker logged.
+func attemptOutcomeKey(a trigger.Attempt) string {
+	e := strings.ToLower(a.Error)
+	switch {
+	case a.StatusCode != 0:
+		return "triggers.attempt_status"
+	case strings.Contains(e, "not allowed"):
+		return "triggers.attempt_forbidden"
+	case strings.Contains(e, "timeout") || strings.Contains(e, "deadline exceeded"):
+		return "triggers.attempt_timeout"
+	case strings.Contains(e, "connection refused"):
+		return "triggers.attempt_refused"
+	case strings.Contains(e, "no such host"):
+		return "triggers.attempt_dns"
+	}
+	return "triggers.attempt_failed"
+}
