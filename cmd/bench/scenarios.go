@@ -33,6 +33,9 @@ var scenarios = []scenario{
 	{name: "usage-summary", prepare: prepareUsageSummary},
 	// Last: the delivery jobs of the messages it sends keep running after it.
 	{name: "messages", prepare: prepareMessages, duration: messagesDuration},
+	// After messages, whose load it runs again with 1,000 triggers armed; last
+	// for the same reason.
+	{name: "triggers", prepare: prepareTriggers, duration: triggersDuration},
 }
 
 func scenarioNames() []string {
@@ -119,6 +122,10 @@ type env struct {
 	signedIn    *session
 	pool        *pgxpool.Pool // the bench's own, for the billing scenarios
 	closers     []func()
+
+	// warmup is -warmup; duration is -duration when given, else 0: a
+	// scenario that sizes its data to the run (triggers) needs them.
+	warmup, duration time.Duration
 }
 
 func (e *env) logf(format string, args ...any) {
