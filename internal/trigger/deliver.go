@@ -41,6 +41,13 @@ const Queue = "usage_triggers"
 // waiting on customers' servers, so more than the CPU would allow.
 const QueueWorkers = 20
 
+// QueuePoll is how often a process looks for webhooks to send besides
+// River's insert notifications, which a client sends at most once per
+// fetch cooldown (100 ms) and queue: a firing enqueued just after another
+// is otherwise found by the client's poll, every 500 ms. It is a query on
+// an index of a mostly empty queue, ten times a second.
+const QueuePoll = 100 * time.Millisecond
+
 // InsertOpts keeps one job per firing, in Queue, and retries it for
 // about a day.
 func (WebhookArgs) InsertOpts() river.InsertOpts {
