@@ -86,20 +86,30 @@ func (e *env) db(ctx context.Context) (*pgxpool.Pool, error) {
 }
 
 // usdProject creates a USD project with the server's CLI and sets its
-// balance to start with an adjustment, so that the ledger still sums to
-// the balance. It returns the project's SID.
+// balance to start. It returns the project's SID.
 func (e *env) usdProject(ctx context.Context, label string, start decimal.Decimal) (string, error) {
-	s, err := e.console(ctx)
+	o, err := e.fundedProject(ctx, label, "USD", "UTC", start)
 	if err != nil {
 		return "", err
+	}
+	return o.AccountSID, nil
+}
+
+// fundedProject creates a project with the server's CLI, owned by
+// bench-<label>@example.com, and sets its balance to start with an
+// adjustment, so that the ledger still sums to the balance.
+func (e *env) fundedProject(ctx context.Context, label, currency, timeZone string, start decimal.Decimal) (*owner, error) {
+	s, err := e.console(ctx)
+	if err != nil {
+		return nil, err
 	}
 	pool, err := e.db(ctx)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	o, err := createOwnerAs(ctx, s, "bench-"+label+"@example.com", "Bench "+label, "Bench "+label, "USD", "UTC")
+	o, err := createOwnerAs(ctx, s, ownerEmail(label), "Bench "+label, "Bench "+label, currency, timeZone)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	sid := o.AccountSID
 	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
@@ -107,17 +117,20 @@ func (e *env) usdProject(ctx context.Context, label string, start decimal.Decima
 		if err != nil {
 			return err
 		}
-		if bal.Currency != "USD" {
-			return fmt.Errorf("project %s is in %s, want USD", sid, bal.Currency)
+		if bal.Currency != currency {
+			return fmt.Errorf("project %s is in %s, want %s", sid, bal.Currency, currency)
 		}
 		// The trial credit is already there: adjust by the difference.
 		return billing.Post(ctx, tx, sid, sid, billing.KindAdjustment, "bench-start", start.Sub(bal.Amount), "bench starting balance")
 	})
 	if err != nil {
-		return "", fmt.Errorf("setting the balance of %s: %w", sid, err)
+		return nil, fmt.Errorf("setting the balance of %s: %w", sid, err)
 	}
-	return sid, nil
+	return o, nil
 }
+
+// ownerEmail is the user who owns the project of a scenario.
+func ownerEmail(label string) string { return "bench-" + label + "@example.com" }
 
 // accounts is a project's debits as their callers saw them, warm-up
 // included: every debit answered as made must be in the balance.

@@ -28,6 +28,10 @@ type target struct {
 	// verify, when set, runs once the measurement is over and returns
 	// the scenario's correctness checks.
 	verify func(ctx context.Context, r *result, o loadOptions) ([]check, error)
+	// notes and checks are what preparing the scenario found out (how
+	// long generating its data took, whether the data came out exact).
+	notes  []string
+	checks []check
 }
 
 // errRefused marks a call the system under test declined as it should.
@@ -78,6 +82,8 @@ type result struct {
 	refused int
 	// checks are the scenario's correctness checks, when it has some.
 	checks []check
+	// notes are facts about the run worth printing with it.
+	notes []string
 	// cpu is where the machine's CPU went during the measured window.
 	cpu cpuUse
 }

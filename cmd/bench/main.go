@@ -12,6 +12,21 @@
 // naive limit of one transaction per debit on the project's balance row,
 // and checked for exact accounting (see billing.go).
 //
+// The usage issue adds two: usage-summary, Usage › Summary for a month of
+// a project with 10 million usage events, generated in bulk before
+// anything is measured (usagegen.go, usagesummary.go); and messages,
+// POST Messages.json end to end from 32 clients over 4 subaccounts of one
+// project, compared with the naive limit above and checked afterwards
+// for exact agreement between the answers, the messages, the usage
+// events, both daily roll-ups, the ledger and the balance (messages.go).
+//
+// The usage-triggers issue adds triggers: the messages load again, 15 s,
+// on a project whose 4 subaccounts have 1,000 triggers armed, timing each
+// firing from the 201 of the API call that crossed a trigger's value to
+// its webhook at a receiver in this process, and checking that every
+// crossing fired exactly once, nothing else did, and every webhook is
+// validly signed (triggers.go).
+//
 // Scenarios run one after the other, hello first, so that they never
 // compete for the CPU. Each gets a short warm-up (connections dialled,
 // database pool filled, caches warm) whose requests are not measured.
@@ -21,7 +36,11 @@
 //
 // Usage:
 //
-//	go run ./cmd/bench [-duration 10s] [-conns 32] [-warmup 1s] [-only hello,dashboard,naive,ledger]
+//	go run ./cmd/bench [-duration 10s] [-conns 32] [-warmup 1s] [-usage-events 10000000]
+//	                   [-only hello,dashboard,naive,ledger,usage-summary,messages]
+//
+// Each scenario is measured for -duration, except messages, which the
+// issue measures for 15 s, unless -duration is given.
 //
 // A missed target is a measurement, not a failure: the exit status is 0.
 // It is non-zero when the run itself failed: a request errored, the
@@ -54,13 +73,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 	warmup := fs.Duration("warmup", time.Second, "unmeasured load before each scenario's measurement")
 	conns := fs.Int("conns", 32, "concurrent keep-alive connections, one request in flight on each")
 	only := fs.String("only", "", "comma-separated scenarios to run (default all: "+strings.Join(scenarioNames(), ",")+")")
+	usageEvents := fs.Int64("usage-events", defaultUsageEvents, "usage events usage-summary generates before it measures")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	if *duration <= 0 || *warmup < 0 || *conns < 1 || fs.NArg() > 0 {
-		fmt.Fprintln(stderr, "bench: -duration and -conns must be positive, -warmup not negative, and no arguments")
+	if *duration <= 0 || *warmup < 0 || *conns < 1 || *usageEvents < 1 || fs.NArg() > 0 {
+		fmt.Fprintln(stderr, "bench: -duration, -conns and -usage-events must be positive, -warmup not negative, and no arguments")
 		return 2
 	}
+	durationSet := false
+	fs.Visit(func(f *flag.Flag) { durationSet = durationSet || f.Name == "duration" })
 	selected, err := pickScenarios(*only)
 	if err != nil {
 		fmt.Fprintln(stderr, "bench:", err)
@@ -69,7 +91,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	e := &env{progress: stderr}
+	e := &env{progress: stderr, usageEvents: *usageEvents, warmup: *warmup}
+	if durationSet {
+		e.duration = *duration
+	}
 	defer e.close()
 
 	opts := loadOptions{conns: *conns, warmup: *warmup, duration: *duration}
@@ -85,15 +110,23 @@ func run(args []string, stdout, stderr io.Writer) int {
 	opts.serverPID, opts.dbName = e.serverIDs()
 	var results []*result
 	for i, sc := range selected {
-		e.logf("%s: %d conns, %v warm-up + %v measured", sc.name, opts.conns, opts.warmup, opts.duration)
-		res, err := drive(ctx, sc.name, targets[i], opts)
+		o := opts
+		if sc.duration > 0 && !durationSet {
+			o.duration = sc.duration
+		}
+		e.logf("%s: %d conns, %v warm-up + %v measured", sc.name, o.conns, o.warmup, o.duration)
+		res, err := drive(ctx, sc.name, targets[i], o)
 		if err != nil {
 			return fail(ctx, stderr, e, fmt.Errorf("%s: %w", sc.name, err))
 		}
+		res.notes = append(res.notes, targets[i].notes...)
+		res.checks = append(res.checks, targets[i].checks...)
 		if v := targets[i].verify; v != nil && res.errors == 0 {
-			if res.checks, err = v(ctx, res, opts); err != nil {
+			checks, err := v(ctx, res, o)
+			if err != nil {
 				return fail(ctx, stderr, e, fmt.Errorf("%s: checking: %w", sc.name, err))
 			}
+			res.checks = append(res.checks, checks...)
 		}
 		results = append(results, res)
 	}

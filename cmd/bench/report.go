@@ -22,7 +22,7 @@ const contended = 0.10
 // report prints the table, each target that the scenarios run can be held
 // to with PASS or MISS, and where the CPU went.
 func report(w io.Writer, results []*result, rss int64, rssErr error) {
-	const row = "%-10s %5s %9s %9s %9s %9s %9s %7s\n"
+	const row = "%-13s %5s %9s %9s %9s %9s %9s %7s\n"
 	fmt.Fprintf(w, row, "scenario", "conns", "duration", "requests", "req/s", "p50", "p99", "errors")
 	for _, r := range results {
 		fmt.Fprintf(w, row, r.name, fmt.Sprint(r.conns), fmt.Sprintf("%.2fs", r.elapsed.Seconds()),
@@ -64,6 +64,37 @@ func report(w io.Writer, results []*result, rss int64, rssErr error) {
 		fmt.Fprintf(w, "          WHERE project_sid = $1 AND amount >= %s RETURNING amount; INSERT INTO ledger_entries ...; COMMIT\n", debitAmount)
 		fmt.Fprintln(w, "  ledger: billing.NewLedger(pool, nil).Debit: nil hooks, so no auto-recharge, low-balance alerts or suspension")
 	}
+	if msgs := byName["messages"]; msgs != nil {
+		if naive != nil && naive.rate() > 0 {
+			ratio := msgs.rate() / naive.rate()
+			fmt.Fprintf(w, target, "messages/naive ratio:", fmt.Sprintf("%.2fx", ratio),
+				fmt.Sprintf("(target >= %.1fx)", targetMessagesRatio), verdict(ratio >= targetMessagesRatio))
+		} else {
+			fmt.Fprintf(w, target, "messages/naive ratio:", "n/a", fmt.Sprintf("(target >= %.1fx)", targetMessagesRatio), "not judged: run naive in the same run")
+		}
+		p99 := msgs.percentile(0.99)
+		fmt.Fprintf(w, target, "messages p99:", ms(p99), fmt.Sprintf("(target <= %v)", targetMessagesP99), verdict(p99 <= targetMessagesP99))
+		fmt.Fprintf(w, "messages: POST Messages.json through the real server, %d clients over the %d subaccounts of one JPY project, each from the number\n", msgs.conns, messagesSubaccounts)
+		fmt.Fprintln(w, "  it bought, to Japanese and US mobiles in turn, ASCII and Japanese bodies of 1 and 2 segments; its rate is messages answered 201 a second")
+	}
+	if trig := byName["triggers"]; trig != nil {
+		reportTriggers(w, trig, target)
+	}
+	if sum := byName["usage-summary"]; sum != nil {
+		p50 := sum.percentile(0.50)
+		fmt.Fprintf(w, target, "usage-summary p50:", ms(p50), fmt.Sprintf("(target <= %v)", targetSummaryP50), verdict(p50 <= targetSummaryP50))
+	}
+
+	var notes []string
+	for _, r := range results {
+		notes = append(notes, r.notes...)
+	}
+	if len(notes) > 0 {
+		fmt.Fprintln(w)
+		for _, n := range notes {
+			fmt.Fprintln(w, n)
+		}
+	}
 
 	var checks []check
 	for _, r := range results {
@@ -76,7 +107,7 @@ func report(w io.Writer, results []*result, rss int64, rssErr error) {
 			if !c.ok {
 				v = "FAIL"
 			}
-			fmt.Fprintf(w, "%-29s %-4s %s\n", c.name, v, c.detail)
+			fmt.Fprintf(w, "%-33s %-4s %s\n", c.name, v, c.detail)
 		}
 	}
 
@@ -86,8 +117,9 @@ func report(w io.Writer, results []*result, rss int64, rssErr error) {
 	// CPU time per request does not depend on what else runs, unlike the
 	// rates above: it is the number to compare between runs on a busy machine.
 	fmt.Fprintf(w, "\nCPU while measuring: share of all %d cores, and CPU time per request\n", runtime.NumCPU())
-	fmt.Fprintln(w, "(bench is the load generator, and for hello the handler too, for naive and ledger the debits' Go side; postgres, the backends serving the bench database)")
-	const cpuRow = "%-10s %-5s %-18s %-18s %-18s %s\n"
+	fmt.Fprintln(w, "(bench is the load generator, and for hello the handler too, for naive and ledger the debits' Go side; server, the console with its API and its jobs;")
+	fmt.Fprintln(w, "postgres, the backends serving the bench database)")
+	const cpuRow = "%-13s %-5s %-18s %-18s %-18s %s\n"
 	fmt.Fprintf(w, cpuRow, "scenario", "busy", "bench", "server", "postgres", "others")
 	for _, r := range results {
 		c := r.cpu

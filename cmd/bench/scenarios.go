@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -17,15 +18,24 @@ import (
 type scenario struct {
 	name    string
 	prepare func(ctx context.Context, e *env) (target, error)
+	// duration, when set, is how long the issue measures this scenario;
+	// an explicit -duration overrides it.
+	duration time.Duration
 }
 
 // scenarios run in this order. hello comes first: it is the baseline the
-// dashboard is compared with, as naive is ledger's.
+// dashboard is compared with, as naive is ledger's and messages'.
 var scenarios = []scenario{
 	{name: "hello", prepare: prepareHello},
 	{name: "dashboard", prepare: prepareDashboard},
 	{name: "naive", prepare: prepareNaive},
 	{name: "ledger", prepare: prepareLedger},
+	{name: "usage-summary", prepare: prepareUsageSummary},
+	// Last: the delivery jobs of the messages it sends keep running after it.
+	{name: "messages", prepare: prepareMessages, duration: messagesDuration},
+	// After messages, whose load it runs again with 1,000 triggers armed; last
+	// for the same reason.
+	{name: "triggers", prepare: prepareTriggers, duration: triggersDuration},
 }
 
 func scenarioNames() []string {
@@ -106,10 +116,16 @@ func getTarget(url string, header http.Header) target {
 // order, when the run ends however it ends.
 type env struct {
 	progress io.Writer
-	server   *consoleServer
-	signedIn *session
-	pool     *pgxpool.Pool // the bench's own, for the billing scenarios
-	closers  []func()
+	// usageEvents is how many usage events usage-summary generates.
+	usageEvents int64
+	server      *consoleServer
+	signedIn    *session
+	pool        *pgxpool.Pool // the bench's own, for the billing scenarios
+	closers     []func()
+
+	// warmup is -warmup; duration is -duration when given, else 0: a
+	// scenario that sizes its data to the run (triggers) needs them.
+	warmup, duration time.Duration
 }
 
 func (e *env) logf(format string, args ...any) {

@@ -43,6 +43,12 @@ func signIn(ctx context.Context, s *consoleServer) (*session, error) {
 	if err != nil {
 		return nil, err
 	}
+	return signInAs(ctx, s, benchEmail, o)
+}
+
+// signInAs signs in as the owner o created with email, and checks that
+// the cookie opens the dashboard of o's project.
+func signInAs(ctx context.Context, s *consoleServer, email string, o *owner) (*session, error) {
 	tr := &http.Transport{Proxy: nil}
 	defer tr.CloseIdleConnections()
 	client := &http.Client{
@@ -51,7 +57,7 @@ func signIn(ctx context.Context, s *consoleServer) (*session, error) {
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 
-	form := url.Values{"email": {benchEmail}, "password": {benchPassword}}
+	form := url.Values{"email": {email}, "password": {benchPassword}}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.baseURL+"/signin", strings.NewReader(form.Encode()))
 	if err != nil {
 		return nil, err
