@@ -77,6 +77,9 @@ func report(w io.Writer, results []*result, rss int64, rssErr error) {
 		fmt.Fprintf(w, "messages: POST Messages.json through the real server, %d clients over the %d subaccounts of one JPY project, each from the number\n", msgs.conns, messagesSubaccounts)
 		fmt.Fprintln(w, "  it bought, to Japanese and US mobiles in turn, ASCII and Japanese bodies of 1 and 2 segments; its rate is messages answered 201 a second")
 	}
+	if trig := byName["triggers"]; trig != nil {
+		reportTriggers(w, trig, target)
+	}
 	if sum := byName["usage-summary"]; sum != nil {
 		p50 := sum.percentile(0.50)
 		fmt.Fprintf(w, target, "usage-summary p50:", ms(p50), fmt.Sprintf("(target <= %v)", targetSummaryP50), verdict(p50 <= targetSummaryP50))

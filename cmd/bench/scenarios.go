@@ -31,8 +31,12 @@ var scenarios = []scenario{
 	{name: "naive", prepare: prepareNaive},
 	{name: "ledger", prepare: prepareLedger},
 	{name: "usage-summary", prepare: prepareUsageSummary},
-	// Last: the delivery jobs of the messages it sends keep running after it.
+	// After the others: the delivery jobs of the messages it sends keep
+	// running after it. Only triggers, which runs the same load, follows.
 	{name: "messages", prepare: prepareMessages, duration: messagesDuration},
+	// After messages, whose load it runs again with 1,000 triggers armed; last
+	// for the same reason.
+	{name: "triggers", prepare: prepareTriggers, duration: triggersDuration},
 }
 
 func scenarioNames() []string {
@@ -119,6 +123,10 @@ type env struct {
 	signedIn    *session
 	pool        *pgxpool.Pool // the bench's own, for the billing scenarios
 	closers     []func()
+
+	// warmup is -warmup; duration is -duration when given, else 0: a
+	// scenario that sizes its data to the run (triggers) needs them.
+	warmup, duration time.Duration
 }
 
 func (e *env) logf(format string, args ...any) {

@@ -17,9 +17,17 @@ type DeliverArgs struct {
 // Kind names the job in River.
 func (DeliverArgs) Kind() string { return "mail_deliver" }
 
-// InsertOpts keeps one delivery job per mail.
+// Queue is the River queue mails go out from. It is their own so that a
+// warning (a usage trigger, a declined recharge) is not held up behind the
+// simulated carrier's jobs, two per message, in the default queue.
+const Queue = "mail"
+
+// QueueWorkers is how many mails a process sends at once.
+const QueueWorkers = 5
+
+// InsertOpts keeps one delivery job per mail, in Queue.
 func (DeliverArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{MaxAttempts: 20, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+	return river.InsertOpts{Queue: Queue, MaxAttempts: 20, UniqueOpts: river.UniqueOpts{ByArgs: true}}
 }
 
 // Sender sends one mail. SMTP is the real one; nil keeps mails in the

@@ -117,7 +117,8 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*Server, err
 	river.AddWorker(workers, &trigger.WebhookWorker{Pool: pool, Client: hooks, AuthToken: authToken})
 	river.AddWorker(workers, &trigger.SweepWorker{Service: s.Triggers})
 	s.river, err = river.NewClient(riverpgxv5.New(pool), &river.Config{
-		Queues: map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 10}},
+		Queues: map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 10}, trigger.Queue: {MaxWorkers: trigger.QueueWorkers, FetchPollInterval: trigger.QueuePoll},
+			mail.Queue: {MaxWorkers: mail.QueueWorkers}},
 		// Jobs enqueued in a transaction are picked up within this delay
 		// even when River's LISTEN notification is missed.
 		FetchPollInterval: 500 * time.Millisecond,

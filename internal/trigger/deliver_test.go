@@ -80,7 +80,7 @@ func deliverer(t *testing.T, app *webtest.App, hc *http.Client) {
 			return app.Server.Accounts.AuthToken(ctx, app.Pool, projectSID, accountSID)
 		}})
 	rc, err := river.NewClient(riverpgxv5.New(app.Pool), &river.Config{
-		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}},
+		Queues:            map[string]river.QueueConfig{trigger.Queue: {MaxWorkers: 4}},
 		FetchPollInterval: 20 * time.Millisecond, FetchCooldown: 5 * time.Millisecond, Workers: workers, TestOnly: true,
 	})
 	require.NoError(t, err)

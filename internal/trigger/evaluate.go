@@ -25,7 +25,7 @@ import (
 // project waits for, and a trigger needs a read of the roll-ups it just
 // wrote. The ledger tells the service what a committed batch touched
 // (Notify); the service coalesces those notes per project and evaluates
-// them in the background, a few projects at a time. What is lost when a
+// them in the background, a few accounts at a time. What is lost when a
 // process dies between a commit and its evaluation the periodic sweep
 // finds. Firing is decided by the database (a unique row per trigger,
 // revision and period, written with its delivery jobs), so several
@@ -48,8 +48,9 @@ type Service struct {
 	slots   chan struct{}
 }
 
-// maxConcurrent bounds the evaluations running at once, so that a burst
-// of usage in many projects does not take the whole pool.
+// maxConcurrent bounds the account evaluations running at once, across
+// projects, so that a burst of usage in many projects or subaccounts does
+// not take the whole pool.
 const maxConcurrent = 4
 
 // NewService returns the service; Jobs may be set later (before use).
@@ -140,7 +141,10 @@ func (s *Service) drain(projectSID string) {
 		delete(s.pending, projectSID)
 		s.mu.Unlock()
 
-		s.slots <- struct{}{}
+		// The accounts are evaluated side by side, each in a slot: a
+		// project whose subaccounts all spend at once is not evaluated
+		// one account after another while the others' crossings wait.
+		var wg sync.WaitGroup
 		for accountSID, cats := range accs {
 			var list []string
 			if cats != nil {
@@ -149,14 +153,18 @@ func (s *Service) drain(projectSID string) {
 					list = append(list, c)
 				}
 			}
-			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			if _, err := s.Evaluate(ctx, projectSID, accountSID, list); err != nil && s.Log != nil {
-				// The sweep evaluates it again.
-				s.Log.Error("usage trigger evaluation failed", "project", projectSID, "account", accountSID, "err", err)
-			}
-			cancel()
+			s.slots <- struct{}{}
+			wg.Go(func() {
+				defer func() { <-s.slots }()
+				ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+				defer cancel()
+				if _, err := s.Evaluate(ctx, projectSID, accountSID, list); err != nil && s.Log != nil {
+					// The sweep evaluates it again.
+					s.Log.Error("usage trigger evaluation failed", "project", projectSID, "account", accountSID, "err", err)
+				}
+			})
 		}
-		<-s.slots
+		wg.Wait()
 	}
 }
 

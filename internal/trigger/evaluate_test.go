@@ -251,6 +251,45 @@ func TestCategoriesAndAccounts(t *testing.T) {
 	require.Empty(t, firings(t, app, subConcrete.SID), "2 messages < 4")
 }
 
+// Triggers that watch the same value (a budget's thresholds) share its
+// read, and each is still compared with it: those reached fire, the
+// others wait; a trigger on another field or period gets its own value.
+func TestThresholdsSharingAValue(t *testing.T) {
+	app := webtest.Start(t)
+	svc := app.Server.Triggers
+	ctx := context.Background()
+	o := owner(t, app, "JPY")
+	p := o.AccountSID
+	mk := func(by, recurring string, value int64) *trigger.Trigger {
+		return create(t, svc, p, p, trigger.Spec{UsageCategory: "sms", TriggerBy: by, TriggerValue: decimal.NewFromInt(value),
+			Recurring: recurring, CallbackURL: "https://hooks.example.com/t"})
+	}
+	half, most, all := mk(trigger.ByPrice, trigger.Monthly, 10), mk(trigger.ByPrice, trigger.Monthly, 20), mk(trigger.ByPrice, trigger.Monthly, 30)
+	daily := mk(trigger.ByPrice, trigger.Daily, 20)
+	byCount := mk(trigger.ByCount, trigger.Monthly, 2)
+
+	spend(t, app, p, p, usage.SMSOutbound, "25", time.Now())
+	settle(t, svc)
+	require.Len(t, firings(t, app, half.SID), 1)
+	require.Len(t, firings(t, app, most.SID), 1)
+	require.Empty(t, firings(t, app, all.SID), "25 < 30")
+	require.Len(t, firings(t, app, daily.SID), 1)
+	require.Empty(t, firings(t, app, byCount.SID), "1 message < 2")
+
+	ts := []*trigger.Trigger{half, most, all, daily, byCount}
+	require.NoError(t, svc.FillCurrentValues(ctx, app.Pool, p, ts...))
+	for _, tr := range ts[:4] {
+		require.Equal(t, "25", tr.CurrentValue.String(), tr.SID)
+	}
+	require.Equal(t, "1", byCount.CurrentValue.String())
+
+	spend(t, app, p, p, usage.SMSOutbound, "5", time.Now())
+	settle(t, svc)
+	require.Len(t, firings(t, app, all.SID), 1, "30 reached")
+	require.Len(t, firings(t, app, half.SID), 1, "once per period")
+	require.Len(t, firings(t, app, byCount.SID), 1, "2 messages")
+}
+
 // Many goroutines charging at once through two server processes on one
 // database: the trigger fires exactly once, with one delivery job, one
 // mail per recipient and one audit entry.

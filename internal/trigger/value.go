@@ -71,22 +71,38 @@ func Value(ctx context.Context, db database.DBTX, projectSID, accountSID, catego
 }
 
 // values computes the current period's value of several triggers of one
-// project in one round trip.
+// project in one round trip. Triggers that watch the same account,
+// category, field and period (thresholds of one budget: 50 %, 80 %,
+// 100 %) share one query: evaluation after each charge reads each value
+// once, however many triggers compare with it.
 func values(ctx context.Context, db DB, ts []*Trigger, now time.Time, loc *time.Location) ([]decimal.Decimal, error) {
 	out := make([]decimal.Decimal, len(ts))
 	if len(ts) == 0 {
 		return out, nil
 	}
+	type key struct {
+		account, category, by string
+		start, end            time.Time
+	}
+	same := map[key][]int{} // the triggers, by index, that each query answers
 	b := &pgx.Batch{}
 	for i, t := range ts {
 		start, end := Period(t.Recurring, now, loc)
+		k := key{t.AccountSID, t.UsageCategory, t.TriggerBy, start, end}
+		if _, queued := same[k]; queued {
+			same[k] = append(same[k], i)
+			continue
+		}
+		same[k] = []int{i}
 		b.Queue(valueSQL, valueArgs(t.ProjectSID, t.AccountSID, t.UsageCategory, t.TriggerBy, start, end)...).QueryRow(func(row pgx.Row) error {
 			var s string
 			if err := row.Scan(&s); err != nil {
 				return err
 			}
-			var err error
-			out[i], err = decimal.NewFromString(s)
+			v, err := decimal.NewFromString(s)
+			for _, j := range same[k] {
+				out[j] = v
+			}
 			return err
 		})
 	}
