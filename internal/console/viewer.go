@@ -134,16 +134,25 @@ func (c *Console) viewer(r *http.Request, uid string) (*web.Viewer, any, error) 
 			c.sessions.Remove(ctx, keyAccount)
 		}
 	}
+	// The preload read for the project and account the session named:
+	// unless they are the viewer's, what it read is nobody's business here.
+	acting := want
+	if sub != "" {
+		acting = sub
+	}
+	if v.Project.SID != want || v.Account.SID != acting {
+		pre = nil
+	}
 	return v, pre, nil
 }
 
 // A preload is a page's own read, queued in the viewer's batch so that the
 // page costs no round trip of its own. It is queued before the viewer is
 // checked, with the project and the subaccount the session names (sub is
-// "" for none), and returns where its result will be. What it read may be
-// used only once the page has checked that the viewer's project and
-// account are those it was read for: a session can name a project its
-// user has left.
+// "" for none), and returns where its result will be. A session can name a
+// project its user has left, or a subaccount since closed: the viewer
+// drops the preload unless they are the viewer's, and the page checks
+// again that it was read for what it shows.
 type preload func(b *pgx.Batch, projectSID, sub string) any
 
 type preloadedKey struct{}
