@@ -234,6 +234,10 @@ func (c *Client) Post(path string, form url.Values) *Response {
 	return c.Do(req)
 }
 
+// On returns a client with c's cookies that sends to a: the same browser
+// reaching another server of the same database behind a load balancer.
+func (c *Client) On(a *App) *Client { return &Client{app: a, Header: c.Header, c: c.c} }
+
 // Cookie returns the named cookie the jar holds for the app.
 func (c *Client) Cookie(name string) *http.Cookie {
 	u, _ := url.Parse(c.app.URL)
