@@ -11,8 +11,9 @@ package main
 // It is checked, not only timed: once the measurement is over, the
 // messages, the usage events, both daily roll-ups and the ledger must
 // agree exactly with the 201 answers the clients got, per subaccount, and
-// the balance with its ledger. It runs last: the delivery jobs it leaves
-// behind would run during any measurement after it.
+// the balance with its ledger. It runs after the other scenarios (only
+// triggers, which runs the same load again, follows it): the delivery jobs
+// it leaves behind would run during any measurement after it.
 
 import (
 	"context"
