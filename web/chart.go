@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -71,29 +72,24 @@ func NewDailyChart(days []usage.DaySpend, first, last time.Time, currency string
 	if n < 1 {
 		return c
 	}
-	plotW := float64(chartWidth - chartLeft - chartRight)
+	l := layoutFor(n)
 	plotH := float64(chartHeight - chartTop - chartBottom)
 	base := float64(chartHeight - chartBottom)
-	slot := plotW / float64(n)
-	c.Baseline, c.PlotLeft, c.PlotRight = num(base), num(chartLeft), num(chartWidth-chartRight)
-	for i := range n {
-		day := first.AddDate(0, 0, i)
-		amount := byDay[day]
-		h := 0.0
+	c.Baseline, c.PlotLeft, c.PlotRight = l.baseline, l.plotLeft, l.plotRight
+	c.Bars = make([]ChartBar, n)
+	copy(c.Bars, l.bars)
+	for i := range c.Bars {
+		b := &c.Bars[i]
+		b.Day = first.AddDate(0, 0, i)
+		amount := byDay[b.Day]
+		b.Amount = billing.Money{Amount: amount, Currency: currency}
 		if top.Sign() > 0 && amount.Sign() > 0 {
-			h = max(amount.Div(top).InexactFloat64()*plotH, 1) // a day that spent anything stays visible
-		}
-		x := chartLeft + slot*float64(i)
-		c.Bars = append(c.Bars, ChartBar{
-			Day: day, Amount: billing.Money{Amount: amount, Currency: currency},
-			X: num(x + slot*0.15), W: num(slot * 0.7), Y: num(base - h), H: num(h),
-			ColX: num(x), ColW: num(slot), ColY: num(chartTop), ColH: num(plotH),
-		})
-		if d := i + 1; d == 1 || (d%5 == 0 && n-d >= 3) || d == n {
-			c.Ticks = append(c.Ticks, ChartTick{X: num(x + slot/2), Label: strconv.Itoa(d)})
+			h := max(amount.Div(top).InexactFloat64()*plotH, 1) // a day that spent anything stays visible
+			b.Y, b.H = num(base-h), num(h)
 		}
 	}
-	c.Grid = append(c.Grid, ChartLine{Y: num(base), Label: billing.Zero(currency).Format()})
+	c.Ticks = l.ticks[:len(l.ticks):len(l.ticks)] // shared: an append must copy
+	c.Grid = append(c.Grid, ChartLine{Y: l.baseline, Label: billing.Zero(currency).Format()})
 	if top.Sign() > 0 {
 		half := top.Mul(decimal.New(5, -1)) // exact, unlike a division
 		c.Grid = append(c.Grid,
@@ -101,6 +97,51 @@ func NewDailyChart(days []usage.DaySpend, first, last time.Time, currency string
 			ChartLine{Y: num(chartTop), Label: billing.Money{Amount: top, Currency: currency}.Format()})
 	}
 	return c
+}
+
+// layout is the geometry of a chart of n days, which depends on nothing
+// but n: the columns, the bars of days that spent nothing, the day
+// numbers. Formatting it is most of the cost of a chart, so it is done
+// once per month length (see layoutFor).
+type layout struct {
+	bars                          []ChartBar // Day and Amount unset; Y and H those of an empty day
+	ticks                         []ChartTick
+	baseline, plotLeft, plotRight string
+}
+
+// layouts holds the layout of every month length, made on first use and
+// never changed after: geometry only, nothing of anyone's data.
+var layouts [32]struct {
+	once sync.Once
+	l    *layout
+}
+
+func layoutFor(n int) *layout {
+	if n >= len(layouts) {
+		return newLayout(n) // not a month: not kept
+	}
+	e := &layouts[n]
+	e.once.Do(func() { e.l = newLayout(n) })
+	return e.l
+}
+
+func newLayout(n int) *layout {
+	plotW := float64(chartWidth - chartLeft - chartRight)
+	plotH := float64(chartHeight - chartTop - chartBottom)
+	base := float64(chartHeight - chartBottom)
+	slot := plotW / float64(n)
+	l := &layout{baseline: num(base), plotLeft: num(chartLeft), plotRight: num(chartWidth - chartRight)}
+	for i := range n {
+		x := chartLeft + slot*float64(i)
+		l.bars = append(l.bars, ChartBar{
+			X: num(x + slot*0.15), W: num(slot * 0.7), Y: num(base), H: num(0),
+			ColX: num(x), ColW: num(slot), ColY: num(chartTop), ColH: num(plotH),
+		})
+		if d := i + 1; d == 1 || (d%5 == 0 && n-d >= 3) || d == n {
+			l.ticks = append(l.ticks, ChartTick{X: num(x + slot/2), Label: strconv.Itoa(d)})
+		}
+	}
+	return l
 }
 
 // niceCeil is the smallest 1, 2 or 5 times a power of ten that is at

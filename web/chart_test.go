@@ -40,3 +40,31 @@ func TestDailyChartLayout(t *testing.T) {
 	require.Len(t, empty.Grid, 1, "the baseline alone")
 	require.Equal(t, "¥0", empty.Grid[0].Label)
 }
+
+// The geometry of a month length is laid out once and shared: a chart a
+// page changes must not change the next page's.
+func TestDailyChartLayoutIsNotShared(t *testing.T) {
+	first, last := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
+	nov3 := time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC)
+	a := NewDailyChart([]usage.DaySpend{{Day: nov3, Price: decimal.RequireFromString("5")}}, first, last, "USD")
+	require.Len(t, a.Bars, 30)
+	require.Equal(t, "75.2", a.Bars[0].X)
+	require.Equal(t, "10.0", a.Bars[2].Y, "the top of the plot: 5 is the top of the scale")
+	require.Equal(t, "166.0", a.Bars[2].H)
+	a.Bars[0].X = "changed"
+	a.Ticks = append(a.Ticks, ChartTick{X: "1", Label: "extra"})
+	a.Ticks[0].Label = "changed"
+
+	b := NewDailyChart(nil, first, last, "USD")
+	require.Len(t, b.Bars, 30)
+	require.Equal(t, "75.2", b.Bars[0].X)
+	require.Equal(t, "176.0", b.Bars[2].Y, "an empty day sits on the baseline")
+	require.Equal(t, "0.0", b.Bars[2].H)
+	require.Equal(t, time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC), b.Bars[2].Day)
+	require.Equal(t, "$0.00", b.Bars[2].Amount.Format())
+	var ticks []string
+	for _, tk := range b.Ticks {
+		ticks = append(ticks, tk.Label)
+	}
+	require.Equal(t, []string{"1", "5", "10", "15", "20", "25", "30"}, ticks)
+}

@@ -55,6 +55,9 @@ type Console struct {
 	billing  *billing.Service
 	numbers  *numbers.Service
 	triggers *trigger.Service
+	// preloads are the pages' reads that go in the viewer's round trip,
+	// by method and path (see preload); set with the routes.
+	preloads map[string]preload
 }
 
 // New returns the console's handlers.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -36,7 +37,7 @@ func (c *Console) dashboardData(r *http.Request) (web.DashboardData, error) {
 	if p.SID != v.Project.SID {
 		accounts = []string{p.SID}
 	}
-	days, err := usage.DailySpend(ctx, c.pool, v.Project.SID, accounts, first, last)
+	days, err := c.dailySpend(ctx, v.Project.SID, accounts, first, last)
 	if err != nil {
 		return d, err
 	}
@@ -48,13 +49,56 @@ func (c *Console) dashboardData(r *http.Request) (web.DashboardData, error) {
 	d.MonthSpend = billing.Money{Amount: spend, Currency: bal.Currency}.Format()
 	d.Month = monthLabel(ctx, month)
 	d.Spent = len(days) > 0
-	d.Chart = web.NewDailyChart(days, first, last, bal.Currency)
+	if d.Spent { // else the page says so instead of drawing an empty chart
+		d.Chart = web.NewDailyChart(days, first, last, bal.Currency)
+	}
 	for _, s := range nav.Services {
 		if v.Pins[s.ID] && team.Can(v.Role, s.Perm) {
 			d.Shortcuts = append(d.Shortcuts, s)
 		}
 	}
 	return d, nil
+}
+
+// monthSpend is the dashboard's spend, read with the viewer (see preload):
+// the project's time zone is not known when it is queued, so it reads
+// every local date that may be in the current month in some time zone,
+// and the page keeps the days of the project's month.
+type monthSpend struct {
+	projectSID string
+	accounts   []string // nil: the whole project
+	from, to   time.Time
+	days       []usage.DaySpend
+}
+
+func (c *Console) preloadMonthSpend(b *pgx.Batch, projectSID, sub string) any {
+	m := &monthSpend{projectSID: projectSID}
+	if sub != "" {
+		m.accounts = []string{sub}
+	}
+	m.from, m.to = usage.MonthAnywhere(time.Now())
+	usage.QueueDailySpend(b, projectSID, m.accounts, m.from, m.to, &m.days)
+	return m
+}
+
+// dailySpend is usage.DailySpend, answered from the preload when it was
+// read for the same project and accounts over a window holding first to
+// last; otherwise (no preload, the session named a project or subaccount
+// the viewer is not on, a month's edge passed meanwhile) it asks the
+// database.
+func (c *Console) dailySpend(ctx context.Context, projectSID string, accounts []string, first, last time.Time) ([]usage.DaySpend, error) {
+	m, ok := preloaded(ctx).(*monthSpend)
+	if !ok || m.projectSID != projectSID || (m.accounts == nil) != (accounts == nil) || !slices.Equal(m.accounts, accounts) ||
+		first.Before(m.from) || last.After(m.to) {
+		return usage.DailySpend(ctx, c.pool, projectSID, accounts, first, last)
+	}
+	var days []usage.DaySpend
+	for _, d := range m.days {
+		if !d.Day.Before(first) && !d.Day.After(last) {
+			days = append(days, d)
+		}
+	}
+	return days, nil
 }
 
 func monthLabel(ctx context.Context, t time.Time) string {

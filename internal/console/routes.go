@@ -21,6 +21,9 @@ func (c *Console) Routes() http.Handler {
 	r.Use(cop.Handler)
 	r.Use(c.sessions.LoadAndSave)
 	r.Use(c.loadViewer)
+	c.preloads = map[string]preload{
+		"GET /": c.preloadMonthSpend, // the dashboard
+	}
 
 	// Public: signed-out pages and the invitation link.
 	r.Group(func(r chi.Router) {

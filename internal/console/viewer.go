@@ -1,11 +1,12 @@
 package console
 
 import (
+	"context"
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/jackc/pgx/v5"
-	"time"
 
 	"console/internal/account"
 	"console/internal/billing"
@@ -24,11 +25,12 @@ func (c *Console) loadViewer(next http.Handler) http.Handler {
 		ctx := r.Context()
 		locale := c.sessions.GetString(ctx, keyLocale)
 		var v *web.Viewer
+		var pre any
 		if uid := c.sessions.GetString(ctx, keyUserID); uid != "" {
 			seen := time.Unix(c.sessions.GetInt64(ctx, keySeen), 0)
 			var err error
 			if time.Since(seen) <= c.cfg.SessionIdleTimeout {
-				v, err = c.viewer(r, uid)
+				v, pre, err = c.viewer(r, uid)
 			}
 			switch {
 			case err != nil:
@@ -53,6 +55,9 @@ func (c *Console) loadViewer(next http.Handler) http.Handler {
 		ctx = i18n.WithLocale(ctx, locale)
 		if v != nil {
 			ctx = web.WithViewer(ctx, v)
+			if pre != nil {
+				ctx = context.WithValue(ctx, preloadedKey{}, pre)
+			}
 		}
 		if f := c.popFlash(ctx); f != nil {
 			ctx = web.WithFlash(ctx, f)
@@ -64,14 +69,16 @@ func (c *Console) loadViewer(next http.Handler) http.Handler {
 
 // viewer loads the user, their projects, the current project and the
 // subaccount being viewed, their pins and the project's suspension in one
-// round trip to the database: this runs on every page. It returns nil for
-// a user who no longer exists.
-func (c *Console) viewer(r *http.Request, uid string) (*web.Viewer, error) {
+// round trip to the database: this runs on every page. The page's preload,
+// if it has one, goes in the same round trip. It returns nil for a user
+// who no longer exists.
+func (c *Console) viewer(r *http.Request, uid string) (*web.Viewer, any, error) {
 	ctx := r.Context()
 	want := c.sessions.GetString(ctx, keyProject)
 	sub := c.sessions.GetString(ctx, keyAccount)
 	v := &web.Viewer{}
 	var project, subAccount *account.Account
+	var pre any
 	b := &pgx.Batch{}
 	c.users.QueueByID(b, uid, &v.User)
 	team.QueueProjectsOf(b, uid, &v.Projects)
@@ -82,15 +89,18 @@ func (c *Console) viewer(r *http.Request, uid string) (*web.Viewer, error) {
 		if sub != "" {
 			c.accounts.QueueGet(b, want, sub, &subAccount)
 		}
+		if p := c.preloads[r.Method+" "+r.URL.Path]; p != nil {
+			pre = p(b, want, sub)
+		}
 	}
 	if err := c.pool.SendBatch(ctx, b).Close(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if v.User == nil {
-		return nil, nil
+		return nil, nil, nil
 	}
 	if len(v.Projects) == 0 {
-		return v, nil
+		return v, nil, nil
 	}
 	current := v.Projects[0]
 	found := false
@@ -104,12 +114,12 @@ func (c *Console) viewer(r *http.Request, uid string) (*web.Viewer, error) {
 		// first membership, remembered for the next requests.
 		var err error
 		if project, err = c.accounts.Get(ctx, c.pool, current.SID, current.SID); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		b := &pgx.Batch{}
 		billing.QueueState(b, current.SID, &v.Balance, &v.Suspended)
 		if err := c.pool.SendBatch(ctx, b).Close(); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		c.sessions.Put(ctx, keyProject, current.SID)
 		subAccount = nil
@@ -124,8 +134,31 @@ func (c *Console) viewer(r *http.Request, uid string) (*web.Viewer, error) {
 			c.sessions.Remove(ctx, keyAccount)
 		}
 	}
-	return v, nil
+	// The preload read for the project and account the session named:
+	// unless they are the viewer's, what it read is nobody's business here.
+	acting := want
+	if sub != "" {
+		acting = sub
+	}
+	if v.Project.SID != want || v.Account.SID != acting {
+		pre = nil
+	}
+	return v, pre, nil
 }
+
+// A preload is a page's own read, queued in the viewer's batch so that the
+// page costs no round trip of its own. It is queued before the viewer is
+// checked, with the project and the subaccount the session names (sub is
+// "" for none), and returns where its result will be. A session can name a
+// project its user has left, or a subaccount since closed: the viewer
+// drops the preload unless they are the viewer's, and the page checks
+// again that it was read for what it shows.
+type preload func(b *pgx.Batch, projectSID, sub string) any
+
+type preloadedKey struct{}
+
+// preloaded is what the request's preload returned, nil without one.
+func preloaded(ctx context.Context) any { return ctx.Value(preloadedKey{}) }
 
 // requireUser sends a signed-out browser to the sign-in page, keeping
 // where it was going.

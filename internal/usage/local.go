@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 
 	"console/internal/database"
@@ -57,12 +58,27 @@ type DaySpend struct {
 // project, subaccounts included, so that the project's spend needs no
 // list of its accounts first.
 func DailySpend(ctx context.Context, db database.DBTX, projectSID string, accountSIDs []string, from, to time.Time) ([]DaySpend, error) {
-	rows, err := db.Query(ctx, `SELECT day, sum(price)::text FROM usage_local_daily
-		WHERE project_sid = $1 AND ($2::text[] IS NULL OR account_sid = ANY($2)) AND day BETWEEN $3::date AND $4::date
-		GROUP BY day ORDER BY day`, projectSID, accountSIDs, from.Format(time.DateOnly), to.Format(time.DateOnly))
+	rows, err := db.Query(ctx, dailySpendSQL, projectSID, accountSIDs, from.Format(time.DateOnly), to.Format(time.DateOnly))
 	if err != nil {
 		return nil, err
 	}
+	return scanDailySpend(rows)
+}
+
+// QueueDailySpend adds the DailySpend lookup to a batch.
+func QueueDailySpend(b *pgx.Batch, projectSID string, accountSIDs []string, from, to time.Time, dst *[]DaySpend) {
+	b.Queue(dailySpendSQL, projectSID, accountSIDs, from.Format(time.DateOnly), to.Format(time.DateOnly)).Query(func(rows pgx.Rows) error {
+		var err error
+		*dst, err = scanDailySpend(rows)
+		return err
+	})
+}
+
+const dailySpendSQL = `SELECT day, sum(price)::text FROM usage_local_daily
+	WHERE project_sid = $1 AND ($2::text[] IS NULL OR account_sid = ANY($2)) AND day BETWEEN $3::date AND $4::date
+	GROUP BY day ORDER BY day`
+
+func scanDailySpend(rows pgx.Rows) ([]DaySpend, error) {
 	defer rows.Close()
 	var out []DaySpend
 	for rows.Next() {
@@ -103,4 +119,22 @@ func SpendByAccount(ctx context.Context, db database.DBTX, projectSID string, fr
 func LocalDate(t time.Time, loc *time.Location) time.Time {
 	y, m, d := t.In(loc).Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// The farthest a time zone is from UTC today, behind and ahead.
+const (
+	maxBehindUTC = 12 * time.Hour
+	maxAheadUTC  = 14 * time.Hour
+)
+
+// MonthAnywhere returns the local dates that may belong to the current
+// month of some time zone at now: from the first day of the month of the
+// earliest local date anywhere to the last day of the month of the latest
+// one. It is one calendar month except within a day of a month's end, so
+// a query over it can be sent before the project's time zone is known,
+// and the month picked from its rows afterwards.
+func MonthAnywhere(now time.Time) (first, last time.Time) {
+	first, _ = MonthDays(LocalDate(now.Add(-maxBehindUTC), time.UTC))
+	_, last = MonthDays(LocalDate(now.Add(maxAheadUTC), time.UTC))
+	return first, last
 }

@@ -77,3 +77,27 @@ func TestLocalDaysFollowTheProjectsTimeZone(t *testing.T) {
 	require.Equal(t, nov1, usage.LocalDate(earlyNov1, time.FixedZone("JST", 9*3600)))
 	require.Equal(t, oct31, usage.LocalDate(earlyNov1, time.UTC))
 }
+
+// MonthAnywhere holds the current month of every time zone, from the
+// farthest behind UTC to the farthest ahead, at every moment around a
+// month's end; in the middle of a month it is that month alone.
+func TestMonthAnywhereHoldsEveryZonesMonth(t *testing.T) {
+	zones := []string{"Etc/GMT+12", "Pacific/Pago_Pago", "America/Los_Angeles", "UTC", "Asia/Kolkata", "Asia/Tokyo", "Pacific/Chatham", "Pacific/Kiritimati"}
+	start := time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC)
+	for at := start; at.Before(start.AddDate(0, 0, 4)); at = at.Add(15 * time.Minute) {
+		from, to := usage.MonthAnywhere(at)
+		for _, z := range zones {
+			loc, err := time.LoadLocation(z)
+			require.NoError(t, err)
+			first, last := usage.MonthDays(usage.LocalDate(at, loc))
+			require.False(t, first.Before(from), "%s in %s: month from %s, window from %s", at, z, first, from)
+			require.False(t, last.After(to), "%s in %s: month to %s, window to %s", at, z, last, to)
+		}
+	}
+	from, to := usage.MonthAnywhere(time.Date(2026, 11, 15, 12, 0, 0, 0, time.UTC))
+	require.Equal(t, time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), from)
+	require.Equal(t, time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC), to)
+	from, to = usage.MonthAnywhere(time.Date(2026, 11, 30, 13, 0, 0, 0, time.UTC))
+	require.Equal(t, time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), from)
+	require.Equal(t, time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC), to, "already December in Kiritimati")
+}

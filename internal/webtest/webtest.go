@@ -83,6 +83,18 @@ func Start(t testing.TB, opts ...Option) *App {
 // load balancer would be: it has its own pool, ledger and workers.
 func (a *App) Peer(opts ...Option) *App {
 	a.T.Helper()
+	return a.peer(nil, opts...)
+}
+
+// TracedPeer is Peer with a pool that reports its queries to tracer,
+// which may also be a pgx.BatchTracer: a test can count what a page costs.
+func (a *App) TracedPeer(tracer pgx.QueryTracer, opts ...Option) *App {
+	a.T.Helper()
+	return a.peer(tracer, opts...)
+}
+
+func (a *App) peer(tracer pgx.QueryTracer, opts ...Option) *App {
+	a.T.Helper()
 	env := map[string]string{}
 	for k, v := range a.env {
 		env[k] = v
@@ -90,7 +102,12 @@ func (a *App) Peer(opts ...Option) *App {
 	for _, o := range opts {
 		o(env)
 	}
-	pool, err := pgxpool.New(context.Background(), env["DATABASE_URL"])
+	cfg, err := pgxpool.ParseConfig(env["DATABASE_URL"])
+	if err != nil {
+		a.T.Fatal(err)
+	}
+	cfg.ConnConfig.Tracer = tracer
+	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
 	if err != nil {
 		a.T.Fatal(err)
 	}
@@ -219,6 +236,10 @@ func (c *Client) Post(path string, form url.Values) *Response {
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	return c.Do(req)
 }
+
+// On returns a client with c's cookies that sends to a: the same browser
+// reaching another server of the same database behind a load balancer.
+func (c *Client) On(a *App) *Client { return &Client{app: a, Header: c.Header, c: c.c} }
 
 // Cookie returns the named cookie the jar holds for the app.
 func (c *Client) Cookie(name string) *http.Cookie {
