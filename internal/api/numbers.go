@@ -68,19 +68,12 @@ func (a *API) listAvailable(w http.ResponseWriter, r *http.Request) error {
 		size = min(size, 50)
 	}
 	contains := strings.TrimPrefix(strings.ReplaceAll(r.URL.Query().Get("Contains"), "*", ""), "+")
-	candidates := numbers.Candidates(country, numberType, contains, 0, size*2)
-	owned, err := numbers.Owned(r.Context(), a.pool, candidates)
+	available, err := numbers.Available(r.Context(), a.pool, country, numberType, contains, size)
 	if err != nil {
 		return err
 	}
 	list := []availableJSON{}
-	for _, n := range candidates {
-		if len(list) == size {
-			break
-		}
-		if owned[n] {
-			continue
-		}
+	for _, n := range available {
 		list = append(list, availableJSON{FriendlyName: n, PhoneNumber: n, ISOCountry: country, AddressRequirements: "none",
 			Capabilities: capabilities(country, numberType)})
 	}

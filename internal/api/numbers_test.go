@@ -87,3 +87,25 @@ func TestSearchBuyAndReleaseNumbers(t *testing.T) {
 	require.Equal(t, 2, rows(t, app, `SELECT count(*) FROM incoming_phone_numbers`), "test credentials buy nothing")
 	require.Equal(t, "9325", balanceOf(t, app, o.AccountSID))
 }
+
+// Owned numbers never empty the inventory: with one result per page, each
+// buyer in turn still finds a number (the third used to find none, once
+// the first two candidates were taken).
+func TestAvailableNumbersSkipOwnedOnes(t *testing.T) {
+	app := webtest.Start(t)
+	o := app.CreateOwner("JPY")
+	credit(t, app, o.AccountSID, "100000")
+	base := "/2010-04-01/Accounts/" + o.AccountSID
+	bought := map[string]bool{}
+	for i := range 6 {
+		res := app.API("GET", base+"/AvailablePhoneNumbers/JP/Mobile.json?PageSize=1", o.AccountSID, o.AuthToken, nil)
+		require.Equal(t, http.StatusOK, res.Status, res.Body)
+		list := res.JSON(t)["available_phone_numbers"].([]any)
+		require.Len(t, list, 1, "buyer %d", i)
+		phone := list[0].(map[string]any)["phone_number"].(string)
+		require.False(t, bought[phone], "an owned number was offered: %s", phone)
+		buy := app.API("POST", base+"/IncomingPhoneNumbers.json", o.AccountSID, o.AuthToken, url.Values{"PhoneNumber": {phone}})
+		require.Equal(t, http.StatusCreated, buy.Status, buy.Body)
+		bought[phone] = true
+	}
+}

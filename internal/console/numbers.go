@@ -79,9 +79,8 @@ func searchForm(v func(string) string) web.NumberSearchForm {
 func (c *Console) search(ctx context.Context, d *web.NumberSearchData) error {
 	d.Searched = true
 	d.Currency = web.CurrentProject(ctx).Currency
-	candidates := numbers.Candidates(d.Form.Country, d.Form.Type, d.Form.Contains, 0, searchResults*2)
-	if len(candidates) == 0 {
-		return nil
+	if len(numbers.Candidates(d.Form.Country, d.Form.Type, d.Form.Contains, 0, 1)) == 0 {
+		return nil // the inventory has no such numbers
 	}
 	price, _, err := usage.Price(ctx, c.pool, numbers.Category(d.Form.Type), d.Form.Country, d.Currency)
 	if errors.Is(err, usage.ErrNoPrice) {
@@ -92,19 +91,8 @@ func (c *Console) search(ctx context.Context, d *web.NumberSearchData) error {
 		return err
 	}
 	d.Monthly = billing.Money{Amount: price, Currency: d.Currency}
-	owned, err := numbers.Owned(ctx, c.pool, candidates)
-	if err != nil {
-		return err
-	}
-	for _, n := range candidates {
-		if len(d.Results) == searchResults {
-			break
-		}
-		if !owned[n] {
-			d.Results = append(d.Results, n)
-		}
-	}
-	return nil
+	d.Results, err = numbers.Available(ctx, c.pool, d.Form.Country, d.Form.Type, d.Form.Contains, searchResults)
+	return err
 }
 
 // searchPage shows the search form, and results once a search is asked

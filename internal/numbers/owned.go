@@ -113,3 +113,36 @@ func Release(ctx context.Context, tx pgx.Tx, projectSID, accountSID, sid string)
 	return scan(tx.QueryRow(ctx, `UPDATE incoming_phone_numbers SET released_at = now(), date_updated = now()
 		WHERE project_sid = $1 AND account_sid = $2 AND sid = $3 AND released_at IS NULL RETURNING `+columns, projectSID, accountSID, sid))
 }
+
+// availablePages bounds how far Available looks into the inventory: far
+// enough that owned numbers never empty a search, never an endless scan.
+const availablePages = 50
+
+// Available returns up to n numbers of the inventory that match and that
+// nobody owns, in the inventory's order. It reads further pages of
+// candidates as owned ones are skipped, so a search keeps finding numbers
+// however many of the first ones were bought.
+func Available(ctx context.Context, db database.DBTX, country, numberType, contains string, n int) ([]string, error) {
+	var out []string
+	seen := map[string]bool{}
+	for page := 0; page < availablePages && len(out) < n; page++ {
+		candidates := Candidates(country, numberType, contains, page, 2*n)
+		if len(candidates) == 0 {
+			break
+		}
+		owned, err := Owned(ctx, db, candidates)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range candidates {
+			if len(out) == n {
+				break
+			}
+			if !owned[c] && !seen[c] {
+				seen[c] = true
+				out = append(out, c)
+			}
+		}
+	}
+	return out, nil
+}
