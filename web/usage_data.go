@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/a-h/templ"
@@ -173,25 +172,7 @@ func unitName(ctx context.Context, unit string) string {
 
 // quantity writes a count or a usage with thousands separators and every
 // decimal it has.
-func quantity(d decimal.Decimal) string {
-	s := d.Abs().String()
-	intPart, frac, _ := strings.Cut(s, ".")
-	var b strings.Builder
-	if d.Sign() < 0 {
-		b.WriteByte('-')
-	}
-	for i, c := range intPart {
-		if i > 0 && (len(intPart)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if frac != "" {
-		b.WriteByte('.')
-		b.WriteString(frac)
-	}
-	return b.String()
-}
+func quantity(d decimal.Decimal) string { return billing.Grouped(d) }
 
 func count(n int64) string { return quantity(decimal.NewFromInt(n)) }
 

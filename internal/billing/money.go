@@ -25,13 +25,22 @@ func (m Money) Format() string {
 	for places < maxPlaces && !amount.Equal(amount.Truncate(places)) {
 		places++
 	}
-	s := amount.Abs().StringFixed(places)
+	return grouped(amount.Abs().StringFixed(places), amount.Sign() < 0, sign)
+}
+
+// Grouped renders d with thousands separators and the decimals it has,
+// for quantities shown beside money (segments, minutes).
+func Grouped(d decimal.Decimal) string { return grouped(d.Abs().String(), d.Sign() < 0, "") }
+
+// grouped puts a minus, then prefix, then the digits of the unsigned
+// number s with commas between thousands.
+func grouped(s string, negative bool, prefix string) string {
 	intPart, frac, _ := strings.Cut(s, ".")
 	var b strings.Builder
-	if amount.Sign() < 0 {
+	if negative {
 		b.WriteByte('-')
 	}
-	b.WriteString(sign)
+	b.WriteString(prefix)
 	for i, c := range intPart {
 		if i > 0 && (len(intPart)-i)%3 == 0 {
 			b.WriteByte(',')
