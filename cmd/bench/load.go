@@ -262,3 +262,24 @@ func newClient() (*http.Client, func()) {
 	}
 	return c, tr.CloseIdleConnections
 }
+
+// clientPerWorker gives each load worker its own HTTP client for caller,
+// closed when the run's environment closes.
+func clientPerWorker(e *env, baseURL string, caller func(client *http.Client, baseURL string, worker int) func(ctx context.Context) error) func(worker int) func(ctx context.Context) error {
+	var mu sync.Mutex
+	var closers []func()
+	e.onClose(func() {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range closers {
+			c()
+		}
+	})
+	return func(worker int) func(ctx context.Context) error {
+		client, closeClient := newClient()
+		mu.Lock()
+		closers = append(closers, closeClient)
+		mu.Unlock()
+		return caller(client, baseURL, worker)
+	}
+}

@@ -105,23 +105,8 @@ func prepareMessages(ctx context.Context, e *env) (target, error) {
 		return target{}, err
 	}
 
-	var closers []func()
-	var closersMu sync.Mutex
-	e.onClose(func() {
-		closersMu.Lock()
-		defer closersMu.Unlock()
-		for _, c := range closers {
-			c()
-		}
-	})
 	return target{
-		newCaller: func(worker int) func(ctx context.Context) error {
-			client, closeClient := newClient()
-			closersMu.Lock()
-			closers = append(closers, closeClient)
-			closersMu.Unlock()
-			return sent.caller(client, s.baseURL, worker)
-		},
+		newCaller: clientPerWorker(e, s.baseURL, sent.caller),
 		verify: func(ctx context.Context, r *result, _ loadOptions) ([]check, error) {
 			return verifyMessages(ctx, pool, sent, r)
 		},

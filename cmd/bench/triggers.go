@@ -137,23 +137,8 @@ func prepareTriggers(ctx context.Context, e *env) (target, error) {
 		notes = append(notes, fmt.Sprintf("triggers: %d calibration messages were still undelivered %v after it: their jobs ran into the scenarios measured next", pending, waited.Round(time.Second)))
 	}
 
-	var closers []func()
-	var closersMu sync.Mutex
-	e.onClose(func() {
-		closersMu.Lock()
-		defer closersMu.Unlock()
-		for _, c := range closers {
-			c()
-		}
-	})
 	return target{
-		newCaller: func(worker int) func(ctx context.Context) error {
-			client, closeClient := newClient()
-			closersMu.Lock()
-			closers = append(closers, closeClient)
-			closersMu.Unlock()
-			return tb.caller(client, s.baseURL, worker)
-		},
+		newCaller: clientPerWorker(e, s.baseURL, tb.caller),
 		verify: func(ctx context.Context, r *result, _ loadOptions) ([]check, error) {
 			return tb.verify(ctx, pool, r)
 		},
