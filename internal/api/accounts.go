@@ -59,6 +59,10 @@ func (a *API) targetAccount(r *http.Request, param string) (*account.Account, er
 		}
 		return p.Account, nil
 	}
+	if sid == p.Account.SID {
+		// Read by authenticate a moment ago, in this request.
+		return p.Account, nil
+	}
 	acc, err := a.accounts.Get(r.Context(), a.pool, p.Account.ProjectSID, sid)
 	if errors.Is(err, account.ErrNotFound) {
 		return nil, errNotFound(r.URL.Path)

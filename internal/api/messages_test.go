@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"sync"
 	"testing"
 	"time"
 
@@ -245,4 +246,81 @@ func TestMessageStatusCallbackIsSigned(t *testing.T) {
 			t.Fatalf("no %s callback", want)
 		}
 	}
+}
+
+// Messages that queue behind one another for the project's balance are
+// charged in one transaction and handed to the simulated carrier in one
+// job; each is still delivered, and each with a StatusCallback is told
+// sent and delivered exactly once.
+func TestMessagesChargedTogetherAreEachDelivered(t *testing.T) {
+	var mu sync.Mutex
+	heard := map[string][]string{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		require.NoError(t, r.ParseForm())
+		mu.Lock()
+		heard[r.PostForm.Get("MessageSid")] = append(heard[r.PostForm.Get("MessageSid")], r.PostForm.Get("MessageStatus"))
+		mu.Unlock()
+	}))
+	defer srv.Close()
+	app := webtest.Start(t, webtest.Workers())
+	o := app.CreateOwner("USD")
+	credit(t, app, o.AccountSID, "1")
+	ctx := context.Background()
+	path := "/2010-04-01/Accounts/" + o.AccountSID + "/Messages.json"
+	from := app.OwnNumber(o.AccountSID, o.AccountSID)
+
+	// The balance row is held while the messages are posted, so that
+	// their debits queue up and go together once it is released.
+	tx, err := app.Pool.Begin(ctx)
+	require.NoError(t, err)
+	require.NoError(t, billing.LockProject(ctx, tx, o.AccountSID))
+	const n = 12
+	sids := make([]string, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			form := url.Values{"To": {"+14155550100"}, "From": {from}, "Body": {"hi"}}
+			if i%2 == 0 {
+				form.Set("StatusCallback", srv.URL+"/status")
+			}
+			res := app.API("POST", path, o.AccountSID, o.AuthToken, form)
+			if res.Status == http.StatusCreated {
+				sids[i] = res.JSON(t)["sid"].(string)
+			}
+		}()
+	}
+	time.Sleep(300 * time.Millisecond)
+	require.NoError(t, tx.Rollback(ctx))
+	wg.Wait()
+	for i, sid := range sids {
+		require.NotEmpty(t, sid, "message %d answered 201", i)
+	}
+	var most int
+	require.NoError(t, app.Pool.QueryRow(ctx, `SELECT max(jsonb_array_length(args->'sids')) FROM river_job WHERE kind = 'messaging_progress'`).Scan(&most))
+	require.Greater(t, most, 1, "messages charged together travel in one carrier job")
+
+	require.Eventually(t, func() bool {
+		return rows(t, app, `SELECT count(*) FROM messages WHERE project_sid = $1 AND status = 'delivered' AND date_sent IS NOT NULL`, o.AccountSID) == n
+	}, 15*time.Second, 50*time.Millisecond, "every message delivered")
+	require.Eventually(t, func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		for i := 0; i < n; i += 2 {
+			if len(heard[sids[i]]) < 2 {
+				return false
+			}
+		}
+		return true
+	}, 15*time.Second, 50*time.Millisecond, "every callback posted")
+	time.Sleep(200 * time.Millisecond) // a duplicate would arrive now
+	mu.Lock()
+	defer mu.Unlock()
+	require.Len(t, heard, n/2, "only messages with a StatusCallback are posted")
+	for i := 0; i < n; i += 2 {
+		require.ElementsMatch(t, []string{"sent", "delivered"}, heard[sids[i]], "message %d", i)
+	}
+	require.Equal(t, n, rows(t, app, `SELECT count(*) FROM usage_events WHERE project_sid = $1`, o.AccountSID))
+	require.Equal(t, n, rows(t, app, `SELECT count(*) FROM ledger_entries WHERE project_sid = $1 AND kind = 'usage'`, o.AccountSID))
 }

@@ -3,6 +3,8 @@ package billing
 import (
 	"context"
 	"errors"
+	"fmt"
+	"reflect"
 	"sync"
 	"time"
 
@@ -36,11 +38,28 @@ type Debit struct {
 	// Only seeded history (the demo) sets it, to date a charge with the
 	// message or call it pays for; the balance moves now all the same.
 	At time.Time
-	// Apply writes what the debit pays for (a message, a usage event) in
+	// Apply writes what the debit pays for (a call, a usage event) in
 	// the debit's transaction. It runs only for an accepted debit; if it
 	// fails, the debit is not made.
 	Apply func(ctx context.Context, tx pgx.Tx) error
+	// Writes, instead of Apply, is what the debit pays for when it can be
+	// written together with the same writes of the other debits of its
+	// transaction. If they fail together, each debit's are written on
+	// its own, so that one bad write refuses only its own debit.
+	Writes Writes
 }
+
+// Writes is what a debit pays for, written in bulk: the messages of a
+// busy project's batch go in a few statements rather than a few each.
+type Writes interface {
+	// WriteAll writes batch in tx: writes of the receiver's own type,
+	// the receiver among them, each of an accepted debit of one project.
+	WriteAll(ctx context.Context, tx pgx.Tx, batch []Writes) error
+}
+
+// errTogether marks a failure of a batch's bulk writes: the batch is then
+// made again with each debit's writes on their own.
+var errTogether = errors.New("billing: bulk writes failed")
 
 // maxBatch bounds how many debits one transaction takes.
 const maxBatch = 256
@@ -96,6 +115,9 @@ func (l *Ledger) Debit(ctx context.Context, d Debit) error {
 	if d.Amount.Sign() < 0 {
 		return errors.New("billing: negative debit")
 	}
+	if d.Apply != nil && d.Writes != nil {
+		return errors.New("billing: a debit has Apply or Writes, not both")
+	}
 	p := &pendingDebit{d: d, done: make(chan error, 1)}
 	l.mu.Lock()
 	q, running := l.queues[d.ProjectSID]
@@ -129,17 +151,13 @@ func (l *Ledger) drain(projectSID string) {
 
 func (l *Ledger) run(projectSID string, batch []*pendingDebit) {
 	results := make([]error, len(batch))
-	// The batch's usage.Record calls note what they touch, so that the
-	// triggers are evaluated after the commit, outside the transaction
-	// that holds the balance row.
-	ctx, touched := usage.Track(context.Background())
-	err := pgx.BeginFunc(ctx, l.pool, func(tx pgx.Tx) error {
-		return l.apply(ctx, tx, projectSID, batch, results)
-	})
-	if err == nil && l.UsageRecorded != nil {
-		if t := touched(); len(t) > 0 {
-			l.UsageRecorded(projectSID, t)
-		}
+	touched, err := l.attempt(projectSID, batch, results, true)
+	if errors.Is(err, errTogether) {
+		clear(results)
+		touched, err = l.attempt(projectSID, batch, results, false)
+	}
+	if err == nil && l.UsageRecorded != nil && len(touched) > 0 {
+		l.UsageRecorded(projectSID, touched)
 	}
 	for i, p := range batch {
 		if err != nil && results[i] == nil {
@@ -150,8 +168,25 @@ func (l *Ledger) run(projectSID string, batch []*pendingDebit) {
 	}
 }
 
+// attempt makes the batch in one transaction: with together, the debits'
+// Writes are written in bulk; without, each on its own. It returns what
+// the committed transaction recorded usage for.
+func (l *Ledger) attempt(projectSID string, batch []*pendingDebit, results []error, together bool) ([]usage.Touched, error) {
+	// The batch's usage records note what they touch, so that the
+	// triggers are evaluated after the commit, outside the transaction
+	// that holds the balance row.
+	ctx, touched := usage.Track(context.Background())
+	err := pgx.BeginFunc(ctx, l.pool, func(tx pgx.Tx) error {
+		return l.apply(ctx, tx, projectSID, batch, results, together)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return touched(), nil
+}
+
 // apply makes the batch's debits in tx, filling results for the refused ones.
-func (l *Ledger) apply(ctx context.Context, tx pgx.Tx, projectSID string, batch []*pendingDebit, results []error) error {
+func (l *Ledger) apply(ctx context.Context, tx pgx.Tx, projectSID string, batch []*pendingDebit, results []error, together bool) error {
 	st := &BalanceState{ProjectSID: projectSID}
 	var amount string
 	err := tx.QueryRow(ctx, `SELECT amount::text, currency, suspended_at IS NOT NULL FROM balances WHERE project_sid = $1 FOR UPDATE`,
@@ -185,7 +220,7 @@ func (l *Ledger) apply(ctx context.Context, tx pgx.Tx, projectSID string, batch 
 	}
 
 	balance := st.Before
-	var plain []int // accepted debits without Apply: inserted together
+	var bulk []int // accepted debits whose entries are inserted together
 	for i, p := range batch {
 		d := p.d
 		switch {
@@ -201,33 +236,29 @@ func (l *Ledger) apply(ctx context.Context, tx pgx.Tx, projectSID string, batch 
 			continue
 		}
 		seen[d.Source] = true
-		if d.Apply == nil {
-			plain = append(plain, i)
+		apply := d.Apply
+		if d.Writes != nil && !together {
+			w := d.Writes
+			apply = func(ctx context.Context, tx pgx.Tx) error { return w.WriteAll(ctx, tx, []Writes{w}) }
+		}
+		if apply == nil {
+			bulk = append(bulk, i)
 			balance = balance.Sub(d.Amount)
 			continue
 		}
-		// A debit with side writes gets a savepoint, so that one failing
-		// Apply does not undo the others.
-		if err := l.applyOne(ctx, tx, d); err != nil {
+		// A debit with its own writes gets a savepoint, so that one
+		// failing does not undo the others.
+		if err := l.applyOne(ctx, tx, d, apply); err != nil {
 			results[i] = err
 			continue
 		}
 		balance = balance.Sub(d.Amount)
 	}
-	if len(plain) > 0 {
-		accounts, kinds, srcs, amounts, notes := make([]string, len(plain)), make([]string, len(plain)), make([]string, len(plain)), make([]string, len(plain)), make([]string, len(plain))
-		ats := make([]*time.Time, len(plain))
-		for j, i := range plain {
-			d := batch[i].d
-			accounts[j], kinds[j], srcs[j], amounts[j], notes[j], ats[j] = d.AccountSID, d.Kind, d.Source, d.Amount.Neg().String(), d.Note, entryTime(d)
-		}
-		if _, err := tx.Exec(ctx, `
-			INSERT INTO ledger_entries (project_sid, account_sid, kind, source, amount, note, created_at)
-			SELECT $1, a, k, s, m::numeric, n, coalesce(at, now())
-			FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[]) AS t(a, k, s, m, n, at)`,
-			projectSID, accounts, kinds, srcs, amounts, notes, ats); err != nil {
-			return err
-		}
+	if err := insertEntries(ctx, tx, projectSID, batch, bulk); err != nil {
+		return fmt.Errorf("%w: %w", errTogether, err)
+	}
+	if err := writeTogether(ctx, tx, batch, bulk); err != nil {
+		return fmt.Errorf("%w: %w", errTogether, err)
 	}
 	st.After = balance
 	if !st.After.Equal(st.Before) {
@@ -241,7 +272,51 @@ func (l *Ledger) apply(ctx context.Context, tx pgx.Tx, projectSID string, batch 
 	return nil
 }
 
-func (l *Ledger) applyOne(ctx context.Context, tx pgx.Tx, d Debit) error {
+// insertEntries inserts the ledger entries of the debits batch[i], i in idx.
+func insertEntries(ctx context.Context, tx pgx.Tx, projectSID string, batch []*pendingDebit, idx []int) error {
+	if len(idx) == 0 {
+		return nil
+	}
+	accounts, kinds, srcs, amounts, notes := make([]string, len(idx)), make([]string, len(idx)), make([]string, len(idx)), make([]string, len(idx)), make([]string, len(idx))
+	ats := make([]*time.Time, len(idx))
+	for j, i := range idx {
+		d := batch[i].d
+		accounts[j], kinds[j], srcs[j], amounts[j], notes[j], ats[j] = d.AccountSID, d.Kind, d.Source, d.Amount.Neg().String(), d.Note, entryTime(d)
+	}
+	_, err := tx.Exec(ctx, `
+		INSERT INTO ledger_entries (project_sid, account_sid, kind, source, amount, note, created_at)
+		SELECT $1, a, k, s, m::numeric, n, coalesce(at, now())
+		FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[]) AS t(a, k, s, m, n, at)`,
+		projectSID, accounts, kinds, srcs, amounts, notes, ats)
+	return err
+}
+
+// writeTogether writes the Writes of the debits batch[i], i in idx, one
+// WriteAll per type of Writes.
+func writeTogether(ctx context.Context, tx pgx.Tx, batch []*pendingDebit, idx []int) error {
+	var types []reflect.Type
+	groups := map[reflect.Type][]Writes{}
+	for _, i := range idx {
+		w := batch[i].d.Writes
+		if w == nil {
+			continue
+		}
+		t := reflect.TypeOf(w)
+		if _, ok := groups[t]; !ok {
+			types = append(types, t)
+		}
+		groups[t] = append(groups[t], w)
+	}
+	for _, t := range types {
+		g := groups[t]
+		if err := g[0].WriteAll(ctx, tx, g); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (l *Ledger) applyOne(ctx context.Context, tx pgx.Tx, d Debit, apply func(context.Context, pgx.Tx) error) error {
 	sp, err := tx.Begin(ctx)
 	if err != nil {
 		return err
@@ -250,7 +325,7 @@ func (l *Ledger) applyOne(ctx context.Context, tx pgx.Tx, d Debit) error {
 		VALUES ($1, $2, $3, $4, $5::numeric, $6, coalesce($7::timestamptz, now()))`,
 		d.ProjectSID, d.AccountSID, d.Kind, d.Source, d.Amount.Neg().String(), d.Note, entryTime(d))
 	if err == nil {
-		err = d.Apply(ctx, sp)
+		err = apply(ctx, sp)
 	}
 	if err != nil {
 		if rerr := sp.Rollback(ctx); rerr != nil {

@@ -77,17 +77,53 @@ func scan(row pgx.Row) (*Message, error) {
 	return &m, err
 }
 
-// Insert records a message in the caller's transaction (the debit that
-// pays for it). Its dates default to now; a dated message keeps its own.
+// Insert records a message in the caller's transaction; see InsertAll.
 func Insert(ctx context.Context, tx pgx.Tx, m *Message) error {
-	return tx.QueryRow(ctx, `
+	return InsertAll(ctx, tx, []*Message{m})
+}
+
+// InsertAll records messages in the caller's transaction (the debits that
+// pay for them) in one statement. Their dates default to now; a dated
+// message keeps its own.
+func InsertAll(ctx context.Context, tx pgx.Tx, msgs []*Message) error {
+	n := len(msgs)
+	if n == 0 {
+		return nil
+	}
+	sids, projects, accounts, tos, froms, bodies, statuses := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	encodings, prices, units, callbacks := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	segments := make([]int32, n)
+	created, updated, sent := make([]*time.Time, n), make([]*time.Time, n), make([]*time.Time, n)
+	bySID := make(map[string]*Message, n)
+	for i, m := range msgs {
+		sids[i], projects[i], accounts[i], tos[i], froms[i], bodies[i], statuses[i] = m.SID, m.ProjectSID, m.AccountSID, m.To, m.From, m.Body, m.Status
+		encodings[i], prices[i], units[i], callbacks[i], segments[i] = m.Encoding, m.Price.String(), m.PriceUnit, m.StatusCallback, int32(m.NumSegments)
+		created[i], updated[i], sent[i] = optional(m.DateCreated), optional(m.DateUpdated), m.DateSent
+		bySID[m.SID] = m
+	}
+	rows, err := tx.Query(ctx, `
 		INSERT INTO messages (sid, project_sid, account_sid, to_number, from_number, body, status, num_segments, encoding, price, price_unit, status_callback,
 			date_created, date_updated, date_sent)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::numeric, $11, $12, coalesce($13::timestamptz, now()), coalesce($14::timestamptz, now()), $15)
-		RETURNING date_created, date_updated`,
-		m.SID, m.ProjectSID, m.AccountSID, m.To, m.From, m.Body, m.Status, m.NumSegments, m.Encoding, m.Price.String(), m.PriceUnit, m.StatusCallback,
-		optional(m.DateCreated), optional(m.DateUpdated), m.DateSent,
-	).Scan(&m.DateCreated, &m.DateUpdated)
+		SELECT s, p, a, t, f, b, st, n, e, pr::numeric, u, cb, coalesce(dc, now()), coalesce(du, now()), ds
+		FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::text[], $10::text[], $11::text[],
+			$12::text[], $13::timestamptz[], $14::timestamptz[], $15::timestamptz[]) AS x(s, p, a, t, f, b, st, n, e, pr, u, cb, dc, du, ds)
+		RETURNING sid, date_created, date_updated`,
+		sids, projects, accounts, tos, froms, bodies, statuses, segments, encodings, prices, units, callbacks, created, updated, sent)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var sid string
+		var c, u time.Time
+		if err := rows.Scan(&sid, &c, &u); err != nil {
+			return err
+		}
+		if m := bySID[sid]; m != nil {
+			m.DateCreated, m.DateUpdated = c, u
+		}
+	}
+	return rows.Err()
 }
 
 // optional is t for the database, nil (NULL) when zero.
@@ -140,16 +176,18 @@ func List(ctx context.Context, db database.DBTX, projectSID, accountSID string, 
 	return out, rows.Err()
 }
 
-// ProgressArgs moves a message one status on: queued to sent, sent to delivered.
+// ProgressArgs moves a batch of messages of a project one status on:
+// queued to sent, sent to delivered. The messages a debit batch paid for
+// travel together, as a carrier takes them in bulk.
 type ProgressArgs struct {
-	ProjectSID string `json:"project_sid"`
-	SID        string `json:"sid"`
+	ProjectSID string   `json:"project_sid"`
+	SIDs       []string `json:"sids"`
 }
 
 // Kind names the job in River.
 func (ProgressArgs) Kind() string { return "messaging_progress" }
 
-// ProgressWorker simulates the carrier: there is none, so a message is
+// ProgressWorker simulates the carrier: there is none, so messages are
 // sent at once and delivered a moment later. Running it twice is harmless:
 // each step only moves a message from the status before it.
 type ProgressWorker struct {
@@ -160,35 +198,49 @@ type ProgressWorker struct {
 // deliveryDelay is how long the simulated carrier takes to deliver.
 const deliveryDelay = time.Second
 
-// Work makes the next step.
+// Work makes the next step for the job's messages, queues a status
+// callback for each that has one, and the step after for those now sent.
 func (w *ProgressWorker) Work(ctx context.Context, job *river.Job[ProgressArgs]) error {
 	return pgx.BeginFunc(ctx, w.Pool, func(tx pgx.Tx) error {
-		var status string
-		err := tx.QueryRow(ctx, `
+		rows, err := tx.Query(ctx, `
 			UPDATE messages SET status = CASE status WHEN 'queued' THEN 'sent' ELSE 'delivered' END,
 				date_sent = coalesce(date_sent, now()), date_updated = now()
-			WHERE project_sid = $1 AND sid = $2 AND status IN ('queued', 'sent') RETURNING status`,
-			job.Args.ProjectSID, job.Args.SID).Scan(&status)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return nil // delivered already
-		}
+			WHERE project_sid = $1 AND sid = ANY($2) AND status IN ('queued', 'sent')
+			RETURNING sid, status, status_callback <> ''`,
+			job.Args.ProjectSID, job.Args.SIDs)
 		if err != nil {
 			return err
 		}
-		client := river.ClientFromContext[pgx.Tx](ctx)
-		var callback string
-		if err := tx.QueryRow(ctx, `SELECT status_callback FROM messages WHERE project_sid = $1 AND sid = $2`, job.Args.ProjectSID, job.Args.SID).Scan(&callback); err != nil {
+		var sent []string
+		var callbacks []river.InsertManyParams
+		for rows.Next() {
+			var sid, status string
+			var callback bool
+			if err := rows.Scan(&sid, &status, &callback); err != nil {
+				rows.Close()
+				return err
+			}
+			if status == StatusSent {
+				sent = append(sent, sid)
+			}
+			if callback {
+				callbacks = append(callbacks, river.InsertManyParams{Args: CallbackArgs{ProjectSID: job.Args.ProjectSID, SID: sid, Status: status}})
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
 			return err
 		}
-		if callback != "" {
-			if _, err := client.InsertTx(ctx, tx, CallbackArgs{ProjectSID: job.Args.ProjectSID, SID: job.Args.SID, Status: status}, nil); err != nil {
+		client := river.ClientFromContext[pgx.Tx](ctx)
+		if len(callbacks) > 0 {
+			if _, err := client.InsertManyTx(ctx, tx, callbacks); err != nil {
 				return err
 			}
 		}
-		if status != StatusSent {
+		if len(sent) == 0 {
 			return nil
 		}
-		_, err = client.InsertTx(ctx, tx, job.Args, &river.InsertOpts{ScheduledAt: time.Now().Add(deliveryDelay)})
+		_, err = client.InsertTx(ctx, tx, ProgressArgs{ProjectSID: job.Args.ProjectSID, SIDs: sent}, &river.InsertOpts{ScheduledAt: time.Now().Add(deliveryDelay)})
 		return err
 	})
 }

@@ -118,18 +118,11 @@ func (s *Sender) Send(ctx context.Context, acc *account.Account, req SendRequest
 	if dated && req.At.After(time.Now()) {
 		return nil, ErrFuture
 	}
-	// Checked before the charge, outside the debit's transaction, so that
-	// the project's balance row is held no longer for it; a number
-	// released at the same instant may still send this one message.
-	owned, err := numbers.OwnedBy(ctx, s.Pool, acc.ProjectSID, acc.SID, req.From)
-	if err != nil {
-		return nil, err
-	}
-	if !owned {
+	price, err := numbers.Outgoing(ctx, s.Pool, acc.ProjectSID, acc.SID, req.From, usage.SMSOutbound, Country(req.To), acc.Currency)
+	switch {
+	case errors.Is(err, numbers.ErrNotOwned):
 		return nil, ErrFromNotOwned
-	}
-	price, _, err := usage.Price(ctx, s.Pool, usage.SMSOutbound, Country(req.To), acc.Currency)
-	if errors.Is(err, usage.ErrNoPrice) {
+	case errors.Is(err, usage.ErrNoPrice):
 		return nil, ErrRegion
 	}
 	if err != nil {
@@ -145,22 +138,43 @@ func (s *Sender) Send(ctx context.Context, acc *account.Account, req SendRequest
 	}
 	err = s.Ledger.Debit(ctx, billing.Debit{ProjectSID: acc.ProjectSID, AccountSID: acc.SID, Kind: billing.KindUsage,
 		Source: "message:" + m.SID, Amount: m.Price, Note: usage.SMSOutbound, At: req.At,
-		Apply: func(ctx context.Context, tx pgx.Tx) error {
-			if err := Insert(ctx, tx, m); err != nil {
-				return err
-			}
-			if err := usage.Record(ctx, tx, usage.Event{ProjectSID: acc.ProjectSID, AccountSID: acc.SID, Category: usage.SMSOutbound,
-				Count: 1, Usage: decimal.NewFromInt(int64(seg.Count)), Price: m.Price, Source: m.SID, At: req.At}); err != nil {
-				return err
-			}
-			if dated {
-				return nil
-			}
-			_, err := s.Jobs.InsertTx(ctx, tx, ProgressArgs{ProjectSID: acc.ProjectSID, SID: m.SID}, nil)
-			return err
-		}})
+		Writes: &outgoing{jobs: s.Jobs, m: m, event: usage.Event{ProjectSID: acc.ProjectSID, AccountSID: acc.SID, Category: usage.SMSOutbound,
+			Count: 1, Usage: decimal.NewFromInt(int64(seg.Count)), Price: m.Price, Source: m.SID, At: req.At}}})
 	if err != nil {
 		return nil, err
 	}
 	return m, nil
+}
+
+// outgoing is what a message's debit writes: the message, its usage event
+// and, unless it is dated history, its place in the carrier's next job.
+type outgoing struct {
+	jobs  Inserter
+	m     *Message
+	event usage.Event
+}
+
+// WriteAll writes a debit batch's messages, their usage and one carrier
+// job for those to deliver: a few statements for the whole batch.
+func (o *outgoing) WriteAll(ctx context.Context, tx pgx.Tx, batch []billing.Writes) error {
+	msgs, events := make([]*Message, len(batch)), make([]usage.Event, len(batch))
+	var queued []string
+	for i, w := range batch {
+		x := w.(*outgoing)
+		msgs[i], events[i] = x.m, x.event
+		if x.m.Status == StatusQueued {
+			queued = append(queued, x.m.SID)
+		}
+	}
+	if err := InsertAll(ctx, tx, msgs); err != nil {
+		return err
+	}
+	if err := usage.RecordAll(ctx, tx, events); err != nil {
+		return err
+	}
+	if len(queued) == 0 {
+		return nil
+	}
+	_, err := o.jobs.InsertTx(ctx, tx, ProgressArgs{ProjectSID: o.m.ProjectSID, SIDs: queued}, nil)
+	return err
 }

@@ -2,17 +2,46 @@ package numbers
 
 import (
 	"context"
+	"errors"
 
-	"console/internal/database"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/shopspring/decimal"
+
+	"console/internal/usage"
 )
 
-// OwnedBy reports whether the account itself owns phone now. A number of
-// a sibling subaccount, of the parent or of another project is not the
+// ErrNotOwned is returned when an account sends from a number that is
+// not its own.
+var ErrNotOwned = errors.New("numbers: not a number of the account")
+
+// ownedSQL tells whether the account itself owns a number now. A number
+// of a sibling subaccount, of the parent or of another project is not the
 // account's: messages and calls go out From the account's own numbers.
-func OwnedBy(ctx context.Context, db database.DBTX, projectSID, accountSID, phone string) (bool, error) {
-	var owned bool
-	err := db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM incoming_phone_numbers
-		WHERE project_sid = $1 AND account_sid = $2 AND phone_number = $3 AND released_at IS NULL)`,
-		projectSID, accountSID, phone).Scan(&owned)
-	return owned, err
+const ownedSQL = `SELECT EXISTS (SELECT 1 FROM incoming_phone_numbers
+	WHERE project_sid = $1 AND account_sid = $2 AND phone_number = $3 AND released_at IS NULL)`
+
+// Outgoing is what a message or call From phone needs before it is
+// charged: that the account itself owns phone (else ErrNotOwned), and
+// what one unit of category costs to country in currency (else
+// usage.ErrNoPrice), both read in one round trip. It runs outside the
+// debit's transaction, so that the project's balance row is held no
+// longer for it; a number released at the same instant may still send
+// this one message or call.
+func Outgoing(ctx context.Context, pool *pgxpool.Pool, projectSID, accountSID, phone, category, country, currency string) (decimal.Decimal, error) {
+	var owned, priced bool
+	var price decimal.Decimal
+	b := &pgx.Batch{}
+	b.Queue(ownedSQL, projectSID, accountSID, phone).QueryRow(func(row pgx.Row) error { return row.Scan(&owned) })
+	usage.QueuePrice(b, category, country, currency, &price, &priced)
+	if err := pool.SendBatch(ctx, b).Close(); err != nil {
+		return decimal.Zero, err
+	}
+	switch {
+	case !owned:
+		return decimal.Zero, ErrNotOwned
+	case !priced:
+		return decimal.Zero, usage.ErrNoPrice
+	}
+	return price, nil
 }

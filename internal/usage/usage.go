@@ -26,8 +26,7 @@ var ErrNoPrice = errors.New("usage: no price")
 // Price returns what one unit of category costs to country in currency.
 func Price(ctx context.Context, db database.DBTX, category, country, currency string) (decimal.Decimal, string, error) {
 	var price, unit string
-	err := db.QueryRow(ctx, `SELECT price::text, unit FROM prices WHERE category = $1 AND country = $2 AND currency = $3`,
-		category, country, currency).Scan(&price, &unit)
+	err := db.QueryRow(ctx, priceSQL, category, country, currency).Scan(&price, &unit)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return decimal.Zero, "", ErrNoPrice
 	}
@@ -37,6 +36,27 @@ func Price(ctx context.Context, db database.DBTX, category, country, currency st
 	d, err := decimal.NewFromString(price)
 	return d, unit, err
 }
+
+// QueuePrice adds the Price lookup to a batch: *dst gets the price and
+// *found whether the price list has one.
+func QueuePrice(b *pgx.Batch, category, country, currency string, dst *decimal.Decimal, found *bool) {
+	b.Queue(priceSQL, category, country, currency).QueryRow(func(row pgx.Row) error {
+		var price, unit string
+		err := row.Scan(&price, &unit)
+		if errors.Is(err, pgx.ErrNoRows) {
+			*found = false
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		*found = true
+		*dst, err = decimal.NewFromString(price)
+		return err
+	})
+}
+
+const priceSQL = `SELECT price::text, unit FROM prices WHERE category = $1 AND country = $2 AND currency = $3`
 
 // Event is one metered item: a message, a call.
 type Event struct {
@@ -50,36 +70,61 @@ type Event struct {
 	At time.Time
 }
 
-// Record writes an event in the caller's transaction, with its charge,
-// and adds it to the day's roll-ups: the GMT day (the API's) and the day
-// of the project's time zone (the console's and the triggers'). Callers
-// hold the project's balance row lock (every charge does), which is what
-// keeps a time-zone change from racing with the local roll-up. Under a
-// context from Track, the account and category are noted for triggers.
+// Record writes an event in the caller's transaction, with its charge;
+// see RecordAll.
 func Record(ctx context.Context, tx pgx.Tx, e Event) error {
-	var at *time.Time
-	if !e.At.IsZero() {
-		at = &e.At
+	return RecordAll(ctx, tx, []Event{e})
+}
+
+// RecordAll writes events in the caller's transaction, with their
+// charges, and adds them to the days' roll-ups: the GMT day (the API's)
+// and the day of the project's time zone (the console's and the
+// triggers'), summed per row first so that a batch of a thousand messages
+// is one statement. Callers hold the projects' balance row locks (every
+// charge does), which is what keeps a time-zone change from racing with
+// the local roll-up. Under a context from Track, the accounts and
+// categories are noted for triggers.
+func RecordAll(ctx context.Context, tx pgx.Tx, events []Event) error {
+	if len(events) == 0 {
+		return nil
+	}
+	n := len(events)
+	projects, accounts, categories, usages, prices, sources := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	counts, ats := make([]int64, n), make([]*time.Time, n)
+	for i, e := range events {
+		projects[i], accounts[i], categories[i], counts[i], usages[i], prices[i], sources[i] =
+			e.ProjectSID, e.AccountSID, e.Category, int64(e.Count), e.Usage.String(), e.Price.String(), e.Source
+		if !e.At.IsZero() {
+			at := e.At
+			ats[i] = &at
+		}
 	}
 	_, err := tx.Exec(ctx, `
 		WITH ev AS (
 			INSERT INTO usage_events (project_sid, account_sid, category, count, usage, price, source, at)
-			VALUES ($1, $2, $3, $4, $5::numeric, $6::numeric, $7, coalesce($8::timestamptz, now())) RETURNING at
+			SELECT p, a, c, n, u::numeric, m::numeric, s, coalesce(t, now())
+			FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::timestamptz[]) AS x(p, a, c, n, u, m, s, t)
+			RETURNING project_sid, account_sid, category, count, usage, price, at
 		), utc AS (
 			INSERT INTO usage_daily (project_sid, account_sid, category, day, count, usage, price)
-			SELECT $1, $2, $3, (ev.at AT TIME ZONE 'UTC')::date, $4, $5::numeric, $6::numeric FROM ev
+			SELECT project_sid, account_sid, category, (at AT TIME ZONE 'UTC')::date, sum(count), sum(usage), sum(price)
+			FROM ev GROUP BY 1, 2, 3, 4
 			ON CONFLICT (project_sid, account_sid, category, day) DO UPDATE
 			SET count = usage_daily.count + EXCLUDED.count, usage = usage_daily.usage + EXCLUDED.usage, price = usage_daily.price + EXCLUDED.price
 		)
 		INSERT INTO usage_local_daily (project_sid, account_sid, category, day, count, usage, price)
-		SELECT $1, $2, $3, (ev.at AT TIME ZONE p.time_zone)::date, $4, $5::numeric, $6::numeric FROM ev, accounts p WHERE p.sid = $1
+		SELECT ev.project_sid, ev.account_sid, ev.category, (ev.at AT TIME ZONE p.time_zone)::date, sum(ev.count), sum(ev.usage), sum(ev.price)
+		FROM ev JOIN accounts p ON p.sid = ev.project_sid GROUP BY 1, 2, 3, 4
 		ON CONFLICT (project_sid, account_sid, category, day) DO UPDATE
 		SET count = usage_local_daily.count + EXCLUDED.count, usage = usage_local_daily.usage + EXCLUDED.usage, price = usage_local_daily.price + EXCLUDED.price`,
-		e.ProjectSID, e.AccountSID, e.Category, e.Count, e.Usage.String(), e.Price.String(), e.Source, at)
-	if err == nil {
+		projects, accounts, categories, counts, usages, prices, sources, ats)
+	if err != nil {
+		return err
+	}
+	for _, e := range events {
 		note(ctx, e.AccountSID, e.Category)
 	}
-	return err
+	return nil
 }
 
 // RebuildLocal recomputes a project's local-day roll-ups from its events,

@@ -95,17 +95,11 @@ func (d *Dialer) Place(ctx context.Context, acc *account.Account, req CallReques
 		}
 		start = req.At
 	}
-	// Checked before the charge, outside the debit's transaction, so that
-	// the project's balance row is held no longer for it.
-	owned, err := numbers.OwnedBy(ctx, d.Pool, acc.ProjectSID, acc.SID, req.From)
-	if err != nil {
-		return nil, err
-	}
-	if !owned {
+	price, err := numbers.Outgoing(ctx, d.Pool, acc.ProjectSID, acc.SID, req.From, usage.CallsOutbound, messaging.Country(req.To), acc.Currency)
+	switch {
+	case errors.Is(err, numbers.ErrNotOwned):
 		return nil, ErrFromNotOwned
-	}
-	price, _, err := usage.Price(ctx, d.Pool, usage.CallsOutbound, messaging.Country(req.To), acc.Currency)
-	if errors.Is(err, usage.ErrNoPrice) {
+	case errors.Is(err, usage.ErrNoPrice):
 		return nil, ErrRegion
 	}
 	if err != nil {

@@ -1,0 +1,133 @@
+package billing_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/stretchr/testify/require"
+
+	"console/internal/billing"
+	"console/internal/webtest"
+)
+
+// named is what a test debit pays for: a row of writes_test, which the
+// debits of a batch insert in one statement. sizes records each
+// WriteAll's batch size.
+type named struct {
+	name  string
+	sizes *sizes
+}
+
+type sizes struct {
+	mu  sync.Mutex
+	all []int
+}
+
+func (s *sizes) add(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.all = append(s.all, n)
+}
+
+func (w *named) WriteAll(ctx context.Context, tx pgx.Tx, batch []billing.Writes) error {
+	w.sizes.add(len(batch))
+	names := make([]string, len(batch))
+	for i, b := range batch {
+		names[i] = b.(*named).name
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO writes_test (name) SELECT unnest($1::text[])`, names)
+	return err
+}
+
+// Debits that queue behind one holding the balance row are made in one
+// transaction with their Writes in one call; when that call fails, each
+// debit's writes are made on their own, so that only the debit whose
+// write fails is refused, with its own error, and nothing of it is kept.
+func TestWritesTogetherThenAlone(t *testing.T) {
+	app := webtest.Start(t)
+	o := app.CreateOwner("USD")
+	ctx := context.Background()
+	setBalance(t, app, o.AccountSID, "100")
+	_, err := app.Pool.Exec(ctx, `CREATE TABLE writes_test (name text PRIMARY KEY); INSERT INTO writes_test VALUES ('taken')`)
+	require.NoError(t, err)
+
+	run := func(prefix string, bad int) ([]error, *sizes) {
+		t.Helper()
+		// The balance row is held meanwhile so that the debits queue up
+		// and go together once it is released.
+		tx, err := app.Pool.Begin(ctx)
+		require.NoError(t, err)
+		require.NoError(t, billing.LockProject(ctx, tx, o.AccountSID))
+		s := &sizes{}
+		errs := make([]error, 30)
+		var wg sync.WaitGroup
+		for i := range errs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				name := fmt.Sprintf("%s-%d", prefix, i)
+				if i == bad {
+					name = "taken"
+				}
+				errs[i] = app.Server.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID, Kind: billing.KindUsage,
+					Source: prefix + "-" + fmt.Sprint(i), Amount: dec("1"), Writes: &named{name: name, sizes: s}})
+			}()
+		}
+		time.Sleep(300 * time.Millisecond)
+		require.NoError(t, tx.Rollback(ctx))
+		wg.Wait()
+		return errs, s
+	}
+
+	// All good: few transactions, one WriteAll each, every write made.
+	errs, s := run("ok", -1)
+	for _, err := range errs {
+		require.NoError(t, err)
+	}
+	require.Greater(t, maxOf(s.all), 1, "WriteAll sizes %v", s.all)
+	sum := 0
+	for _, n := range s.all {
+		sum += n
+	}
+	require.Equal(t, 30, sum, "each write made once: %v", s.all)
+	require.Equal(t, 30, count(t, app, `SELECT count(*) FROM writes_test WHERE name LIKE 'ok-%'`))
+	require.Equal(t, "70", balance(t, app, o.AccountSID).String())
+
+	// One write fails: only its debit is refused, with its own error.
+	errs, s = run("bad", 7)
+	for i, err := range errs {
+		if i == 7 {
+			var pgErr *pgconn.PgError
+			require.True(t, errors.As(err, &pgErr), "debit 7: %v", err)
+			require.Equal(t, "23505", pgErr.Code)
+			continue
+		}
+		require.NoError(t, err, "debit %d", i)
+	}
+	require.Greater(t, maxOf(s.all), 1, "tried together first: %v", s.all)
+	require.Equal(t, 29, count(t, app, `SELECT count(*) FROM writes_test WHERE name LIKE 'bad-%'`))
+	require.Equal(t, 0, count(t, app, `SELECT count(*) FROM ledger_entries WHERE project_sid = $1 AND source = 'bad-7'`, o.AccountSID))
+	require.Equal(t, 29, count(t, app, `SELECT count(*) FROM ledger_entries WHERE project_sid = $1 AND source LIKE 'bad-%'`, o.AccountSID))
+	require.Equal(t, "41", balance(t, app, o.AccountSID).String())
+	requireLedgerMatches(t, app)
+
+	// Apply and Writes together is a mistake, refused before anything is made.
+	err = app.Server.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID, Kind: billing.KindUsage,
+		Source: "both", Amount: dec("1"), Writes: &named{name: "both", sizes: &sizes{}}, Apply: func(context.Context, pgx.Tx) error { return nil }})
+	require.Error(t, err)
+	require.Equal(t, "41", balance(t, app, o.AccountSID).String())
+}
+
+func maxOf(xs []int) int {
+	m := 0
+	for _, x := range xs {
+		m = max(m, x)
+	}
+	return m
+}
