@@ -28,6 +28,9 @@ type target struct {
 	// verify, when set, runs once the measurement is over and returns
 	// the scenario's correctness checks.
 	verify func(ctx context.Context, r *result, o loadOptions) ([]check, error)
+	// midWarmup, when set, runs halfway through the warm-up, while the
+	// load goes on.
+	midWarmup func(ctx context.Context) error
 	// notes and checks are what preparing the scenario found out (how
 	// long generating its data took, whether the data came out exact).
 	notes  []string
@@ -135,6 +138,16 @@ func drive(ctx context.Context, name string, t target, o loadOptions) (*result, 
 		cpuFrom <- sampleCPU(o.serverPID, o.dbName)
 	}()
 
+	midWarmup := make(chan error, 1)
+	go func() {
+		if t.midWarmup == nil {
+			midWarmup <- nil
+			return
+		}
+		time.Sleep(o.warmup / 2)
+		midWarmup <- t.midWarmup(ctx)
+	}()
+
 	out := make([]workerResult, o.conns)
 	var wg sync.WaitGroup
 	for i := range out {
@@ -152,6 +165,9 @@ func drive(ctx context.Context, name string, t target, o loadOptions) (*result, 
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if err := <-midWarmup; err != nil {
+		return nil, fmt.Errorf("halfway through the warm-up: %w", err)
 	}
 	cpuTo := sampleCPU(o.serverPID, o.dbName)
 

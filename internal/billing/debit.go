@@ -54,7 +54,10 @@ type Debit struct {
 type Writes interface {
 	// WriteAll writes batch in tx: writes of the receiver's own type,
 	// the receiver among them, each of an accepted debit of one project.
-	WriteAll(ctx context.Context, tx pgx.Tx, batch []Writes) error
+	// The statements whose answers it does not need it queues in b, which
+	// the ledger sends with its own in one round trip once every WriteAll
+	// has run; any other it runs on tx.
+	WriteAll(ctx context.Context, tx pgx.Tx, b *pgx.Batch, batch []Writes) error
 }
 
 // errTogether marks a failure of a batch's bulk writes: the batch is then
@@ -84,7 +87,10 @@ type Ledger struct {
 // Hooks are what a debit transaction does when the balance falls: open a
 // recharge, fire low-balance alerts, suspend. Set by the billing service.
 type Hooks interface {
-	AfterDebit(ctx context.Context, tx pgx.Tx, st *BalanceState) error
+	// AfterDebit queues in b what it needs to read, which the ledger
+	// sends with the batch's writes in one round trip, and returns what
+	// to do in tx once b is sent.
+	AfterDebit(b *pgx.Batch, st *BalanceState) func(ctx context.Context, tx pgx.Tx) error
 }
 
 // BalanceState is the project's balance within a debit transaction.
@@ -188,35 +194,26 @@ func (l *Ledger) attempt(projectSID string, batch []*pendingDebit, results []err
 // apply makes the batch's debits in tx, filling results for the refused ones.
 func (l *Ledger) apply(ctx context.Context, tx pgx.Tx, projectSID string, batch []*pendingDebit, results []error, together bool) error {
 	st := &BalanceState{ProjectSID: projectSID}
+	sources := make([]string, len(batch))
+	for i, p := range batch {
+		sources[i] = p.d.Source
+	}
 	var amount string
-	err := tx.QueryRow(ctx, `SELECT amount::text, currency, suspended_at IS NOT NULL FROM balances WHERE project_sid = $1 FOR UPDATE`,
-		projectSID).Scan(&amount, &st.Currency, &st.Suspended)
+	var dups []string
+	err := tx.QueryRow(ctx, `
+		SELECT amount::text, currency, suspended_at IS NOT NULL,
+			ARRAY(SELECT source FROM ledger_entries WHERE project_sid = $1 AND source = ANY($2))
+		FROM balances WHERE project_sid = $1 FOR UPDATE`,
+		projectSID, sources).Scan(&amount, &st.Currency, &st.Suspended, &dups)
 	if err != nil {
 		return err
 	}
 	if st.Before, err = decimal.NewFromString(amount); err != nil {
 		return err
 	}
-	sources := make([]string, len(batch))
-	for i, p := range batch {
-		sources[i] = p.d.Source
-	}
-	seen := map[string]bool{}
-	rows, err := tx.Query(ctx, `SELECT source FROM ledger_entries WHERE project_sid = $1 AND source = ANY($2)`, projectSID, sources)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			rows.Close()
-			return err
-		}
+	seen := make(map[string]bool, len(batch))
+	for _, s := range dups {
 		seen[s] = true
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
 	}
 
 	balance := st.Before
@@ -239,7 +236,13 @@ func (l *Ledger) apply(ctx context.Context, tx pgx.Tx, projectSID string, batch 
 		apply := d.Apply
 		if d.Writes != nil && !together {
 			w := d.Writes
-			apply = func(ctx context.Context, tx pgx.Tx) error { return w.WriteAll(ctx, tx, []Writes{w}) }
+			apply = func(ctx context.Context, tx pgx.Tx) error {
+				b := &pgx.Batch{}
+				if err := w.WriteAll(ctx, tx, b, []Writes{w}); err != nil {
+					return err
+				}
+				return tx.SendBatch(ctx, b).Close()
+			}
 		}
 		if apply == nil {
 			bulk = append(bulk, i)
@@ -254,28 +257,36 @@ func (l *Ledger) apply(ctx context.Context, tx pgx.Tx, projectSID string, batch 
 		}
 		balance = balance.Sub(d.Amount)
 	}
-	if err := insertEntries(ctx, tx, projectSID, batch, bulk); err != nil {
+	// The bulk writes, the entries, the new balance and what the hooks
+	// read go in one round trip (what WriteAll cannot queue it runs
+	// itself first).
+	b := &pgx.Batch{}
+	if err := writeTogether(ctx, tx, b, batch, bulk); err != nil {
 		return fmt.Errorf("%w: %w", errTogether, err)
 	}
-	if err := writeTogether(ctx, tx, batch, bulk); err != nil {
-		return fmt.Errorf("%w: %w", errTogether, err)
-	}
+	queueEntries(b, projectSID, batch, bulk)
 	st.After = balance
 	if !st.After.Equal(st.Before) {
-		if _, err := tx.Exec(ctx, `UPDATE balances SET amount = $2::numeric, updated_at = now() WHERE project_sid = $1`, projectSID, st.After.String()); err != nil {
-			return err
-		}
+		b.Queue(`UPDATE balances SET amount = $2::numeric, updated_at = now() WHERE project_sid = $1`, projectSID, st.After.String())
 	}
+	var then func(context.Context, pgx.Tx) error
 	if l.hooks != nil {
-		return l.hooks.AfterDebit(ctx, tx, st)
+		then = l.hooks.AfterDebit(b, st)
+	}
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return fmt.Errorf("%w: %w", errTogether, err)
+	}
+	if then != nil {
+		return then(ctx, tx)
 	}
 	return nil
 }
 
-// insertEntries inserts the ledger entries of the debits batch[i], i in idx.
-func insertEntries(ctx context.Context, tx pgx.Tx, projectSID string, batch []*pendingDebit, idx []int) error {
+// queueEntries queues the insert of the ledger entries of the debits
+// batch[i], i in idx.
+func queueEntries(b *pgx.Batch, projectSID string, batch []*pendingDebit, idx []int) {
 	if len(idx) == 0 {
-		return nil
+		return
 	}
 	accounts, kinds, srcs, amounts, notes := make([]string, len(idx)), make([]string, len(idx)), make([]string, len(idx)), make([]string, len(idx)), make([]string, len(idx))
 	ats := make([]*time.Time, len(idx))
@@ -283,17 +294,16 @@ func insertEntries(ctx context.Context, tx pgx.Tx, projectSID string, batch []*p
 		d := batch[i].d
 		accounts[j], kinds[j], srcs[j], amounts[j], notes[j], ats[j] = d.AccountSID, d.Kind, d.Source, d.Amount.Neg().String(), d.Note, entryTime(d)
 	}
-	_, err := tx.Exec(ctx, `
+	b.Queue(`
 		INSERT INTO ledger_entries (project_sid, account_sid, kind, source, amount, note, created_at)
 		SELECT $1, a, k, s, m::numeric, n, coalesce(at, now())
 		FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[]) AS t(a, k, s, m, n, at)`,
 		projectSID, accounts, kinds, srcs, amounts, notes, ats)
-	return err
 }
 
 // writeTogether writes the Writes of the debits batch[i], i in idx, one
 // WriteAll per type of Writes.
-func writeTogether(ctx context.Context, tx pgx.Tx, batch []*pendingDebit, idx []int) error {
+func writeTogether(ctx context.Context, tx pgx.Tx, b *pgx.Batch, batch []*pendingDebit, idx []int) error {
 	var types []reflect.Type
 	groups := map[reflect.Type][]Writes{}
 	for _, i := range idx {
@@ -309,7 +319,7 @@ func writeTogether(ctx context.Context, tx pgx.Tx, batch []*pendingDebit, idx []
 	}
 	for _, t := range types {
 		g := groups[t]
-		if err := g[0].WriteAll(ctx, tx, g); err != nil {
+		if err := g[0].WriteAll(ctx, tx, b, g); err != nil {
 			return err
 		}
 	}

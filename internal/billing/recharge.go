@@ -27,29 +27,38 @@ type AutoRecharge struct {
 // pauseAfterDeclines is how many failed recharges in a row pause auto-recharge.
 const pauseAfterDeclines = 3
 
-func (s *Service) autoRecharge(ctx context.Context, db database.DBTX, projectSID string) (AutoRecharge, error) {
-	return GetAutoRecharge(ctx, db, projectSID)
-}
-
 // GetAutoRecharge returns the setting; a project without one has it off.
 func GetAutoRecharge(ctx context.Context, db database.DBTX, projectSID string) (AutoRecharge, error) {
 	var ar AutoRecharge
+	err := scanAutoRecharge(db.QueryRow(ctx, autoRechargeSQL, projectSID), &ar)
+	return ar, err
+}
+
+// queueAutoRecharge queues GetAutoRecharge's lookup in b, into dst.
+func queueAutoRecharge(b *pgx.Batch, projectSID string, dst *AutoRecharge) {
+	b.Queue(autoRechargeSQL, projectSID).QueryRow(func(row pgx.Row) error { return scanAutoRecharge(row, dst) })
+}
+
+const autoRechargeSQL = `SELECT enabled, threshold::text, target::text, monthly_cap::text, consecutive_declines, paused_at
+	FROM auto_recharge WHERE project_sid = $1`
+
+func scanAutoRecharge(row pgx.Row, ar *AutoRecharge) error {
 	var th, tg string
 	var cp *string
-	err := db.QueryRow(ctx, `SELECT enabled, threshold::text, target::text, monthly_cap::text, consecutive_declines, paused_at
-		FROM auto_recharge WHERE project_sid = $1`, projectSID).Scan(&ar.Enabled, &th, &tg, &cp, &ar.ConsecutiveDeclines, &ar.PausedAt)
+	err := row.Scan(&ar.Enabled, &th, &tg, &cp, &ar.ConsecutiveDeclines, &ar.PausedAt)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return AutoRecharge{}, nil
+		*ar = AutoRecharge{}
+		return nil
 	}
 	if err != nil {
-		return ar, err
+		return err
 	}
 	ar.Threshold, ar.Target = decimal.RequireFromString(th), decimal.RequireFromString(tg)
 	if cp != nil {
 		c := decimal.RequireFromString(*cp)
 		ar.MonthlyCap = &c
 	}
-	return ar, nil
+	return nil
 }
 
 // SetAutoRecharge saves the setting; saving it turns a paused

@@ -45,12 +45,19 @@ const rechargeCooldown = 10 * time.Minute
 
 // AfterDebit runs in every debit transaction: it opens the one recharge a
 // fall below the threshold calls for, fires low-balance alerts, and
-// suspends a project that ran out with no recharge under way.
-func (s *Service) AfterDebit(ctx context.Context, tx pgx.Tx, st *BalanceState) error {
-	ar, err := s.autoRecharge(ctx, tx, st.ProjectSID)
-	if err != nil {
-		return err
-	}
+// suspends a project that ran out with no recharge under way. What it
+// reads goes in b, with the debit's writes: the project's balance row is
+// held meanwhile.
+func (s *Service) AfterDebit(b *pgx.Batch, st *BalanceState) func(ctx context.Context, tx pgx.Tx) error {
+	var ar AutoRecharge
+	var alertDue bool
+	queueAutoRecharge(b, st.ProjectSID, &ar)
+	b.Queue(`SELECT EXISTS (SELECT 1 FROM balance_alerts WHERE project_sid = $1 AND fired_at IS NULL AND threshold > $2::numeric)`,
+		st.ProjectSID, st.After.String()).QueryRow(func(row pgx.Row) error { return row.Scan(&alertDue) })
+	return func(ctx context.Context, tx pgx.Tx) error { return s.afterDebit(ctx, tx, st, ar, alertDue) }
+}
+
+func (s *Service) afterDebit(ctx context.Context, tx pgx.Tx, st *BalanceState, ar AutoRecharge, alertDue bool) error {
 	if ar.Enabled && ar.PausedAt == nil && st.After.LessThan(ar.Threshold) && (st.After.LessThan(st.Before) || st.Refused) {
 		var id int64
 		err := tx.QueryRow(ctx, `
@@ -67,7 +74,7 @@ func (s *Service) AfterDebit(ctx context.Context, tx pgx.Tx, st *BalanceState) e
 			return err
 		}
 	}
-	if st.After.LessThan(st.Before) {
+	if alertDue && st.After.LessThan(st.Before) {
 		if err := s.fireAlerts(ctx, tx, st); err != nil {
 			return err
 		}

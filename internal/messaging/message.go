@@ -86,9 +86,18 @@ func Insert(ctx context.Context, tx pgx.Tx, m *Message) error {
 // pay for them) in one statement. Their dates default to now; a dated
 // message keeps its own.
 func InsertAll(ctx context.Context, tx pgx.Tx, msgs []*Message) error {
+	b := &pgx.Batch{}
+	QueueInsertAll(b, msgs)
+	return tx.SendBatch(ctx, b).Close()
+}
+
+// QueueInsertAll queues InsertAll's statement in b, for a transaction that
+// sends more with it in one round trip; the messages get their dates when
+// b is sent.
+func QueueInsertAll(b *pgx.Batch, msgs []*Message) {
 	n := len(msgs)
 	if n == 0 {
-		return nil
+		return
 	}
 	sids, projects, accounts, tos, froms, bodies, statuses := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 	encodings, prices, units, callbacks := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
@@ -101,29 +110,27 @@ func InsertAll(ctx context.Context, tx pgx.Tx, msgs []*Message) error {
 		created[i], updated[i], sent[i] = optional(m.DateCreated), optional(m.DateUpdated), m.DateSent
 		bySID[m.SID] = m
 	}
-	rows, err := tx.Query(ctx, `
+	b.Queue(`
 		INSERT INTO messages (sid, project_sid, account_sid, to_number, from_number, body, status, num_segments, encoding, price, price_unit, status_callback,
 			date_created, date_updated, date_sent)
 		SELECT s, p, a, t, f, b, st, n, e, pr::numeric, u, cb, coalesce(dc, now()), coalesce(du, now()), ds
 		FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::text[], $10::text[], $11::text[],
 			$12::text[], $13::timestamptz[], $14::timestamptz[], $15::timestamptz[]) AS x(s, p, a, t, f, b, st, n, e, pr, u, cb, dc, du, ds)
 		RETURNING sid, date_created, date_updated`,
-		sids, projects, accounts, tos, froms, bodies, statuses, segments, encodings, prices, units, callbacks, created, updated, sent)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var sid string
-		var c, u time.Time
-		if err := rows.Scan(&sid, &c, &u); err != nil {
-			return err
+		sids, projects, accounts, tos, froms, bodies, statuses, segments, encodings, prices, units, callbacks, created, updated, sent,
+	).Query(func(rows pgx.Rows) error {
+		for rows.Next() {
+			var sid string
+			var c, u time.Time
+			if err := rows.Scan(&sid, &c, &u); err != nil {
+				return err
+			}
+			if m := bySID[sid]; m != nil {
+				m.DateCreated, m.DateUpdated = c, u
+			}
 		}
-		if m := bySID[sid]; m != nil {
-			m.DateCreated, m.DateUpdated = c, u
-		}
-	}
-	return rows.Err()
+		return rows.Err()
+	})
 }
 
 // optional is t for the database, nil (NULL) when zero.

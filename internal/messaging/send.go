@@ -156,7 +156,7 @@ type outgoing struct {
 
 // WriteAll writes a debit batch's messages, their usage and one carrier
 // job for those to deliver: a few statements for the whole batch.
-func (o *outgoing) WriteAll(ctx context.Context, tx pgx.Tx, batch []billing.Writes) error {
+func (o *outgoing) WriteAll(ctx context.Context, tx pgx.Tx, b *pgx.Batch, batch []billing.Writes) error {
 	msgs, events := make([]*Message, len(batch)), make([]usage.Event, len(batch))
 	var queued []string
 	for i, w := range batch {
@@ -166,12 +166,8 @@ func (o *outgoing) WriteAll(ctx context.Context, tx pgx.Tx, batch []billing.Writ
 			queued = append(queued, x.m.SID)
 		}
 	}
-	if err := InsertAll(ctx, tx, msgs); err != nil {
-		return err
-	}
-	if err := usage.RecordAll(ctx, tx, events); err != nil {
-		return err
-	}
+	QueueInsertAll(b, msgs)
+	usage.QueueRecordAll(ctx, b, events)
 	if len(queued) == 0 {
 		return nil
 	}

@@ -85,8 +85,18 @@ func Record(ctx context.Context, tx pgx.Tx, e Event) error {
 // the local roll-up. Under a context from Track, the accounts and
 // categories are noted for triggers.
 func RecordAll(ctx context.Context, tx pgx.Tx, events []Event) error {
+	b := &pgx.Batch{}
+	QueueRecordAll(ctx, b, events)
+	return tx.SendBatch(ctx, b).Close()
+}
+
+// QueueRecordAll queues RecordAll's statement in b, for a transaction
+// that sends more with it in one round trip. The events are noted for
+// triggers under a context from Track at once: a transaction that fails
+// is not looked at.
+func QueueRecordAll(ctx context.Context, b *pgx.Batch, events []Event) {
 	if len(events) == 0 {
-		return nil
+		return
 	}
 	n := len(events)
 	projects, accounts, categories, usages, prices, sources := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
@@ -99,7 +109,7 @@ func RecordAll(ctx context.Context, tx pgx.Tx, events []Event) error {
 			ats[i] = &at
 		}
 	}
-	_, err := tx.Exec(ctx, `
+	b.Queue(`
 		WITH ev AS (
 			INSERT INTO usage_events (project_sid, account_sid, category, count, usage, price, source, at)
 			SELECT p, a, c, n, u::numeric, m::numeric, s, coalesce(t, now())
@@ -118,13 +128,9 @@ func RecordAll(ctx context.Context, tx pgx.Tx, events []Event) error {
 		ON CONFLICT (project_sid, account_sid, category, day) DO UPDATE
 		SET count = usage_local_daily.count + EXCLUDED.count, usage = usage_local_daily.usage + EXCLUDED.usage, price = usage_local_daily.price + EXCLUDED.price`,
 		projects, accounts, categories, counts, usages, prices, sources, ats)
-	if err != nil {
-		return err
-	}
 	for _, e := range events {
 		note(ctx, e.AccountSID, e.Category)
 	}
-	return nil
 }
 
 // RebuildLocal recomputes a project's local-day roll-ups from its events,
