@@ -10,8 +10,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/rivertype"
 	"github.com/shopspring/decimal"
 
 	"console/internal/account"
@@ -83,23 +81,17 @@ func ValidURL(s string) bool {
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }
 
-// Inserter enqueues jobs in a transaction; River's client is one.
-type Inserter interface {
-	InsertTx(ctx context.Context, tx pgx.Tx, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error)
-}
-
 // Sender sends messages for the API and the demo alike, so that every
 // message is validated, priced, charged and recorded the same way.
 type Sender struct {
 	Pool   *pgxpool.Pool
 	Ledger *billing.Ledger
-	Jobs   Inserter
 }
 
 // Send validates req, checks that acc owns the From number, prices the
 // message's segments to the destination, and charges acc's project with
-// the message, its usage event and (for a message sent now) the job that
-// moves it to sent and delivered, all in the debit's transaction. It
+// the message and its usage event, in the debit's transaction; the
+// simulated carrier then moves a message sent now to sent and delivered. It
 // returns one of this package's Err* values, billing.ErrSuspended or
 // billing.ErrInsufficientFunds, or a database error; on any of them
 // nothing is stored or charged.
@@ -138,7 +130,7 @@ func (s *Sender) Send(ctx context.Context, acc *account.Account, req SendRequest
 	}
 	err = s.Ledger.Debit(ctx, billing.Debit{ProjectSID: acc.ProjectSID, AccountSID: acc.SID, Kind: billing.KindUsage,
 		Source: "message:" + m.SID, Amount: m.Price, Note: usage.SMSOutbound, At: req.At,
-		Writes: &outgoing{jobs: s.Jobs, m: m, event: usage.Event{ProjectSID: acc.ProjectSID, AccountSID: acc.SID, Category: usage.SMSOutbound,
+		Writes: &outgoing{m: m, event: usage.Event{ProjectSID: acc.ProjectSID, AccountSID: acc.SID, Category: usage.SMSOutbound,
 			Count: 1, Usage: decimal.NewFromInt(int64(seg.Count)), Price: m.Price, Source: m.SID, At: req.At}}})
 	if err != nil {
 		return nil, err
@@ -146,31 +138,22 @@ func (s *Sender) Send(ctx context.Context, acc *account.Account, req SendRequest
 	return m, nil
 }
 
-// outgoing is what a message's debit writes: the message, its usage event
-// and, unless it is dated history, its place in the carrier's next job.
+// outgoing is what a message's debit writes: the message and its usage
+// event. The simulated carrier finds a message sent now by its status.
 type outgoing struct {
-	jobs  Inserter
 	m     *Message
 	event usage.Event
 }
 
-// WriteAll writes a debit batch's messages, their usage and one carrier
-// job for those to deliver: a few statements for the whole batch.
-func (o *outgoing) WriteAll(ctx context.Context, tx pgx.Tx, b *pgx.Batch, batch []billing.Writes) error {
+// WriteAll queues a debit batch's messages and their usage: two
+// statements for the whole batch.
+func (o *outgoing) WriteAll(ctx context.Context, _ pgx.Tx, b *pgx.Batch, batch []billing.Writes) error {
 	msgs, events := make([]*Message, len(batch)), make([]usage.Event, len(batch))
-	var queued []string
 	for i, w := range batch {
 		x := w.(*outgoing)
 		msgs[i], events[i] = x.m, x.event
-		if x.m.Status == StatusQueued {
-			queued = append(queued, x.m.SID)
-		}
 	}
 	QueueInsertAll(b, msgs)
 	usage.QueueRecordAll(ctx, b, events)
-	if len(queued) == 0 {
-		return nil
-	}
-	_, err := o.jobs.InsertTx(ctx, tx, ProgressArgs{ProjectSID: o.m.ProjectSID, SIDs: queued}, nil)
-	return err
+	return nil
 }

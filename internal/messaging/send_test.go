@@ -25,7 +25,7 @@ func setup(t *testing.T) (*webtest.App, *account.Account, *messaging.Sender) {
 	}))
 	acc, err := app.Server.Accounts.Get(ctx, app.Pool, o.AccountSID, o.AccountSID)
 	require.NoError(t, err)
-	return app, acc, &messaging.Sender{Pool: app.Pool, Ledger: app.Server.Billing.Ledger, Jobs: app.Server.Billing.Jobs}
+	return app, acc, &messaging.Sender{Pool: app.Pool, Ledger: app.Server.Billing.Ledger}
 }
 
 func count(t *testing.T, app *webtest.App, sql string, args ...any) int {
@@ -64,18 +64,18 @@ func TestDatedMessageIsHistory(t *testing.T) {
 	require.True(t, at.Equal(eventAt), eventAt)
 	require.Equal(t, 1, count(t, app, `SELECT count(*) FROM usage_daily WHERE project_sid = $1 AND day = '2026-08-31' AND category = 'sms-outbound' AND count = 1 AND price = 11.75`, acc.ProjectSID))
 	require.Equal(t, 1, count(t, app, `SELECT count(*) FROM usage_local_daily WHERE project_sid = $1 AND day = '2026-09-01' AND category = 'sms-outbound' AND count = 1 AND price = 11.75`, acc.ProjectSID))
-	require.Zero(t, count(t, app, `SELECT count(*) FROM river_job WHERE kind = 'messaging_progress'`))
+	require.Zero(t, count(t, app, `SELECT count(*) FROM messages WHERE status IN ('queued', 'sent')`), "nothing for the carrier")
 	b, err := billing.Balance(ctx, app.Pool, acc.ProjectSID)
 	require.NoError(t, err)
 	require.Equal(t, "988.25", b.Amount.String())
 
-	// Sent now, a message is queued with its job.
+	// Sent now, a message is queued for the carrier.
 	m, err = s.Send(ctx, acc, messaging.SendRequest{To: "+819012345678", From: from, Body: "now"})
 	require.NoError(t, err)
 	require.Equal(t, messaging.StatusQueued, m.Status)
 	require.Nil(t, m.DateSent)
 	require.WithinDuration(t, time.Now(), m.DateCreated, time.Minute)
-	require.Equal(t, 1, count(t, app, `SELECT count(*) FROM river_job WHERE kind = 'messaging_progress'`))
+	require.Equal(t, 1, count(t, app, `SELECT count(*) FROM messages WHERE status IN ('queued', 'sent')`))
 
 	_, err = s.Send(ctx, acc, messaging.SendRequest{To: "+819012345678", From: from, Body: "later", At: time.Now().Add(time.Hour)})
 	require.ErrorIs(t, err, messaging.ErrFuture)

@@ -112,7 +112,7 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*Server, err
 	river.AddWorker(workers, &billing.RechargeWorker{Service: s.Billing})
 	river.AddWorker(workers, &billing.SettleWorker{Service: s.Billing})
 	river.AddWorker(workers, &billing.RecurringWorker{Service: s.Billing})
-	river.AddWorker(workers, &messaging.ProgressWorker{Pool: pool})
+	river.AddWorker(workers, &messaging.CarrierWorker{Pool: pool})
 	river.AddWorker(workers, &messaging.CallbackWorker{Pool: pool, Client: hooks, AuthToken: authToken})
 	river.AddWorker(workers, &trigger.WebhookWorker{Pool: pool, Client: hooks, AuthToken: authToken})
 	river.AddWorker(workers, &trigger.SweepWorker{Service: s.Triggers})
@@ -130,6 +130,9 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*Server, err
 			river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
 				func() (river.JobArgs, *river.InsertOpts) { return billing.RecurringArgs{}, nil },
 				&river.PeriodicJobOpts{RunOnStart: true}),
+			river.NewPeriodicJob(river.PeriodicInterval(messaging.CarrierInterval),
+				func() (river.JobArgs, *river.InsertOpts) { return messaging.CarrierArgs{}, nil },
+				&river.PeriodicJobOpts{RunOnStart: true}),
 			river.NewPeriodicJob(river.PeriodicInterval(trigger.SweepInterval),
 				func() (river.JobArgs, *river.InsertOpts) { return trigger.SweepArgs{}, nil },
 				&river.PeriodicJobOpts{RunOnStart: true}),
@@ -140,7 +143,7 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*Server, err
 		return nil, err
 	}
 	s.Billing.Jobs = s.river
-	s.Messages = &messaging.Sender{Pool: pool, Ledger: s.Billing.Ledger, Jobs: s.river}
+	s.Messages = &messaging.Sender{Pool: pool, Ledger: s.Billing.Ledger}
 	s.Calls = &voice.Dialer{Pool: pool, Ledger: s.Billing.Ledger}
 	s.Triggers.Jobs = s.river
 
