@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/shopspring/decimal"
 
@@ -194,9 +195,15 @@ func (l *Ledger) attempt(projectSID string, batch []*pendingDebit, results []err
 // apply makes the batch's debits in tx, filling results for the refused ones.
 func (l *Ledger) apply(ctx context.Context, tx pgx.Tx, projectSID string, batch []*pendingDebit, results []error, together bool) error {
 	st := &BalanceState{ProjectSID: projectSID}
-	sources := make([]string, len(batch))
-	for i, p := range batch {
-		sources[i] = p.d.Source
+	// Together, a batch does not look for sources already in the ledger:
+	// a retried debit is rare, and the entries' insert notices one (see
+	// queueEntries), which makes the batch again alone. Alone, it looks.
+	var sources []string
+	if !together {
+		sources = make([]string, len(batch))
+		for i, p := range batch {
+			sources[i] = p.d.Source
+		}
 	}
 	var amount string
 	var dups []string
@@ -297,9 +304,19 @@ func queueEntries(b *pgx.Batch, projectSID string, batch []*pendingDebit, idx []
 	b.Queue(`
 		INSERT INTO ledger_entries (project_sid, account_sid, kind, source, amount, note, created_at)
 		SELECT $1, a, k, s, m::numeric, n, coalesce(at, now())
-		FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[]) AS t(a, k, s, m, n, at)`,
-		projectSID, accounts, kinds, srcs, amounts, notes, ats)
+		FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[]) AS t(a, k, s, m, n, at)
+		ON CONFLICT (project_sid, source) DO NOTHING`,
+		projectSID, accounts, kinds, srcs, amounts, notes, ats,
+	).Exec(func(ct pgconn.CommandTag) error {
+		if ct.RowsAffected() != int64(len(idx)) {
+			return errSourceTaken
+		}
+		return nil
+	})
 }
+
+// errSourceTaken: a batch's entry has a source already in the ledger.
+var errSourceTaken = errors.New("billing: a source is already in the ledger")
 
 // writeTogether writes the Writes of the debits batch[i], i in idx, one
 // WriteAll per type of Writes.

@@ -57,7 +57,9 @@ func TestWritesTogetherThenAlone(t *testing.T) {
 	_, err := app.Pool.Exec(ctx, `CREATE TABLE writes_test (name text PRIMARY KEY); INSERT INTO writes_test VALUES ('taken')`)
 	require.NoError(t, err)
 
-	run := func(prefix string, bad int) ([]error, *sizes) {
+	// Debit bad of the run fails its write, or with reuse, repeats a source
+	// already charged.
+	run := func(prefix string, bad int, reuse bool) ([]error, *sizes) {
 		t.Helper()
 		// The balance row is held meanwhile so that the debits queue up
 		// and go together once it is released.
@@ -71,12 +73,14 @@ func TestWritesTogetherThenAlone(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				name := fmt.Sprintf("%s-%d", prefix, i)
-				if i == bad {
+				name, source := fmt.Sprintf("%s-%d", prefix, i), fmt.Sprintf("%s-%d", prefix, i)
+				if i == bad && reuse {
+					source = "ok-3"
+				} else if i == bad {
 					name = "taken"
 				}
 				errs[i] = app.Server.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID, Kind: billing.KindUsage,
-					Source: prefix + "-" + fmt.Sprint(i), Amount: dec("1"), Writes: &named{name: name, sizes: s}})
+					Source: source, Amount: dec("1"), Writes: &named{name: name, sizes: s}})
 			}()
 		}
 		time.Sleep(300 * time.Millisecond)
@@ -86,7 +90,7 @@ func TestWritesTogetherThenAlone(t *testing.T) {
 	}
 
 	// All good: few transactions, one WriteAll each, every write made.
-	errs, s := run("ok", -1)
+	errs, s := run("ok", -1, false)
 	for _, err := range errs {
 		require.NoError(t, err)
 	}
@@ -100,7 +104,7 @@ func TestWritesTogetherThenAlone(t *testing.T) {
 	require.Equal(t, "70", balance(t, app, o.AccountSID).String())
 
 	// One write fails: only its debit is refused, with its own error.
-	errs, s = run("bad", 7)
+	errs, s = run("bad", 7, false)
 	for i, err := range errs {
 		if i == 7 {
 			var pgErr *pgconn.PgError
@@ -117,11 +121,27 @@ func TestWritesTogetherThenAlone(t *testing.T) {
 	require.Equal(t, "41", balance(t, app, o.AccountSID).String())
 	requireLedgerMatches(t, app)
 
+	// A retried debit among others is refused as a duplicate; the
+	// others are made, and nothing of it is written.
+	errs, _ = run("dup", 4, true)
+	for i, err := range errs {
+		if i == 4 {
+			require.ErrorIs(t, err, billing.ErrDuplicate)
+			continue
+		}
+		require.NoError(t, err, "debit %d", i)
+	}
+	require.Equal(t, 29, count(t, app, `SELECT count(*) FROM writes_test WHERE name LIKE 'dup-%'`))
+	require.Equal(t, 0, count(t, app, `SELECT count(*) FROM writes_test WHERE name = 'dup-4'`))
+	require.Equal(t, 1, count(t, app, `SELECT count(*) FROM ledger_entries WHERE project_sid = $1 AND source = 'ok-3'`, o.AccountSID))
+	require.Equal(t, "12", balance(t, app, o.AccountSID).String())
+	requireLedgerMatches(t, app)
+
 	// Apply and Writes together is a mistake, refused before anything is made.
 	err = app.Server.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID, Kind: billing.KindUsage,
 		Source: "both", Amount: dec("1"), Writes: &named{name: "both", sizes: &sizes{}}, Apply: func(context.Context, pgx.Tx) error { return nil }})
 	require.Error(t, err)
-	require.Equal(t, "41", balance(t, app, o.AccountSID).String())
+	require.Equal(t, "12", balance(t, app, o.AccountSID).String())
 }
 
 func maxOf(xs []int) int {

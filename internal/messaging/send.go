@@ -86,6 +86,7 @@ func ValidURL(s string) bool {
 type Sender struct {
 	Pool   *pgxpool.Pool
 	Ledger *billing.Ledger
+	Prices *usage.PriceList
 }
 
 // Send validates req, checks that acc owns the From number, prices the
@@ -110,7 +111,7 @@ func (s *Sender) Send(ctx context.Context, acc *account.Account, req SendRequest
 	if dated && req.At.After(time.Now()) {
 		return nil, ErrFuture
 	}
-	price, err := numbers.Outgoing(ctx, s.Pool, acc.ProjectSID, acc.SID, req.From, usage.SMSOutbound, Country(req.To), acc.Currency)
+	price, err := numbers.Outgoing(ctx, s.Pool, s.Prices, acc.ProjectSID, acc.SID, req.From, usage.SMSOutbound, Country(req.To), acc.Currency)
 	switch {
 	case errors.Is(err, numbers.ErrNotOwned):
 		return nil, ErrFromNotOwned

@@ -12,6 +12,7 @@ import (
 	"console/internal/account"
 	"console/internal/billing"
 	"console/internal/messaging"
+	"console/internal/usage"
 	"console/internal/webtest"
 )
 
@@ -25,7 +26,7 @@ func setup(t *testing.T) (*webtest.App, *account.Account, *messaging.Sender) {
 	}))
 	acc, err := app.Server.Accounts.Get(ctx, app.Pool, o.AccountSID, o.AccountSID)
 	require.NoError(t, err)
-	return app, acc, &messaging.Sender{Pool: app.Pool, Ledger: app.Server.Billing.Ledger}
+	return app, acc, &messaging.Sender{Pool: app.Pool, Ledger: app.Server.Billing.Ledger, Prices: &usage.PriceList{DB: app.Pool}}
 }
 
 func count(t *testing.T, app *webtest.App, sql string, args ...any) int {

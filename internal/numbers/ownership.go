@@ -4,10 +4,9 @@ import (
 	"context"
 	"errors"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/shopspring/decimal"
 
+	"console/internal/database"
 	"console/internal/usage"
 )
 
@@ -23,25 +22,18 @@ const ownedSQL = `SELECT EXISTS (SELECT 1 FROM incoming_phone_numbers
 
 // Outgoing is what a message or call From phone needs before it is
 // charged: that the account itself owns phone (else ErrNotOwned), and
-// what one unit of category costs to country in currency (else
-// usage.ErrNoPrice), both read in one round trip. It runs outside the
-// debit's transaction, so that the project's balance row is held no
-// longer for it; a number released at the same instant may still send
-// this one message or call.
-func Outgoing(ctx context.Context, pool *pgxpool.Pool, projectSID, accountSID, phone, category, country, currency string) (decimal.Decimal, error) {
-	var owned, priced bool
-	var price decimal.Decimal
-	b := &pgx.Batch{}
-	b.Queue(ownedSQL, projectSID, accountSID, phone).QueryRow(func(row pgx.Row) error { return row.Scan(&owned) })
-	usage.QueuePrice(b, category, country, currency, &price, &priced)
-	if err := pool.SendBatch(ctx, b).Close(); err != nil {
+// what one unit of category costs to country in currency from prices
+// (else usage.ErrNoPrice). It runs outside the debit's transaction, so
+// that the project's balance row is held no longer for it; a number
+// released at the same instant may still send this one message or call.
+func Outgoing(ctx context.Context, db database.DBTX, prices *usage.PriceList, projectSID, accountSID, phone, category, country, currency string) (decimal.Decimal, error) {
+	var owned bool
+	if err := db.QueryRow(ctx, ownedSQL, projectSID, accountSID, phone).Scan(&owned); err != nil {
 		return decimal.Zero, err
 	}
-	switch {
-	case !owned:
+	if !owned {
 		return decimal.Zero, ErrNotOwned
-	case !priced:
-		return decimal.Zero, usage.ErrNoPrice
 	}
-	return price, nil
+	price, _, err := prices.Price(ctx, category, country, currency)
+	return price, err
 }

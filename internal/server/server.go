@@ -35,6 +35,7 @@ import (
 	"console/internal/seal"
 	"console/internal/sessioncodec"
 	"console/internal/trigger"
+	"console/internal/usage"
 	"console/internal/voice"
 	"console/internal/webhook"
 	"console/web"
@@ -143,8 +144,9 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*Server, err
 		return nil, err
 	}
 	s.Billing.Jobs = s.river
-	s.Messages = &messaging.Sender{Pool: pool, Ledger: s.Billing.Ledger}
-	s.Calls = &voice.Dialer{Pool: pool, Ledger: s.Billing.Ledger}
+	prices := &usage.PriceList{DB: pool}
+	s.Messages = &messaging.Sender{Pool: pool, Ledger: s.Billing.Ledger, Prices: prices}
+	s.Calls = &voice.Dialer{Pool: pool, Ledger: s.Billing.Ledger, Prices: prices}
 	s.Triggers.Jobs = s.river
 
 	cons := console.New(console.Deps{Pool: pool, Sessions: s.Sessions, Users: s.Users, Accounts: s.Accounts, Config: cfg, Log: log, Jobs: s.river, Billing: s.Billing,

@@ -68,6 +68,7 @@ func (r CallRequest) Validate() error {
 type Dialer struct {
 	Pool   *pgxpool.Pool
 	Ledger *billing.Ledger
+	Prices *usage.PriceList
 }
 
 // Place validates req, checks that acc owns the From number, simulates
@@ -95,7 +96,7 @@ func (d *Dialer) Place(ctx context.Context, acc *account.Account, req CallReques
 		}
 		start = req.At
 	}
-	price, err := numbers.Outgoing(ctx, d.Pool, acc.ProjectSID, acc.SID, req.From, usage.CallsOutbound, messaging.Country(req.To), acc.Currency)
+	price, err := numbers.Outgoing(ctx, d.Pool, d.Prices, acc.ProjectSID, acc.SID, req.From, usage.CallsOutbound, messaging.Country(req.To), acc.Currency)
 	switch {
 	case errors.Is(err, numbers.ErrNotOwned):
 		return nil, ErrFromNotOwned

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"console/internal/billing"
+	"console/internal/usage"
 	"console/internal/voice"
 	"console/internal/webtest"
 )
@@ -26,7 +27,7 @@ func TestPlaceDatedCallAndErrors(t *testing.T) {
 	}))
 	acc, err := app.Server.Accounts.Get(ctx, app.Pool, o.AccountSID, o.AccountSID)
 	require.NoError(t, err)
-	d := &voice.Dialer{Pool: app.Pool, Ledger: app.Server.Billing.Ledger}
+	d := &voice.Dialer{Pool: app.Pool, Ledger: app.Server.Billing.Ledger, Prices: &usage.PriceList{DB: app.Pool}}
 	from := app.OwnNumber(acc.SID, acc.SID)
 
 	for _, tc := range []struct {
