@@ -99,7 +99,6 @@ func TestDemoSeedsAConsistentProject(t *testing.T) {
 	// Final statuses, real bodies, both countries.
 	require.Zero(t, scalar[int](t, pool, `SELECT count(*) FROM messages WHERE project_sid = $1 AND (status <> 'delivered' OR date_sent IS NULL)`, project))
 	require.Zero(t, scalar[int](t, pool, `SELECT count(*) FROM calls WHERE project_sid = $1 AND (status <> 'completed' OR end_time <= start_time)`, project))
-	require.Zero(t, scalar[int](t, pool, `SELECT count(*) FROM river_job WHERE kind = 'messaging_progress'`), "history needs no carrier")
 	require.Positive(t, scalar[int](t, pool, `SELECT count(*) FROM messages WHERE project_sid = $1 AND body ~ '[ぁ-んァ-ヶ一-龠]' AND to_number LIKE '+81%'`, project), "Japanese")
 	require.Positive(t, scalar[int](t, pool, `SELECT count(*) FROM messages WHERE project_sid = $1 AND body !~ '[^ -~]' AND to_number LIKE '+1%'`, project), "English")
 	require.Positive(t, scalar[int](t, pool, `SELECT count(*) FROM messages WHERE project_sid = $1 AND num_segments > 1`, project), "long bodies")

@@ -107,7 +107,7 @@ func TestFromMustBeANumberTheAccountOwns(t *testing.T) {
 	require.Equal(t, 3, rows(t, app, `SELECT count(*) FROM calls`))
 	require.Equal(t, 3, rows(t, app, `SELECT count(*) FROM usage_events WHERE category = 'sms-outbound'`))
 	require.Equal(t, 3, rows(t, app, `SELECT count(*) FROM usage_events WHERE category = 'calls-outbound'`))
-	require.Equal(t, 3, rows(t, app, `SELECT count(*) FROM river_job WHERE kind = 'messaging_progress'`))
+	require.Equal(t, 3, rows(t, app, `SELECT count(*) FROM messages WHERE status IN ('queued', 'sent')`), "for the carrier")
 	spent := decimal.RequireFromString("0.0079").Mul(decimal.NewFromInt(3)).Add(callPrices)
 	require.Equal(t, decimal.RequireFromString(before).Sub(spent).String(), balanceOf(t, app, o.AccountSID), "only they are charged")
 	require.Equal(t, "18.85", balanceOf(t, app, other.AccountSID), "the other project paid for its number only")

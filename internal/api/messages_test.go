@@ -127,7 +127,6 @@ func TestMessageValidationChangesNothing(t *testing.T) {
 	}
 	require.Zero(t, rows(t, app, `SELECT count(*) FROM messages`))
 	require.Zero(t, rows(t, app, `SELECT count(*) FROM usage_events`))
-	require.Zero(t, rows(t, app, `SELECT count(*) FROM river_job WHERE kind = 'messaging_progress'`))
 	require.Equal(t, "1", balanceOf(t, app, o.AccountSID))
 }
 
@@ -249,9 +248,10 @@ func TestMessageStatusCallbackIsSigned(t *testing.T) {
 }
 
 // Messages that queue behind one another for the project's balance are
-// charged in one transaction; each is still delivered by the simulated
-// carrier, and each with a StatusCallback is told sent and delivered
-// exactly once.
+// charged in one transaction; one among them From a number the account
+// does not own is refused alone. Each accepted one is delivered by the
+// simulated carrier, and each with a StatusCallback is told sent and
+// delivered exactly once.
 func TestMessagesChargedTogetherAreEachDelivered(t *testing.T) {
 	var mu sync.Mutex
 	heard := map[string][]string{}
@@ -274,8 +274,9 @@ func TestMessagesChargedTogetherAreEachDelivered(t *testing.T) {
 	tx, err := app.Pool.Begin(ctx)
 	require.NoError(t, err)
 	require.NoError(t, billing.LockProject(ctx, tx, o.AccountSID))
-	const n = 12
+	const n, notOwned = 13, 12
 	sids := make([]string, n)
+	codes := make([]any, n)
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Add(1)
@@ -285,29 +286,36 @@ func TestMessagesChargedTogetherAreEachDelivered(t *testing.T) {
 			if i%2 == 0 {
 				form.Set("StatusCallback", srv.URL+"/status")
 			}
+			if i == notOwned {
+				form.Set("From", "+15017122661")
+			}
 			res := app.API("POST", path, o.AccountSID, o.AuthToken, form)
 			if res.Status == http.StatusCreated {
 				sids[i] = res.JSON(t)["sid"].(string)
+			} else {
+				codes[i] = res.JSON(t)["code"]
 			}
 		}()
 	}
 	time.Sleep(300 * time.Millisecond)
 	require.NoError(t, tx.Rollback(ctx))
 	wg.Wait()
+	require.Equal(t, 21606.0, codes[notOwned], "the message From a number not the account's")
+	sids = sids[:notOwned]
 	for i, sid := range sids {
 		require.NotEmpty(t, sid, "message %d answered 201", i)
 	}
 	// A transaction's messages share its start as their date.
-	require.Less(t, rows(t, app, `SELECT count(DISTINCT date_created) FROM messages WHERE project_sid = $1`, o.AccountSID), n,
+	require.Less(t, rows(t, app, `SELECT count(DISTINCT date_created) FROM messages WHERE project_sid = $1`, o.AccountSID), len(sids),
 		"messages charged together, in fewer transactions than messages")
 
 	require.Eventually(t, func() bool {
-		return rows(t, app, `SELECT count(*) FROM messages WHERE project_sid = $1 AND status = 'delivered' AND date_sent IS NOT NULL`, o.AccountSID) == n
+		return rows(t, app, `SELECT count(*) FROM messages WHERE project_sid = $1 AND status = 'delivered' AND date_sent IS NOT NULL`, o.AccountSID) == len(sids)
 	}, 15*time.Second, 50*time.Millisecond, "every message delivered")
 	require.Eventually(t, func() bool {
 		mu.Lock()
 		defer mu.Unlock()
-		for i := 0; i < n; i += 2 {
+		for i := 0; i < len(sids); i += 2 {
 			if len(heard[sids[i]]) < 2 {
 				return false
 			}
@@ -317,10 +325,13 @@ func TestMessagesChargedTogetherAreEachDelivered(t *testing.T) {
 	time.Sleep(200 * time.Millisecond) // a duplicate would arrive now
 	mu.Lock()
 	defer mu.Unlock()
-	require.Len(t, heard, n/2, "only messages with a StatusCallback are posted")
-	for i := 0; i < n; i += 2 {
+	require.Len(t, heard, len(sids)/2, "only messages with a StatusCallback are posted")
+	for i := 0; i < len(sids); i += 2 {
 		require.ElementsMatch(t, []string{"sent", "delivered"}, heard[sids[i]], "message %d", i)
 	}
-	require.Equal(t, n, rows(t, app, `SELECT count(*) FROM usage_events WHERE project_sid = $1`, o.AccountSID))
-	require.Equal(t, n, rows(t, app, `SELECT count(*) FROM ledger_entries WHERE project_sid = $1 AND kind = 'usage'`, o.AccountSID))
+	require.Equal(t, len(sids), rows(t, app, `SELECT count(*) FROM messages WHERE project_sid = $1`, o.AccountSID))
+	require.Equal(t, len(sids), rows(t, app, `SELECT count(*) FROM usage_events WHERE project_sid = $1`, o.AccountSID))
+	require.Equal(t, len(sids), rows(t, app, `SELECT count(*) FROM ledger_entries WHERE project_sid = $1 AND kind = 'usage'`, o.AccountSID))
+	require.Equal(t, decimal.NewFromInt(1).Sub(decimal.RequireFromString("0.0079").Mul(decimal.NewFromInt(int64(len(sids))))).String(),
+		balanceOf(t, app, o.AccountSID), "only the accepted ones charged")
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"console/internal/database"
+	"console/internal/numbers"
 	"console/internal/webhook"
 )
 
@@ -87,17 +88,22 @@ func Insert(ctx context.Context, tx pgx.Tx, m *Message) error {
 // message keeps its own.
 func InsertAll(ctx context.Context, tx pgx.Tx, msgs []*Message) error {
 	b := &pgx.Batch{}
-	QueueInsertAll(b, msgs)
+	queueInsert(b, msgs, false)
 	return tx.SendBatch(ctx, b).Close()
 }
 
-// QueueInsertAll queues InsertAll's statement in b, for a transaction that
+// queueInsert queues InsertAll's statement in b, for a transaction that
 // sends more with it in one round trip; the messages get their dates when
-// b is sent.
-func QueueInsertAll(b *pgx.Batch, msgs []*Message) {
+// b is sent. With ownedFrom, a message is inserted only if its account
+// owns its From number, and b's answer is ErrFromNotOwned if one is not.
+func queueInsert(b *pgx.Batch, msgs []*Message, ownedFrom bool) {
 	n := len(msgs)
 	if n == 0 {
 		return
+	}
+	where := ""
+	if ownedFrom {
+		where = "WHERE " + numbers.OwnedCondition("x.p", "x.a", "x.f")
 	}
 	sids, projects, accounts, tos, froms, bodies, statuses := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 	encodings, prices, units, callbacks := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
@@ -116,9 +122,11 @@ func QueueInsertAll(b *pgx.Batch, msgs []*Message) {
 		SELECT s, p, a, t, f, b, st, n, e, pr::numeric, u, cb, coalesce(dc, now()), coalesce(du, now()), ds
 		FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::text[], $10::text[], $11::text[],
 			$12::text[], $13::timestamptz[], $14::timestamptz[], $15::timestamptz[]) AS x(s, p, a, t, f, b, st, n, e, pr, u, cb, dc, du, ds)
+		`+where+`
 		RETURNING sid, date_created, date_updated`,
 		sids, projects, accounts, tos, froms, bodies, statuses, segments, encodings, prices, units, callbacks, created, updated, sent,
 	).Query(func(rows pgx.Rows) error {
+		inserted := 0
 		for rows.Next() {
 			var sid string
 			var c, u time.Time
@@ -127,9 +135,16 @@ func QueueInsertAll(b *pgx.Batch, msgs []*Message) {
 			}
 			if m := bySID[sid]; m != nil {
 				m.DateCreated, m.DateUpdated = c, u
+				inserted++
 			}
 		}
-		return rows.Err()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if inserted < n {
+			return ErrFromNotOwned
+		}
+		return nil
 	})
 }
 

@@ -14,7 +14,6 @@ import (
 
 	"console/internal/account"
 	"console/internal/billing"
-	"console/internal/numbers"
 	"console/internal/sid"
 	"console/internal/usage"
 )
@@ -89,10 +88,11 @@ type Sender struct {
 	Prices *usage.PriceList
 }
 
-// Send validates req, checks that acc owns the From number, prices the
-// message's segments to the destination, and charges acc's project with
-// the message and its usage event, in the debit's transaction; the
-// simulated carrier then moves a message sent now to sent and delivered. It
+// Send validates req, prices the message's segments to the destination,
+// and charges acc's project with the message and its usage event, in the
+// debit's transaction, which also checks that acc owns the From number;
+// the simulated carrier then moves a message sent now to sent and
+// delivered. It
 // returns one of this package's Err* values, billing.ErrSuspended or
 // billing.ErrInsufficientFunds, or a database error; on any of them
 // nothing is stored or charged.
@@ -111,11 +111,8 @@ func (s *Sender) Send(ctx context.Context, acc *account.Account, req SendRequest
 	if dated && req.At.After(time.Now()) {
 		return nil, ErrFuture
 	}
-	price, err := numbers.Outgoing(ctx, s.Pool, s.Prices, acc.ProjectSID, acc.SID, req.From, usage.SMSOutbound, Country(req.To), acc.Currency)
-	switch {
-	case errors.Is(err, numbers.ErrNotOwned):
-		return nil, ErrFromNotOwned
-	case errors.Is(err, usage.ErrNoPrice):
+	price, _, err := s.Prices.Price(ctx, usage.SMSOutbound, Country(req.To), acc.Currency)
+	if errors.Is(err, usage.ErrNoPrice) {
 		return nil, ErrRegion
 	}
 	if err != nil {
@@ -147,14 +144,17 @@ type outgoing struct {
 }
 
 // WriteAll queues a debit batch's messages and their usage: two
-// statements for the whole batch.
+// statements for the whole batch. That each account owns its From number
+// is checked by the insert, in the charge's transaction: a message whose
+// number is not its account's fails the batch, which the ledger then
+// makes again with each message on its own, refusing that one alone.
 func (o *outgoing) WriteAll(ctx context.Context, _ pgx.Tx, b *pgx.Batch, batch []billing.Writes) error {
 	msgs, events := make([]*Message, len(batch)), make([]usage.Event, len(batch))
 	for i, w := range batch {
 		x := w.(*outgoing)
 		msgs[i], events[i] = x.m, x.event
 	}
-	QueueInsertAll(b, msgs)
+	queueInsert(b, msgs, true)
 	usage.QueueRecordAll(ctx, b, events)
 	return nil
 }

@@ -14,11 +14,18 @@ import (
 // not its own.
 var ErrNotOwned = errors.New("numbers: not a number of the account")
 
-// ownedSQL tells whether the account itself owns a number now. A number
-// of a sibling subaccount, of the parent or of another project is not the
-// account's: messages and calls go out From the account's own numbers.
-const ownedSQL = `SELECT EXISTS (SELECT 1 FROM incoming_phone_numbers
-	WHERE project_sid = $1 AND account_sid = $2 AND phone_number = $3 AND released_at IS NULL)`
+// OwnedCondition is an SQL condition on three expressions of a
+// statement, a project, an account and a phone number: true when the
+// account itself owns the number now. A number of a sibling subaccount, of
+// the parent or of another project is not the account's: messages and
+// calls go out From the account's own numbers. It lets a statement that
+// writes many messages check all their numbers at once.
+func OwnedCondition(project, account, phone string) string {
+	return `EXISTS (SELECT 1 FROM incoming_phone_numbers WHERE project_sid = ` + project + ` AND account_sid = ` + account +
+		` AND phone_number = ` + phone + ` AND released_at IS NULL)`
+}
+
+var ownedSQL = `SELECT ` + OwnedCondition("$1", "$2", "$3")
 
 // Outgoing is what a message or call From phone needs before it is
 // charged: that the account itself owns phone (else ErrNotOwned), and
