@@ -3,8 +3,8 @@ package main
 // The usage issue's benchmark of sending: POST Messages.json from 32
 // clients spread over the 4 subaccounts of one project, end to end
 // through the real server (authentication, validation, pricing, the
-// combining ledger with the message, its usage event and roll-ups and its
-// delivery job in the debit's transaction, the simulated carrier's jobs
+// combining ledger writing each batch's messages, usage events, roll-ups
+// and entries together in the debit's transaction, the simulated carrier
 // running meanwhile), compared with the naive limit of the billing
 // scenarios measured in the same run.
 //
@@ -12,8 +12,8 @@ package main
 // messages, the usage events, both daily roll-ups and the ledger must
 // agree exactly with the 201 answers the clients got, per subaccount, and
 // the balance with its ledger. It runs after the other scenarios (only
-// triggers, which runs the same load again, follows it): the delivery jobs
-// it leaves behind would run during any measurement after it.
+// triggers, which runs the same load again, follows it): a carrier that
+// fell behind would work off its backlog during any measurement after it.
 
 import (
 	"context"
@@ -369,7 +369,7 @@ func verifyMessages(ctx context.Context, pool *pgxpool.Pool, sm *sentMessages, r
 // until all are delivered, and returns how many are delivered and not, and
 // how many a second were delivered meanwhile. Delivery is not a check:
 // a message still queued is charged and recorded all the same, and a
-// backlog says how fast the carrier's jobs run, not that money is wrong.
+// backlog says how fast the carrier runs, not that money is wrong.
 func watchDelivery(ctx context.Context, pool *pgxpool.Pool, projectSID string) (delivered, pending int64, rate float64, err error) {
 	count := func() (int64, int64, error) {
 		var d, p int64

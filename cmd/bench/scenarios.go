@@ -31,8 +31,8 @@ var scenarios = []scenario{
 	{name: "naive", prepare: prepareNaive},
 	{name: "ledger", prepare: prepareLedger},
 	{name: "usage-summary", prepare: prepareUsageSummary},
-	// After the others: the delivery jobs of the messages it sends keep
-	// running after it. Only triggers, which runs the same load, follows.
+	// After the others: the simulated carrier may still be delivering the
+	// messages it sends. Only triggers, which runs the same load, follows.
 	{name: "messages", prepare: prepareMessages, duration: messagesDuration},
 	// After messages, whose load it runs again with 1,000 triggers armed; last
 	// for the same reason.
