@@ -108,6 +108,16 @@ func (s *consoleServer) configure() error {
 	u.Path = "/" + s.dbName
 	s.dbURL = u.String()
 	u.Path = "/postgres"
+	// The admin connection is a single pgx.Conn: the pool's own settings
+	// (pool_max_conns and the like) would reach PostgreSQL as unknown
+	// parameters.
+	q := u.Query()
+	for k := range q {
+		if strings.HasPrefix(k, "pool_") {
+			q.Del(k)
+		}
+	}
+	u.RawQuery = q.Encode()
 	s.adminURL = u.String()
 
 	port, err := freePort()
