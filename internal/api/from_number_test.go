@@ -115,3 +115,44 @@ func TestFromMustBeANumberTheAccountOwns(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, bad)
 }
+
+// A message goes out From a number that sends SMS: the account's own
+// Japanese 050 number or US toll-free number carries voice only, as the
+// API's capabilities say, and is refused with 21606 for SMS; it still
+// places calls. A Japanese mobile sends both.
+func TestSMSNeedsAnSMSCapableNumber(t *testing.T) {
+	app := webtest.Start(t)
+	o := app.CreateOwner("USD")
+	credit(t, app, o.AccountSID, "100")
+	base := "/2010-04-01/Accounts/" + o.AccountSID
+	buy := func(country, resource, contains string) (string, map[string]any) {
+		t.Helper()
+		avail := app.API("GET", base+"/AvailablePhoneNumbers/"+country+"/"+resource+"?PageSize=1&Contains="+contains, o.AccountSID, o.AuthToken, nil).JSON(t)
+		phone := avail["available_phone_numbers"].([]any)[0].(map[string]any)["phone_number"].(string)
+		res := app.API("POST", base+"/IncomingPhoneNumbers.json", o.AccountSID, o.AuthToken, url.Values{"PhoneNumber": {phone}})
+		require.Equal(t, http.StatusCreated, res.Status, res.Body)
+		return phone, res.JSON(t)["capabilities"].(map[string]any)
+	}
+	ipPhone, ipCaps := buy("JP", "Local.json", "050")
+	tollFree, tfCaps := buy("US", "TollFree.json", "")
+	mobile, mobileCaps := buy("JP", "Mobile.json", "")
+	require.Equal(t, false, ipCaps["SMS"])
+	require.Equal(t, false, tfCaps["SMS"])
+	require.Equal(t, true, mobileCaps["SMS"])
+	before := balanceOf(t, app, o.AccountSID)
+
+	for _, from := range []string{ipPhone, tollFree} {
+		res := app.API("POST", base+"/Messages.json", o.AccountSID, o.AuthToken, url.Values{"To": {"+819012345678"}, "From": {from}, "Body": {"hi"}})
+		require.Equal(t, http.StatusBadRequest, res.Status, from)
+		require.Equal(t, 21606.0, res.JSON(t)["code"], from)
+	}
+	require.Zero(t, rows(t, app, `SELECT count(*) FROM messages`))
+	require.Zero(t, rows(t, app, `SELECT count(*) FROM usage_events WHERE category = 'sms-outbound'`))
+	require.Equal(t, before, balanceOf(t, app, o.AccountSID), "nothing charged for the refused messages")
+
+	res := app.API("POST", base+"/Calls.json", o.AccountSID, o.AuthToken, url.Values{"To": {"+819012345678"}, "From": {ipPhone}, "Url": {"https://example.com/twiml"}})
+	require.Equal(t, http.StatusCreated, res.Status, res.Body)
+	res = app.API("POST", base+"/Messages.json", o.AccountSID, o.AuthToken, url.Values{"To": {"+819012345678"}, "From": {mobile}, "Body": {"hi"}})
+	require.Equal(t, http.StatusCreated, res.Status, res.Body)
+	require.Equal(t, 1, rows(t, app, `SELECT count(*) FROM messages`))
+}

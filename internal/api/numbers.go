@@ -45,9 +45,7 @@ type availableJSON struct {
 var numberTypes = map[string]string{"Local.json": numbers.Local, "TollFree.json": numbers.TollFree, "Mobile.json": numbers.Mobile}
 
 func capabilities(country, numberType string) capabilitiesJSON {
-	// Japanese 050 and fixed numbers carry voice only; mobiles and US numbers SMS too.
-	sms := country == "US" && numberType != numbers.TollFree || numberType == numbers.Mobile
-	return capabilitiesJSON{Voice: true, SMS: sms, MMS: false, Fax: false}
+	return capabilitiesJSON{Voice: true, SMS: numbers.SMSCapable(country, numberType), MMS: false, Fax: false}
 }
 
 func (a *API) listAvailable(w http.ResponseWriter, r *http.Request) error {

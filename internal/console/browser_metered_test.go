@@ -98,7 +98,7 @@ var (
 	smsToJP     = decimal.RequireFromString("11.75") // sms-outbound, JP, per segment
 	smsToUS     = decimal.RequireFromString("1.2")   // sms-outbound, US, per segment
 	mobileJP    = decimal.RequireFromString("900")   // phonenumbers-mobile, JP, per month
-	localJP     = decimal.RequireFromString("675")   // phonenumbers-local, JP, per month
+	localUS     = decimal.RequireFromString("172")   // phonenumbers-local, US, per month
 	meteredFund = decimal.RequireFromString("10000") // what the owner adds with Add Funds
 )
 
@@ -213,9 +213,9 @@ func TestBrowserMetered(t *testing.T) {
 				return res.JSON(t)
 			}
 
-			// The main account, with its own credentials: a local number
-			// and one message from it.
-			avail := api(o.AccountSID, o.AuthToken, http.MethodGet, "/AvailablePhoneNumbers/JP/Local.json", nil, http.StatusOK)["available_phone_numbers"].([]any)
+			// The main account, with its own credentials: a US local number
+			// (Japanese local numbers carry voice only) and one message from it.
+			avail := api(o.AccountSID, o.AuthToken, http.MethodGet, "/AvailablePhoneNumbers/US/Local.json", nil, http.StatusOK)["available_phone_numbers"].([]any)
 			require.NotEmpty(t, avail)
 			mainFrom := avail[0].(map[string]any)["phone_number"].(string)
 			pn := api(o.AccountSID, o.AuthToken, http.MethodPost, "/IncomingPhoneNumbers.json", url.Values{"PhoneNumber": {mainFrom}}, http.StatusCreated)
@@ -280,12 +280,12 @@ func TestBrowserMetered(t *testing.T) {
 			require.Equal(t, int64(6), smsSegments)
 			require.Equal(t, "38.85", smsCost.String(), "11.75 + 2 × 11.75 + 1.2 + 2 × 1.2")
 			subTotal := smsCost.Add(mobileJP)
-			mainTotal := localJP.Add(mainMsg.price())
+			mainTotal := localUS.Add(mainMsg.price())
 			projectTotal := subTotal.Add(mainTotal)
 			balance := meteredFund.Sub(projectTotal)
 			require.Equal(t, "938.85", subTotal.String())
-			require.Equal(t, "686.75", mainTotal.String())
-			require.Equal(t, "8374.4", balance.String())
+			require.Equal(t, "183.75", mainTotal.String(), "172 + 11.75")
+			require.Equal(t, "8877.4", balance.String())
 
 			// Programmable SMS › Logs: the subaccount's four messages, newest first.
 			require.Equal(t, http.StatusOK, b.Submit(`nav.sidebar a[href="/sms/logs"]`))
@@ -388,7 +388,7 @@ func TestBrowserMetered(t *testing.T) {
 			require.Equal(t, fmt.Sprintf(l.mainAccount, "Test Project"), b.Text(browsertest.TestID("usage-account-name")))
 			require.Equal(t, []string{l.catSMS, "1 " + l.messages, "1 " + l.segments, yen(mainMsg.price())},
 				b.Texts(`[data-testid="usage-summary"] tr[data-category="sms-outbound"] td`))
-			require.Equal(t, []string{l.catLocal, "1 " + l.numbersUnit, "1 " + l.numbersUnit, yen(localJP)},
+			require.Equal(t, []string{l.catLocal, "1 " + l.numbersUnit, "1 " + l.numbersUnit, yen(localUS)},
 				b.Texts(`[data-testid="usage-summary"] tr[data-category="phonenumbers-local"] td`))
 			require.Equal(t, yen(mainTotal), b.Text(browsertest.TestID("usage-total")))
 
@@ -414,7 +414,7 @@ func requirePrices(t *testing.T, app *webtest.App) {
 		{"sms-outbound", "JP", smsToJP},
 		{"sms-outbound", "US", smsToUS},
 		{"phonenumbers-mobile", "JP", mobileJP},
-		{"phonenumbers-local", "JP", localJP},
+		{"phonenumbers-local", "US", localUS},
 	} {
 		var got decimal.Decimal
 		require.NoError(t, app.Pool.QueryRow(context.Background(),

@@ -64,10 +64,10 @@ var triggerLocales = []triggerLocale{
 // value, everything else as the form comes (Total price, Price, Monthly,
 // mail to the Owners, Administrators and Billing Managers) → save. Then
 // the project spends through the REST API with its own credentials: it
-// buys a Japanese number (¥675) and sends 10-segment messages from it
-// (¥117.5 each); the third takes the month's total past ¥1,000. The mail
+// buys a Japanese mobile number (¥900) and sends 10-segment messages from
+// it (¥117.5 each); the third takes the month's total past ¥1,200. The mail
 // arrives at the test SMTP server, and the trigger's page shows the
-// firing with the mail sent. (¥1,000 instead of the seed's ¥100,000
+// firing with the mail sent. (¥1,200 instead of the seed's ¥100,000
 // keeps the spend small; the form path is the same.)
 func TestBrowserSeedTriggerFiresByEmail(t *testing.T) {
 	t.Parallel()
@@ -111,7 +111,7 @@ func TestBrowserSeedTriggerFiresByEmail(t *testing.T) {
 
 			// A name and the value; save.
 			b.Fill(`input[name="friendly_name"]`, "月間の利用額")
-			b.Fill(`input[name="trigger_value"]`, "1000")
+			b.Fill(`input[name="trigger_value"]`, "1200")
 			require.Equal(t, l.create, b.Text(browsertest.TestID("trigger-create")))
 			require.Equal(t, http.StatusOK, b.Submit(browsertest.TestID("trigger-create")))
 			m := triggerLocation.FindStringSubmatch(b.URLPath())
@@ -119,7 +119,7 @@ func TestBrowserSeedTriggerFiresByEmail(t *testing.T) {
 			sidUT := m[1]
 			require.Equal(t, fmt.Sprintf(l.created, "月間の利用額"), b.Text(".flash"))
 			require.Equal(t, "月間の利用額", b.Text("main h1"))
-			require.Equal(t, l.price+" ≥ ¥1,000", b.Text(browsertest.TestID("trigger-value")))
+			require.Equal(t, l.price+" ≥ ¥1,200", b.Text(browsertest.TestID("trigger-value")))
 			require.Equal(t, l.monthly, b.Text(browsertest.TestID("trigger-recurring")))
 			require.Equal(t, "¥0", b.Text(browsertest.TestID("trigger-current")))
 			require.Equal(t, l.never, b.Text(browsertest.TestID("trigger-fired")))
@@ -134,7 +134,7 @@ func TestBrowserSeedTriggerFiresByEmail(t *testing.T) {
 				require.Equal(t, want, res.Status, "%s %s: %s", method, path, res.Body)
 				return res.JSON(t)
 			}
-			avail := api(http.MethodGet, "/AvailablePhoneNumbers/JP/Local.json", nil, http.StatusOK)["available_phone_numbers"].([]any)
+			avail := api(http.MethodGet, "/AvailablePhoneNumbers/JP/Mobile.json", nil, http.StatusOK)["available_phone_numbers"].([]any)
 			require.NotEmpty(t, avail)
 			from := avail[0].(map[string]any)["phone_number"].(string)
 			api(http.MethodPost, "/IncomingPhoneNumbers.json", url.Values{"PhoneNumber": {from}}, http.StatusCreated)
@@ -148,8 +148,8 @@ func TestBrowserSeedTriggerFiresByEmail(t *testing.T) {
 			send(2)
 			idle(t, app)
 			require.Equal(t, http.StatusOK, b.Go("/usage/triggers/"+sidUT))
-			require.Equal(t, "¥910", b.Text(browsertest.TestID("trigger-current")), "¥675 + 2 × ¥117.5")
-			require.Equal(t, l.historyEmpty, b.Text(browsertest.TestID("history-empty")), "not past ¥1,000 yet")
+			require.Equal(t, "¥1,135", b.Text(browsertest.TestID("trigger-current")), "¥900 + 2 × ¥117.5")
+			require.Equal(t, l.historyEmpty, b.Text(browsertest.TestID("history-empty")), "not past ¥1,200 yet")
 			require.Empty(t, smtp.Messages())
 			send(3)
 
@@ -157,8 +157,8 @@ func TestBrowserSeedTriggerFiresByEmail(t *testing.T) {
 			mails := smtp.WaitFor(t, o.Email, 1, 15*time.Second)
 			require.Len(t, mails, 1)
 			require.Contains(t, mails[0].Subject, "月間の利用額")
-			require.Contains(t, mails[0].Body, "¥1,000")
-			require.Contains(t, mails[0].Body, "¥1,027.5")
+			require.Contains(t, mails[0].Body, "¥1,200")
+			require.Contains(t, mails[0].Body, "¥1,252.5")
 			link := app.URL + "/usage/triggers/" + sidUT
 			require.Contains(t, mails[0].Body, link)
 
@@ -169,13 +169,13 @@ func TestBrowserSeedTriggerFiresByEmail(t *testing.T) {
 			require.Equal(t, http.StatusOK, b.Go(strings.TrimPrefix(link, app.URL)), "the mail's link opens the trigger")
 			fired := h[0].FiredAt.In(tokyo).Format("2006-01-02 15:04 MST")
 			require.Equal(t, fired, b.Text(browsertest.TestID("trigger-fired")))
-			require.Equal(t, "¥1,027.5", b.Text(browsertest.TestID("trigger-current")))
+			require.Equal(t, "¥1,252.5", b.Text(browsertest.TestID("trigger-current")))
 			require.Zero(t, b.Count(browsertest.TestID("history-empty")))
 			require.Equal(t, 1, b.Count("ol.firings > li.firing"))
 			require.Equal(t, fired, b.Text(browsertest.TestID("firing-at")))
 			require.Equal(t, l.month(time.Now().In(tokyo)), b.Text(browsertest.TestID("firing-period")))
-			require.Equal(t, l.price+" ≥ ¥1,000", b.Text(browsertest.TestID("firing-trigger-value")))
-			require.Equal(t, "¥1,027.5", b.Text(browsertest.TestID("firing-value")))
+			require.Equal(t, l.price+" ≥ ¥1,200", b.Text(browsertest.TestID("firing-trigger-value")))
+			require.Equal(t, "¥1,252.5", b.Text(browsertest.TestID("firing-value")))
 			mail := fmt.Sprintf(`[data-testid="firing-emails"] li[data-to=%q]`, o.Email)
 			require.Equal(t, 1, b.Count(mail))
 			require.Equal(t, fmt.Sprintf(l.sent, h[0].Emails[0].SentAt.In(tokyo).Format("2006-01-02 15:04 MST")),
@@ -186,7 +186,7 @@ func TestBrowserSeedTriggerFiresByEmail(t *testing.T) {
 			// The list says when it last fired.
 			require.Equal(t, http.StatusOK, b.Go("/usage/triggers"))
 			row := fmt.Sprintf(`tr[data-sid=%q] td`, sidUT)
-			require.Equal(t, []string{"月間の利用額", l.totalPrice, l.price, "¥1,000", l.monthly, l.email, "¥1,027.5", fired}, b.Texts(row))
+			require.Equal(t, []string{"月間の利用額", l.totalPrice, l.price, "¥1,200", l.monthly, l.email, "¥1,252.5", fired}, b.Texts(row))
 			c.screenshot("triggers")
 
 			b.RequireNoConsoleErrors()

@@ -95,7 +95,8 @@ func InsertAll(ctx context.Context, tx pgx.Tx, msgs []*Message) error {
 // queueInsert queues InsertAll's statement in b, for a transaction that
 // sends more with it in one round trip; the messages get their dates when
 // b is sent. With ownedFrom, a message is inserted only if its account
-// owns its From number, and b's answer is ErrFromNotOwned if one is not.
+// owns its From number and the number sends SMS, and b's answer is
+// ErrFromNotOwned if one does not.
 func queueInsert(b *pgx.Batch, msgs []*Message, ownedFrom bool) {
 	n := len(msgs)
 	if n == 0 {
@@ -103,7 +104,7 @@ func queueInsert(b *pgx.Batch, msgs []*Message, ownedFrom bool) {
 	}
 	where := ""
 	if ownedFrom {
-		where = "WHERE " + numbers.OwnedCondition("x.p", "x.a", "x.f")
+		where = "WHERE " + numbers.OwnedCondition("x.p", "x.a", "x.f", true)
 	}
 	sids, projects, accounts, tos, froms, bodies, statuses := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 	encodings, prices, units, callbacks := make([]string, n), make([]string, n), make([]string, n), make([]string, n)

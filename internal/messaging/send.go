@@ -29,8 +29,9 @@ var (
 	ErrInvalidTo      = errors.New("messaging: To is not an E.164 number")
 	ErrInvalidFrom    = errors.New("messaging: From is not an E.164 number")
 	// ErrFromNotOwned: the sending account does not own the From number
-	// (a number of a sibling subaccount or of another project is not its own).
-	ErrFromNotOwned = errors.New("messaging: From is not a number of the account")
+	// (a number of a sibling subaccount or of another project is not its
+	// own), or the number does not send SMS (numbers.SMSCapable).
+	ErrFromNotOwned = errors.New("messaging: From is not an SMS-capable number of the account")
 	// ErrRegion: the price list has no price to the destination, so the
 	// console does not send there.
 	ErrRegion = errors.New("messaging: destination not enabled")

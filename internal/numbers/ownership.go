@@ -3,6 +3,9 @@ package numbers
 import (
 	"context"
 	"errors"
+	"maps"
+	"slices"
+	"strings"
 
 	"github.com/shopspring/decimal"
 
@@ -14,18 +17,46 @@ import (
 // not its own.
 var ErrNotOwned = errors.New("numbers: not a number of the account")
 
-// OwnedCondition is an SQL condition on three expressions of a
-// statement, a project, an account and a phone number: true when the
-// account itself owns the number now. A number of a sibling subaccount, of
-// the parent or of another project is not the account's: messages and
-// calls go out From the account's own numbers. It lets a statement that
-// writes many messages check all their numbers at once.
-func OwnedCondition(project, account, phone string) string {
-	return `EXISTS (SELECT 1 FROM incoming_phone_numbers WHERE project_sid = ` + project + ` AND account_sid = ` + account +
-		` AND phone_number = ` + phone + ` AND released_at IS NULL)`
+// SMSCapable reports whether numbers of a country and type send SMS:
+// Japanese 050 and fixed numbers and toll-free numbers carry voice only,
+// mobiles and US local numbers SMS too. The API shows it as the
+// number's capabilities, and a message From a number without it is
+// refused as Twilio refuses it (21606).
+func SMSCapable(country, numberType string) bool {
+	return country == "US" && numberType == Local || numberType == Mobile
 }
 
-var ownedSQL = `SELECT ` + OwnedCondition("$1", "$2", "$3")
+// smsCondition is SMSCapable as an SQL condition on a number's country and
+// number_type columns, listing the pairs of the inventory it holds for.
+func smsCondition() string {
+	var pairs []string
+	for _, country := range slices.Sorted(maps.Keys(prefixes)) {
+		for _, t := range slices.Sorted(maps.Keys(prefixes[country])) {
+			if SMSCapable(country, t) {
+				pairs = append(pairs, "('"+country+"', '"+t+"')")
+			}
+		}
+	}
+	return "(country, number_type) IN (" + strings.Join(pairs, ", ") + ")"
+}
+
+// OwnedCondition is an SQL condition on three expressions of a
+// statement, a project, an account and a phone number: true when the
+// account itself owns the number now and, with sms, the number sends SMS.
+// A number of a sibling subaccount, of the parent or of another project is
+// not the account's: messages and calls go out From the account's own
+// numbers. It lets a statement that writes many messages check all their
+// numbers at once.
+func OwnedCondition(project, account, phone string, sms bool) string {
+	cond := `EXISTS (SELECT 1 FROM incoming_phone_numbers WHERE project_sid = ` + project + ` AND account_sid = ` + account +
+		` AND phone_number = ` + phone + ` AND released_at IS NULL`
+	if sms {
+		cond += ` AND ` + smsCondition()
+	}
+	return cond + `)`
+}
+
+var ownedSQL = `SELECT ` + OwnedCondition("$1", "$2", "$3", false)
 
 // Outgoing is what a message or call From phone needs before it is
 // charged: that the account itself owns phone (else ErrNotOwned), and
