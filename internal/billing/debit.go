@@ -62,8 +62,30 @@ type Writes interface {
 }
 
 // errTogether marks a failure of a batch's bulk writes: the batch is then
-// made again with each debit's writes on their own.
+// made again more carefully (see mode).
 var errTogether = errors.New("billing: bulk writes failed")
+
+// errNotCovered: in fast mode, the balance does not cover the whole batch
+// or the project is suspended.
+var errNotCovered = errors.New("billing: the balance does not cover the batch")
+
+// mode is how a batch is made. A batch tries them in order and moves on
+// when one fails with errTogether.
+type mode int
+
+const (
+	// fast takes the whole batch in one pipelined round trip after BEGIN:
+	// the balance falls by the batch's total only if it covers it and the
+	// project is not suspended, and everything else is written with it.
+	// It serves the busy, funded project; a batch it cannot take whole
+	// goes on to together. Only for batches without Apply.
+	fast mode = iota
+	// together reads the balance first and accepts or refuses each debit
+	// in order, then writes the accepted ones' Writes in bulk.
+	together
+	// alone is together with each debit's Writes under its own savepoint.
+	alone
+)
 
 // maxBatch bounds how many debits one transaction takes.
 const maxBatch = 256
@@ -90,7 +112,9 @@ type Ledger struct {
 type Hooks interface {
 	// AfterDebit queues in b what it needs to read, which the ledger
 	// sends with the batch's writes in one round trip, and returns what
-	// to do in tx once b is sent.
+	// to do in tx once b is sent. st is complete only then (the fast
+	// mode learns the balance from its update in b): the statements must
+	// not take its figures as arguments, the returned function may.
 	AfterDebit(b *pgx.Batch, st *BalanceState) func(ctx context.Context, tx pgx.Tx) error
 }
 
@@ -158,10 +182,17 @@ func (l *Ledger) drain(projectSID string) {
 
 func (l *Ledger) run(projectSID string, batch []*pendingDebit) {
 	results := make([]error, len(batch))
-	touched, err := l.attempt(projectSID, batch, results, true)
-	if errors.Is(err, errTogether) {
+	var touched []usage.Touched
+	var err error
+	for m := fast; m <= alone; m++ {
+		if m == fast && !fastEligible(batch) {
+			continue
+		}
 		clear(results)
-		touched, err = l.attempt(projectSID, batch, results, false)
+		touched, err = l.attempt(projectSID, batch, results, m)
+		if !errors.Is(err, errTogether) {
+			break
+		}
 	}
 	if err == nil && l.UsageRecorded != nil && len(touched) > 0 {
 		l.UsageRecorded(projectSID, touched)
@@ -175,21 +206,82 @@ func (l *Ledger) run(projectSID string, batch []*pendingDebit) {
 	}
 }
 
-// attempt makes the batch in one transaction: with together, the debits'
-// Writes are written in bulk; without, each on its own. It returns what
+// fastEligible reports whether fast mode can take the batch: no Apply,
+// and no source twice.
+func fastEligible(batch []*pendingDebit) bool {
+	seen := make(map[string]bool, len(batch))
+	for _, p := range batch {
+		if p.d.Apply != nil || seen[p.d.Source] {
+			return false
+		}
+		seen[p.d.Source] = true
+	}
+	return true
+}
+
+// attempt makes the batch in one transaction in mode m. It returns what
 // the committed transaction recorded usage for.
-func (l *Ledger) attempt(projectSID string, batch []*pendingDebit, results []error, together bool) ([]usage.Touched, error) {
+func (l *Ledger) attempt(projectSID string, batch []*pendingDebit, results []error, m mode) ([]usage.Touched, error) {
 	// The batch's usage records note what they touch, so that the
 	// triggers are evaluated after the commit, outside the transaction
 	// that holds the balance row.
 	ctx, touched := usage.Track(context.Background())
 	err := pgx.BeginFunc(ctx, l.pool, func(tx pgx.Tx) error {
-		return l.apply(ctx, tx, projectSID, batch, results, together)
+		if m == fast {
+			return l.applyFast(ctx, tx, projectSID, batch)
+		}
+		return l.apply(ctx, tx, projectSID, batch, results, m == together)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return touched(), nil
+}
+
+// applyFast makes the whole batch in one round trip, or fails with
+// errTogether (errNotCovered when the balance does not cover it).
+func (l *Ledger) applyFast(ctx context.Context, tx pgx.Tx, projectSID string, batch []*pendingDebit) error {
+	st := &BalanceState{ProjectSID: projectSID}
+	total := decimal.Zero
+	all := make([]int, len(batch))
+	for i, p := range batch {
+		total = total.Add(p.d.Amount)
+		all[i] = i
+	}
+	b := &pgx.Batch{}
+	b.Queue(`UPDATE balances SET amount = amount - $2::numeric, updated_at = now()
+		WHERE project_sid = $1 AND suspended_at IS NULL AND amount >= $2::numeric
+		RETURNING (amount + $2::numeric)::text, amount::text, currency`,
+		projectSID, total.String()).QueryRow(func(row pgx.Row) error {
+		var before, after string
+		err := row.Scan(&before, &after, &st.Currency)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return errNotCovered
+		}
+		if err != nil {
+			return err
+		}
+		if st.Before, err = decimal.NewFromString(before); err != nil {
+			return err
+		}
+		st.After, err = decimal.NewFromString(after)
+		return err
+	})
+	if err := writeTogether(ctx, tx, b, batch, all); err != nil {
+		return fmt.Errorf("%w: %w", errTogether, err)
+	}
+	queueEntries(b, projectSID, batch, all)
+	var then func(context.Context, pgx.Tx) error
+	if l.hooks != nil {
+		then = l.hooks.AfterDebit(b, st)
+	}
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return fmt.Errorf("%w: %w", errTogether, err)
+	}
+	if then != nil {
+		return then(ctx, tx)
+	}
+	return nil
 }
 
 // apply makes the batch's debits in tx, filling results for the refused ones.

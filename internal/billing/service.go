@@ -52,8 +52,11 @@ func (s *Service) AfterDebit(b *pgx.Batch, st *BalanceState) func(ctx context.Co
 	var ar AutoRecharge
 	var alertDue bool
 	queueAutoRecharge(b, st.ProjectSID, &ar)
-	b.Queue(`SELECT EXISTS (SELECT 1 FROM balance_alerts WHERE project_sid = $1 AND fired_at IS NULL AND threshold > $2::numeric)`,
-		st.ProjectSID, st.After.String()).QueryRow(func(row pgx.Row) error { return row.Scan(&alertDue) })
+	// The balance is read from its row, not from st: b runs after the
+	// debit's update of it, and st.After may be known only then.
+	b.Queue(`SELECT EXISTS (SELECT 1 FROM balance_alerts WHERE project_sid = $1 AND fired_at IS NULL
+		AND threshold > (SELECT amount FROM balances WHERE project_sid = $1))`,
+		st.ProjectSID).QueryRow(func(row pgx.Row) error { return row.Scan(&alertDue) })
 	return func(ctx context.Context, tx pgx.Tx) error { return s.afterDebit(ctx, tx, st, ar, alertDue) }
 }
 

@@ -49,6 +49,7 @@ func (w *named) WriteAll(ctx context.Context, tx pgx.Tx, b *pgx.Batch, batch []b
 // transaction with their Writes in one call; when that call fails, each
 // debit's writes are made on their own, so that only the debit whose
 // write fails is refused, with its own error, and nothing of it is kept.
+// A batch the balance does not cover whole is made debit by debit.
 func TestWritesTogetherThenAlone(t *testing.T) {
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
@@ -142,6 +143,24 @@ func TestWritesTogetherThenAlone(t *testing.T) {
 		Source: "both", Amount: dec("1"), Writes: &named{name: "both", sizes: &sizes{}}, Apply: func(context.Context, pgx.Tx) error { return nil }})
 	require.Error(t, err)
 	require.Equal(t, "12", balance(t, app, o.AccountSID).String())
+
+	// A batch the balance covers only in part: the debits are taken in
+	// order while it lasts, the rest refused, and only the taken ones'
+	// writes are made.
+	errs, _ = run("short", -1, false)
+	made := 0
+	for i, err := range errs {
+		if err == nil {
+			made++
+			continue
+		}
+		require.ErrorIs(t, err, billing.ErrInsufficientFunds, "debit %d", i)
+	}
+	require.Equal(t, 12, made)
+	require.Equal(t, 12, count(t, app, `SELECT count(*) FROM writes_test WHERE name LIKE 'short-%'`))
+	require.Equal(t, 12, count(t, app, `SELECT count(*) FROM ledger_entries WHERE project_sid = $1 AND source LIKE 'short-%'`, o.AccountSID))
+	require.True(t, balance(t, app, o.AccountSID).IsZero())
+	requireLedgerMatches(t, app)
 }
 
 func maxOf(xs []int) int {
