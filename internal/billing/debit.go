@@ -267,10 +267,18 @@ func (l *Ledger) applyFast(ctx context.Context, tx pgx.Tx, projectSID string, ba
 		st.After, err = decimal.NewFromString(after)
 		return err
 	})
-	if err := writeTogether(ctx, tx, b, batch, all); err != nil {
+	return l.send(ctx, tx, b, projectSID, batch, all, st)
+}
+
+// send queues in b, after what b holds (the balance's update), the Writes
+// and ledger entries of the debits batch[i], i in idx, and what the hooks
+// read; sends it all in one round trip (what WriteAll cannot queue it
+// runs itself first); then lets the hooks act.
+func (l *Ledger) send(ctx context.Context, tx pgx.Tx, b *pgx.Batch, projectSID string, batch []*pendingDebit, idx []int, st *BalanceState) error {
+	if err := writeTogether(ctx, tx, b, batch, idx); err != nil {
 		return fmt.Errorf("%w: %w", errTogether, err)
 	}
-	queueEntries(b, projectSID, batch, all)
+	queueEntries(b, projectSID, batch, idx)
 	var then func(context.Context, pgx.Tx) error
 	if l.hooks != nil {
 		then = l.hooks.AfterDebit(b, st)
@@ -356,29 +364,12 @@ func (l *Ledger) apply(ctx context.Context, tx pgx.Tx, projectSID string, batch 
 		}
 		balance = balance.Sub(d.Amount)
 	}
-	// The bulk writes, the entries, the new balance and what the hooks
-	// read go in one round trip (what WriteAll cannot queue it runs
-	// itself first).
 	b := &pgx.Batch{}
-	if err := writeTogether(ctx, tx, b, batch, bulk); err != nil {
-		return fmt.Errorf("%w: %w", errTogether, err)
-	}
-	queueEntries(b, projectSID, batch, bulk)
 	st.After = balance
 	if !st.After.Equal(st.Before) {
 		b.Queue(`UPDATE balances SET amount = $2::numeric, updated_at = now() WHERE project_sid = $1`, projectSID, st.After.String())
 	}
-	var then func(context.Context, pgx.Tx) error
-	if l.hooks != nil {
-		then = l.hooks.AfterDebit(b, st)
-	}
-	if err := tx.SendBatch(ctx, b).Close(); err != nil {
-		return fmt.Errorf("%w: %w", errTogether, err)
-	}
-	if then != nil {
-		return then(ctx, tx)
-	}
-	return nil
+	return l.send(ctx, tx, b, projectSID, batch, bulk, st)
 }
 
 // queueEntries queues the insert of the ledger entries of the debits
