@@ -167,6 +167,25 @@ func setUpMessages(ctx context.Context, pool *pgxpool.Pool, baseURL string, o *o
 	return sent, nil
 }
 
+// messageRequest is worker w's n-th POST Messages.json as sub from its
+// number: to a Japanese mobile, or every other one a US one, with the
+// bodies in turn. It returns the body sent and the destination country.
+func messageRequest(ctx context.Context, endpoint string, sub credentials, from string, w, n int) (*http.Request, messageBody, string, error) {
+	body := messageBodies[(w+n)%len(messageBodies)]
+	to, country := fmt.Sprintf("+8190%08d", (w*7919+n)%100_000_000), "JP"
+	if n%2 == 0 {
+		to, country = fmt.Sprintf("+1415%07d", (w*7919+n)%10_000_000), "US"
+	}
+	form := url.Values{"To": {to}, "From": {from}, "Body": {body.text}}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, strings.NewReader(form.Encode()))
+	if err != nil {
+		return nil, body, country, err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth(sub.sid, sub.token)
+	return req, body, country, nil
+}
+
 // caller is worker w's closed loop of POST Messages.json, as the
 // subaccount w % 4, to a Japanese or a US mobile in turn, cycling through
 // the bodies.
@@ -177,18 +196,10 @@ func (sm *sentMessages) caller(client *http.Client, baseURL string, w int) func(
 	n := 0
 	return func(ctx context.Context) error {
 		n++
-		body := messageBodies[(w+n)%len(messageBodies)]
-		to, country := fmt.Sprintf("+8190%08d", (w*7919+n)%100_000_000), "JP"
-		if n%2 == 0 {
-			to, country = fmt.Sprintf("+1415%07d", (w*7919+n)%10_000_000), "US"
-		}
-		form := url.Values{"To": {to}, "From": {from}, "Body": {body.text}}
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, strings.NewReader(form.Encode()))
+		req, body, country, err := messageRequest(ctx, endpoint, sub, from, w, n)
 		if err != nil {
 			return err
 		}
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.SetBasicAuth(sub.sid, sub.token)
 		resp, err := client.Do(req)
 		if err != nil {
 			return err

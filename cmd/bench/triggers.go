@@ -211,18 +211,10 @@ func (tb *triggerBench) caller(client *http.Client, baseURL string, w int) func(
 	n := 0
 	return func(ctx context.Context) error {
 		n++
-		body := messageBodies[(w+n)%len(messageBodies)]
-		to := fmt.Sprintf("+8190%08d", (w*7919+n)%100_000_000)
-		if n%2 == 0 {
-			to = fmt.Sprintf("+1415%07d", (w*7919+n)%10_000_000)
-		}
-		form := url.Values{"To": {to}, "From": {from}, "Body": {body.text}}
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, strings.NewReader(form.Encode()))
+		req, _, _, err := messageRequest(ctx, endpoint, sub, from, w, n)
 		if err != nil {
 			return err
 		}
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.SetBasicAuth(sub.sid, sub.token)
 		resp, err := client.Do(req)
 		if err != nil {
 			return err
