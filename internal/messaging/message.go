@@ -92,6 +92,10 @@ func InsertAll(ctx context.Context, tx pgx.Tx, msgs []*Message) error {
 	return tx.SendBatch(ctx, b).Close()
 }
 
+// ownedFromSQL keeps the messages whose account owns their SMS-capable
+// From number; built once, not per batch.
+var ownedFromSQL = "WHERE " + numbers.OwnedCondition("x.p", "x.a", "x.f", true)
+
 // queueInsert queues InsertAll's statement in b, for a transaction that
 // sends more with it in one round trip; the messages get their dates when
 // b is sent. With ownedFrom, a message is inserted only if its account
@@ -104,7 +108,7 @@ func queueInsert(b *pgx.Batch, msgs []*Message, ownedFrom bool) {
 	}
 	where := ""
 	if ownedFrom {
-		where = "WHERE " + numbers.OwnedCondition("x.p", "x.a", "x.f", true)
+		where = ownedFromSQL
 	}
 	sids, projects, accounts, tos, froms, bodies, statuses := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 	encodings, prices, units, callbacks := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
