@@ -58,8 +58,9 @@ func OwnedCondition(project, account, phone string, sms bool) string {
 
 var ownedSQL = `SELECT ` + OwnedCondition("$1", "$2", "$3", false)
 
-// Outgoing is what a message or call From phone needs before it is
-// charged: that the account itself owns phone (else ErrNotOwned), and
+// Outgoing is what a call From phone needs before it is charged (a
+// message's insert checks its number itself, see OwnedCondition): that
+// the account itself owns phone (else ErrNotOwned), and
 // what one unit of category costs to country in currency from prices
 // (else usage.ErrNoPrice). It runs outside the debit's transaction, so
 // that the project's balance row is held no longer for it; a number
