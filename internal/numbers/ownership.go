@@ -64,7 +64,7 @@ var ownedSQL = `SELECT ` + OwnedCondition("$1", "$2", "$3", false)
 // what one unit of category costs to country in currency from prices
 // (else usage.ErrNoPrice). It runs outside the debit's transaction, so
 // that the project's balance row is held no longer for it; a number
-// released at the same instant may still send this one message or call.
+// released at the same instant may still place this one call.
 func Outgoing(ctx context.Context, db database.DBTX, prices *usage.PriceList, projectSID, accountSID, phone, category, country, currency string) (decimal.Decimal, error) {
 	var owned bool
 	if err := db.QueryRow(ctx, ownedSQL, projectSID, accountSID, phone).Scan(&owned); err != nil {
