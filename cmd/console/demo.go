@@ -11,11 +11,11 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"console/internal/app"
 	"console/internal/auth"
 	"console/internal/config"
 	"console/internal/database"
 	"console/internal/demo"
-	"console/internal/server"
 )
 
 // Defaults of `console demo`: a development database's demo sign-in.
@@ -52,14 +52,14 @@ func seedDemo(ctx context.Context, cfg *config.Config, args []string, stdout, st
 		fmt.Fprintln(stderr, "console:", err)
 		return 1
 	}
-	srv, err := server.New(cfg, pool, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	svc, err := app.New(cfg, pool, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		fmt.Fprintln(stderr, "console:", err)
 		return 1
 	}
 	start := time.Now()
-	sum, err := demo.Seed(ctx, demo.Deps{Pool: pool, Users: srv.Users, Accounts: srv.Accounts, Billing: srv.Billing, Numbers: srv.Numbers,
-		Messages: srv.Messages, Calls: srv.Calls, SubaccountLimit: cfg.MaxSubaccounts}, demo.Options{Email: *email, Password: *password})
+	sum, err := demo.Seed(ctx, demo.Deps{Pool: pool, Users: svc.Users, Accounts: svc.Accounts, Billing: svc.Billing, Numbers: svc.Numbers,
+		Messages: svc.Messages, Calls: svc.Calls, SubaccountLimit: cfg.MaxSubaccounts}, demo.Options{Email: *email, Password: *password})
 	switch {
 	case errors.Is(err, demo.ErrEmailTaken):
 		fmt.Fprintf(stderr, "console: a user with email %s exists already (the demo was seeded before?); pass another --email\n", *email)

@@ -11,11 +11,11 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 
+	"console/internal/app"
 	"console/internal/audit"
 	"console/internal/billing"
 	"console/internal/config"
 	"console/internal/database"
-	"console/internal/server"
 	"console/internal/sid"
 )
 
@@ -44,7 +44,7 @@ func credit(ctx context.Context, cfg *config.Config, args []string, stdout, stde
 		return 1
 	}
 	defer pool.Close()
-	srv, err := server.New(cfg, pool, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	svc, err := app.New(cfg, pool, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		fmt.Fprintln(stderr, "console:", err)
 		return 1
@@ -60,7 +60,7 @@ func credit(ctx context.Context, cfg *config.Config, args []string, stdout, stde
 	}
 	source := "admin:" + sid.Hex32()
 	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-		if err := srv.Billing.Credit(ctx, tx, projectSID, billing.KindAdjustment, source, amount, *note); err != nil {
+		if err := svc.Billing.Credit(ctx, tx, projectSID, billing.KindAdjustment, source, amount, *note); err != nil {
 			return err
 		}
 		return audit.Write(ctx, tx, audit.Entry{ProjectSID: projectSID, AccountSID: *accountSID, Actor: audit.ActorSystem,

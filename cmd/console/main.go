@@ -14,6 +14,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"console/internal/app"
 	"console/internal/auth"
 	"console/internal/config"
 	"console/internal/database"
@@ -105,7 +106,12 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 		log.Error("migrate", "err", err)
 		return 1
 	}
-	srv, err := server.New(cfg, pool, log)
+	svc, err := app.New(cfg, pool, log)
+	if err != nil {
+		log.Error("services", "err", err)
+		return 1
+	}
+	srv, err := server.New(svc)
 	if err != nil {
 		log.Error("server", "err", err)
 		return 1
@@ -190,12 +196,12 @@ func createOwner(ctx context.Context, cfg *config.Config, args []string, stdout,
 		fmt.Fprintln(stderr, "console:", err)
 		return 1
 	}
-	srv, err := server.New(cfg, pool, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	svc, err := app.New(cfg, pool, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		fmt.Fprintln(stderr, "console:", err)
 		return 1
 	}
-	res, err := onboard.CreateOwner(ctx, pool, srv.Users, srv.Accounts, onboard.Owner{
+	res, err := onboard.CreateOwner(ctx, pool, svc.Users, svc.Accounts, onboard.Owner{
 		Email: *email, Password: *password, Name: *name, ProjectName: *project,
 		Currency: *currency, TimeZone: *tz, Via: "cli",
 	})

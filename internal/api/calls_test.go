@@ -63,7 +63,7 @@ func TestPlaceCallIsPricedPerStartedMinute(t *testing.T) {
 	}
 	require.Equal(t, 1, rows(t, app, `SELECT count(*) FROM calls`), "refused calls change nothing")
 
-	testSID, testToken, err := app.Server.Accounts.TestCredentials(context.Background(), app.Pool, o.AccountSID, o.AccountSID)
+	testSID, testToken, err := app.Services.Accounts.TestCredentials(context.Background(), app.Pool, o.AccountSID, o.AccountSID)
 	require.NoError(t, err)
 	for to, code := range map[string]float64{"+15005550001": 21211, "+15005550002": 21214, "+15005550003": 21215, "+14155550100": 0} {
 		res := app.API("POST", "/2010-04-01/Accounts/"+testSID+"/Calls.json", testSID, testToken, url.Values{"To": {to}, "From": {"+15005550006"}, "Url": {"https://example.com/twiml"}})

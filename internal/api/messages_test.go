@@ -22,7 +22,7 @@ func credit(t *testing.T, app *webtest.App, project, amount string) {
 	t.Helper()
 	ctx := context.Background()
 	require.NoError(t, pgx.BeginFunc(ctx, app.Pool, func(tx pgx.Tx) error {
-		return app.Server.Billing.Credit(ctx, tx, project, billing.KindAdjustment, "test-"+amount+time.Now().String(), decimal.RequireFromString(amount), "")
+		return app.Services.Billing.Credit(ctx, tx, project, billing.KindAdjustment, "test-"+amount+time.Now().String(), decimal.RequireFromString(amount), "")
 	}))
 }
 
@@ -135,7 +135,7 @@ func TestMessageTestCredentials(t *testing.T) {
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	credit(t, app, o.AccountSID, "1")
-	testSID, testToken, err := app.Server.Accounts.TestCredentials(context.Background(), app.Pool, o.AccountSID, o.AccountSID)
+	testSID, testToken, err := app.Services.Accounts.TestCredentials(context.Background(), app.Pool, o.AccountSID, o.AccountSID)
 	require.NoError(t, err)
 	path := "/2010-04-01/Accounts/" + testSID + "/Messages.json"
 	for _, tc := range []struct {

@@ -79,7 +79,7 @@ func TestSearchBuyAndReleaseNumbers(t *testing.T) {
 	require.Equal(t, http.StatusCreated, res.Status, "a released number can be bought again: %s", res.Body)
 	require.Equal(t, "95.5", balanceOf(t, app, other.AccountSID), "4.50 USD for a JP local number")
 
-	testSID, testToken, err := app.Server.Accounts.TestCredentials(context.Background(), app.Pool, o.AccountSID, o.AccountSID)
+	testSID, testToken, err := app.Services.Accounts.TestCredentials(context.Background(), app.Pool, o.AccountSID, o.AccountSID)
 	require.NoError(t, err)
 	tbase := "/2010-04-01/Accounts/" + testSID + "/IncomingPhoneNumbers.json"
 	require.Equal(t, 21422.0, app.API("POST", tbase, testSID, testToken, url.Values{"PhoneNumber": {"+15005550000"}}).JSON(t)["code"])

@@ -35,7 +35,7 @@ func settleTriggers(t *testing.T, app *webtest.App) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	require.NoError(t, app.Server.Triggers.Idle(ctx))
+	require.NoError(t, app.Services.Triggers.Idle(ctx))
 }
 
 func TestUsageTriggersCreateFetchListUpdateDelete(t *testing.T) {

@@ -22,7 +22,7 @@ func setBalance(t *testing.T, app *webtest.App, project, amount string) {
 	t.Helper()
 	ctx := context.Background()
 	require.NoError(t, pgx.BeginFunc(ctx, app.Pool, func(tx pgx.Tx) error {
-		return app.Server.Billing.Credit(ctx, tx, project, billing.KindAdjustment, "setup", dec(amount), "test setup")
+		return app.Services.Billing.Credit(ctx, tx, project, billing.KindAdjustment, "setup", dec(amount), "test setup")
 	}))
 }
 
@@ -45,7 +45,7 @@ func addCard(t *testing.T, app *webtest.App, project, number string) *billing.Me
 	ctx := context.Background()
 	card := billing.Card{Holder: "Taro Yamada", Number: number, ExpMonth: 12, ExpYear: time.Now().Year() + 2, CVC: "123"}
 	require.Empty(t, billing.ValidateCard(card, time.Now()))
-	tok, err := app.Server.Billing.Gateway.Tokenize(ctx, card)
+	tok, err := app.Services.Billing.Gateway.Tokenize(ctx, card)
 	require.NoError(t, err)
 	var m *billing.Method
 	require.NoError(t, pgx.BeginFunc(ctx, app.Pool, func(tx pgx.Tx) error {
@@ -72,7 +72,7 @@ func TestConcurrentDebitsNeverOverdraw(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			results <- app.Server.Billing.Ledger.Debit(context.Background(), billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID,
+			results <- app.Services.Billing.Ledger.Debit(context.Background(), billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID,
 				Kind: billing.KindUsage, Source: fmt.Sprintf("debit-%d", i), Amount: dec("1")})
 		}()
 	}
@@ -100,12 +100,12 @@ func TestConcurrentDebitsNeverOverdraw(t *testing.T) {
 	// A retried debit with the same source is not charged twice.
 	setBalance2 := func() {
 		require.NoError(t, pgx.BeginFunc(context.Background(), app.Pool, func(tx pgx.Tx) error {
-			return app.Server.Billing.Credit(context.Background(), tx, o.AccountSID, billing.KindAdjustment, "more", dec("5"), "")
+			return app.Services.Billing.Credit(context.Background(), tx, o.AccountSID, billing.KindAdjustment, "more", dec("5"), "")
 		}))
 	}
 	setBalance2()
-	require.NoError(t, app.Server.Billing.Ledger.Debit(context.Background(), billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID, Kind: billing.KindUsage, Source: "again", Amount: dec("0.0079")}))
-	require.ErrorIs(t, app.Server.Billing.Ledger.Debit(context.Background(), billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID, Kind: billing.KindUsage, Source: "again", Amount: dec("0.0079")}), billing.ErrDuplicate)
+	require.NoError(t, app.Services.Billing.Ledger.Debit(context.Background(), billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID, Kind: billing.KindUsage, Source: "again", Amount: dec("0.0079")}))
+	require.ErrorIs(t, app.Services.Billing.Ledger.Debit(context.Background(), billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID, Kind: billing.KindUsage, Source: "again", Amount: dec("0.0079")}), billing.ErrDuplicate)
 	require.Equal(t, "4.9921", balance(t, app, o.AccountSID).String())
 	requireLedgerMatches(t, app)
 }
@@ -131,7 +131,7 @@ func TestDatedDebitsKeepTheirDates(t *testing.T) {
 			if i%4 < 2 {
 				d.Apply = func(context.Context, pgx.Tx) error { return nil }
 			}
-			errs <- app.Server.Billing.Ledger.Debit(ctx, d)
+			errs <- app.Services.Billing.Ledger.Debit(ctx, d)
 		}()
 	}
 	wg.Wait()
@@ -164,7 +164,7 @@ func TestOneRechargeForManyDebitsCrossingTheThreshold(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			require.NoError(t, app.Server.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID,
+			require.NoError(t, app.Services.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID,
 				Kind: billing.KindUsage, Source: fmt.Sprintf("d-%d", i), Amount: dec("1")}))
 		}()
 	}
@@ -187,7 +187,7 @@ func TestRechargeFallsBackToTheBackupCard(t *testing.T) {
 	primary := addCard(t, app, o.AccountSID, "4000000000000002")
 	backup := addCard(t, app, o.AccountSID, "5555555555554444")
 	require.NoError(t, billing.SetAutoRecharge(ctx, app.Pool, o.AccountSID, billing.AutoRecharge{Enabled: true, Threshold: dec("3000"), Target: dec("10000")}))
-	require.NoError(t, app.Server.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID, Kind: billing.KindUsage, Source: "big", Amount: dec("2500")}))
+	require.NoError(t, app.Services.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID, Kind: billing.KindUsage, Source: "big", Amount: dec("2500")}))
 	require.Eventually(t, func() bool {
 		return count(t, app, `SELECT count(*) FROM recharges WHERE status = 'succeeded'`) == 1
 	}, 15*time.Second, 50*time.Millisecond)
@@ -207,7 +207,7 @@ func TestAllCardsDeclineThenAddFundsLiftsSuspension(t *testing.T) {
 	addCard(t, app, o.AccountSID, "4000000000009995")
 	addCard(t, app, o.AccountSID, "4000000000000069")
 	require.NoError(t, billing.SetAutoRecharge(ctx, app.Pool, o.AccountSID, billing.AutoRecharge{Enabled: true, Threshold: dec("10"), Target: dec("50")}))
-	require.NoError(t, app.Server.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID, Kind: billing.KindUsage, Source: "all", Amount: dec("20")}))
+	require.NoError(t, app.Services.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID, Kind: billing.KindUsage, Source: "all", Amount: dec("20")}))
 	require.Eventually(t, func() bool {
 		return count(t, app, `SELECT count(*) FROM recharges WHERE status = 'failed'`) == 1
 	}, 15*time.Second, 50*time.Millisecond)
@@ -218,10 +218,10 @@ func TestAllCardsDeclineThenAddFundsLiftsSuspension(t *testing.T) {
 	suspended, err := billing.Suspended(ctx, app.Pool, o.AccountSID)
 	require.NoError(t, err)
 	require.True(t, suspended)
-	require.ErrorIs(t, app.Server.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID, Kind: billing.KindUsage, Source: "x", Amount: dec("0")}), billing.ErrSuspended)
+	require.ErrorIs(t, app.Services.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID, Kind: billing.KindUsage, Source: "x", Amount: dec("0")}), billing.ErrSuspended)
 
 	good := addCard(t, app, o.AccountSID, "4242424242424242")
-	p, err := app.Server.Billing.AddFunds(ctx, good, dec("25"), "USD", "form-1")
+	p, err := app.Services.Billing.AddFunds(ctx, good, dec("25"), "USD", "form-1")
 	require.NoError(t, err)
 	require.Equal(t, billing.PaymentSucceeded, p.Status)
 	suspended, err = billing.Suspended(ctx, app.Pool, o.AccountSID)
@@ -242,7 +242,7 @@ func TestAddFundsOnceForOneKey(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			p, err := app.Server.Billing.AddFunds(ctx, m, dec("5000"), "JPY", "same-key")
+			p, err := app.Services.Billing.AddFunds(ctx, m, dec("5000"), "JPY", "same-key")
 			require.NoError(t, err)
 			require.Equal(t, billing.PaymentSucceeded, p.Status)
 			ids <- p.ID
@@ -261,7 +261,7 @@ func TestAddFundsOnceForOneKey(t *testing.T) {
 	require.Equal(t, "5000", balance(t, app, o.AccountSID).String())
 
 	declined := addCard(t, app, o.AccountSID, "4000000000000002")
-	p, err := app.Server.Billing.AddFunds(ctx, declined, dec("5000"), "JPY", "other-key")
+	p, err := app.Services.Billing.AddFunds(ctx, declined, dec("5000"), "JPY", "other-key")
 	require.NoError(t, err)
 	require.Equal(t, billing.PaymentFailed, p.Status)
 	require.Equal(t, billing.DeclineGeneric, p.FailureReason)
@@ -304,7 +304,7 @@ func TestRecurringItemsChargeOncePerMonth(t *testing.T) {
 	it, err := billing.AddRecurringItem(ctx, app.Pool, o.AccountSID, o.AccountSID, "+81 50 1234 5678", "phonenumbers-local", dec("1.15"), start)
 	require.NoError(t, err)
 	require.Equal(t, time.Date(2026, 2, 15, 12, 0, 0, 0, time.UTC), it.NextChargeAt)
-	svc := app.Server.Billing
+	svc := app.Services.Billing
 	require.NoError(t, svc.ChargeDueItems(ctx, time.Date(2026, 2, 14, 0, 0, 0, 0, time.UTC)))
 	require.Equal(t, "10", balance(t, app, o.AccountSID).String(), "not due yet")
 	for i := 0; i < 3; i++ { // run three times: charged once
@@ -342,7 +342,7 @@ func TestAutoRechargePausesAfterThreeDeclines(t *testing.T) {
 	addCard(t, app, o.AccountSID, "4000000000000002")
 	require.NoError(t, billing.SetAutoRecharge(ctx, app.Pool, o.AccountSID, billing.AutoRecharge{Enabled: true, Threshold: dec("50"), Target: dec("80")}))
 	for i := 1; i <= 3; i++ {
-		require.NoError(t, app.Server.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID,
+		require.NoError(t, app.Services.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID,
 			Kind: billing.KindUsage, Source: fmt.Sprintf("spend-%d", i), Amount: dec("10")}))
 		require.Eventually(t, func() bool {
 			return count(t, app, `SELECT count(*) FROM recharges WHERE status = 'failed'`) == i
@@ -358,7 +358,7 @@ func TestAutoRechargePausesAfterThreeDeclines(t *testing.T) {
 	require.Equal(t, 1, count(t, app, `SELECT count(*) FROM mail_outbox WHERE kind = 'recharge_declined'`), "mailed at the first decline only")
 	require.Equal(t, 1, count(t, app, `SELECT count(*) FROM mail_outbox WHERE kind = 'recharge_paused'`))
 	// Paused: further debits open no recharge.
-	require.NoError(t, app.Server.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID, Kind: billing.KindUsage, Source: "spend-4", Amount: dec("10")}))
+	require.NoError(t, app.Services.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID, Kind: billing.KindUsage, Source: "spend-4", Amount: dec("10")}))
 	require.Equal(t, 3, count(t, app, `SELECT count(*) FROM recharges`))
 	// Saving the setting resumes it.
 	require.NoError(t, billing.SetAutoRecharge(ctx, app.Pool, o.AccountSID, billing.AutoRecharge{Enabled: true, Threshold: dec("50"), Target: dec("80")}))
@@ -376,12 +376,12 @@ func TestMonthlyCapBoundsAutoRecharge(t *testing.T) {
 	addCard(t, app, o.AccountSID, "4242424242424242")
 	capAmount := dec("30")
 	require.NoError(t, billing.SetAutoRecharge(ctx, app.Pool, o.AccountSID, billing.AutoRecharge{Enabled: true, Threshold: dec("50"), Target: dec("100"), MonthlyCap: &capAmount}))
-	require.NoError(t, app.Server.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID, Kind: billing.KindUsage, Source: "s1", Amount: dec("60")}))
+	require.NoError(t, app.Services.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID, Kind: billing.KindUsage, Source: "s1", Amount: dec("60")}))
 	require.Eventually(t, func() bool {
 		return count(t, app, `SELECT count(*) FROM recharges WHERE status = 'succeeded'`) == 1
 	}, 15*time.Second, 50*time.Millisecond)
 	require.Equal(t, "70", balance(t, app, o.AccountSID).String(), "charged 30, the cap, not 60")
-	require.NoError(t, app.Server.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID, Kind: billing.KindUsage, Source: "s2", Amount: dec("30")}))
+	require.NoError(t, app.Services.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID, Kind: billing.KindUsage, Source: "s2", Amount: dec("30")}))
 	require.Eventually(t, func() bool {
 		return count(t, app, `SELECT count(*) FROM recharges WHERE status = 'failed'`) == 1
 	}, 15*time.Second, 50*time.Millisecond)
@@ -402,7 +402,7 @@ func TestLowBalanceAlertsFireOncePerCrossing(t *testing.T) {
 	require.NoError(t, billing.AddAlert(ctx, app.Pool, o.AccountSID, dec("5000")))
 	require.NoError(t, billing.AddAlert(ctx, app.Pool, o.AccountSID, dec("1000")))
 	debit := func(src, amount string) {
-		require.NoError(t, app.Server.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID, Kind: billing.KindUsage, Source: src, Amount: dec(amount)}))
+		require.NoError(t, app.Services.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID, Kind: billing.KindUsage, Source: src, Amount: dec(amount)}))
 	}
 	mails := func() int { return count(t, app, `SELECT count(*) FROM mail_outbox WHERE kind = 'low_balance'`) }
 	debit("a", "4000")
@@ -416,7 +416,7 @@ func TestLowBalanceAlertsFireOncePerCrossing(t *testing.T) {
 	debit("c", "100")
 	require.Equal(t, 1, mails(), "not again while below")
 	require.NoError(t, pgx.BeginFunc(ctx, app.Pool, func(tx pgx.Tx) error {
-		return app.Server.Billing.Credit(ctx, tx, o.AccountSID, billing.KindAdjustment, "top-up", dec("2000"), "")
+		return app.Services.Billing.Credit(ctx, tx, o.AccountSID, billing.KindAdjustment, "top-up", dec("2000"), "")
 	}))
 	debit("d", "2000")
 	require.Equal(t, 2, mails(), "re-armed by the credit above it, fired again")
@@ -428,7 +428,7 @@ func TestReceiptMailAndAudit(t *testing.T) {
 	ctx := context.Background()
 	require.NoError(t, billing.SetPreferences(ctx, app.Pool, o.AccountSID, billing.Preferences{CompanyName: "株式会社テスト", ReceiptEmail: "keiri@example.jp"}))
 	m := addCard(t, app, o.AccountSID, "4242424242424242")
-	p, err := app.Server.Billing.AddFunds(ctx, m, dec("3000"), "JPY", "k1")
+	p, err := app.Services.Billing.AddFunds(ctx, m, dec("3000"), "JPY", "k1")
 	require.NoError(t, err)
 	var subject, body string
 	require.NoError(t, app.Pool.QueryRow(ctx, `SELECT subject, body FROM mail_outbox WHERE kind = 'receipt' AND to_addr = 'keiri@example.jp'`).Scan(&subject, &body))
@@ -436,15 +436,15 @@ func TestReceiptMailAndAudit(t *testing.T) {
 	require.Contains(t, body, "/billing/receipts/"+p.ID)
 
 	// Running out suspends, a payment lifts it: both audited as the system's doing.
-	require.NoError(t, app.Server.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID, Kind: billing.KindUsage, Source: "all", Amount: dec("3000")}))
+	require.NoError(t, app.Services.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID, Kind: billing.KindUsage, Source: "all", Amount: dec("3000")}))
 	require.Equal(t, 1, count(t, app, `SELECT count(*) FROM audit_log WHERE action = 'project.suspended_for_funds' AND actor = 'system' AND project_sid = $1`, o.AccountSID))
-	_, err = app.Server.Billing.AddFunds(ctx, m, dec("1000"), "JPY", "k2")
+	_, err = app.Services.Billing.AddFunds(ctx, m, dec("1000"), "JPY", "k2")
 	require.NoError(t, err)
 	require.Equal(t, 1, count(t, app, `SELECT count(*) FROM audit_log WHERE action = 'project.suspension_lifted' AND project_sid = $1`, o.AccountSID))
 
 	// Automatic payments are audited too.
 	require.NoError(t, billing.SetAutoRecharge(ctx, app.Pool, o.AccountSID, billing.AutoRecharge{Enabled: true, Threshold: dec("2000"), Target: dec("5000")}))
-	require.NoError(t, app.Server.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID, Kind: billing.KindUsage, Source: "some", Amount: dec("500")}))
+	require.NoError(t, app.Services.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID, Kind: billing.KindUsage, Source: "some", Amount: dec("500")}))
 	require.Eventually(t, func() bool {
 		return count(t, app, `SELECT count(*) FROM audit_log WHERE action = 'funds.auto_recharge_succeeded' AND actor = 'system'`) == 1
 	}, 15*time.Second, 50*time.Millisecond)
@@ -459,7 +459,7 @@ func TestRefusedPurchaseDoesNotSuspend(t *testing.T) {
 	o := app.CreateOwner("USD")
 	setBalance(t, app, o.AccountSID, "3")
 	before := app.Fingerprint()
-	err := app.Server.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID, Kind: billing.KindFee,
+	err := app.Services.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID, Kind: billing.KindFee,
 		Source: "number:x", Amount: dec("4.5"), Purchase: true})
 	require.ErrorIs(t, err, billing.ErrInsufficientFunds)
 	require.Equal(t, before, app.Fingerprint(), "no entry, no suspension")
@@ -467,7 +467,7 @@ func TestRefusedPurchaseDoesNotSuspend(t *testing.T) {
 	require.NoError(t, err)
 	require.False(t, suspended)
 
-	err = app.Server.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID, Kind: billing.KindUsage,
+	err = app.Services.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID, Kind: billing.KindUsage,
 		Source: "sms:x", Amount: dec("4.5")})
 	require.ErrorIs(t, err, billing.ErrInsufficientFunds)
 	suspended, err = billing.Suspended(ctx, app.Pool, o.AccountSID)

@@ -80,7 +80,7 @@ func TestWritesTogetherThenAlone(t *testing.T) {
 				} else if i == bad {
 					name = "taken"
 				}
-				errs[i] = app.Server.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID, Kind: billing.KindUsage,
+				errs[i] = app.Services.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID, Kind: billing.KindUsage,
 					Source: source, Amount: dec("1"), Writes: &named{name: name, sizes: s}})
 			}()
 		}
@@ -139,7 +139,7 @@ func TestWritesTogetherThenAlone(t *testing.T) {
 	requireLedgerMatches(t, app)
 
 	// Apply and Writes together is a mistake, refused before anything is made.
-	err = app.Server.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID, Kind: billing.KindUsage,
+	err = app.Services.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID, Kind: billing.KindUsage,
 		Source: "both", Amount: dec("1"), Writes: &named{name: "both", sizes: &sizes{}}, Apply: func(context.Context, pgx.Tx) error { return nil }})
 	require.Error(t, err)
 	require.Equal(t, "12", balance(t, app, o.AccountSID).String())

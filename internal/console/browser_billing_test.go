@@ -405,7 +405,7 @@ func (c *consoleTour) addFunds(amount, methodID string) {
 func (c *consoleTour) spend(source, amount string) {
 	c.t.Helper()
 	o := c.owner
-	require.NoError(c.t, c.app.Server.Billing.Ledger.Debit(context.Background(), billing.Debit{
+	require.NoError(c.t, c.app.Services.Billing.Ledger.Debit(context.Background(), billing.Debit{
 		ProjectSID: o.AccountSID, AccountSID: o.AccountSID, Kind: billing.KindUsage, Source: source,
 		Amount: decimal.RequireFromString(amount)}))
 }

@@ -141,7 +141,7 @@ func TestBrowserInviteDeveloperThenBillingManager(t *testing.T) {
 			o := app.CreateOwner("USD")
 			adminEmail, adminPassword := "admin@example.com", "admin password"
 			ctx := context.Background()
-			u, err := app.Server.Users.Create(ctx, app.Pool, adminEmail, l.adminName, adminPassword, "")
+			u, err := app.Services.Users.Create(ctx, app.Pool, adminEmail, l.adminName, adminPassword, "")
 			require.NoError(t, err)
 			require.NoError(t, team.Add(ctx, app.Pool, o.AccountSID, u.ID, team.RoleAdmin))
 
@@ -285,7 +285,7 @@ func TestBrowserRequiredTwoFactor(t *testing.T) {
 	c := newConsoleTour(t, "en-US,en;q=0.9", "USD")
 	app, owner := c.app, c.b
 	ctx := context.Background()
-	u, err := app.Server.Users.Create(ctx, app.Pool, devEmail, "Dev Example", devPassword, "")
+	u, err := app.Services.Users.Create(ctx, app.Pool, devEmail, "Dev Example", devPassword, "")
 	require.NoError(t, err)
 	require.NoError(t, team.Add(ctx, app.Pool, c.owner.AccountSID, u.ID, team.RoleDeveloper))
 

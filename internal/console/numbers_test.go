@@ -23,7 +23,7 @@ func fund(t *testing.T, app *webtest.App, project, amount string) {
 	t.Helper()
 	ctx := context.Background()
 	require.NoError(t, pgx.BeginFunc(ctx, app.Pool, func(tx pgx.Tx) error {
-		return app.Server.Billing.Credit(ctx, tx, project, billing.KindAdjustment, "test-"+amount+time.Now().String(), decimal.RequireFromString(amount), "")
+		return app.Services.Billing.Credit(ctx, tx, project, billing.KindAdjustment, "test-"+amount+time.Now().String(), decimal.RequireFromString(amount), "")
 	}))
 }
 

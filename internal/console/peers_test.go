@@ -25,7 +25,7 @@ func TestSessionChangesHoldOnEveryServer(t *testing.T) {
 	require.Equal(t, http.StatusOK, owner.On(b).Get("/").Status, "a session made on one server opens the other")
 
 	dev := member(t, a, o, "dev@example.com", team.RoleDeveloper)
-	u, err := a.Server.Users.ByEmail(ctx, a.Pool, "dev@example.com")
+	u, err := a.Services.Users.ByEmail(ctx, a.Pool, "dev@example.com")
 	require.NoError(t, err)
 	devB := dev.On(b)
 	require.Equal(t, http.StatusOK, devB.Get("/settings/keys").Status)
@@ -40,7 +40,7 @@ func TestSessionChangesHoldOnEveryServer(t *testing.T) {
 	require.Equal(t, http.StatusSeeOther, res.Status)
 	require.Equal(t, "/user/settings/2fa/required", res.Location())
 	// The owner has no 2FA either and is held at enrolment too; lifted in the database.
-	require.NoError(t, a.Server.Accounts.SetRequireTwoFactor(ctx, a.Pool, o.AccountSID, false))
+	require.NoError(t, a.Services.Accounts.SetRequireTwoFactor(ctx, a.Pool, o.AccountSID, false))
 	require.Equal(t, http.StatusOK, dev.Get("/billing").Status)
 
 	require.Equal(t, http.StatusSeeOther, owner.On(b).Post("/settings/users/"+u.ID+"/remove", nil).Status)

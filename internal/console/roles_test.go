@@ -160,7 +160,7 @@ type roleFixture struct {
 }
 
 func (fx *roleFixture) refresh() {
-	t, ctx, pool, st := fx.t, context.Background(), fx.app.Pool, fx.app.Server.Accounts
+	t, ctx, pool, st := fx.t, context.Background(), fx.app.Pool, fx.app.Services.Accounts
 	project, err := st.Get(ctx, pool, fx.owner.AccountSID, fx.owner.AccountSID)
 	require.NoError(t, err)
 	if a, err := st.Get(ctx, pool, project.SID, fx.sub); fx.sub == "" || err != nil || a.Status != account.StatusActive {
@@ -227,10 +227,10 @@ func TestRoleRouteMatrix(t *testing.T) {
 		email := role + "@example.com"
 		if role == team.RoleOwner {
 			email = o.Email
-			_, err := app.Server.Users.SetPassword(ctx, app.Pool, o.UserID, "member password")
+			_, err := app.Services.Users.SetPassword(ctx, app.Pool, o.UserID, "member password")
 			require.NoError(t, err)
 		} else {
-			u, err := app.Server.Users.Create(ctx, app.Pool, email, role, "member password", "")
+			u, err := app.Services.Users.Create(ctx, app.Pool, email, role, "member password", "")
 			require.NoError(t, err)
 			require.NoError(t, team.Add(ctx, app.Pool, o.AccountSID, u.ID, role))
 		}
@@ -239,7 +239,7 @@ func TestRoleRouteMatrix(t *testing.T) {
 		c.SignIn(email, "member password")
 		fx.clients[role] = c
 	}
-	target, err := app.Server.Users.Create(ctx, app.Pool, "target@example.com", "Target", "member password", "")
+	target, err := app.Services.Users.Create(ctx, app.Pool, "target@example.com", "Target", "member password", "")
 	require.NoError(t, err)
 	fx.target = target.ID
 	fx.refresh()

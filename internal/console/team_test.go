@@ -22,7 +22,7 @@ var invitationLink = regexp.MustCompile(`http://127\.0\.0\.1:\d+(/invitation\?to
 func member(t *testing.T, app *webtest.App, o *webtest.Owner, email, role string) *webtest.Client {
 	t.Helper()
 	ctx := context.Background()
-	u, err := app.Server.Users.Create(ctx, app.Pool, email, strings.Split(email, "@")[0], "member password", "")
+	u, err := app.Services.Users.Create(ctx, app.Pool, email, strings.Split(email, "@")[0], "member password", "")
 	require.NoError(t, err)
 	require.NoError(t, team.Add(ctx, app.Pool, o.AccountSID, u.ID, role))
 	c := app.Client()

@@ -77,7 +77,7 @@ func spendSMS(t *testing.T, app *webtest.App, project, account, amount string) {
 	ctx := context.Background()
 	price := decimal.RequireFromString(amount)
 	src := "test-sms-" + sid.Hex32()[:12]
-	require.NoError(t, app.Server.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: project, AccountSID: account, Kind: billing.KindUsage,
+	require.NoError(t, app.Services.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: project, AccountSID: account, Kind: billing.KindUsage,
 		Source: src, Amount: price, Apply: func(ctx context.Context, tx pgx.Tx) error {
 			return usage.Record(ctx, tx, usage.Event{ProjectSID: project, AccountSID: account, Category: usage.SMSOutbound, Count: 1,
 				Usage: decimal.NewFromInt(1), Price: price, Source: src})
@@ -90,7 +90,7 @@ func idle(t *testing.T, app *webtest.App) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	require.NoError(t, app.Server.Triggers.Idle(ctx))
+	require.NoError(t, app.Services.Triggers.Idle(ctx))
 }
 
 var triggerLocation = regexp.MustCompile(`^/usage/triggers/(UT[0-9a-f]{32})$`)
@@ -367,11 +367,11 @@ func TestTriggerOfAnotherAccountIsNotFound(t *testing.T) {
 	cb.SignIn(b.Email, b.Password)
 	theirs := createTrigger(t, cb, seedForm())
 	mine := createTrigger(t, ca, seedForm())
-	project, err := app.Server.Accounts.Get(ctx, app.Pool, a.AccountSID, a.AccountSID)
+	project, err := app.Services.Accounts.Get(ctx, app.Pool, a.AccountSID, a.AccountSID)
 	require.NoError(t, err)
 	tx, err := app.Pool.Begin(ctx)
 	require.NoError(t, err)
-	sub, _, err := app.Server.Accounts.CreateSubaccount(ctx, tx, project, "Shop", 10)
+	sub, _, err := app.Services.Accounts.CreateSubaccount(ctx, tx, project, "Shop", 10)
 	require.NoError(t, err)
 	require.NoError(t, tx.Commit(ctx))
 	subs := app.EnsureTrigger(a.AccountSID, sub.SID, "")
@@ -562,7 +562,7 @@ func TestUsageTabsShowTriggersToWhoManagesThem(t *testing.T) {
 	ctx := context.Background()
 	o := app.CreateOwner("USD")
 	for role, shown := range map[string]bool{team.RoleBilling: true, team.RoleDeveloper: true, team.RoleSupport: false} {
-		u, err := app.Server.Users.Create(ctx, app.Pool, role+"@example.com", role, "member password", "")
+		u, err := app.Services.Users.Create(ctx, app.Pool, role+"@example.com", role, "member password", "")
 		require.NoError(t, err)
 		require.NoError(t, team.Add(ctx, app.Pool, o.AccountSID, u.ID, role))
 		c := app.Client()

@@ -43,11 +43,11 @@ func recordUsage(t *testing.T, app *webtest.App, project, acct, category string,
 func createSub(t *testing.T, app *webtest.App, project, name string) string {
 	t.Helper()
 	ctx := context.Background()
-	p, err := app.Server.Accounts.Get(ctx, app.Pool, project, project)
+	p, err := app.Services.Accounts.Get(ctx, app.Pool, project, project)
 	require.NoError(t, err)
 	tx, err := app.Pool.Begin(ctx)
 	require.NoError(t, err)
-	a, _, err := app.Server.Accounts.CreateSubaccount(ctx, tx, p, name, 1000)
+	a, _, err := app.Services.Accounts.CreateSubaccount(ctx, tx, p, name, 1000)
 	require.NoError(t, err)
 	require.NoError(t, tx.Commit(ctx))
 	return a.SID

@@ -31,7 +31,7 @@ func TestDashboardSpendReadWithTheViewerIsTheViewers(t *testing.T) {
 	recordUsage(t, app, b.AccountSID, b.AccountSID, usage.SMSOutbound, 1, "1", "999", now)
 
 	m := member(t, app, a, "both@example.com", team.RoleDeveloper)
-	u, err := app.Server.Users.ByEmail(ctx, app.Pool, "both@example.com")
+	u, err := app.Services.Users.ByEmail(ctx, app.Pool, "both@example.com")
 	require.NoError(t, err)
 	require.NoError(t, team.Add(ctx, app.Pool, b.AccountSID, u.ID, team.RoleDeveloper))
 	dash := m.Get("/").Body

@@ -22,11 +22,11 @@ func setup(t *testing.T) (*webtest.App, *account.Account, *messaging.Sender) {
 	o := app.CreateOwner("JPY")
 	ctx := context.Background()
 	require.NoError(t, pgx.BeginFunc(ctx, app.Pool, func(tx pgx.Tx) error {
-		return app.Server.Billing.Credit(ctx, tx, o.AccountSID, billing.KindAdjustment, "setup", decimal.NewFromInt(1000), "")
+		return app.Services.Billing.Credit(ctx, tx, o.AccountSID, billing.KindAdjustment, "setup", decimal.NewFromInt(1000), "")
 	}))
-	acc, err := app.Server.Accounts.Get(ctx, app.Pool, o.AccountSID, o.AccountSID)
+	acc, err := app.Services.Accounts.Get(ctx, app.Pool, o.AccountSID, o.AccountSID)
 	require.NoError(t, err)
-	return app, acc, &messaging.Sender{Pool: app.Pool, Ledger: app.Server.Billing.Ledger, Prices: &usage.PriceList{DB: app.Pool}}
+	return app, acc, &messaging.Sender{Pool: app.Pool, Ledger: app.Services.Billing.Ledger, Prices: &usage.PriceList{DB: app.Pool}}
 }
 
 func count(t *testing.T, app *webtest.App, sql string, args ...any) int {

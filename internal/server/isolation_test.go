@@ -245,7 +245,7 @@ func (m *matrix) newTenant() *tenant {
 // present, and no 2FA enrolment pending.
 func (m *matrix) refresh(tn *tenant) {
 	ctx := context.Background()
-	t, st, pool := m.t, m.app.Server.Accounts, m.app.Pool
+	t, st, pool := m.t, m.app.Services.Accounts, m.app.Pool
 	master, err := st.Get(ctx, pool, tn.owner.AccountSID, tn.owner.AccountSID)
 	require.NoError(t, err)
 	ensureSub := func(sid *string) {
@@ -321,7 +321,7 @@ func (m *matrix) refresh(tn *tenant) {
 	tn.trigger = m.app.EnsureTrigger(master.SID, master.SID, tn.trigger)
 	tn.trigger2 = m.app.EnsureTrigger(master.SID, tn.sub2, tn.trigger2)
 	if tn.member == "" {
-		u, err := m.app.Server.Users.Create(ctx, pool, "dev-"+master.SID[2:12]+"@example.com", "Dev", "a developer password", "")
+		u, err := m.app.Services.Users.Create(ctx, pool, "dev-"+master.SID[2:12]+"@example.com", "Dev", "a developer password", "")
 		require.NoError(t, err)
 		tn.member = u.ID
 	}

@@ -1,6 +1,7 @@
-// Package server assembles the process: the HTTP handler (console, REST
-// API, health checks, static files) with its middleware in one visible
-// order, and the River workers.
+// Package server is the process's HTTP surface: the handler (console,
+// REST API, health checks, static files) with its middleware in one
+// visible order over the services of an app.App, and Serve, which runs it
+// with the workers until shutdown.
 package server
 
 import (
@@ -15,58 +16,33 @@ import (
 	"github.com/alexedwards/scs/pgxstore"
 	"github.com/alexedwards/scs/v2"
 	"github.com/go-chi/chi/v5"
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
-	"console/internal/account"
 	"console/internal/api"
-	"console/internal/auth"
-	"console/internal/billing"
+	"console/internal/app"
 	"console/internal/config"
 	"console/internal/console"
 	"console/internal/database"
-	"console/internal/mail"
-	"console/internal/maintenance"
-	"console/internal/messaging"
-	"console/internal/numbers"
 	"console/internal/reqlog"
-	"console/internal/seal"
 	"console/internal/sessioncodec"
-	"console/internal/trigger"
-	"console/internal/usage"
-	"console/internal/voice"
-	"console/internal/webhook"
 	"console/web"
 )
 
-// Server is one process's handler and workers.
+// Server is one process's HTTP surface over its services.
 type Server struct {
+	// App holds the services and workers the handlers call.
+	App      *app.App
 	cfg      *config.Config
 	pool     *pgxpool.Pool
 	log      *slog.Logger
 	Sessions *scs.SessionManager
-	Users    *auth.Store
-	Accounts *account.Store
-	Billing  *billing.Service
-	Numbers  *numbers.Service  // buys and releases phone numbers for the API, the console and the demo
-	Messages *messaging.Sender // sends messages for the API and the demo
-	Calls    *voice.Dialer     // places calls for the API and the demo
-	// Triggers are the usage triggers: evaluated after every charge that
-	// records usage, delivered by the workers.
-	Triggers *trigger.Service
-	river    *river.Client[pgx.Tx]
 	handler  http.Handler
 }
 
-// New builds the server on an open, migrated pool.
-func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*Server, error) {
-	box, err := seal.New(cfg.SecretKey)
-	if err != nil {
-		return nil, err
-	}
-	s := &Server{cfg: cfg, pool: pool, log: log, Users: auth.NewStore(box), Accounts: account.NewStore(box)}
+// New builds the HTTP handler over the services of a.
+func New(a *app.App) (*Server, error) {
+	cfg, pool, log := a.Config, a.Pool, a.Log
+	s := &Server{App: a, cfg: cfg, pool: pool, log: log}
 
 	s.Sessions = scs.New()
 	// The store's own cleanup goroutine is off: the cleanup job deletes
@@ -89,70 +65,10 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*Server, err
 		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
 	}
 
-	var sender mail.Sender
-	if cfg.SMTPURL != "" {
-		smtp, err := mail.NewSMTP(cfg.SMTPURL, cfg.MailFrom)
-		if err != nil {
-			return nil, fmt.Errorf("SMTP_URL: %w", err)
-		}
-		sender = smtp
-	}
-	// Jobs are set once the River client exists; the workers need the service first.
-	s.Billing = billing.NewService(pool, &billing.TestGateway{Pool: pool}, nil, cfg.BaseURL)
-	s.Billing.PauseAfterCharge = cfg.FaultPauseAfterCharge
-	s.Numbers = &numbers.Service{Pool: pool, Ledger: s.Billing.Ledger}
-	s.Triggers = trigger.NewService(pool, nil, cfg.BaseURL, log)
-	s.Billing.Ledger.UsageRecorded = s.Triggers.UsageRecorded
-	authToken := func(ctx context.Context, projectSID, accountSID string) (string, error) {
-		return s.Accounts.AuthToken(ctx, pool, projectSID, accountSID)
-	}
-	hooks := webhook.NewClient(cfg.WebhooksAllowPrivate)
-	workers := river.NewWorkers()
-	river.AddWorker(workers, &maintenance.CleanupWorker{Pool: pool})
-	river.AddWorker(workers, &mail.DeliverWorker{Pool: pool, Sender: sender})
-	river.AddWorker(workers, &billing.RechargeWorker{Service: s.Billing})
-	river.AddWorker(workers, &billing.SettleWorker{Service: s.Billing})
-	river.AddWorker(workers, &billing.RecurringWorker{Service: s.Billing})
-	river.AddWorker(workers, &messaging.CarrierWorker{Pool: pool})
-	river.AddWorker(workers, &messaging.CallbackWorker{Pool: pool, Client: hooks, AuthToken: authToken})
-	river.AddWorker(workers, &trigger.WebhookWorker{Pool: pool, Client: hooks, AuthToken: authToken})
-	river.AddWorker(workers, &trigger.SweepWorker{Service: s.Triggers})
-	s.river, err = river.NewClient(riverpgxv5.New(pool), &river.Config{
-		Queues: map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 10}, trigger.Queue: {MaxWorkers: trigger.QueueWorkers, FetchPollInterval: trigger.QueuePoll},
-			mail.Queue: {MaxWorkers: mail.QueueWorkers}},
-		// Jobs enqueued in a transaction are picked up within this delay
-		// even when River's LISTEN notification is missed.
-		FetchPollInterval: 500 * time.Millisecond,
-		Workers:           workers,
-		PeriodicJobs: []*river.PeriodicJob{
-			river.NewPeriodicJob(river.PeriodicInterval(10*time.Minute),
-				func() (river.JobArgs, *river.InsertOpts) { return maintenance.CleanupArgs{}, nil },
-				&river.PeriodicJobOpts{RunOnStart: true}),
-			river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
-				func() (river.JobArgs, *river.InsertOpts) { return billing.RecurringArgs{}, nil },
-				&river.PeriodicJobOpts{RunOnStart: true}),
-			river.NewPeriodicJob(river.PeriodicInterval(messaging.CarrierInterval),
-				func() (river.JobArgs, *river.InsertOpts) { return messaging.CarrierArgs{}, nil },
-				&river.PeriodicJobOpts{RunOnStart: true}),
-			river.NewPeriodicJob(river.PeriodicInterval(trigger.SweepInterval),
-				func() (river.JobArgs, *river.InsertOpts) { return trigger.SweepArgs{}, nil },
-				&river.PeriodicJobOpts{RunOnStart: true}),
-		},
-		Logger: log.With("component", "river"),
-	})
-	if err != nil {
-		return nil, err
-	}
-	s.Billing.Jobs = s.river
-	prices := &usage.PriceList{DB: pool}
-	s.Messages = &messaging.Sender{Pool: pool, Ledger: s.Billing.Ledger, Prices: prices}
-	s.Calls = &voice.Dialer{Pool: pool, Ledger: s.Billing.Ledger, Prices: prices}
-	s.Triggers.Jobs = s.river
-
-	cons := console.New(console.Deps{Pool: pool, Sessions: s.Sessions, Users: s.Users, Accounts: s.Accounts, Config: cfg, Log: log, Jobs: s.river, Billing: s.Billing,
-		Numbers: s.Numbers, Triggers: s.Triggers})
-	rest := api.New(pool, s.Accounts, log, cfg, s.Billing, s.Numbers, s.Messages, s.Calls, s.river)
-	rest.Triggers = s.Triggers
+	cons := console.New(console.Deps{Pool: pool, Sessions: s.Sessions, Users: a.Users, Accounts: a.Accounts, Config: cfg, Log: log, Jobs: a.Jobs, Billing: a.Billing,
+		Numbers: a.Numbers, Triggers: a.Triggers})
+	rest := api.New(pool, a.Accounts, log, cfg, a.Billing, a.Numbers, a.Messages, a.Calls, a.Jobs)
+	rest.Triggers = a.Triggers
 	static, err := fs.Sub(web.Static, "static")
 	if err != nil {
 		return nil, err
@@ -176,12 +92,6 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*Server, err
 
 // Handler is the whole HTTP surface.
 func (s *Server) Handler() http.Handler { return s.handler }
-
-// StartWorkers starts the River workers.
-func (s *Server) StartWorkers(ctx context.Context) error { return s.river.Start(ctx) }
-
-// StopWorkers lets running jobs finish, then stops.
-func (s *Server) StopWorkers(ctx context.Context) error { return s.river.Stop(ctx) }
 
 func healthz(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -216,7 +126,7 @@ func (s *Server) Serve(ctx context.Context, ready func(addr string)) error {
 	if err != nil {
 		return err
 	}
-	if err := s.StartWorkers(ctx); err != nil {
+	if err := s.App.StartWorkers(ctx); err != nil {
 		ln.Close()
 		return err
 	}
@@ -234,7 +144,7 @@ func (s *Server) Serve(ctx context.Context, ready func(addr string)) error {
 	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	herr := srv.Shutdown(sctx)
-	werr := s.StopWorkers(sctx)
+	werr := s.App.StopWorkers(sctx)
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}

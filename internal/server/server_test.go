@@ -11,8 +11,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
+	"console/internal/app"
 	"console/internal/config"
 	"console/internal/testdb"
 )
@@ -51,10 +53,18 @@ func serve(t *testing.T, s *Server) (string, func() error) {
 	return "", nil
 }
 
+func newServer(t *testing.T, cfg *config.Config, pool *pgxpool.Pool) *Server {
+	t.Helper()
+	svc, err := app.New(cfg, pool, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	require.NoError(t, err)
+	s, err := New(svc)
+	require.NoError(t, err)
+	return s
+}
+
 func TestHealthAndReadiness(t *testing.T) {
 	pool, dsn := testdb.New(t)
-	s, err := New(testConfig(t, dsn), pool, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	require.NoError(t, err)
+	s := newServer(t, testConfig(t, dsn), pool)
 	base, stop := serve(t, s)
 	code, body := get(t, base+"/healthz")
 	require.Equal(t, 200, code)
@@ -64,7 +74,7 @@ func TestHealthAndReadiness(t *testing.T) {
 	require.Equal(t, "ready\n", body)
 
 	// A migration missing from the database makes the process not ready.
-	_, err = pool.Exec(context.Background(), `DELETE FROM goose_db_version WHERE version_id = (SELECT max(version_id) FROM goose_db_version)`)
+	_, err := pool.Exec(context.Background(), `DELETE FROM goose_db_version WHERE version_id = (SELECT max(version_id) FROM goose_db_version)`)
 	require.NoError(t, err)
 	code, body = get(t, base+"/readyz")
 	require.Equal(t, 503, code)
@@ -76,8 +86,7 @@ func TestHealthAndReadiness(t *testing.T) {
 // stops the workers before Serve returns.
 func TestGracefulShutdown(t *testing.T) {
 	pool, dsn := testdb.New(t)
-	s, err := New(testConfig(t, dsn), pool, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	require.NoError(t, err)
+	s := newServer(t, testConfig(t, dsn), pool)
 	inner := s.handler
 	var started atomic.Bool
 	s.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -107,6 +116,6 @@ func TestGracefulShutdown(t *testing.T) {
 	require.Equal(t, 200, r.code)
 	require.Equal(t, "finished", r.body)
 	// New connections are refused once stopped.
-	_, err = http.Get(base + "/healthz")
+	_, err := http.Get(base + "/healthz")
 	require.Error(t, err)
 }

@@ -77,7 +77,7 @@ func deliverer(t *testing.T, app *webtest.App, hc *http.Client) {
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &trigger.WebhookWorker{Pool: app.Pool, Client: hc, Backoff: func(int) time.Duration { return 50 * time.Millisecond },
 		AuthToken: func(ctx context.Context, projectSID, accountSID string) (string, error) {
-			return app.Server.Accounts.AuthToken(ctx, app.Pool, projectSID, accountSID)
+			return app.Services.Accounts.AuthToken(ctx, app.Pool, projectSID, accountSID)
 		}})
 	rc, err := river.NewClient(riverpgxv5.New(app.Pool), &river.Config{
 		Queues:            map[string]river.QueueConfig{trigger.Queue: {MaxWorkers: 4}},
@@ -112,10 +112,10 @@ func TestWebhookSignedRetriedUntil2xx(t *testing.T) {
 	p := o.AccountSID
 	rc := newReceiver(t, 500, 503, 204)
 	hookURL := rc.URL + "/usage?source=trigger"
-	tr := create(t, app.Server.Triggers, p, p, trigger.Spec{FriendlyName: "Spend", UsageCategory: usage.TotalPrice, TriggerBy: trigger.ByPrice,
+	tr := create(t, app.Services.Triggers, p, p, trigger.Spec{FriendlyName: "Spend", UsageCategory: usage.TotalPrice, TriggerBy: trigger.ByPrice,
 		TriggerValue: decimal.NewFromInt(100), Recurring: trigger.Monthly, CallbackURL: hookURL})
 	spend(t, app, p, p, usage.SMSOutbound, "120.5", time.Now())
-	settle(t, app.Server.Triggers)
+	settle(t, app.Services.Triggers)
 	deliverer(t, app, webhook.NewClient(true))
 
 	hits := rc.waitFor(t, 3)
@@ -180,10 +180,10 @@ func TestWebhookGET(t *testing.T) {
 	o := owner(t, app, "USD")
 	p := o.AccountSID
 	rc := newReceiver(t, 200)
-	create(t, app.Server.Triggers, p, p, trigger.Spec{UsageCategory: "sms", TriggerBy: trigger.ByCount, TriggerValue: decimal.NewFromInt(1),
+	create(t, app.Services.Triggers, p, p, trigger.Spec{UsageCategory: "sms", TriggerBy: trigger.ByCount, TriggerValue: decimal.NewFromInt(1),
 		Recurring: trigger.Daily, CallbackURL: rc.URL + "/get?k=v", CallbackMethod: "GET"})
 	spend(t, app, p, p, usage.SMSOutbound, "0.0079", time.Now())
-	settle(t, app.Server.Triggers)
+	settle(t, app.Services.Triggers)
 	deliverer(t, app, webhook.NewClient(true))
 	h := rc.waitFor(t, 1)[0]
 	require.Equal(t, http.MethodGet, h.method)
@@ -217,12 +217,12 @@ func TestWebhookAddressBlocklist(t *testing.T) {
 	}
 	var sids []string
 	for _, u := range targets {
-		tr := create(t, app.Server.Triggers, p, p, trigger.Spec{FriendlyName: u, UsageCategory: usage.TotalPrice, TriggerBy: trigger.ByPrice,
+		tr := create(t, app.Services.Triggers, p, p, trigger.Spec{FriendlyName: u, UsageCategory: usage.TotalPrice, TriggerBy: trigger.ByPrice,
 			TriggerValue: decimal.NewFromInt(1), Recurring: trigger.Monthly, CallbackURL: u})
 		sids = append(sids, tr.SID)
 	}
 	spend(t, app, p, p, usage.SMSOutbound, "5", time.Now())
-	settle(t, app.Server.Triggers)
+	settle(t, app.Services.Triggers)
 	deliverer(t, app, webhook.NewClient(false))
 
 	for i, s := range sids {
@@ -249,10 +249,10 @@ func TestWebhookAddressBlocklist(t *testing.T) {
 		http.Redirect(w, r, private.URL+"/stolen", http.StatusFound)
 	}))
 	t.Cleanup(redirector.Close)
-	tr := create(t, app2.Server.Triggers, o2.AccountSID, o2.AccountSID, trigger.Spec{UsageCategory: usage.TotalPrice, TriggerBy: trigger.ByPrice,
+	tr := create(t, app2.Services.Triggers, o2.AccountSID, o2.AccountSID, trigger.Spec{UsageCategory: usage.TotalPrice, TriggerBy: trigger.ByPrice,
 		TriggerValue: decimal.NewFromInt(1), Recurring: trigger.Monthly, CallbackURL: redirector.URL + "/hook"})
 	spend(t, app2, o2.AccountSID, o2.AccountSID, usage.SMSOutbound, "5", time.Now())
-	settle(t, app2.Server.Triggers)
+	settle(t, app2.Services.Triggers)
 	deliverer(t, app2, webhook.NewClient(true))
 	require.Eventually(t, func() bool {
 		h, err := trigger.History(ctx, app2.Pool, o2.AccountSID, o2.AccountSID, tr.SID, 1)
@@ -272,11 +272,11 @@ func TestDeletedTriggerIsNotDelivered(t *testing.T) {
 	o := owner(t, app, "JPY")
 	p := o.AccountSID
 	rc := newReceiver(t, 200)
-	tr := create(t, app.Server.Triggers, p, p, trigger.Spec{UsageCategory: usage.TotalPrice, TriggerBy: trigger.ByPrice,
+	tr := create(t, app.Services.Triggers, p, p, trigger.Spec{UsageCategory: usage.TotalPrice, TriggerBy: trigger.ByPrice,
 		TriggerValue: decimal.NewFromInt(1), Recurring: trigger.Monthly, CallbackURL: rc.URL})
 	spend(t, app, p, p, usage.SMSOutbound, "5", time.Now())
-	settle(t, app.Server.Triggers)
-	require.NoError(t, app.Server.Triggers.Delete(ctx, byTest, p, p, tr.SID))
+	settle(t, app.Services.Triggers)
+	require.NoError(t, app.Services.Triggers.Delete(ctx, byTest, p, p, tr.SID))
 	deliverer(t, app, webhook.NewClient(true))
 	require.Eventually(t, func() bool {
 		return count(t, app, `SELECT count(*) FROM river_job WHERE kind = 'usage_trigger_webhook' AND state = 'cancelled'`) == 1

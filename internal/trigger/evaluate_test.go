@@ -32,7 +32,7 @@ func spend(t *testing.T, app *webtest.App, project, accountSID, category string,
 	t.Helper()
 	p := decimal.RequireFromString(price)
 	src := "test:" + sid.Hex32()
-	err := app.Server.Billing.Ledger.Debit(context.Background(), billing.Debit{ProjectSID: project, AccountSID: accountSID, Kind: billing.KindUsage,
+	err := app.Services.Billing.Ledger.Debit(context.Background(), billing.Debit{ProjectSID: project, AccountSID: accountSID, Kind: billing.KindUsage,
 		Source: src, Amount: p, Note: category, Apply: func(ctx context.Context, tx pgx.Tx) error {
 			return usage.Record(ctx, tx, usage.Event{ProjectSID: project, AccountSID: accountSID, Category: category, Count: 1,
 				Usage: decimal.NewFromInt(2), Price: p, Source: src, At: at})
@@ -46,7 +46,7 @@ func owner(t *testing.T, app *webtest.App, currency string) *webtest.Owner {
 	o := app.CreateOwner(currency)
 	ctx := context.Background()
 	require.NoError(t, pgx.BeginFunc(ctx, app.Pool, func(tx pgx.Tx) error {
-		return app.Server.Billing.Credit(ctx, tx, o.AccountSID, billing.KindCredit, "test-credit", decimal.NewFromInt(1000000), "test credit")
+		return app.Services.Billing.Credit(ctx, tx, o.AccountSID, billing.KindCredit, "test-credit", decimal.NewFromInt(1000000), "test credit")
 	}))
 	return o
 }
@@ -100,7 +100,7 @@ func create(t *testing.T, svc *trigger.Service, project, accountSID string, spec
 // 15:00 UTC on May 31.
 func TestMonthlyTriggerFiresOncePerPeriodAndAgainAfterRollover(t *testing.T) {
 	app := webtest.Start(t)
-	svc := app.Server.Triggers
+	svc := app.Services.Triggers
 	c := &clock{}
 	c.Set(time.Date(2026, 5, 10, 12, 0, 0, 0, tokyo))
 	svc.Now = c.Now
@@ -140,7 +140,7 @@ func TestMonthlyTriggerFiresOncePerPeriodAndAgainAfterRollover(t *testing.T) {
 
 func TestDailyYearlyAndAllTimePeriods(t *testing.T) {
 	app := webtest.Start(t)
-	svc := app.Server.Triggers
+	svc := app.Services.Triggers
 	c := &clock{}
 	day1 := time.Date(2026, 12, 31, 23, 0, 0, 0, tokyo)
 	c.Set(day1)
@@ -184,7 +184,7 @@ func TestDailyYearlyAndAllTimePeriods(t *testing.T) {
 
 func TestOffsetValues(t *testing.T) {
 	app := webtest.Start(t)
-	svc := app.Server.Triggers
+	svc := app.Services.Triggers
 	o := owner(t, app, "JPY")
 	p := o.AccountSID
 	now := time.Now()
@@ -219,15 +219,15 @@ func TestOffsetValues(t *testing.T) {
 // concrete categories.
 func TestCategoriesAndAccounts(t *testing.T) {
 	app := webtest.Start(t)
-	svc := app.Server.Triggers
+	svc := app.Services.Triggers
 	ctx := context.Background()
 	o := owner(t, app, "JPY")
 	p := o.AccountSID
-	master, err := app.Server.Accounts.Get(ctx, app.Pool, p, p)
+	master, err := app.Services.Accounts.Get(ctx, app.Pool, p, p)
 	require.NoError(t, err)
 	tx, err := app.Pool.Begin(ctx)
 	require.NoError(t, err)
-	sub, _, err := app.Server.Accounts.CreateSubaccount(ctx, tx, master, "Shop", 10)
+	sub, _, err := app.Services.Accounts.CreateSubaccount(ctx, tx, master, "Shop", 10)
 	require.NoError(t, err)
 	require.NoError(t, tx.Commit(ctx))
 
@@ -256,7 +256,7 @@ func TestCategoriesAndAccounts(t *testing.T) {
 // others wait; a trigger on another field or period gets its own value.
 func TestThresholdsSharingAValue(t *testing.T) {
 	app := webtest.Start(t)
-	svc := app.Server.Triggers
+	svc := app.Services.Triggers
 	ctx := context.Background()
 	o := owner(t, app, "JPY")
 	p := o.AccountSID
@@ -298,7 +298,7 @@ func TestFiresOnceUnderConcurrentUsageOnTwoServers(t *testing.T) {
 	peer := app.Peer()
 	o := owner(t, app, "JPY")
 	p := o.AccountSID
-	tr := create(t, app.Server.Triggers, p, p, trigger.Spec{FriendlyName: "Spend", UsageCategory: usage.TotalPrice, TriggerBy: trigger.ByPrice,
+	tr := create(t, app.Services.Triggers, p, p, trigger.Spec{FriendlyName: "Spend", UsageCategory: usage.TotalPrice, TriggerBy: trigger.ByPrice,
 		TriggerValue: decimal.NewFromInt(50), Recurring: trigger.Monthly, CallbackURL: "https://hooks.example.com/t", EmailTeam: true,
 		EmailTo: []string{"ops@example.com"}})
 
@@ -317,11 +317,11 @@ func TestFiresOnceUnderConcurrentUsageOnTwoServers(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	settle(t, app.Server.Triggers)
-	settle(t, peer.Server.Triggers)
+	settle(t, app.Services.Triggers)
+	settle(t, peer.Services.Triggers)
 	// Both processes evaluate again, as their sweeps would.
 	for _, a := range []*webtest.App{app, peer} {
-		_, err := a.Server.Triggers.Evaluate(context.Background(), p, p, nil)
+		_, err := a.Services.Triggers.Evaluate(context.Background(), p, p, nil)
 		require.NoError(t, err)
 	}
 	fs := firings(t, app, tr.SID)
@@ -337,7 +337,7 @@ func TestFiresOnceUnderConcurrentUsageOnTwoServers(t *testing.T) {
 // hook, as when a process stops right after its commit) the sweep fires.
 func TestSweepCatchesMissedEvaluations(t *testing.T) {
 	app := webtest.Start(t)
-	svc := app.Server.Triggers
+	svc := app.Services.Triggers
 	ctx := context.Background()
 	o := owner(t, app, "USD")
 	p := o.AccountSID
@@ -372,7 +372,7 @@ func TestSweepCatchesMissedEvaluations(t *testing.T) {
 // trigger would be; renaming does not.
 func TestUpdateRearms(t *testing.T) {
 	app := webtest.Start(t)
-	svc := app.Server.Triggers
+	svc := app.Services.Triggers
 	ctx := context.Background()
 	o := owner(t, app, "JPY")
 	p := o.AccountSID

@@ -26,7 +26,7 @@ func TestEmailInRecipientsLanguage(t *testing.T) {
 	_, err := app.Pool.Exec(ctx, `UPDATE users SET locale = 'ja' WHERE id = $1`, o.UserID)
 	require.NoError(t, err)
 	member := func(email, locale, role string) {
-		u, err := app.Server.Users.Create(ctx, app.Pool, email, "M", "a long enough password", locale)
+		u, err := app.Services.Users.Create(ctx, app.Pool, email, "M", "a long enough password", locale)
 		require.NoError(t, err)
 		_, err = app.Pool.Exec(ctx, `INSERT INTO memberships (project_sid, user_id, role) VALUES ($1, $2, $3)`, p, u.ID, role)
 		require.NoError(t, err)
@@ -36,7 +36,7 @@ func TestEmailInRecipientsLanguage(t *testing.T) {
 	member("dev@example.com", "ja", "developer")
 	member("support@example.com", "ja", "support")
 
-	tr := create(t, app.Server.Triggers, p, p, trigger.Spec{FriendlyName: "月間利用額", UsageCategory: usage.TotalPrice, TriggerBy: trigger.ByPrice,
+	tr := create(t, app.Services.Triggers, p, p, trigger.Spec{FriendlyName: "月間利用額", UsageCategory: usage.TotalPrice, TriggerBy: trigger.ByPrice,
 		TriggerValue: decimal.NewFromInt(100000), Recurring: trigger.Monthly, EmailTeam: true,
 		EmailTo: []string{"ops@example.com", "dev@example.com", "Admin@example.com"}, EmailLocale: "ja"})
 	spend(t, app, p, p, usage.SMSOutbound, "60000", time.Now())

@@ -17,7 +17,7 @@ var byTest = audit.Entry{Actor: audit.ActorSystem}
 
 func TestStoreCreateGetListUpdateDelete(t *testing.T) {
 	app := webtest.Start(t)
-	svc := app.Server.Triggers
+	svc := app.Services.Triggers
 	ctx := context.Background()
 	o := app.CreateOwner("JPY")
 	other := app.CreateOwner("JPY")

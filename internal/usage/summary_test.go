@@ -68,11 +68,11 @@ func TestDailySpendOfTheWholeProject(t *testing.T) {
 	ctx := context.Background()
 	o, other := app.CreateOwner("JPY"), app.CreateOwner("JPY")
 	p := o.AccountSID
-	project, err := app.Server.Accounts.Get(ctx, app.Pool, p, p)
+	project, err := app.Services.Accounts.Get(ctx, app.Pool, p, p)
 	require.NoError(t, err)
 	tx, err := app.Pool.Begin(ctx)
 	require.NoError(t, err)
-	sub, _, err := app.Server.Accounts.CreateSubaccount(ctx, tx, project, "Shop", 1000)
+	sub, _, err := app.Services.Accounts.CreateSubaccount(ctx, tx, project, "Shop", 1000)
 	require.NoError(t, err)
 	require.NoError(t, tx.Commit(ctx))
 	at := time.Date(2026, 11, 3, 3, 0, 0, 0, time.UTC)

@@ -23,11 +23,11 @@ func TestPlaceDatedCallAndErrors(t *testing.T) {
 	o := app.CreateOwner("JPY")
 	ctx := context.Background()
 	require.NoError(t, pgx.BeginFunc(ctx, app.Pool, func(tx pgx.Tx) error {
-		return app.Server.Billing.Credit(ctx, tx, o.AccountSID, billing.KindAdjustment, "setup", decimal.NewFromInt(1000), "")
+		return app.Services.Billing.Credit(ctx, tx, o.AccountSID, billing.KindAdjustment, "setup", decimal.NewFromInt(1000), "")
 	}))
-	acc, err := app.Server.Accounts.Get(ctx, app.Pool, o.AccountSID, o.AccountSID)
+	acc, err := app.Services.Accounts.Get(ctx, app.Pool, o.AccountSID, o.AccountSID)
 	require.NoError(t, err)
-	d := &voice.Dialer{Pool: app.Pool, Ledger: app.Server.Billing.Ledger, Prices: &usage.PriceList{DB: app.Pool}}
+	d := &voice.Dialer{Pool: app.Pool, Ledger: app.Services.Billing.Ledger, Prices: &usage.PriceList{DB: app.Pool}}
 	from := app.OwnNumber(acc.SID, acc.SID)
 
 	for _, tc := range []struct {

@@ -24,6 +24,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/shopspring/decimal"
 
+	"console/internal/app"
 	"console/internal/audit"
 	"console/internal/billing"
 	"console/internal/config"
@@ -43,10 +44,13 @@ type App struct {
 	T      testing.TB
 	Pool   *pgxpool.Pool
 	Config *config.Config
-	Server *server.Server
-	HTTP   *httptest.Server
-	URL    string
-	env    map[string]string
+	// Services are the server's services, for fixtures that act as the
+	// CLI or a worker would.
+	Services *app.App
+	Server   *server.Server
+	HTTP     *httptest.Server
+	URL      string
+	env      map[string]string
 }
 
 // Option changes the configuration before the server starts.
@@ -122,7 +126,11 @@ func start(t testing.TB, env map[string]string, pool *pgxpool.Pool) *App {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
-	srv, err := server.New(cfg, pool, log)
+	svc, err := app.New(cfg, pool, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := server.New(svc)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,21 +138,20 @@ func start(t testing.TB, env map[string]string, pool *pgxpool.Pool) *App {
 	t.Cleanup(hs.Close)
 	// Links in mails lead to this server; the services copied the
 	// configured base URL when they were made.
-	cfg.BaseURL = hs.URL
-	srv.Billing.BaseURL, srv.Triggers.BaseURL = hs.URL, hs.URL
+	svc.SetBaseURL(hs.URL)
 	if env[workersKey] != "" {
 		ctx, cancel := context.WithCancel(context.Background())
-		if err := srv.StartWorkers(ctx); err != nil {
+		if err := svc.StartWorkers(ctx); err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() {
 			stop, done := context.WithTimeout(context.Background(), 10*time.Second)
 			defer done()
-			_ = srv.StopWorkers(stop)
+			_ = svc.StopWorkers(stop)
 			cancel()
 		})
 	}
-	return &App{T: t, Pool: pool, Config: cfg, Server: srv, HTTP: hs, URL: hs.URL, env: env}
+	return &App{T: t, Pool: pool, Config: cfg, Services: svc, Server: srv, HTTP: hs, URL: hs.URL, env: env}
 }
 
 // Owner is a user who owns a project, made for a test.
@@ -160,7 +167,7 @@ type Owner struct {
 func (a *App) CreateOwner(currency string) *Owner {
 	a.T.Helper()
 	o := &Owner{Email: "owner-" + sid.Hex32()[:12] + "@example.com", Password: "correct horse battery"}
-	res, err := onboard.CreateOwner(context.Background(), a.Pool, a.Server.Users, a.Server.Accounts, onboard.Owner{
+	res, err := onboard.CreateOwner(context.Background(), a.Pool, a.Services.Users, a.Services.Accounts, onboard.Owner{
 		Email: o.Email, Password: o.Password, Name: "Test Owner", ProjectName: "Test Project", Currency: currency, TimeZone: "Asia/Tokyo", Via: "test",
 	})
 	if err != nil {
@@ -348,7 +355,7 @@ func (a *App) EnsureCardAndPayment(project, card, payment string) (string, strin
 	ctx := context.Background()
 	if _, err := billing.GetMethod(ctx, a.Pool, project, card); card == "" || err != nil {
 		c := billing.Card{Holder: "Taro", Number: "4242424242424242", ExpMonth: 12, ExpYear: time.Now().Year() + 3, CVC: "123"}
-		tok, err := a.Server.Billing.Gateway.Tokenize(ctx, c)
+		tok, err := a.Services.Billing.Gateway.Tokenize(ctx, c)
 		if err != nil {
 			a.T.Fatal(err)
 		}
@@ -368,7 +375,7 @@ func (a *App) EnsureCardAndPayment(project, card, payment string) (string, strin
 		if err != nil {
 			a.T.Fatal(err)
 		}
-		p, err := a.Server.Billing.AddFunds(ctx, m, decimal.NewFromInt(1000), "USD", "fixture")
+		p, err := a.Services.Billing.AddFunds(ctx, m, decimal.NewFromInt(1000), "USD", "fixture")
 		if err != nil || p.Status != billing.PaymentSucceeded {
 			a.T.Fatalf("fixture payment: %v %+v", err, p)
 		}
@@ -451,7 +458,7 @@ func (a *App) EnsureTrigger(project, accountSID, triggerSID string) string {
 	if _, err := trigger.Get(ctx, a.Pool, project, accountSID, triggerSID); err == nil {
 		return triggerSID
 	}
-	t, err := a.Server.Triggers.Create(ctx, audit.Entry{Actor: audit.ActorSystem}, project, accountSID, trigger.Spec{FriendlyName: "fixture",
+	t, err := a.Services.Triggers.Create(ctx, audit.Entry{Actor: audit.ActorSystem}, project, accountSID, trigger.Spec{FriendlyName: "fixture",
 		UsageCategory: usage.TotalPrice, TriggerBy: trigger.ByPrice, TriggerValue: decimal.NewFromInt(1000), Recurring: trigger.Monthly,
 		CallbackURL: "https://example.com/usage-trigger"})
 	if err != nil {

@@ -1,0 +1,141 @@
+// Package app is the composition root: it builds the domain services and
+// the background workers once, from the configuration and an open pool.
+// The HTTP server, the CLI (`console admin …`, `console demo`) and the
+// bench all start from an App, so every caller gets the same services
+// wired the same way.
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+
+	"console/internal/account"
+	"console/internal/auth"
+	"console/internal/billing"
+	"console/internal/config"
+	"console/internal/mail"
+	"console/internal/maintenance"
+	"console/internal/messaging"
+	"console/internal/numbers"
+	"console/internal/seal"
+	"console/internal/trigger"
+	"console/internal/usage"
+	"console/internal/voice"
+	"console/internal/webhook"
+)
+
+// App holds the services of one process.
+type App struct {
+	Config *config.Config
+	Pool   *pgxpool.Pool
+	Log    *slog.Logger
+
+	Users    *auth.Store
+	Accounts *account.Store
+	Billing  *billing.Service
+	// Numbers buys and releases phone numbers.
+	Numbers *numbers.Service
+	// Messages sends messages; Calls places calls.
+	Messages *messaging.Sender
+	Calls    *voice.Dialer
+	// Triggers are the usage triggers: evaluated after every charge that
+	// records usage, delivered by the workers.
+	Triggers *trigger.Service
+	Prices   *usage.PriceList
+
+	// Jobs is River's client: services enqueue their jobs through it in
+	// their own transactions, and it runs the workers once started.
+	Jobs *river.Client[pgx.Tx]
+}
+
+// New builds the services and the workers on an open, migrated pool.
+// Nothing runs until StartWorkers.
+func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*App, error) {
+	box, err := seal.New(cfg.SecretKey)
+	if err != nil {
+		return nil, err
+	}
+	a := &App{Config: cfg, Pool: pool, Log: log, Users: auth.NewStore(box), Accounts: account.NewStore(box)}
+
+	var sender mail.Sender
+	if cfg.SMTPURL != "" {
+		smtp, err := mail.NewSMTP(cfg.SMTPURL, cfg.MailFrom)
+		if err != nil {
+			return nil, fmt.Errorf("SMTP_URL: %w", err)
+		}
+		sender = smtp
+	}
+	// Jobs are set once the River client exists; the workers need the services first.
+	a.Billing = billing.NewService(pool, &billing.TestGateway{Pool: pool}, nil, cfg.BaseURL)
+	a.Billing.PauseAfterCharge = cfg.FaultPauseAfterCharge
+	a.Numbers = &numbers.Service{Pool: pool, Ledger: a.Billing.Ledger}
+	a.Triggers = trigger.NewService(pool, nil, cfg.BaseURL, log)
+	a.Billing.Ledger.UsageRecorded = a.Triggers.UsageRecorded
+	authToken := func(ctx context.Context, projectSID, accountSID string) (string, error) {
+		return a.Accounts.AuthToken(ctx, pool, projectSID, accountSID)
+	}
+	hooks := webhook.NewClient(cfg.WebhooksAllowPrivate)
+	workers := river.NewWorkers()
+	river.AddWorker(workers, &maintenance.CleanupWorker{Pool: pool})
+	river.AddWorker(workers, &mail.DeliverWorker{Pool: pool, Sender: sender})
+	river.AddWorker(workers, &billing.RechargeWorker{Service: a.Billing})
+	river.AddWorker(workers, &billing.SettleWorker{Service: a.Billing})
+	river.AddWorker(workers, &billing.RecurringWorker{Service: a.Billing})
+	river.AddWorker(workers, &messaging.CarrierWorker{Pool: pool})
+	river.AddWorker(workers, &messaging.CallbackWorker{Pool: pool, Client: hooks, AuthToken: authToken})
+	river.AddWorker(workers, &trigger.WebhookWorker{Pool: pool, Client: hooks, AuthToken: authToken})
+	river.AddWorker(workers, &trigger.SweepWorker{Service: a.Triggers})
+	a.Jobs, err = river.NewClient(riverpgxv5.New(pool), &river.Config{
+		Queues: map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 10}, trigger.Queue: {MaxWorkers: trigger.QueueWorkers, FetchPollInterval: trigger.QueuePoll},
+			mail.Queue: {MaxWorkers: mail.QueueWorkers}},
+		// Jobs enqueued in a transaction are picked up within this delay
+		// even when River's LISTEN notification is missed.
+		FetchPollInterval: 500 * time.Millisecond,
+		Workers:           workers,
+		PeriodicJobs: []*river.PeriodicJob{
+			river.NewPeriodicJob(river.PeriodicInterval(10*time.Minute),
+				func() (river.JobArgs, *river.InsertOpts) { return maintenance.CleanupArgs{}, nil },
+				&river.PeriodicJobOpts{RunOnStart: true}),
+			river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
+				func() (river.JobArgs, *river.InsertOpts) { return billing.RecurringArgs{}, nil },
+				&river.PeriodicJobOpts{RunOnStart: true}),
+			river.NewPeriodicJob(river.PeriodicInterval(messaging.CarrierInterval),
+				func() (river.JobArgs, *river.InsertOpts) { return messaging.CarrierArgs{}, nil },
+				&river.PeriodicJobOpts{RunOnStart: true}),
+			river.NewPeriodicJob(river.PeriodicInterval(trigger.SweepInterval),
+				func() (river.JobArgs, *river.InsertOpts) { return trigger.SweepArgs{}, nil },
+				&river.PeriodicJobOpts{RunOnStart: true}),
+		},
+		Logger: log.With("component", "river"),
+	})
+	if err != nil {
+		return nil, err
+	}
+	a.Billing.Jobs = a.Jobs
+	a.Triggers.Jobs = a.Jobs
+	a.Prices = &usage.PriceList{DB: pool}
+	a.Messages = &messaging.Sender{Pool: pool, Ledger: a.Billing.Ledger, Prices: a.Prices}
+	a.Calls = &voice.Dialer{Pool: pool, Ledger: a.Billing.Ledger, Prices: a.Prices}
+	return a, nil
+}
+
+// SetBaseURL changes the public URL the services put in links (mails,
+// webhook parameters): tests learn their server's address only after the
+// services exist.
+func (a *App) SetBaseURL(u string) {
+	a.Config.BaseURL = u
+	a.Billing.BaseURL, a.Triggers.BaseURL = u, u
+}
+
+// StartWorkers starts the River workers.
+func (a *App) StartWorkers(ctx context.Context) error { return a.Jobs.Start(ctx) }
+
+// StopWorkers lets running jobs finish, then stops.
+func (a *App) StopWorkers(ctx context.Context) error { return a.Jobs.Stop(ctx) }
