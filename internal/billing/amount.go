@@ -47,6 +47,23 @@ func MinorUnits(currency string) int32 {
 	return 2
 }
 
+// ChargeAmount is what to charge a card for amount of currency: amount
+// rounded up to the currency's smallest unit. A card takes whole yen and
+// whole cents; a balance owes fractions of them (prices have four
+// decimals), and topping it up must reach what was asked, so the fraction
+// is rounded up, never dropped, and the balance is credited exactly what
+// the card was charged.
+func ChargeAmount(amount decimal.Decimal, currency string) decimal.Decimal {
+	return amount.RoundCeil(MinorUnits(currency))
+}
+
+// WholeUnits reports whether amount is a whole number of currency's
+// smallest unit, as every amount sent to a card must be.
+func WholeUnits(amount decimal.Decimal, currency string) bool {
+	places := MinorUnits(currency)
+	return amount.Equal(amount.Truncate(places))
+}
+
 // ParseAmount reads a positive amount of currency as a person types it in
 // a form or on the command line, exactly, or says why not:
 //
