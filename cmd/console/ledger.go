@@ -7,9 +7,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/shopspring/decimal"
 
 	"console/internal/app"
 	"console/internal/audit"
@@ -29,8 +29,7 @@ func credit(ctx context.Context, cfg *config.Config, args []string, stdout, stde
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	amount, err := decimal.NewFromString(*amountText)
-	if err != nil || amount.Sign() <= 0 {
+	if strings.TrimSpace(*amountText) == "" {
 		fmt.Fprintln(stderr, "console: --amount must be a positive number")
 		return 2
 	}
@@ -49,14 +48,21 @@ func credit(ctx context.Context, cfg *config.Config, args []string, stdout, stde
 		fmt.Fprintln(stderr, "console:", err)
 		return 1
 	}
-	var projectSID string
-	if err := pool.QueryRow(ctx, `SELECT project_sid FROM accounts WHERE sid = $1`, *accountSID).Scan(&projectSID); err != nil {
+	var projectSID, currency string
+	if err := pool.QueryRow(ctx, `SELECT project_sid, currency FROM accounts WHERE sid = $1`, *accountSID).Scan(&projectSID, &currency); err != nil {
 		if errors.Is(err, pgx.ErrNoRows) {
 			fmt.Fprintln(stderr, "console: no such account")
 			return 1
 		}
 		fmt.Fprintln(stderr, "console:", err)
 		return 1
+	}
+	// Read as the console's forms read money: "1,500" is 1500, "15,00" is
+	// refused, and no more decimals than the project's currency has.
+	amount, err := billing.ParseAmount(*amountText, currency)
+	if err != nil {
+		fmt.Fprintf(stderr, "console: --amount %q is not a positive amount of %s: %v\n", *amountText, currency, err)
+		return 2
 	}
 	source := "admin:" + sid.Hex32()
 	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {

@@ -116,6 +116,14 @@ func TestCreditAndCheckLedger(t *testing.T) {
 	require.Equal(t, 1, actions)
 	stderr.Reset()
 	require.Equal(t, 2, run(context.Background(), []string{"admin", "credit", "--account", sid, "--amount", "-5", "--note", "x"}, getenv, &stdout, &stderr))
+	// Amounts are read as the console's forms read them: never a comma dropped.
+	for _, bad := range []string{"15,00", "1e3", "10.5", ""} {
+		stderr.Reset()
+		require.Equal(t, 2, run(context.Background(), []string{"admin", "credit", "--account", sid, "--amount", bad, "--note", "x"}, getenv, &stdout, &stderr), bad)
+	}
+	stdout.Reset()
+	require.Equal(t, 0, run(context.Background(), []string{"admin", "credit", "--account", sid, "--amount", "1,500", "--note", "grouped"}, getenv, &stdout, &stderr), stderr.String())
+	require.Equal(t, "credited ¥1,500 to "+sid+"; balance ¥3,000\n", stdout.String())
 
 	stdout.Reset()
 	require.Equal(t, 0, run(context.Background(), []string{"admin", "check-ledger"}, getenv, &stdout, &stderr))
@@ -124,5 +132,5 @@ func TestCreditAndCheckLedger(t *testing.T) {
 	require.NoError(t, err)
 	stderr.Reset()
 	require.Equal(t, 1, run(context.Background(), []string{"admin", "check-ledger"}, getenv, &stdout, &stderr))
-	require.Equal(t, "console: project "+sid+": balance 1501, ledger sum 1500\n", stderr.String())
+	require.Equal(t, "console: project "+sid+": balance 3001, ledger sum 3000\n", stderr.String())
 }

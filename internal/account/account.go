@@ -50,6 +50,12 @@ type Account struct {
 // IsProject reports whether a is a master account.
 func (a *Account) IsProject() bool { return a.ParentSID == "" }
 
+// Active reports whether a may do what costs money or changes state
+// (send, call, buy, create or change its resources). A suspended or closed
+// account may not, whoever asks: its own credentials, its parent's, an
+// API key or the console. Services refuse it with ErrNotActive.
+func (a *Account) Active() bool { return a.Status == StatusActive }
+
 // locations caches loaded time zones: time.LoadLocation reads the zone
 // file on every call, and pages ask for the project's zone each time.
 var locations sync.Map

@@ -45,10 +45,29 @@ func accountResource(a *account.Account, token string) accountJSON {
 	}
 }
 
-// targetAccount resolves an account SID in the URL for the caller: their
+// targetAccount resolves an account SID in the URL for the caller (see
+// resolveAccount) and refuses, with Twilio's 10001, a request that would
+// cost money or change state (any method but GET and HEAD) for an account
+// that is suspended or closed: its parent's credentials may read its data
+// but not send, call, buy or change anything as it. Every state-changing
+// route on an account's resources passes here; the account resource
+// itself (updateAccount), through which the parent reactivates it, has
+// its own rule.
+func (a *API) targetAccount(r *http.Request, param string) (*account.Account, error) {
+	acc, err := a.resolveAccount(r, param)
+	if err != nil {
+		return nil, err
+	}
+	if r.Method != http.MethodGet && r.Method != http.MethodHead && !acc.Active() {
+		return nil, errInactive(acc)
+	}
+	return acc, nil
+}
+
+// resolveAccount resolves an account SID in the URL for the caller: their
 // own account or, for a master account's credentials, one of its
 // subaccounts. Anything else is a 404, exactly like an unknown SID.
-func (a *API) targetAccount(r *http.Request, param string) (*account.Account, error) {
+func (a *API) resolveAccount(r *http.Request, param string) (*account.Account, error) {
 	p := principal(r.Context())
 	sid := chi.URLParam(r, param)
 	if p.Cred == account.CredTest {
@@ -86,7 +105,7 @@ func (a *API) writeAccount(w http.ResponseWriter, r *http.Request, status int, a
 }
 
 func (a *API) getAccount(w http.ResponseWriter, r *http.Request) error {
-	acc, err := a.targetAccount(r, "sid")
+	acc, err := a.resolveAccount(r, "sid")
 	if err != nil {
 		return err
 	}
@@ -151,7 +170,9 @@ func (a *API) createAccount(w http.ResponseWriter, r *http.Request) error {
 func (a *API) updateAccount(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	p := principal(ctx)
-	acc, err := a.targetAccount(r, "sid")
+	// Not targetAccount: the parent manages a suspended subaccount here,
+	// reactivating, renaming or closing it. A closed one changes no more.
+	acc, err := a.resolveAccount(r, "sid")
 	if err != nil {
 		return err
 	}
@@ -173,6 +194,9 @@ func (a *API) updateAccount(w http.ResponseWriter, r *http.Request) error {
 		if acc.Status == account.StatusClosed && status != account.StatusClosed {
 			return &Error{Status: http.StatusBadRequest, Code: 21479, Message: "Unable to update Status for subaccount, subaccount has been closed."}
 		}
+	}
+	if setName && acc.Status == account.StatusClosed && name[0] != acc.FriendlyName {
+		return errInactive(acc)
 	}
 	err = pgx.BeginFunc(ctx, a.pool, func(tx pgx.Tx) error {
 		if setName && name[0] != acc.FriendlyName {

@@ -26,6 +26,18 @@ func principal(ctx context.Context) *Principal {
 	return p
 }
 
+// errInactive refuses, for an account that is suspended or closed, what
+// would cost money or change state: Twilio's 10001, "Account is not
+// active", whose documented causes include a subaccount whose Status was
+// set to suspended.
+func errInactive(acc *account.Account) *Error {
+	return &Error{Status: http.StatusForbidden, Code: 10001, Message: "Account is not active: " + acc.SID + " is " + acc.Status}
+}
+
+// errAccountInactive is errInactive for a service that refused an
+// inactive account (account.ErrNotActive) after targetAccount let it by.
+var errAccountInactive = twilioError(http.StatusForbidden, 10001, "Account is not active")
+
 var (
 	errTestCredentials = &Error{Status: http.StatusForbidden, Code: 20008, Message: "Resource not accessible with Test Account Credentials"}
 	errSuspended       = &Error{Status: http.StatusForbidden, Code: 20403, Message: "The account is suspended"}

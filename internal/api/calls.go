@@ -101,6 +101,8 @@ func callError(err error, req voice.CallRequest) error {
 		return twilioError(400, 21215, "Account not authorized to call "+req.To+". Perhaps you need to enable some international permissions.")
 	case errors.Is(err, billing.ErrSuspended), errors.Is(err, billing.ErrInsufficientFunds):
 		return errAccountNotActive
+	case errors.Is(err, account.ErrNotActive):
+		return errAccountInactive
 	}
 	return err
 }

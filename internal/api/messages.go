@@ -104,6 +104,8 @@ func sendError(err error, req messaging.SendRequest) error {
 		return twilioError(400, 21408, "Permission to send an SMS has not been enabled for the region indicated by the 'To' number: "+req.To+".")
 	case errors.Is(err, billing.ErrSuspended), errors.Is(err, billing.ErrInsufficientFunds):
 		return errAccountNotActive
+	case errors.Is(err, account.ErrNotActive):
+		return errAccountInactive
 	}
 	return err
 }

@@ -151,6 +151,8 @@ func (a *API) buyNumber(w http.ResponseWriter, r *http.Request) error {
 		return errNumberUnavailable
 	case errors.Is(err, numbers.ErrSuspended), errors.Is(err, numbers.ErrInsufficientFunds):
 		return errAccountNotActive
+	case errors.Is(err, account.ErrNotActive):
+		return errAccountInactive
 	case err != nil:
 		return err
 	}
@@ -228,6 +230,9 @@ func (a *API) releaseNumber(w http.ResponseWriter, r *http.Request) error {
 	})
 	if errors.Is(err, numbers.ErrNotFound) {
 		return errNotFound(r.URL.Path)
+	}
+	if errors.Is(err, account.ErrNotActive) {
+		return errAccountInactive
 	}
 	if err != nil {
 		return err

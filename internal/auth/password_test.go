@@ -39,6 +39,7 @@ func TestValidEmail(t *testing.T) {
 	for e, ok := range map[string]bool{
 		"a@b.co": true, "taro.yamada+x@example.co.jp": true,
 		"": false, "a@b": false, "@b.co": false, "a b@c.co": false, "a@.co": false, "a@co.": false, "<a@b.co>": false,
+		"a@b.co,c@d.co": false, "Bob <a@b.co>": false, "a@b.co\x00": false,
 	} {
 		require.Equal(t, ok, ValidEmail(e), e)
 	}

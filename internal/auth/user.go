@@ -59,12 +59,11 @@ func scanUser(row pgx.Row) (*User, error) {
 // NormalizeEmail trims surrounding space; emails compare case-insensitively in the database.
 func NormalizeEmail(email string) string { return strings.TrimSpace(email) }
 
-// ValidEmail is a deliberately loose check: one @ with text on both sides
-// and a dot in the domain. Delivery is the real test.
+// ValidEmail reports whether email is exactly one address as ParseEmail
+// reads it, with no surrounding space.
 func ValidEmail(email string) bool {
-	local, domain, ok := strings.Cut(email, "@")
-	return ok && local != "" && len(email) <= 254 && strings.Contains(domain, ".") &&
-		!strings.ContainsAny(email, " \t\r\n<>") && !strings.HasPrefix(domain, ".") && !strings.HasSuffix(domain, ".")
+	addr, err := ParseEmail(email)
+	return err == nil && addr == email
 }
 
 // Create inserts a user with a hashed password.

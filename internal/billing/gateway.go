@@ -3,6 +3,7 @@ package billing
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -94,6 +95,11 @@ func (g *TestGateway) Tokenize(_ context.Context, c Card) (Tokenized, error) {
 func (g *TestGateway) Charge(ctx context.Context, c Charge) (ChargeResult, error) {
 	if c.IdempotencyKey == "" {
 		return ChargeResult{}, errors.New("testgateway: idempotency key required")
+	}
+	if c.Amount.Sign() <= 0 || !WholeUnits(c.Amount, c.Currency) {
+		// As a real gateway, which takes integer minor units: ¥4,817.92
+		// or $1.005 cannot be charged.
+		return ChargeResult{}, fmt.Errorf("testgateway: %s %s is not a whole number of the currency's smallest unit", c.Amount, c.Currency)
 	}
 	outcome := "succeeded"
 	if rest, ok := strings.CutPrefix(c.Token, "tok_"); ok {

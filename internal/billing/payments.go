@@ -3,6 +3,7 @@ package billing
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -94,6 +95,11 @@ func Payments(ctx context.Context, db database.DBTX, projectSID string, from, to
 // double submit or a retried request never charges twice. A settle job is
 // enqueued with it, to finish the payment if this process dies midway.
 func (s *Service) openPayment(ctx context.Context, m *Method, amount decimal.Decimal, currency, kind, requestKey string, rechargeID *int64) (*Payment, bool, error) {
+	if amount.Sign() <= 0 || !WholeUnits(amount, currency) {
+		// Every caller rounds first (ChargeAmount) or parses a typed
+		// amount (ParseAmount); a fraction here is a bug, not a charge.
+		return nil, false, fmt.Errorf("billing: %s %s is not a whole, positive amount to charge a card", amount, currency)
+	}
 	var p *Payment
 	created := false
 	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
@@ -125,7 +131,11 @@ const settleDelay = 20 * time.Second
 // answer. Calling it again for the same payment is safe: the gateway
 // answers the same key the same way, and only a pending payment changes.
 func (s *Service) charge(ctx context.Context, p *Payment, token string) (*Payment, error) {
-	res, err := s.Gateway.Charge(ctx, Charge{Token: token, Amount: p.Amount, Currency: p.Currency, IdempotencyKey: p.ID})
+	// A payment opened before charges were rounded may hold a fraction:
+	// the card is charged the amount rounded up, and the payment records,
+	// and the balance is credited, exactly that.
+	amount := ChargeAmount(p.Amount, p.Currency)
+	res, err := s.Gateway.Charge(ctx, Charge{Token: token, Amount: amount, Currency: p.Currency, IdempotencyKey: p.ID})
 	if err != nil {
 		return nil, err
 	}
@@ -139,9 +149,9 @@ func (s *Service) charge(ctx context.Context, p *Payment, token string) (*Paymen
 			status, reason = PaymentFailed, res.DeclineCode
 		}
 		updated, err := scanPayment(tx.QueryRow(ctx, `
-			UPDATE payments SET status = $3, failure_reason = $4, gateway_charge = $5, completed_at = now()
+			UPDATE payments SET status = $3, failure_reason = $4, gateway_charge = $5, amount = $6::numeric, completed_at = now()
 			WHERE project_sid = $1 AND id = $2 AND status = 'pending' RETURNING `+paymentColumns,
-			p.ProjectSID, p.ID, status, reason, res.ID))
+			p.ProjectSID, p.ID, status, reason, res.ID, amount.String()))
 		if errors.Is(err, ErrNotFound) {
 			out, err = GetPayment(ctx, tx, p.ProjectSID, p.ID) // settled meanwhile
 			return err
@@ -155,14 +165,14 @@ func (s *Service) charge(ctx context.Context, p *Payment, token string) (*Paymen
 			// automatic one has no user but is audited all the same.
 			if err := audit.Write(ctx, tx, audit.Entry{ProjectSID: p.ProjectSID, AccountSID: p.ProjectSID, Actor: audit.ActorSystem,
 				Action: "funds.auto_recharge_" + status, Target: p.ID,
-				Details: map[string]string{"amount": p.Amount.String(), "card": p.CardLabel, "reason": reason}}); err != nil {
+				Details: map[string]string{"amount": updated.Amount.String(), "card": p.CardLabel, "reason": reason}}); err != nil {
 				return err
 			}
 		}
 		if status != PaymentSucceeded {
 			return nil
 		}
-		if err := s.Credit(ctx, tx, p.ProjectSID, KindPayment, "payment:"+p.ID, p.Amount, p.CardLabel); err != nil {
+		if err := s.Credit(ctx, tx, p.ProjectSID, KindPayment, "payment:"+p.ID, updated.Amount, p.CardLabel); err != nil {
 			return err
 		}
 		return s.mailReceipt(ctx, tx, updated)

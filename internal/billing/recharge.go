@@ -125,16 +125,20 @@ func (s *Service) recharge(ctx context.Context, projectSID string, id int64) err
 	if !ar.Enabled || ar.PausedAt != nil || !bal.Amount.LessThan(ar.Threshold) {
 		return s.finishRecharge(ctx, s.Pool, id, "skipped")
 	}
-	// Exactly what brings the balance to the target. The settings keep it
-	// within the Add Funds limits: target − threshold is at least the
-	// minimum, and the target at most the maximum.
-	amount := ar.Target.Sub(bal.Amount)
+	// What brings the balance to the target, rounded up to what a card
+	// can be charged: a balance of ¥182.08 under a target of ¥5,000 is
+	// charged ¥4,818 (not ¥4,817.92) and ends at ¥5,000.08. The settings
+	// keep it within the Add Funds limits: target − threshold is at least
+	// the minimum, and the target at most the maximum.
+	amount := ChargeAmount(ar.Target.Sub(bal.Amount), bal.Currency)
 	if ar.MonthlyCap != nil {
 		spent, err := s.autoSpentThisMonth(ctx, projectSID)
 		if err != nil {
 			return err
 		}
-		amount = decimal.Min(amount, ar.MonthlyCap.Sub(spent))
+		// What is left of the cap, in whole units: rounding down keeps
+		// the month's charges within it.
+		amount = decimal.Min(amount, ar.MonthlyCap.Sub(spent).RoundFloor(MinorUnits(bal.Currency)))
 		if amount.Sign() <= 0 {
 			return s.failRecharge(ctx, projectSID, id, "cap")
 		}

@@ -17,17 +17,29 @@ import (
 	"console/web"
 )
 
-// parseAmount reads a positive amount with at most the currency's decimals.
-func parseAmount(s, currency string) (decimal.Decimal, bool) {
-	d, err := decimal.NewFromString(strings.ReplaceAll(strings.TrimSpace(s), ",", ""))
-	if err != nil || d.Sign() <= 0 {
-		return decimal.Zero, false
+// amountError is the catalog key of why billing.ParseAmount refused an amount.
+func amountError(err error) string {
+	switch {
+	case errors.Is(err, billing.ErrAmountGrouping):
+		return "billing.amount_grouping"
+	case errors.Is(err, billing.ErrAmountPrecision):
+		return "billing.amount_precision"
+	case errors.Is(err, billing.ErrAmountZero):
+		return "billing.amount_positive"
+	case errors.Is(err, billing.ErrAmountTooLarge):
+		return "billing.amount_out_of_range"
 	}
-	places := int32(2)
-	if currency == "JPY" {
-		places = 0
+	return "billing.amount_invalid"
+}
+
+// parseAmount reads a field's amount with billing.ParseAmount, adding the
+// field's error to errs when it is refused.
+func parseAmount(errs *web.FieldErrors, field, s, currency string) decimal.Decimal {
+	d, err := billing.ParseAmount(s, currency)
+	if err != nil {
+		errs.Add(field, amountError(err))
 	}
-	return d, d.Equal(d.Truncate(places))
+	return d
 }
 
 func (c *Console) billingData(r *http.Request) (web.BillingData, error) {
@@ -97,12 +109,9 @@ func (c *Console) addFunds(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d.AddFunds = web.AddFundsForm{Amount: r.PostFormValue("amount"), MethodID: r.PostFormValue("method"), Key: r.PostFormValue("key")}
-	amount, ok := parseAmount(d.AddFunds.Amount, d.Currency)
+	amount := parseAmount(&d.AddFunds.Errors, "amount", d.AddFunds.Amount, d.Currency)
 	limits := billing.FundsLimits[d.Currency]
-	switch {
-	case !ok:
-		d.AddFunds.Errors.Add("amount", "billing.amount_invalid")
-	case amount.LessThan(limits[0]) || amount.GreaterThan(limits[1]):
+	if !d.AddFunds.Errors.Any() && (amount.LessThan(limits[0]) || amount.GreaterThan(limits[1])) {
 		d.AddFunds.Errors.Add("amount", "billing.amount_out_of_range")
 	}
 	if len(d.AddFunds.Key) != 32 {
@@ -149,25 +158,20 @@ func (c *Console) saveAutoRecharge(w http.ResponseWriter, r *http.Request) error
 	}
 	f := web.RechargeForm{Enabled: r.PostFormValue("enabled") == "1", Threshold: r.PostFormValue("threshold"), Target: r.PostFormValue("target"), Cap: r.PostFormValue("cap")}
 	ar := billing.AutoRecharge{Enabled: f.Enabled}
-	var ok bool
-	if ar.Threshold, ok = parseAmount(f.Threshold, d.Currency); !ok {
-		f.Errors.Add("threshold", "billing.amount_invalid")
-	}
+	ar.Threshold = parseAmount(&f.Errors, "threshold", f.Threshold, d.Currency)
+	ar.Target = parseAmount(&f.Errors, "target", f.Target, d.Currency)
 	limits := billing.FundsLimits[d.Currency]
-	if ar.Target, ok = parseAmount(f.Target, d.Currency); !ok {
-		f.Errors.Add("target", "billing.amount_invalid")
-	} else if !f.Errors.Any() && !ar.Target.GreaterThan(ar.Threshold) {
+	switch {
+	case f.Errors.Any():
+	case !ar.Target.GreaterThan(ar.Threshold):
 		f.Errors.Add("target", "billing.target_above_threshold")
-	} else if !f.Errors.Any() && (ar.Target.Sub(ar.Threshold).LessThan(limits[0]) || ar.Target.GreaterThan(limits[1])) {
+	case ar.Target.Sub(ar.Threshold).LessThan(limits[0]) || ar.Target.GreaterThan(limits[1]):
 		// Every recharge (target − balance, the balance being under the
 		// threshold) then stays within what Add Funds allows.
 		f.Errors.Add("target", "billing.recharge_range")
 	}
 	if strings.TrimSpace(f.Cap) != "" {
-		cp, ok := parseAmount(f.Cap, d.Currency)
-		if !ok {
-			f.Errors.Add("cap", "billing.amount_invalid")
-		}
+		cp := parseAmount(&f.Errors, "cap", f.Cap, d.Currency)
 		ar.MonthlyCap = &cp
 	}
 	if f.Errors.Any() {
@@ -197,9 +201,8 @@ func (c *Console) addAlert(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d.AlertForm.Threshold = r.PostFormValue("threshold")
-	th, ok := parseAmount(d.AlertForm.Threshold, d.Currency)
-	if !ok {
-		d.AlertForm.Errors.Add("threshold", "billing.amount_invalid")
+	th := parseAmount(&d.AlertForm.Errors, "threshold", d.AlertForm.Threshold, d.Currency)
+	if d.AlertForm.Errors.Any() {
 		return render(w, r, http.StatusUnprocessableEntity, web.Billing(d))
 	}
 	err = pgx.BeginFunc(ctx, c.pool, func(tx pgx.Tx) error {
@@ -218,7 +221,7 @@ func (c *Console) addAlert(w http.ResponseWriter, r *http.Request) error {
 func (c *Console) removeAlert(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	p := web.CurrentProject(ctx)
-	th, err := decimal.NewFromString(r.PostFormValue("threshold"))
+	th, err := billing.ParseAmount(r.PostFormValue("threshold"), p.Currency)
 	if err != nil {
 		return &Error{Status: http.StatusUnprocessableEntity, MsgKey: "error.bad_request"}
 	}

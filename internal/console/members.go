@@ -63,6 +63,15 @@ func (c *Console) invitationMail(r *http.Request, tx pgx.Tx, inv *team.Invitatio
 	}, nil
 }
 
+// emailError is the catalog key for an address auth.ParseEmail refused:
+// a list gets its own message, as an invitation goes to one person.
+func emailError(s string) string {
+	if strings.Count(s, "@") > 1 || strings.ContainsAny(s, ",;") {
+		return "members.invite_one_address"
+	}
+	return "error.email"
+}
+
 func (c *Console) invite(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	v := web.ViewerOf(ctx)
@@ -71,8 +80,8 @@ func (c *Console) invite(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d.Invite = web.InviteForm{Email: strings.TrimSpace(r.PostFormValue("email")), Role: r.PostFormValue("role")}
-	if !auth.ValidEmail(d.Invite.Email) {
-		d.Invite.Errors.Add("email", "error.email")
+	if _, err := auth.ParseEmail(d.Invite.Email); err != nil {
+		d.Invite.Errors.Add("email", emailError(d.Invite.Email))
 	}
 	if !team.ValidInvitableRole(d.Invite.Role) {
 		d.Invite.Errors.Add("role", "members.role_invalid")
@@ -95,6 +104,8 @@ func (c *Console) invite(w http.ResponseWriter, r *http.Request) error {
 			return c.projectAudit(r, tx, v.Project.SID, "member.invited", inv.ID, map[string]string{"email": inv.Email, "role": inv.Role})
 		})
 		switch {
+		case errors.Is(err, auth.ErrInvalidEmail):
+			d.Invite.Errors.Add("email", emailError(d.Invite.Email))
 		case errors.Is(err, team.ErrAlreadyInvited):
 			d.Invite.Errors.Add("email", "members.already_invited")
 		case errors.Is(err, team.ErrAlreadyMember):

@@ -145,9 +145,6 @@ func (c *Console) buyNumber(w http.ResponseWriter, r *http.Request) error {
 	if _, _, ok := numbers.Lookup(d.Buy.PhoneNumber); !ok {
 		return refuse("numbers.unavailable", d.Buy.PhoneNumber)
 	}
-	if a.Status != account.StatusActive {
-		return refuse("numbers.account_inactive")
-	}
 	n, err := c.numbers.Buy(ctx, a, numbers.BuyRequest{PhoneNumber: d.Buy.PhoneNumber, FriendlyName: d.Buy.FriendlyName,
 		Then: func(ctx context.Context, tx pgx.Tx, n *numbers.Number) error {
 			return c.projectAudit(r, tx, a.SID, "number.bought", n.SID, map[string]string{"phone_number": n.PhoneNumber, "friendly_name": n.FriendlyName})
@@ -170,6 +167,8 @@ func (c *Console) buyNumber(w http.ResponseWriter, r *http.Request) error {
 		return refuse("numbers.not_sold")
 	case errors.Is(err, numbers.ErrSuspended):
 		return refuse("numbers.suspended")
+	case errors.Is(err, account.ErrNotActive):
+		return errInactive
 	case errors.Is(err, numbers.ErrInsufficientFunds):
 		bal, berr := billing.Balance(ctx, c.pool, a.ProjectSID)
 		if berr != nil {
@@ -276,6 +275,9 @@ func (c *Console) releaseNumber(w http.ResponseWriter, r *http.Request) error {
 	})
 	if errors.Is(err, numbers.ErrNotFound) {
 		return errNotFound
+	}
+	if errors.Is(err, account.ErrNotActive) {
+		return errInactive
 	}
 	if err != nil {
 		return err

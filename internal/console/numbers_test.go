@@ -325,8 +325,8 @@ func TestRefusedPurchaseChangesNothing(t *testing.T) {
 	require.NoError(t, err)
 	before = app.Fingerprint()
 	res = buy(c, ns[0], "")
-	require.Equal(t, http.StatusUnprocessableEntity, res.Status)
-	require.Contains(t, res.Body, "This account is suspended, so it cannot buy numbers.")
+	require.Equal(t, http.StatusForbidden, res.Status)
+	require.Contains(t, res.Body, "This account is suspended: nothing can be bought, sent or changed in it until it is reactivated.")
 	require.Equal(t, before, app.Fingerprint())
 }
 

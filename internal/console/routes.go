@@ -12,6 +12,8 @@ import (
 // member except the public group; each signed-in route names the
 // permission it needs (team.Matrix says which roles have it), and a
 // project that requires 2FA sends members without it to enrolment first.
+// The groups that act on the account being viewed (credentials, keys,
+// numbers, triggers) change nothing while it is suspended (activeAccount).
 func (c *Console) Routes() http.Handler {
 	r := chi.NewRouter()
 	cop := http.NewCrossOriginProtection()
@@ -72,13 +74,13 @@ func (c *Console) Routes() http.Handler {
 			r.Get("/console/auth-token", c.h(c.showAuthToken))
 			r.Get("/settings/credentials", c.h(c.credentialsPage))
 		})
-		r.With(c.can(team.PermCredentialsManage)).Group(func(r chi.Router) {
+		r.With(c.can(team.PermCredentialsManage), c.activeAccount).Group(func(r chi.Router) {
 			r.Post("/console/auth-token/regenerate", c.h(c.regenerateAuthToken))
 			r.Post("/settings/credentials/secondary", c.h(c.createSecondary))
 			r.Post("/settings/credentials/secondary/promote", c.h(c.promoteSecondary))
 			r.Post("/settings/credentials/secondary/delete", c.h(c.deleteSecondary))
 		})
-		r.With(c.can(team.PermKeysManage)).Group(func(r chi.Router) {
+		r.With(c.can(team.PermKeysManage), c.activeAccount).Group(func(r chi.Router) {
 			r.Get("/settings/keys", c.h(c.keysPage))
 			r.Post("/settings/keys", c.h(c.createKey))
 			r.Post("/settings/keys/{sid}/delete", c.h(c.revokeKey))
@@ -129,7 +131,7 @@ func (c *Console) Routes() http.Handler {
 			r.Get("/usage/summary.csv", c.h(c.usageCSV))
 			r.Get("/usage/subaccounts", c.h(c.usageSubaccounts))
 		})
-		r.With(c.can(team.PermNumbersManage)).Group(func(r chi.Router) {
+		r.With(c.can(team.PermNumbersManage), c.activeAccount).Group(func(r chi.Router) {
 			r.Get("/phone-numbers", c.h(c.numbersPage))
 			r.Get("/phone-numbers/search", c.h(c.searchPage))
 			r.Post("/phone-numbers/buy", c.h(c.buyNumber))
@@ -137,7 +139,7 @@ func (c *Console) Routes() http.Handler {
 			r.Post("/phone-numbers/{sid}", c.h(c.renameNumber))
 			r.Post("/phone-numbers/{sid}/release", c.h(c.releaseNumber))
 		})
-		r.With(c.can(team.PermTriggersManage)).Group(func(r chi.Router) {
+		r.With(c.can(team.PermTriggersManage), c.activeAccount).Group(func(r chi.Router) {
 			r.Get("/usage/triggers", c.h(c.triggersPage))
 			r.Get("/usage/triggers/new", c.h(c.newTriggerPage))
 			r.Post("/usage/triggers", c.h(c.createTrigger))

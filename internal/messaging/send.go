@@ -94,10 +94,14 @@ type Sender struct {
 // debit's transaction, which also checks that acc owns the From number;
 // the simulated carrier then moves a message sent now to sent and
 // delivered. It
-// returns one of this package's Err* values, billing.ErrSuspended or
+// returns one of this package's Err* values, account.ErrNotActive (acc is
+// suspended or closed), billing.ErrSuspended or
 // billing.ErrInsufficientFunds, or a database error; on any of them
 // nothing is stored or charged.
 func (s *Sender) Send(ctx context.Context, acc *account.Account, req SendRequest) (*Message, error) {
+	if !acc.Active() {
+		return nil, account.ErrNotActive
+	}
 	req.To, req.From = strings.TrimSpace(req.To), strings.TrimSpace(req.From)
 	if err := req.Validate(); err != nil {
 		return nil, err

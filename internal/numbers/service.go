@@ -59,10 +59,14 @@ func (s *Service) now() time.Time {
 // each renewal), records the number and the first month's usage, all in
 // the debit's transaction. It returns ErrNotAvailable (not in the
 // inventory, or owned by someone — the same number bought twice included),
-// ErrNoPrice, ErrSuspended, ErrInsufficientFunds, Then's error or a
+// account.ErrNotActive (acc is suspended or closed), ErrNoPrice,
+// ErrSuspended, ErrInsufficientFunds, Then's error or a
 // database error; on any of them nothing is charged, and a purchase the
 // balance does not cover does not suspend the project as metered usage would.
 func (s *Service) Buy(ctx context.Context, acc *account.Account, req BuyRequest) (*Number, error) {
+	if !acc.Active() {
+		return nil, account.ErrNotActive
+	}
 	phone := req.PhoneNumber
 	country, numberType, ok := Lookup(phone)
 	if !ok {
@@ -116,8 +120,12 @@ func (s *Service) Buy(ctx context.Context, acc *account.Account, req BuyRequest)
 
 // Release gives up acc's number sid and stops its recurring item, in one
 // transaction with then (the caller's audit entry), which may be nil. It
-// returns ErrNotFound for a number acc does not own.
+// returns ErrNotFound for a number acc does not own, account.ErrNotActive
+// when acc is suspended or closed.
 func (s *Service) Release(ctx context.Context, acc *account.Account, sid string, then func(ctx context.Context, tx pgx.Tx, n *Number) error) (*Number, error) {
+	if !acc.Active() {
+		return nil, account.ErrNotActive
+	}
 	var released *Number
 	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
 		n, err := Release(ctx, tx, acc.ProjectSID, acc.SID, sid)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"console/internal/auth"
 	"console/internal/database"
 	"console/internal/sid"
 )
@@ -73,9 +74,14 @@ func scanInvitation(row pgx.Row) (*Invitation, error) {
 }
 
 // Invite records an invitation and returns it with the link's token.
-// An email that already belongs to a member, or has an open invitation,
-// is refused.
+// email must be exactly one address (auth.ParseEmail; else
+// auth.ErrInvalidEmail): an invitation goes to one person. An email that
+// already belongs to a member, or has an open invitation, is refused.
 func Invite(ctx context.Context, tx pgx.Tx, projectSID, email, role, invitedBy string, now time.Time) (*Invitation, string, error) {
+	email, err := auth.ParseEmail(email)
+	if err != nil {
+		return nil, "", err
+	}
 	var member bool
 	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.project_sid = $1 AND lower(u.email) = lower($2))`,
 		projectSID, email).Scan(&member); err != nil {
@@ -86,7 +92,7 @@ func Invite(ctx context.Context, tx pgx.Tx, projectSID, email, role, invitedBy s
 	}
 	token := newInvitationToken()
 	var id string
-	err := tx.QueryRow(ctx, `
+	err = tx.QueryRow(ctx, `
 		INSERT INTO invitations (id, project_sid, email, role, token_hash, invited_by, expires_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
 		sid.New("IV"), projectSID, email, role, hashInvitationToken(token), invitedBy, now.Add(InvitationTTL)).Scan(&id)

@@ -6,7 +6,6 @@ package trigger
 
 import (
 	"errors"
-	"net/mail"
 	"net/url"
 	"strings"
 	"time"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"console/internal/auth"
 	"console/internal/i18n"
 	"console/internal/usage"
 )
@@ -209,7 +209,8 @@ func (s *Spec) normalize() error {
 		return &FieldError{FieldAction, ReasonRequired}
 	}
 	for _, a := range s.EmailTo {
-		if addr, err := mail.ParseAddress(a); err != nil || addr.Address != a {
+		// The same strict reading as invitations: one plain address each.
+		if !auth.ValidEmail(a) {
 			return &FieldError{FieldEmailTo, ReasonInvalid}
 		}
 	}

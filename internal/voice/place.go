@@ -76,9 +76,13 @@ type Dialer struct {
 // SimulatedDuration), prices its started minutes to the destination and
 // charges acc's project with the call and its usage event in the debit's
 // transaction. It returns one of this package's Err* values,
-// billing.ErrSuspended or billing.ErrInsufficientFunds, or a database
-// error; on any of them nothing is stored or charged.
+// account.ErrNotActive (acc is suspended or closed), billing.ErrSuspended
+// or billing.ErrInsufficientFunds, or a database error; on any of them
+// nothing is stored or charged.
 func (d *Dialer) Place(ctx context.Context, acc *account.Account, req CallRequest) (*Call, error) {
+	if !acc.Active() {
+		return nil, account.ErrNotActive
+	}
 	req.To, req.From, req.URL = strings.TrimSpace(req.To), strings.TrimSpace(req.From), strings.TrimSpace(req.URL)
 	if err := req.Validate(); err != nil {
 		return nil, err

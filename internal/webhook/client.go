@@ -14,19 +14,11 @@ import (
 )
 
 // ErrForbiddenAddress is returned for a request whose destination resolves
-// to a private, loopback, link-local or otherwise non-public address.
+// to an address that is not globally routable unicast (see specialRanges).
 var ErrForbiddenAddress = errors.New("webhook: destination address not allowed")
 
 // Timeout bounds one delivery attempt.
 const Timeout = 15 * time.Second
-
-// publicAddr reports whether ip may be reached from the platform.
-func publicAddr(ip netip.Addr) bool {
-	ip = ip.Unmap()
-	return ip.IsValid() && !ip.IsLoopback() && !ip.IsPrivate() && !ip.IsLinkLocalUnicast() && !ip.IsLinkLocalMulticast() &&
-		!ip.IsMulticast() && !ip.IsUnspecified() && !ip.IsInterfaceLocalMulticast() &&
-		!netip.MustParsePrefix("100.64.0.0/10").Contains(ip) && !netip.MustParsePrefix("0.0.0.0/8").Contains(ip)
-}
 
 // numericHost reports whether host spells an IPv4 address in a form other
 // than dotted decimal.
@@ -57,7 +49,21 @@ func NewClient(allowPrivate bool) *http.Client {
 			return nil
 		}
 	}
-	transport := &http.Transport{DialContext: dialer.DialContext, TLSHandshakeTimeout: 5 * time.Second, MaxIdleConnsPerHost: 4, Proxy: nil}
+	dial := dialer.DialContext
+	if !allowPrivate {
+		// A literal address is refused before any socket is made, the
+		// same way on every system; names are checked by Control above
+		// once resolved.
+		dial = func(ctx context.Context, network, address string) (net.Conn, error) {
+			if host, _, err := net.SplitHostPort(address); err == nil {
+				if ip, err := netip.ParseAddr(host); err == nil && !publicAddr(ip) {
+					return nil, fmt.Errorf("%w: %s", ErrForbiddenAddress, address)
+				}
+			}
+			return dialer.DialContext(ctx, network, address)
+		}
+	}
+	transport := &http.Transport{DialContext: dial, TLSHandshakeTimeout: 5 * time.Second, MaxIdleConnsPerHost: 4, Proxy: nil}
 	return &http.Client{
 		Timeout:       Timeout,
 		Transport:     transport,
