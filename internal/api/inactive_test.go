@@ -132,16 +132,16 @@ func TestServicesRefuseInactiveAccounts(t *testing.T) {
 	from := app.OwnNumber(o.AccountSID, subSID)
 	numberSID := app.EnsureNumber(o.AccountSID, subSID, "")
 	for _, status := range []string{account.StatusSuspended, account.StatusClosed} {
-		acc, err := app.Server.Accounts.Get(ctx, app.Pool, o.AccountSID, subSID)
+		acc, err := app.Services.Accounts.Get(ctx, app.Pool, o.AccountSID, subSID)
 		require.NoError(t, err)
 		acc.Status = status
-		_, err = app.Server.Messages.Send(ctx, acc, messaging.SendRequest{To: "+14155550100", From: from, Body: "hi"})
+		_, err = app.Services.Messages.Send(ctx, acc, messaging.SendRequest{To: "+14155550100", From: from, Body: "hi"})
 		require.ErrorIs(t, err, account.ErrNotActive)
-		_, err = app.Server.Calls.Place(ctx, acc, voice.CallRequest{To: "+14155550100", From: from, URL: "https://example.com/twiml"})
+		_, err = app.Services.Calls.Place(ctx, acc, voice.CallRequest{To: "+14155550100", From: from, URL: "https://example.com/twiml"})
 		require.ErrorIs(t, err, account.ErrNotActive)
-		_, err = app.Server.Numbers.Buy(ctx, acc, numbers.BuyRequest{PhoneNumber: numbers.Candidates("US", numbers.Local, "", 7, 1)[0]})
+		_, err = app.Services.Numbers.Buy(ctx, acc, numbers.BuyRequest{PhoneNumber: numbers.Candidates("US", numbers.Local, "", 7, 1)[0]})
 		require.ErrorIs(t, err, account.ErrNotActive)
-		_, err = app.Server.Numbers.Release(ctx, acc, numberSID, nil)
+		_, err = app.Services.Numbers.Release(ctx, acc, numberSID, nil)
 		require.ErrorIs(t, err, account.ErrNotActive)
 	}
 	require.Equal(t, 0, rows(t, app, `SELECT count(*) FROM messages`)+rows(t, app, `SELECT count(*) FROM calls`))

@@ -50,7 +50,7 @@ func TestAutoRechargeChargesWholeUnits(t *testing.T) {
 			setBalance(t, app, o.AccountSID, c.start)
 			addCard(t, app, o.AccountSID, "4242424242424242")
 			require.NoError(t, billing.SetAutoRecharge(ctx, app.Pool, o.AccountSID, billing.AutoRecharge{Enabled: true, Threshold: dec(c.threshold), Target: dec(c.target)}))
-			require.NoError(t, app.Server.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID,
+			require.NoError(t, app.Services.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID,
 				Kind: billing.KindUsage, Source: "usage", Amount: dec(c.debit)}))
 			require.Eventually(t, func() bool {
 				return count(t, app, `SELECT count(*) FROM recharges WHERE project_sid = $1 AND status <> 'open'`, o.AccountSID) == 1
@@ -80,7 +80,7 @@ func TestAutoRechargeCapStaysWhole(t *testing.T) {
 	addCard(t, app, o.AccountSID, "4242424242424242")
 	capAmount := dec("2999.5")
 	require.NoError(t, billing.SetAutoRecharge(ctx, app.Pool, o.AccountSID, billing.AutoRecharge{Enabled: true, Threshold: dec("1000"), Target: dec("5000"), MonthlyCap: &capAmount}))
-	require.NoError(t, app.Server.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID,
+	require.NoError(t, app.Services.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID,
 		Kind: billing.KindUsage, Source: "usage", Amount: dec("1000")}))
 	require.Eventually(t, func() bool {
 		return count(t, app, `SELECT count(*) FROM recharges WHERE status = 'succeeded'`) == 1
@@ -103,7 +103,7 @@ func TestSettleChargesWholeUnits(t *testing.T) {
 	_, err := app.Pool.Exec(ctx, `INSERT INTO payments (id, project_sid, method_id, card_label, amount, currency, kind, status, request_key)
 		VALUES ($1, $2, $3, $4, 12.345, 'USD', 'auto', 'pending', 'legacy')`, id, o.AccountSID, m.ID, m.Label())
 	require.NoError(t, err)
-	w := &billing.SettleWorker{Service: app.Server.Billing}
+	w := &billing.SettleWorker{Service: app.Services.Billing}
 	require.NoError(t, w.Work(ctx, &river.Job[billing.SettleArgs]{Args: billing.SettleArgs{PaymentID: id, ProjectSID: o.AccountSID}}))
 	p, err := billing.GetPayment(ctx, app.Pool, o.AccountSID, id)
 	require.NoError(t, err)
@@ -113,9 +113,9 @@ func TestSettleChargesWholeUnits(t *testing.T) {
 	require.True(t, balance(t, app, o.AccountSID).Equal(dec("12.35")))
 	requireLedgerMatches(t, app)
 
-	_, err = app.Server.Billing.AddFunds(ctx, m, dec("10.005"), "USD", "fraction")
+	_, err = app.Services.Billing.AddFunds(ctx, m, dec("10.005"), "USD", "fraction")
 	require.Error(t, err, "no payment is opened for a fraction of a cent")
-	_, err = app.Server.Billing.Gateway.Charge(ctx, billing.Charge{Token: m.Token, Amount: dec("4817.92"), Currency: "JPY", IdempotencyKey: "k"})
+	_, err = app.Services.Billing.Gateway.Charge(ctx, billing.Charge{Token: m.Token, Amount: dec("4817.92"), Currency: "JPY", IdempotencyKey: "k"})
 	require.Error(t, err, "the gateway takes whole units only")
 	require.Equal(t, 1, count(t, app, `SELECT count(*) FROM payments`))
 }

@@ -30,11 +30,11 @@ func TestConsoleChangesNothingInASuspendedSubaccount(t *testing.T) {
 	n, err := numbers.Get(ctx, app.Pool, o.AccountSID, sub, numberSID)
 	require.NoError(t, err)
 	triggerSID := app.EnsureTrigger(o.AccountSID, sub, "")
-	acc, err := app.Server.Accounts.Get(ctx, app.Pool, o.AccountSID, sub)
+	acc, err := app.Services.Accounts.Get(ctx, app.Pool, o.AccountSID, sub)
 	require.NoError(t, err)
 	tx, err := app.Pool.Begin(ctx)
 	require.NoError(t, err)
-	key, _, err := app.Server.Accounts.CreateKey(ctx, tx, acc, "ci", account.KeyStandard)
+	key, _, err := app.Services.Accounts.CreateKey(ctx, tx, acc, "ci", account.KeyStandard)
 	require.NoError(t, err)
 	require.NoError(t, tx.Commit(ctx))
 	free := numbers.Candidates("US", numbers.Local, "", 42, 1)[0]
