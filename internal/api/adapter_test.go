@@ -13,6 +13,8 @@ import (
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/stretchr/testify/require"
+
+	"console/internal/database"
 )
 
 func adapt(fn handlerFunc) *httptest.ResponseRecorder {
@@ -105,26 +107,26 @@ func FuzzCheckInput(f *testing.F) {
 		r.URL.RawQuery = query
 		r.Header.Set("Content-Type", contentType)
 		if e := checkInput(r); e != nil {
-			if e.Status != http.StatusBadRequest || e.Code != 20001 || !isText(e.Message) {
+			if e.Status != http.StatusBadRequest || e.Code != 20001 || !database.IsText(e.Message) {
 				t.Fatalf("refused with %d %d %q", e.Status, e.Code, e.Message)
 			}
 			return
 		}
 		for k, vs := range r.Form {
-			if !isText(k) {
+			if !database.IsText(k) {
 				t.Fatalf("accepted name %q", k)
 			}
 			for _, v := range vs {
-				if !isText(v) {
+				if !database.IsText(v) {
 					t.Fatalf("accepted %s=%q", k, v)
 				}
 			}
-			if v := r.FormValue(k); !isText(v) {
+			if v := r.FormValue(k); !database.IsText(v) {
 				t.Fatalf("FormValue(%q) = %q", k, v)
 			}
 		}
 		for k := range r.PostForm {
-			if v := r.PostFormValue(k); !isText(v) {
+			if v := r.PostFormValue(k); !database.IsText(v) {
 				t.Fatalf("PostFormValue(%q) = %q", k, v)
 			}
 		}

@@ -3,11 +3,10 @@ package api
 import (
 	"mime"
 	"net/http"
-	"strings"
-	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
 
+	"console/internal/database"
 	"console/internal/sid"
 )
 
@@ -37,11 +36,11 @@ func checkInput(r *http.Request) *Error {
 		return errInvalid("request", "the query and the body must be form-encoded (application/x-www-form-urlencoded), at most 10 MB")
 	}
 	for k, vs := range r.Form {
-		if !isText(k) {
+		if !database.IsText(k) {
 			return errInvalid("parameter name", "must be UTF-8 text without NUL characters")
 		}
 		for _, v := range vs {
-			if !isText(v) {
+			if !database.IsText(v) {
 				return errInvalid(k, "must be UTF-8 text without NUL characters")
 			}
 		}
@@ -61,11 +60,6 @@ func parseForm(r *http.Request) error {
 	return r.ParseForm()
 }
 
-// isText reports whether s can be stored as PostgreSQL text.
-func isText(s string) bool {
-	return utf8.ValidString(s) && strings.IndexByte(s, 0) < 0
-}
-
 // sidParams are the route parameters that hold a SID.
 var sidParams = map[string]bool{"sid": true, "accountSid": true}
 
@@ -83,7 +77,7 @@ func checkPath(r *http.Request) *Error {
 			continue // a mount's rest of the path, routed further
 		}
 		v := rc.URLParams.Values[i]
-		if !isText(v) || sidParams[k] && !sid.Syntax(v) {
+		if !database.IsText(v) || sidParams[k] && !sid.Syntax(v) {
 			return errNotFound(r.URL.Path)
 		}
 	}

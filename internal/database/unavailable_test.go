@@ -87,3 +87,9 @@ func TestUnavailableWhenTheDatabaseRefusesConnections(t *testing.T) {
 	_, err = pool.Exec(ctx, `SELECT 1`)
 	require.NoError(t, err, "the pool reconnects once the database is back")
 }
+
+func TestIsText(t *testing.T) {
+	for s, want := range map[string]bool{"": true, "plain": true, "日本語": true, "tab\tnewline\n": true, "a\x00b": false, "\xff": false, "\xe6\x97": false, "\u2028": true} {
+		require.Equal(t, want, database.IsText(s), "%q", s)
+	}
+}

@@ -31,7 +31,7 @@ func TestParseValueBoundsDigits(t *testing.T) {
 	} {
 		v, offset, err := trigger.ParseValue(tc.in)
 		if (err == nil) != tc.ok || offset != tc.offset && tc.ok {
-			t.Errorf("ParseValue(%.40q) = %v, %v, %v", tc.in, v, offset, err)
+			t.Errorf("ParseValue(%.40q) = %.40s, %v, %v", tc.in, v.String(), offset, err)
 		}
 	}
 }
