@@ -84,10 +84,6 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*Server, err
 		s.Sessions.Cookie.Name = "__Host-console_session"
 		s.Sessions.Cookie.Secure = true
 	}
-	s.Sessions.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
-		reqlog.Logger(r.Context(), log).Error("session", "err", err)
-		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
-	}
 
 	var sender mail.Sender
 	if cfg.SMTPURL != "" {
@@ -151,6 +147,9 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*Server, err
 
 	cons := console.New(console.Deps{Pool: pool, Sessions: s.Sessions, Users: s.Users, Accounts: s.Accounts, Config: cfg, Log: log, Jobs: s.river, Billing: s.Billing,
 		Numbers: s.Numbers, Triggers: s.Triggers})
+	// A session the store cannot load or save is answered by the console:
+	// a 503 page while the database is unreachable.
+	s.Sessions.ErrorFunc = cons.SessionError
 	rest := api.New(pool, s.Accounts, log, cfg, s.Billing, s.Numbers, s.Messages, s.Calls, s.river)
 	rest.Triggers = s.Triggers
 	static, err := fs.Sub(web.Static, "static")
