@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"runtime"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -172,8 +173,13 @@ func TestListsAreBoundedByThePage(t *testing.T) {
 			requireTwilioError(t, c.status, body, path)
 		}
 	}
-	for suffix, cases := range families {
-		for _, c := range cases {
+	suffixes := make([]string, 0, len(families))
+	for suffix := range families {
+		suffixes = append(suffixes, suffix)
+	}
+	sort.Strings(suffixes)
+	for _, suffix := range suffixes {
+		for _, c := range families[suffix] {
 			check(base+suffix+c.query, c)
 		}
 	}
