@@ -3,7 +3,7 @@ GO        ?= go
 DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/console?sslmode=disable
 export DATABASE_URL
 
-.PHONY: help run demo build test generate lint bench
+.PHONY: help run demo build test fuzz generate lint bench
 
 help: ## list the tasks
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -19,6 +19,16 @@ build: ## build bin/console
 
 test: ## run every test (unit, PostgreSQL, Chromium) with -race
 	$(GO) test -race -count=1 -timeout 12m ./...
+
+FUZZTIME ?= 30s
+
+fuzz: ## run each fuzz target for FUZZTIME (30s); their seed corpora run in make test
+	@set -e; for dir in $$(grep -rl --include='*_test.go' '^func Fuzz' internal cmd 2>/dev/null | xargs -n1 dirname | sort -u); do \
+		for target in $$($(GO) test -list '^Fuzz' ./$$dir | grep '^Fuzz'); do \
+			echo "== ./$$dir $$target"; \
+			$(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) ./$$dir; \
+		done; \
+	done
 
 generate: ## regenerate templ components
 	$(GO) tool templ generate

@@ -9,6 +9,9 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"runtime/debug"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -16,6 +19,7 @@ import (
 	"console/internal/account"
 	"console/internal/billing"
 	"console/internal/config"
+	"console/internal/database"
 	"console/internal/mail"
 	"console/internal/messaging"
 	"console/internal/numbers"
@@ -58,6 +62,8 @@ type Error struct {
 func (e *Error) Error() string { return fmt.Sprintf("%d %d %s", e.Status, e.Code, e.Message) }
 
 func errNotFound(path string) *Error {
+	// The path is the client's; what cannot be text is shown as U+FFFD.
+	path = strings.ToValidUTF8(strings.ReplaceAll(path, "\x00", "\uFFFD"), "\uFFFD")
 	return &Error{Status: http.StatusNotFound, Code: 20404, Message: "The requested resource " + path + " was not found"}
 }
 
@@ -76,28 +82,80 @@ type errorBody struct {
 
 type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
-// h adapts fn: errors become Twilio error bodies; anything but an *Error
-// is logged and answered with a generic 500.
+// errUnavailable answers a request the database could not serve for now.
+var errUnavailable = &Error{Status: http.StatusServiceUnavailable, Code: 20503, Message: "Service Unavailable: please retry later"}
+
+// h adapts fn: errors become Twilio error bodies. A routed URL whose
+// parameters cannot name anything is a 404 before fn runs. A database
+// outage is a 503 with Retry-After; anything else but an *Error, a panic
+// included, is logged and answered with a generic 500 — always in
+// Twilio's JSON shape.
 func (a *API) h(fn handlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		err := fn(w, r)
+		tw := &trackingWriter{ResponseWriter: w}
+		err := serve(fn, tw, r)
 		if err == nil {
 			return
 		}
 		var e *Error
 		if !errors.As(err, &e) {
 			e = &Error{Status: http.StatusInternalServerError, Code: 20500, Message: "Internal Server Error", Err: err}
+			if database.Unavailable(err) {
+				e = &Error{Status: errUnavailable.Status, Code: errUnavailable.Code, Message: errUnavailable.Message, Err: err}
+			}
 		}
 		if e.Status >= 500 {
 			reqlog.Logger(r.Context(), a.log).Error("api handler failed", "path", r.URL.Path, "err", err)
+		}
+		if tw.wrote {
+			return // a handler that panicked mid-answer: nothing sound can follow
 		}
 		writeError(w, e)
 	}
 }
 
+// serve runs fn after checking the routed URL, turning a panic into an
+// error so that the client gets Twilio's 500 body rather than plain text.
+func serve(fn handlerFunc, w http.ResponseWriter, r *http.Request) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			if p == http.ErrAbortHandler {
+				panic(p)
+			}
+			err = fmt.Errorf("panic: %v\n%s", p, debug.Stack())
+		}
+	}()
+	if e := checkPath(r); e != nil {
+		return e
+	}
+	return fn(w, r)
+}
+
+// trackingWriter notes whether the answer has begun.
+type trackingWriter struct {
+	http.ResponseWriter
+	wrote bool
+}
+
+func (t *trackingWriter) WriteHeader(code int) {
+	t.wrote = true
+	t.ResponseWriter.WriteHeader(code)
+}
+
+func (t *trackingWriter) Write(b []byte) (int, error) {
+	t.wrote = true
+	return t.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (t *trackingWriter) Unwrap() http.ResponseWriter { return t.ResponseWriter }
+
 func writeError(w http.ResponseWriter, e *Error) {
-	if e.Status == http.StatusUnauthorized {
+	switch e.Status {
+	case http.StatusUnauthorized:
 		w.Header().Set("WWW-Authenticate", `Basic realm="Twilio API"`)
+	case http.StatusServiceUnavailable:
+		w.Header().Set("Retry-After", strconv.Itoa(int(database.RetryAfter/time.Second)))
 	}
 	writeJSON(w, e.Status, errorBody{Code: e.Code, Message: e.Message, MoreInfo: fmt.Sprintf("https://www.twilio.com/docs/errors/%d", e.Code), Status: e.Status})
 }

@@ -13,6 +13,7 @@ import (
 	"console/internal/billing"
 	"console/internal/messaging"
 	"console/internal/sid"
+	"console/internal/usage"
 )
 
 // messageJSON is Twilio's Message resource.
@@ -182,9 +183,10 @@ func (a *API) listMessages(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	f := messaging.Filter{To: q.Get("To"), From: q.Get("From")}
 	if d := q.Get("DateSent"); d != "" {
-		t, err := time.Parse("2006-01-02", d)
-		if err != nil {
-			return errInvalid("DateSent", "must be a date like 2026-11-27")
+		t, err := time.Parse(time.DateOnly, d)
+		if err != nil || !usage.InRange(t) {
+			return errInvalid("DateSent", "must be a date from "+usage.FirstDate.Format(time.DateOnly)+" to "+
+				usage.LastDate.Format(time.DateOnly)+" like 2026-11-27")
 		}
 		f.SentOn = &t
 	}

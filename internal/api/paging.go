@@ -5,12 +5,21 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"console/internal/sid"
 )
 
-// Paging limits, as Twilio's.
+// Paging limits. PageSize is clamped to maxPageSize, as Twilio does.
+// Page is a number the client echoes back; it is bounded so that no
+// arithmetic on it overflows. Without a PageToken a list of stored rows
+// skips Page × PageSize rows in the database, which costs their count, so
+// that offset is bounded too: the next_page_uri every page carries has a
+// token and pages any distance at the cost of one page.
 const (
 	defaultPageSize = 50
 	maxPageSize     = 1000
+	maxPage         = 10_000_000
+	maxRowOffset    = 100_000
 )
 
 // page is a list request's position: by page number, and by a page token
@@ -22,7 +31,9 @@ type page struct {
 	After  string // SID of the last row already seen
 }
 
-// Offset is how many rows to skip when no token pins the position.
+// Offset is how many rows to skip when no token pins the position. It is
+// at most maxPage × maxPageSize, and at most maxRowOffset for a page read
+// by parsePage.
 func (p page) Offset() int {
 	if p.After != "" {
 		return 0
@@ -30,7 +41,23 @@ func (p page) Offset() int {
 	return p.Number * p.Size
 }
 
+// parsePage reads the position in a list of stored rows.
 func parsePage(r *http.Request) (page, error) {
+	p, err := parsePosition(r)
+	if err != nil {
+		return p, err
+	}
+	if p.Offset() > maxRowOffset {
+		return p, errInvalid("Page", "is too far into the list to reach by number (Page × PageSize may be at most "+
+			strconv.Itoa(maxRowOffset)+"): follow next_page_uri, which carries a PageToken")
+	}
+	return p, nil
+}
+
+// parsePosition reads PageSize, Page and PageToken. Lists computed rather
+// than read (usage records) reach any position at the cost of one page
+// and use it directly.
+func parsePosition(r *http.Request) (page, error) {
 	q := r.URL.Query()
 	p := page{Size: defaultPageSize}
 	if v := q.Get("PageSize"); v != "" {
@@ -42,17 +69,17 @@ func parsePage(r *http.Request) (page, error) {
 	}
 	if v := q.Get("Page"); v != "" {
 		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 {
-			return p, errInvalid("Page", "must be a non-negative integer")
+		if err != nil || n < 0 || n > maxPage {
+			return p, errInvalid("Page", "must be an integer from 0 to "+strconv.Itoa(maxPage))
 		}
 		p.Number = n
 	}
 	if v := q.Get("PageToken"); v != "" {
-		sid, ok := strings.CutPrefix(v, "PA")
-		if !ok || len(sid) != 34 {
+		last, ok := strings.CutPrefix(v, "PA")
+		if !ok || !sid.Syntax(last) {
 			return p, errInvalid("PageToken", "is not a token this API issued")
 		}
-		p.After = sid
+		p.After = last
 	}
 	return p, nil
 }

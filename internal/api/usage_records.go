@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -37,39 +38,45 @@ var recordSubresources = map[string]string{
 	"today": "Today", "yearly": "Yearly", "yesterday": "Yesterday",
 }
 
-var offsetDate = regexp.MustCompile(`^([+-]?\d+)days$`)
+var offsetDate = regexp.MustCompile(`^([+-]?\d{1,6})days$`)
 
-// parseUsageDate reads a date (2026-11-27) or an offset from today (-30days).
+// parseUsageDate reads a date (2026-11-27) or an offset from today
+// (-30days), which must fall between usage.FirstDate and usage.LastDate.
 func parseUsageDate(s string, today time.Time) (time.Time, bool) {
+	var t time.Time
 	if m := offsetDate.FindStringSubmatch(s); m != nil {
 		n, err := strconv.Atoi(m[1])
-		return today.AddDate(0, 0, n), err == nil
+		if err != nil {
+			return time.Time{}, false
+		}
+		t = today.AddDate(0, 0, n)
+	} else {
+		var err error
+		if t, err = time.Parse(time.DateOnly, s); err != nil {
+			return time.Time{}, false
+		}
 	}
-	t, err := time.Parse("2006-01-02", s)
-	return t, err == nil
+	return t, usage.InRange(t)
 }
 
-func (a *API) usageRecords(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	acc, err := a.targetAccount(r, "accountSid")
-	if err != nil {
-		return err
-	}
-	sub := strings.TrimSuffix(chi.URLParam(r, "sub"), ".json")
-	now := time.Now().UTC()
-	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
-	created := acc.CreatedAt.UTC()
-	q := usage.Query{ProjectSID: acc.ProjectSID, Start: time.Date(created.Year(), created.Month(), created.Day(), 0, 0, 0, 0, time.UTC), End: today}
+// errNoSubresource is a Usage Records subresource Twilio does not have.
+var errNoSubresource = errors.New("api: no such usage records subresource")
+
+// recordsQuery reads a Usage Records request of an account created on
+// created: the subresource sets the granularity and, for the named
+// periods, the dates; StartDate, EndDate and Category narrow the others.
+// It reads nothing from the database; its errors are the client's.
+func recordsQuery(sub string, query url.Values, today, created time.Time) (usage.Query, error) {
+	q := usage.Query{Start: time.Date(created.Year(), created.Month(), created.Day(), 0, 0, 0, 0, time.UTC), End: today}
 	fixed := false
 	switch sub {
-	case "":
+	case "", "AllTime":
 	case "Daily":
 		q.Granularity, q.Start = usage.Day, today.AddDate(0, 0, -30)
 	case "Monthly":
 		q.Granularity = usage.Month
 	case "Yearly":
 		q.Granularity = usage.Year
-	case "AllTime":
 	case "Today":
 		q.Start, fixed = today, true
 	case "Yesterday":
@@ -80,35 +87,74 @@ func (a *API) usageRecords(w http.ResponseWriter, r *http.Request) error {
 		first := time.Date(today.Year(), today.Month(), 1, 0, 0, 0, 0, time.UTC)
 		q.Start, q.End, fixed = first.AddDate(0, -1, 0), first.AddDate(0, 0, -1), true
 	default:
-		return errNotFound(r.URL.Path)
+		return q, errNoSubresource
 	}
-	query := r.URL.Query()
+	dates := "must be a date from " + usage.FirstDate.Format(time.DateOnly) + " to " + usage.LastDate.Format(time.DateOnly)
 	if !fixed {
 		if v := query.Get("StartDate"); v != "" {
 			t, ok := parseUsageDate(v, today)
 			if !ok {
-				return errInvalid("StartDate", "must be a date like 2026-11-01 or an offset like -30days")
+				return q, errInvalid("StartDate", dates+" like 2026-11-01, or an offset from today like -30days")
 			}
 			q.Start = t
 		}
 		if v := query.Get("EndDate"); v != "" {
 			t, ok := parseUsageDate(v, today)
 			if !ok {
-				return errInvalid("EndDate", "must be a date like 2026-11-30 or an offset like +0days")
+				return q, errInvalid("EndDate", dates+" like 2026-11-30, or an offset from today like +0days")
 			}
 			q.End = t
 		}
 	}
+	// Defaults (the account's creation, today) are within the range by
+	// construction; clamped anyway so that a clock far off cannot make
+	// a request fail.
+	q.Start, q.End = clampDate(q.Start), clampDate(q.End)
 	if q.End.Before(q.Start) {
-		return errInvalid("EndDate", "must not be before StartDate")
+		return q, errInvalid("EndDate", "must not be before StartDate")
 	}
 	if q.Category = query.Get("Category"); q.Category != "" {
 		if _, ok := usage.Categories[q.Category]; !ok {
-			return errInvalid("Category", "is not a usage category")
+			return q, errInvalid("Category", "is not a usage category")
 		}
 	}
+	return q, nil
+}
+
+func clampDate(t time.Time) time.Time {
+	if t.Before(usage.FirstDate) {
+		return usage.FirstDate
+	}
+	if t.After(usage.LastDate) {
+		return usage.LastDate
+	}
+	return t
+}
+
+func (a *API) usageRecords(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	acc, err := a.targetAccount(r, "accountSid")
+	if err != nil {
+		return err
+	}
+	now := time.Now().UTC()
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	q, err := recordsQuery(strings.TrimSuffix(chi.URLParam(r, "sub"), ".json"), r.URL.Query(), today, acc.CreatedAt.UTC())
+	if errors.Is(err, errNoSubresource) {
+		return errNotFound(r.URL.Path)
+	}
+	if err != nil {
+		return err
+	}
+	// Records are computed, not stored rows: a page is a position in the
+	// computed list, reached at the cost of the page alone.
+	pg, err := parsePosition(r)
+	if err != nil {
+		return err
+	}
+	q.ProjectSID = acc.ProjectSID
 	q.AccountSIDs = []string{acc.SID}
-	if acc.IsProject() && query.Get("IncludeSubaccounts") != "false" {
+	if acc.IsProject() && r.URL.Query().Get("IncludeSubaccounts") != "false" {
 		subs, err := a.accounts.Subaccounts(ctx, a.pool, acc.SID)
 		if err != nil {
 			return err
@@ -117,17 +163,12 @@ func (a *API) usageRecords(w http.ResponseWriter, r *http.Request) error {
 			q.AccountSIDs = append(q.AccountSIDs, s.SID)
 		}
 	}
-	records, err := usage.Records(ctx, a.pool, q)
+	offset := pg.Number * pg.Size
+	page, total, err := usage.Records(ctx, a.pool, q, offset, pg.Size)
 	if err != nil {
 		return err
 	}
-	pg, err := parsePage(r)
-	if err != nil {
-		return err
-	}
-	start := min(pg.Number*pg.Size, len(records))
-	end := min(start+pg.Size, len(records))
-	page := records[start:end]
+	more := offset+len(page) < total
 	list := make([]usageRecordJSON, 0, len(page))
 	base := "/2010-04-01/Accounts/" + acc.SID + "/Usage/Records"
 	subs := map[string]string{}
@@ -149,10 +190,8 @@ func (a *API) usageRecords(w http.ResponseWriter, r *http.Request) error {
 			URI: base + ".json?" + v.Encode(), Usage: use, UsageUnit: unit,
 		})
 	}
-	// Records are computed, not stored rows: pages are positions in the
-	// computed list, which rows added later extend only at their dates.
-	env := envelope(r, page1(pg), len(list), "", end < len(records))
-	if end < len(records) {
+	env := envelope(r, page1(pg), len(list), "", more)
+	if more {
 		env["next_page_uri"] = withPage(r, pg.Number+1, pg.Size)
 	}
 	env["usage_records"] = list

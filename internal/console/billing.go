@@ -338,15 +338,19 @@ func (c *Console) removeCard(w http.ResponseWriter, r *http.Request) error {
 	})(w, r)
 }
 
-// historyPage lists one month's payments; months follow the project's time zone.
+// historyPage lists one month's payments; months follow the project's time
+// zone. A month before the project's or after the current one holds no
+// payment and is refused, so a link can page back only to the first.
 func (c *Console) historyPage(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	p := web.CurrentProject(ctx)
 	loc := p.Location()
-	month := billing.MonthStart(time.Now(), loc)
+	current := billing.MonthStart(time.Now(), loc)
+	first := billing.MonthStart(p.CreatedAt, loc)
+	month := current
 	if m := r.URL.Query().Get("month"); m != "" {
 		t, err := time.ParseInLocation("2006-01", m, loc)
-		if err != nil {
+		if err != nil || len(m) != len("2006-01") || t.Before(first) || t.After(current) {
 			return &Error{Status: http.StatusBadRequest, MsgKey: "error.bad_request"}
 		}
 		month = t
@@ -356,7 +360,10 @@ func (c *Console) historyPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := web.HistoryData{Month: month, Payments: pays, Prev: month.AddDate(0, -1, 0).Format("2006-01")}
+	d := web.HistoryData{Month: month, Payments: pays}
+	if month.After(first) {
+		d.Prev = month.AddDate(0, -1, 0).Format("2006-01")
+	}
 	if next.Before(time.Now()) {
 		d.Next = next.Format("2006-01")
 	}

@@ -5,10 +5,13 @@ package console
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"runtime/debug"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/a-h/templ"
 	"github.com/alexedwards/scs/v2"
@@ -18,6 +21,8 @@ import (
 	"console/internal/auth"
 	"console/internal/billing"
 	"console/internal/config"
+	"console/internal/database"
+	"console/internal/i18n"
 	"console/internal/mail"
 	"console/internal/numbers"
 	"console/internal/reqlog"
@@ -67,10 +72,11 @@ func New(d Deps) *Console {
 }
 
 // Error is an error with an HTTP status and a message safe to show: the
-// catalog key of what the user reads.
+// catalog key of what the user reads, with its arguments.
 type Error struct {
 	Status int
 	MsgKey string
+	Args   []any
 	Err    error // the cause, logged for 5xx only
 }
 
@@ -91,29 +97,93 @@ var (
 // handlerFunc is a handler that returns its error to one adapter.
 type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
-// h adapts fn: an *Error renders its status and message; any other error
-// is logged with the request id and the user sees a generic 500 page.
+// h adapts fn: an *Error renders its status and message. A routed URL
+// whose parameters cannot name anything is a 404 before fn runs. A
+// database outage is a 503 page with Retry-After; any other error, a
+// panic included, is logged with the request id and the user sees a
+// generic 500 page.
 func (c *Console) h(fn handlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		err := fn(w, r)
+		tw := &trackingWriter{ResponseWriter: w}
+		err := serve(fn, tw, r)
 		if err == nil {
 			return
 		}
 		var e *Error
 		if !errors.As(err, &e) {
 			e = &Error{Status: http.StatusInternalServerError, MsgKey: "error.internal", Err: err}
+			if database.Unavailable(err) {
+				e = &Error{Status: http.StatusServiceUnavailable, MsgKey: "error.unavailable", Err: err}
+			}
 		}
 		if e.Status >= 500 {
 			reqlog.Logger(r.Context(), c.log).Error("handler failed", "path", r.URL.Path, "err", err)
 		}
-		c.renderError(w, r, e.Status, e.MsgKey)
+		if tw.wrote {
+			return // a handler that failed mid-answer: nothing sound can follow
+		}
+		c.renderError(w, r, e.Status, e.MsgKey, e.Args...)
 	}
 }
 
-func (c *Console) renderError(w http.ResponseWriter, r *http.Request, status int, msgKey string) {
+// serve runs fn after checking the routed URL, turning a panic into an
+// error so that the user gets the console's error page.
+func serve(fn handlerFunc, w http.ResponseWriter, r *http.Request) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			if p == http.ErrAbortHandler {
+				panic(p)
+			}
+			err = fmt.Errorf("panic: %v\n%s", p, debug.Stack())
+		}
+	}()
+	if e := checkPath(r); e != nil {
+		return e
+	}
+	return fn(w, r)
+}
+
+// trackingWriter notes whether the answer has begun.
+type trackingWriter struct {
+	http.ResponseWriter
+	wrote bool
+}
+
+func (t *trackingWriter) WriteHeader(code int) {
+	t.wrote = true
+	t.ResponseWriter.WriteHeader(code)
+}
+
+func (t *trackingWriter) Write(b []byte) (int, error) {
+	t.wrote = true
+	return t.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (t *trackingWriter) Unwrap() http.ResponseWriter { return t.ResponseWriter }
+
+func (c *Console) renderError(w http.ResponseWriter, r *http.Request, status int, msgKey string, args ...any) {
+	if status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", strconv.Itoa(int(database.RetryAfter/time.Second)))
+		w.Header().Set("Cache-Control", "no-store")
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
-	_ = web.ErrorPage(status, msgKey).Render(r.Context(), w)
+	_ = web.ErrorPage(status, msgKey, args...).Render(r.Context(), w)
+}
+
+// SessionError answers a request whose session could not be loaded or
+// saved: a 503 page while the database is unreachable, else a 500 page.
+// It runs before the viewer is known, so the page speaks the browser's
+// language.
+func (c *Console) SessionError(w http.ResponseWriter, r *http.Request, err error) {
+	status, key := http.StatusInternalServerError, "error.internal"
+	if database.Unavailable(err) {
+		status, key = http.StatusServiceUnavailable, "error.unavailable"
+	}
+	reqlog.Logger(r.Context(), c.log).Error("session", "err", err)
+	r = r.WithContext(i18n.WithLocale(r.Context(), i18n.Negotiate(r.Header.Get("Accept-Language"))))
+	c.renderError(w, r, status, key)
 }
 
 var pageBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}

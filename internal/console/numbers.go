@@ -29,7 +29,11 @@ const maxContains = 12
 func (c *Console) numbersPage(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	a := actingAccount(r)
-	ns, err := numbers.List(ctx, c.pool, a.ProjectSID, a.SID, r.URL.Query().Get("after"), 0, numbersPageSize+1)
+	after, err := pageAfter(r)
+	if err != nil {
+		return err
+	}
+	ns, err := numbers.List(ctx, c.pool, a.ProjectSID, a.SID, after, 0, numbersPageSize+1)
 	if err != nil {
 		return err
 	}

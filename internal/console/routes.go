@@ -23,6 +23,7 @@ func (c *Console) Routes() http.Handler {
 	r.Use(cop.Handler)
 	r.Use(c.sessions.LoadAndSave)
 	r.Use(c.loadViewer)
+	r.Use(c.decodeInput) // after the viewer: its error page speaks their language
 	c.preloads = map[string]preload{
 		"GET /": c.preloadMonthSpend, // the dashboard
 	}

@@ -30,7 +30,10 @@ const historySize = 50
 func (c *Console) triggersPage(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	a := actingAccount(r)
-	after := r.URL.Query().Get("after")
+	after, err := pageAfter(r)
+	if err != nil {
+		return err
+	}
 	ts, err := trigger.List(ctx, c.pool, a.ProjectSID, a.SID, trigger.Filter{}, after, 0, triggersPageSize+1)
 	if err != nil {
 		return err

@@ -15,6 +15,7 @@ import (
 
 	"console/internal/account"
 	"console/internal/billing"
+	"console/internal/sid"
 	"console/internal/usage"
 	"console/web"
 )
@@ -66,6 +67,9 @@ func (c *Console) usageAccount(r *http.Request, withChoices bool) (a *account.Ac
 	ctx := r.Context()
 	v := web.ViewerOf(ctx)
 	want := r.URL.Query().Get("account")
+	if want != "" && !sid.Valid(want, sid.Account) {
+		return nil, nil, errNotFound // names no account: no query
+	}
 	if want == "" || want == v.Account.SID {
 		a = v.Account
 	} else if v.Account.SID != v.Project.SID {

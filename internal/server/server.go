@@ -60,13 +60,12 @@ func New(a *app.App) (*Server, error) {
 		s.Sessions.Cookie.Name = "__Host-console_session"
 		s.Sessions.Cookie.Secure = true
 	}
-	s.Sessions.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
-		reqlog.Logger(r.Context(), log).Error("session", "err", err)
-		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
-	}
 
 	cons := console.New(console.Deps{Pool: pool, Sessions: s.Sessions, Users: a.Users, Accounts: a.Accounts, Config: cfg, Log: log, Jobs: a.Jobs, Billing: a.Billing,
 		Numbers: a.Numbers, Triggers: a.Triggers})
+	// A session the store cannot load or save is answered by the console:
+	// a 503 page while the database is unreachable.
+	s.Sessions.ErrorFunc = cons.SessionError
 	rest := api.New(pool, a.Accounts, log, cfg, a.Billing, a.Numbers, a.Messages, a.Calls, a.Jobs)
 	rest.Triggers = a.Triggers
 	static, err := fs.Sub(web.Static, "static")

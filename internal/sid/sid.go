@@ -30,11 +30,20 @@ func Hex32() string {
 
 // Valid reports whether s is a SID with the given prefix.
 func Valid(s, prefix string) bool {
-	if len(s) != 34 || s[:2] != prefix {
+	return Syntax(s) && s[:2] == prefix
+}
+
+// Syntax reports whether s has the shape of a SID of any kind: two
+// capital letters and 32 lowercase hex digits. A string without it names
+// nothing we issued, so it is refused before any query: a NUL byte or
+// invalid UTF-8 in a URL never reaches the database, where it is an
+// error rather than a miss.
+func Syntax(s string) bool {
+	if len(s) != 34 || s[0] < 'A' || s[0] > 'Z' || s[1] < 'A' || s[1] > 'Z' {
 		return false
 	}
-	for _, c := range s[2:] {
-		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+	for i := 2; i < len(s); i++ {
+		if c := s[i]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
 			return false
 		}
 	}

@@ -126,8 +126,17 @@ type Spec struct {
 	EmailLocale string // i18n.English or i18n.Japanese
 }
 
+// Digits a trigger value may have: more than any count, usage or price
+// reaches, and far below what PostgreSQL's numeric refuses (a value of
+// 200,000 digits was a database error, answered 500).
+const (
+	maxValueIntDigits  = 15
+	maxValueFracDigits = 10
+)
+
 // ParseValue reads a trigger value as Twilio takes it: a decimal number,
-// or "+N" for N more than the current value.
+// or "+N" for N more than the current value; at most 15 digits before the
+// point and 10 after it.
 func ParseValue(s string) (v decimal.Decimal, offset bool, err error) {
 	s = strings.TrimSpace(s)
 	if rest, ok := strings.CutPrefix(s, "+"); ok {
@@ -135,6 +144,10 @@ func ParseValue(s string) (v decimal.Decimal, offset bool, err error) {
 	}
 	if s == "" || strings.ContainsAny(s, "eE+") {
 		return decimal.Zero, false, errors.New("trigger: not a number")
+	}
+	whole, frac, _ := strings.Cut(strings.TrimPrefix(s, "-"), ".")
+	if len(strings.TrimLeft(whole, "0")) > maxValueIntDigits || len(frac) > maxValueFracDigits {
+		return decimal.Zero, false, errors.New("trigger: too many digits")
 	}
 	v, err = decimal.NewFromString(s)
 	if err != nil {

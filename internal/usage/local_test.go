@@ -59,8 +59,8 @@ func TestLocalDaysFollowTheProjectsTimeZone(t *testing.T) {
 	require.Equal(t, map[string]decimal.Decimal{p: decimal.RequireFromString("56")}, byAccount)
 
 	// The API's GMT days: everything on Oct 31.
-	recs, err := usage.Records(ctx, app.Pool, usage.Query{ProjectSID: p, AccountSIDs: []string{p}, Category: usage.TotalPrice,
-		Start: oct31, End: oct31})
+	recs, _, err := usage.Records(ctx, app.Pool, usage.Query{ProjectSID: p, AccountSIDs: []string{p}, Category: usage.TotalPrice,
+		Start: oct31, End: oct31}, 0, 10)
 	require.NoError(t, err)
 	require.Len(t, recs, 1)
 	require.Equal(t, "78", recs[0].Price.String())

@@ -48,7 +48,7 @@ func TestRecordAllSumsEachRollupRow(t *testing.T) {
 		{AccountSID: p, Category: usage.SMSOutbound, Day: nov1, Count: 1, Usage: d("3"), Price: d("33")},
 	}, rows)
 
-	recs, err := usage.Records(ctx, app.Pool, usage.Query{ProjectSID: p, AccountSIDs: []string{p}, Category: usage.SMSOutbound, Start: oct31, End: nov1})
+	recs, _, err := usage.Records(ctx, app.Pool, usage.Query{ProjectSID: p, AccountSIDs: []string{p}, Category: usage.SMSOutbound, Start: oct31, End: nov1}, 0, 10)
 	require.NoError(t, err)
 	require.Len(t, recs, 1)
 	require.Equal(t, int64(3), recs[0].Count)

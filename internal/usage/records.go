@@ -2,10 +2,13 @@ package usage
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"sort"
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 
 	"console/internal/database"
@@ -63,48 +66,112 @@ type Query struct {
 	Granularity string
 }
 
-func bucketStart(t time.Time, g string) time.Time {
-	switch g {
+// FirstDate and LastDate bound the dates a records query may name: usage
+// exists within them and nothing outside them is a date a client means.
+// Bounding them keeps date arithmetic and PostgreSQL's date type far from
+// their limits.
+var (
+	FirstDate = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	LastDate  = time.Date(2099, 12, 31, 0, 0, 0, 0, time.UTC)
+)
+
+// InRange reports whether the UTC date d lies between FirstDate and
+// LastDate, both included.
+func InRange(d time.Time) bool { return !d.Before(FirstDate) && !d.After(LastDate) }
+
+// ErrRange is a records query outside FirstDate..LastDate, ending before it
+// starts, or with a negative position.
+var ErrRange = errors.New("usage: records query out of range")
+
+// periods is how many periods of its granularity q covers; the number is
+// computed, never enumerated.
+func periods(q Query) int {
+	switch q.Granularity {
 	case Day:
-		return t
+		return int(q.End.Sub(q.Start)/(24*time.Hour)) + 1
 	case Month:
-		return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
+		return (q.End.Year()-q.Start.Year())*12 + int(q.End.Month()) - int(q.Start.Month()) + 1
 	case Year:
-		return time.Date(t.Year(), 1, 1, 0, 0, 0, 0, time.UTC)
+		return q.End.Year() - q.Start.Year() + 1
 	}
-	return time.Time{}
+	return 1
 }
 
-func bucketEnd(start time.Time, g string) time.Time {
-	switch g {
+// period is q's i-th period: the first day the roll-ups group it by, and
+// the days it covers within q.
+func period(q Query, i int) (key, start, end time.Time) {
+	switch q.Granularity {
 	case Day:
-		return start
+		d := q.Start.AddDate(0, 0, i)
+		return d, d, d
 	case Month:
-		return start.AddDate(0, 1, -1)
+		m := time.Date(q.Start.Year(), q.Start.Month()+time.Month(i), 1, 0, 0, 0, 0, time.UTC)
+		return m, maxTime(m, q.Start), minTime(m.AddDate(0, 1, -1), q.End)
 	case Year:
-		return start.AddDate(1, 0, -1)
+		y := time.Date(q.Start.Year()+i, 1, 1, 0, 0, 0, 0, time.UTC)
+		return y, maxTime(y, q.Start), minTime(y.AddDate(1, 0, -1), q.End)
 	}
-	return start
+	return time.Time{}, q.Start, q.End
 }
 
-// Records reads the daily roll-ups and returns one record per period and
-// category, periods in order, zeros included for a requested category.
-func Records(ctx context.Context, db database.DBTX, q Query) ([]UsageRecord, error) {
-	rows, err := db.Query(ctx, `SELECT category, day, sum(count), sum(usage)::text, sum(price)::text FROM usage_daily
-		WHERE project_sid = $1 AND account_sid = ANY($2) AND day BETWEEN $3::date AND $4::date
-		GROUP BY category, day`, q.ProjectSID, q.AccountSIDs, q.Start.Format("2006-01-02"), q.End.Format("2006-01-02"))
+// periodSQL groups the roll-ups' days into periods: each is the key that
+// period returns ($3 is the query's start; Whole's key is replaced).
+var periodSQL = map[string]string{
+	Day:   "day",
+	Month: "date_trunc('month', day)::date",
+	Year:  "date_trunc('year', day)::date",
+	Whole: "$3::date",
+}
+
+func dateOnly(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+// Records returns the records from position offset, at most limit of
+// them, and how many the query has in all: one per period and category,
+// periods in order, categories sorted within each, zeros included for a
+// requested category. The list is computed, not read: a page costs its
+// own periods' roll-ups (and a scan of the categories the accounts used in
+// the range), never a walk over every day of the range.
+func Records(ctx context.Context, db database.DBTX, q Query, offset, limit int) ([]UsageRecord, int, error) {
+	q.Start, q.End = dateOnly(q.Start), dateOnly(q.End)
+	if !InRange(q.Start) || !InRange(q.End) || q.End.Before(q.Start) || offset < 0 || limit < 0 {
+		return nil, 0, ErrRange
+	}
+	groupBy, ok := periodSQL[q.Granularity]
+	if !ok {
+		return nil, 0, fmt.Errorf("usage: granularity %q", q.Granularity)
+	}
+	categories, err := recordCategories(ctx, db, q)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
+	}
+	nc := len(categories)
+	total := periods(q) * nc
+	if offset >= total || limit == 0 {
+		return nil, total, nil
+	}
+	end := total
+	if limit < total-offset {
+		end = offset + limit
+	}
+	_, from, _ := period(q, offset/nc)
+	_, _, to := period(q, (end-1)/nc)
+
+	rows, err := db.Query(ctx, `SELECT category, `+groupBy+`, sum(count), sum(usage)::text, sum(price)::text FROM usage_daily
+		WHERE project_sid = $1 AND account_sid = ANY($2) AND day BETWEEN $3::date AND $4::date
+		GROUP BY 1, 2`, q.ProjectSID, q.AccountSIDs, from.Format(time.DateOnly), to.Format(time.DateOnly))
+	if err != nil {
+		return nil, 0, err
 	}
 	defer rows.Close()
 	type key struct {
 		category string
-		bucket   time.Time
+		period   time.Time
 	}
 	sums := map[key]*UsageRecord{}
-	seen := map[string]bool{}
-	add := func(category string, bucket time.Time, count int64, use, price decimal.Decimal) {
-		k := key{category, bucket}
+	add := func(category string, period time.Time, count int64, use, price decimal.Decimal) {
+		k := key{category, period}
 		r := sums[k]
 		if r == nil {
 			r = &UsageRecord{Category: category}
@@ -113,60 +180,75 @@ func Records(ctx context.Context, db database.DBTX, q Query) ([]UsageRecord, err
 		r.Count += count
 		r.Usage = r.Usage.Add(use)
 		r.Price = r.Price.Add(price)
-		seen[category] = true
 	}
 	for rows.Next() {
 		var category, use, price string
-		var day time.Time
+		var p time.Time
 		var count int64
-		if err := rows.Scan(&category, &day, &count, &use, &price); err != nil {
-			return nil, err
+		if err := rows.Scan(&category, &p, &count, &use, &price); err != nil {
+			return nil, 0, err
 		}
-		u, p := decimal.RequireFromString(use), decimal.RequireFromString(price)
-		b := bucketStart(day, q.Granularity)
-		add(category, b, count, u, p)
+		if q.Granularity == Whole {
+			p = time.Time{}
+		}
+		u, pr := decimal.RequireFromString(use), decimal.RequireFromString(price)
+		add(category, p, count, u, pr)
 		for group, prefix := range rollups {
 			if strings.HasPrefix(category, prefix) {
-				add(group, b, count, u, p)
+				add(group, p, count, u, pr)
 			}
 		}
-		add(TotalPrice, b, 0, p, p)
+		add(TotalPrice, p, 0, pr, pr)
 	}
 	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	out := make([]UsageRecord, 0, end-offset)
+	for pos := offset; pos < end; pos++ {
+		k, start, stop := period(q, pos/nc)
+		c := categories[pos%nc]
+		r := UsageRecord{Category: c}
+		if s := sums[key{c, k}]; s != nil {
+			r = *s
+		}
+		r.Start, r.End = start, stop
+		out = append(out, r)
+	}
+	return out, total, nil
+}
+
+// recordCategories are the categories a query lists: the one it asks for,
+// or every category the accounts used in its range with the roll-ups they
+// count in, sorted.
+func recordCategories(ctx context.Context, db database.DBTX, q Query) ([]string, error) {
+	if q.Category != "" {
+		return []string{q.Category}, nil
+	}
+	rows, err := db.Query(ctx, `SELECT DISTINCT category FROM usage_daily
+		WHERE project_sid = $1 AND account_sid = ANY($2) AND day BETWEEN $3::date AND $4::date`,
+		q.ProjectSID, q.AccountSIDs, q.Start.Format(time.DateOnly), q.End.Format(time.DateOnly))
+	if err != nil {
 		return nil, err
 	}
-	var categories []string
-	if q.Category != "" {
-		categories = []string{q.Category}
-	} else {
-		for c := range seen {
-			categories = append(categories, c)
-		}
-		sort.Strings(categories)
+	used, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, err
 	}
-	var buckets []time.Time
-	if q.Granularity == Whole {
-		buckets = []time.Time{{}}
-	} else {
-		for b := bucketStart(q.Start, q.Granularity); !b.After(q.End); b = bucketEnd(b, q.Granularity).AddDate(0, 0, 1) {
-			buckets = append(buckets, b)
-		}
-	}
-	var out []UsageRecord
-	for _, b := range buckets {
-		for _, c := range categories {
-			r := UsageRecord{Category: c}
-			if s := sums[key{c, b}]; s != nil {
-				r = *s
+	seen := map[string]bool{}
+	for _, c := range used {
+		seen[c] = true
+		for group, prefix := range rollups {
+			if strings.HasPrefix(c, prefix) {
+				seen[group] = true
 			}
-			if q.Granularity == Whole {
-				r.Start, r.End = q.Start, q.End
-			} else {
-				r.Start, r.End = maxTime(b, q.Start), minTime(bucketEnd(b, q.Granularity), q.End)
-			}
-			out = append(out, r)
 		}
+		seen[TotalPrice] = true
 	}
+	out := make([]string, 0, len(seen))
+	for c := range seen {
+		out = append(out, c)
+	}
+	sort.Strings(out)
 	return out, nil
 }
 
