@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/alexedwards/scs/pgxstore"
 	"github.com/alexedwards/scs/v2"
 	"github.com/go-chi/chi/v5"
 	"github.com/jackc/pgx/v5"
@@ -56,8 +55,10 @@ type Server struct {
 	// Triggers are the usage triggers: evaluated after every charge that
 	// records usage, delivered by the workers.
 	Triggers *trigger.Service
-	river    *river.Client[pgx.Tx]
-	handler  http.Handler
+	// Outbox enqueues the services' jobs and mails, mail bodies sealed.
+	Outbox  *mail.Outbox
+	river   *river.Client[pgx.Tx]
+	handler http.Handler
 }
 
 // New builds the server on an open, migrated pool.
@@ -67,11 +68,20 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*Server, err
 		return nil, err
 	}
 	s := &Server{cfg: cfg, pool: pool, log: log, Users: auth.NewStore(box), Accounts: account.NewStore(box)}
+	s.Users.Hashing = auth.NewHashGate(cfg.PasswordHashConcurrency, cfg.PasswordHashWait)
+	s.Users.SignUps = auth.SignUpLimits{PerIP: cfg.SignUpPerIPHour, PerDomain: cfg.SignUpPerDomainHour}
 
 	s.Sessions = scs.New()
-	// The store's own cleanup goroutine is off: the cleanup job deletes
-	// expired sessions once for all processes.
-	s.Sessions.Store = pgxstore.NewWithCleanupInterval(pool, 0)
+	// Sessions are stored under their token's hash; the cleanup job
+	// deletes expired ones once for all processes.
+	s.Sessions.Store = auth.NewSessionStore(pool, func(data []byte) string {
+		_, values, err := sessioncodec.Codec{}.Decode(data)
+		if err != nil {
+			return ""
+		}
+		uid, _ := values[console.SessionUserKey].(string)
+		return uid
+	})
 	s.Sessions.Codec = sessioncodec.Codec{}
 	s.Sessions.Lifetime = cfg.SessionLifetime // absolute
 	// The idle timeout is enforced by the console itself so that a request
@@ -108,8 +118,11 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*Server, err
 	}
 	hooks := webhook.NewClient(cfg.WebhooksAllowPrivate)
 	workers := river.NewWorkers()
-	river.AddWorker(workers, &maintenance.CleanupWorker{Pool: pool})
-	river.AddWorker(workers, &mail.DeliverWorker{Pool: pool, Sender: sender})
+	// The outbox, which seals mail bodies, wraps the River client made below.
+	cleanup := &maintenance.CleanupWorker{Pool: pool}
+	deliver := &mail.DeliverWorker{Pool: pool, Sender: sender}
+	river.AddWorker(workers, cleanup)
+	river.AddWorker(workers, deliver)
 	river.AddWorker(workers, &billing.RechargeWorker{Service: s.Billing})
 	river.AddWorker(workers, &billing.SettleWorker{Service: s.Billing})
 	river.AddWorker(workers, &billing.RecurringWorker{Service: s.Billing})
@@ -143,15 +156,17 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*Server, err
 	if err != nil {
 		return nil, err
 	}
-	s.Billing.Jobs = s.river
+	s.Outbox = mail.NewOutbox(s.river, box)
+	cleanup.Outbox, deliver.Outbox = s.Outbox, s.Outbox
+	s.Billing.Jobs = s.Outbox
 	prices := &usage.PriceList{DB: pool}
 	s.Messages = &messaging.Sender{Pool: pool, Ledger: s.Billing.Ledger, Prices: prices}
 	s.Calls = &voice.Dialer{Pool: pool, Ledger: s.Billing.Ledger, Prices: prices}
-	s.Triggers.Jobs = s.river
+	s.Triggers.Jobs = s.Outbox
 
-	cons := console.New(console.Deps{Pool: pool, Sessions: s.Sessions, Users: s.Users, Accounts: s.Accounts, Config: cfg, Log: log, Jobs: s.river, Billing: s.Billing,
+	cons := console.New(console.Deps{Pool: pool, Sessions: s.Sessions, Users: s.Users, Accounts: s.Accounts, Config: cfg, Log: log, Jobs: s.Outbox, Billing: s.Billing,
 		Numbers: s.Numbers, Triggers: s.Triggers})
-	rest := api.New(pool, s.Accounts, log, cfg, s.Billing, s.Numbers, s.Messages, s.Calls, s.river)
+	rest := api.New(pool, s.Accounts, log, cfg, s.Billing, s.Numbers, s.Messages, s.Calls, s.Outbox)
 	rest.Triggers = s.Triggers
 	static, err := fs.Sub(web.Static, "static")
 	if err != nil {
