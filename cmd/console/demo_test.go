@@ -69,8 +69,10 @@ func TestDemoSeedsAConsistentProject(t *testing.T) {
 	require.Regexp(t, `^AC[0-9a-f]{32}$`, project)
 	require.Equal(t, "newcomer@example.com", sum.Email)
 	require.Equal(t, demoPassword, sum.Password)
-	hash := scalar[string](t, pool, `SELECT u.password_hash FROM users u JOIN memberships m ON m.user_id = u.id AND m.role = 'owner' WHERE u.email = $1 AND m.project_sid = $2`, sum.Email, project)
-	require.True(t, auth.VerifyPassword(sum.Password, hash), "the printed password signs in")
+	owner := scalar[string](t, pool, `SELECT u.id FROM users u JOIN memberships m ON m.user_id = u.id AND m.role = 'owner' WHERE u.email = $1 AND m.project_sid = $2`, sum.Email, project)
+	u, err := auth.NewStore(nil).SignIn(ctx, pool, sum.Email, sum.Password, "192.0.2.1")
+	require.NoError(t, err, "the printed password signs in")
+	require.Equal(t, owner, u.ID)
 	require.Equal(t, "JPY", sum.Currency)
 	require.Equal(t, "JPY/Asia/Tokyo", scalar[string](t, pool, `SELECT currency || '/' || time_zone FROM accounts WHERE sid = $1`, project))
 

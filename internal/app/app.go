@@ -50,9 +50,11 @@ type App struct {
 	Triggers *trigger.Service
 	Prices   *usage.PriceList
 
-	// Jobs is River's client: services enqueue their jobs through it in
-	// their own transactions, and it runs the workers once started.
-	Jobs *river.Client[pgx.Tx]
+	// Outbox enqueues the services' jobs and mails in their own
+	// transactions, mail bodies sealed.
+	Outbox *mail.Outbox
+	// River runs the workers once started.
+	River *river.Client[pgx.Tx]
 }
 
 // New builds the services and the workers on an open, migrated pool.
@@ -63,6 +65,8 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*App, error)
 		return nil, err
 	}
 	a := &App{Config: cfg, Pool: pool, Log: log, Users: auth.NewStore(box), Accounts: account.NewStore(box)}
+	a.Users.Hashing = auth.NewHashGate(cfg.PasswordHashConcurrency, cfg.PasswordHashWait)
+	a.Users.SignUps = auth.SignUpLimits{PerIP: cfg.SignUpPerIPHour, PerDomain: cfg.SignUpPerDomainHour}
 
 	var sender mail.Sender
 	if cfg.SMTPURL != "" {
@@ -83,8 +87,11 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*App, error)
 	}
 	hooks := webhook.NewClient(cfg.WebhooksAllowPrivate)
 	workers := river.NewWorkers()
-	river.AddWorker(workers, &maintenance.CleanupWorker{Pool: pool})
-	river.AddWorker(workers, &mail.DeliverWorker{Pool: pool, Sender: sender})
+	// The outbox, which seals mail bodies, wraps the River client made below.
+	cleanup := &maintenance.CleanupWorker{Pool: pool}
+	deliver := &mail.DeliverWorker{Pool: pool, Sender: sender}
+	river.AddWorker(workers, cleanup)
+	river.AddWorker(workers, deliver)
 	river.AddWorker(workers, &billing.RechargeWorker{Service: a.Billing})
 	river.AddWorker(workers, &billing.SettleWorker{Service: a.Billing})
 	river.AddWorker(workers, &billing.RecurringWorker{Service: a.Billing})
@@ -92,7 +99,7 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*App, error)
 	river.AddWorker(workers, &messaging.CallbackWorker{Pool: pool, Client: hooks, AuthToken: authToken})
 	river.AddWorker(workers, &trigger.WebhookWorker{Pool: pool, Client: hooks, AuthToken: authToken})
 	river.AddWorker(workers, &trigger.SweepWorker{Service: a.Triggers})
-	a.Jobs, err = river.NewClient(riverpgxv5.New(pool), &river.Config{
+	a.River, err = river.NewClient(riverpgxv5.New(pool), &river.Config{
 		Queues: map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 10}, trigger.Queue: {MaxWorkers: trigger.QueueWorkers, FetchPollInterval: trigger.QueuePoll},
 			mail.Queue: {MaxWorkers: mail.QueueWorkers}},
 		// Jobs enqueued in a transaction are picked up within this delay
@@ -118,8 +125,10 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*App, error)
 	if err != nil {
 		return nil, err
 	}
-	a.Billing.Jobs = a.Jobs
-	a.Triggers.Jobs = a.Jobs
+	a.Outbox = mail.NewOutbox(a.River, box)
+	cleanup.Outbox, deliver.Outbox = a.Outbox, a.Outbox
+	a.Billing.Jobs = a.Outbox
+	a.Triggers.Jobs = a.Outbox
 	a.Prices = &usage.PriceList{DB: pool}
 	a.Messages = &messaging.Sender{Pool: pool, Ledger: a.Billing.Ledger, Prices: a.Prices}
 	a.Calls = &voice.Dialer{Pool: pool, Ledger: a.Billing.Ledger, Prices: a.Prices}
@@ -135,7 +144,7 @@ func (a *App) SetBaseURL(u string) {
 }
 
 // StartWorkers starts the River workers.
-func (a *App) StartWorkers(ctx context.Context) error { return a.Jobs.Start(ctx) }
+func (a *App) StartWorkers(ctx context.Context) error { return a.River.Start(ctx) }
 
 // StopWorkers lets running jobs finish, then stops.
-func (a *App) StopWorkers(ctx context.Context) error { return a.Jobs.Stop(ctx) }
+func (a *App) StopWorkers(ctx context.Context) error { return a.River.Stop(ctx) }

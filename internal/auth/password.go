@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
@@ -37,8 +38,10 @@ func CheckPasswordRules(pw string) error {
 	return nil
 }
 
-// HashPassword returns pw hashed with argon2id in the PHC string format.
-func HashPassword(pw string) string {
+// hashPassword returns pw hashed with argon2id in the PHC string format.
+// It costs argonMemory for its duration: callers outside this file go
+// through the Store's HashGate.
+func hashPassword(pw string) string {
 	salt := make([]byte, 16)
 	if _, err := rand.Read(salt); err != nil {
 		panic(err)
@@ -48,9 +51,10 @@ func HashPassword(pw string) string {
 		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key))
 }
 
-// VerifyPassword reports whether pw matches the encoded hash. The
-// parameters are read from the hash, so older hashes keep working.
-func VerifyPassword(pw, encoded string) bool {
+// verifyPassword reports whether pw matches the encoded hash. The
+// parameters are read from the hash, so older hashes keep working. Like
+// hashPassword it runs under the Store's HashGate.
+func verifyPassword(pw, encoded string) bool {
 	parts := strings.Split(encoded, "$")
 	if len(parts) != 6 || parts[1] != "argon2id" {
 		return false
@@ -71,4 +75,23 @@ func VerifyPassword(pw, encoded string) bool {
 
 // dummyHash is verified against when the email is unknown, so that an
 // unknown email costs as much time as a wrong password.
-var dummyHash = HashPassword("not a password anyone has")
+var dummyHash = hashPassword("not a password anyone has")
+
+// PasswordHash is a new password, hashed, ready to be stored.
+type PasswordHash struct{ encoded string }
+
+// HashNewPassword hashes pw for storing, holding a hashing slot; it fails
+// with ErrBusy when none comes free in time. Callers hash before their
+// transaction, so no database connection waits on a slot.
+func (s *Store) HashNewPassword(ctx context.Context, pw string) (PasswordHash, error) {
+	var h PasswordHash
+	err := s.Hashing.do(ctx, func() { h.encoded = hashPassword(pw) })
+	return h, err
+}
+
+// verify checks pw against encoded holding a hashing slot.
+func (s *Store) verify(ctx context.Context, pw, encoded string) (bool, error) {
+	var ok bool
+	err := s.Hashing.do(ctx, func() { ok = verifyPassword(pw, encoded) })
+	return ok, err
+}

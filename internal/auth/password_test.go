@@ -8,17 +8,17 @@ import (
 )
 
 func TestPasswordHashUsesArgon2idParameters(t *testing.T) {
-	h := HashPassword("correct horse battery")
+	h := hashPassword("correct horse battery")
 	parts := strings.Split(h, "$")
 	require.Len(t, parts, 6)
 	require.Equal(t, "argon2id", parts[1])
 	require.Equal(t, "v=19", parts[2])
 	require.Equal(t, "m=19456,t=2,p=1", parts[3])
-	require.True(t, VerifyPassword("correct horse battery", h))
-	require.False(t, VerifyPassword("correct horse batter", h))
-	require.False(t, VerifyPassword("correct horse battery ", h), "checked whole, not trimmed")
-	require.NotEqual(t, h, HashPassword("correct horse battery"), "salted")
-	require.False(t, VerifyPassword("x", "$argon2id$garbage"))
+	require.True(t, verifyPassword("correct horse battery", h))
+	require.False(t, verifyPassword("correct horse batter", h))
+	require.False(t, verifyPassword("correct horse battery ", h), "checked whole, not trimmed")
+	require.NotEqual(t, h, hashPassword("correct horse battery"), "salted")
+	require.False(t, verifyPassword("x", "$argon2id$garbage"))
 }
 
 func TestPasswordRules(t *testing.T) {

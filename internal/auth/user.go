@@ -1,11 +1,13 @@
 // Package auth owns users and how they prove who they are: argon2id
-// passwords, sign-in throttling, TOTP with replay protection, recovery
-// codes and trusted browsers.
+// passwords with bounded concurrent hashing, sign-in, re-check and
+// sign-up throttling, TOTP with replay protection, recovery codes,
+// trusted browsers and the session store.
 package auth
 
 import (
 	"context"
 	"errors"
+	"runtime"
 	"strings"
 	"time"
 
@@ -40,10 +42,21 @@ type Store struct {
 	box *seal.Box
 	// Now is the clock, replaceable in tests.
 	Now func() time.Time
+	// Hashing bounds the password hashing of every caller of the Store.
+	Hashing *HashGate
+	// SignUps are the sign-up limits ReserveSignUp applies.
+	SignUps SignUpLimits
 }
 
+// Defaults of a new Store: one hashing slot per CPU the process may use,
+// each caller waiting at most DefaultHashWait for one.
+const DefaultHashWait = 2 * time.Second
+
 // NewStore returns a Store sealing TOTP seeds with box.
-func NewStore(box *seal.Box) *Store { return &Store{box: box, Now: time.Now} }
+func NewStore(box *seal.Box) *Store {
+	return &Store{box: box, Now: time.Now, Hashing: NewHashGate(runtime.GOMAXPROCS(0), DefaultHashWait),
+		SignUps: SignUpLimits{PerIP: DefaultSignUpsPerIP, PerDomain: DefaultSignUpsPerDomain}}
+}
 
 const userColumns = `id, email, friendly_name, locale, session_epoch, totp_enabled, last_sign_in_at, created_at, password_hash`
 
@@ -66,12 +79,26 @@ func ValidEmail(email string) bool {
 	return err == nil && addr == email
 }
 
-// Create inserts a user with a hashed password.
+// Create inserts a user with password hashed. It holds a hashing slot
+// inside the caller's transaction: the operator's CLI and tests use it;
+// request paths hash first (HashNewPassword) and call CreateHashed.
 func (s *Store) Create(ctx context.Context, db database.DBTX, email, name, password, locale string) (*User, error) {
+	h, err := s.HashNewPassword(ctx, password)
+	if err != nil {
+		return nil, err
+	}
+	return s.CreateHashed(ctx, db, email, name, h, locale)
+}
+
+// CreateHashed inserts a user with a password hashed by HashNewPassword.
+func (s *Store) CreateHashed(ctx context.Context, db database.DBTX, email, name string, password PasswordHash, locale string) (*User, error) {
+	if password.encoded == "" {
+		return nil, errors.New("auth: no password hash")
+	}
 	u, err := scanUser(db.QueryRow(ctx, `
 		INSERT INTO users (id, email, friendly_name, password_hash, locale)
 		VALUES ($1, $2, $3, $4, $5) RETURNING `+userColumns,
-		sid.New(sid.User), NormalizeEmail(email), name, HashPassword(password), locale))
+		sid.New(sid.User), NormalizeEmail(email), name, password.encoded, locale))
 	if database.IsUniqueViolation(err, "users_email_key") {
 		return nil, ErrEmailTaken
 	}
@@ -102,29 +129,6 @@ func (s *Store) ByEmail(ctx context.Context, db database.DBTX, email string) (*U
 	return scanUser(db.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE lower(email) = lower($1)`, NormalizeEmail(email)))
 }
 
-// CheckPassword verifies u's password.
-func (s *Store) CheckPassword(u *User, password string) bool {
-	return VerifyPassword(password, u.passwordHash)
-}
-
-// CheckCredentials returns the user for email and password, or
-// ErrNotFound for an unknown email and a wrong password alike, taking the
-// same time for both.
-func (s *Store) CheckCredentials(ctx context.Context, db database.DBTX, email, password string) (*User, error) {
-	u, err := s.ByEmail(ctx, db, email)
-	if errors.Is(err, ErrNotFound) {
-		VerifyPassword(password, dummyHash)
-		return nil, ErrNotFound
-	}
-	if err != nil {
-		return nil, err
-	}
-	if !VerifyPassword(password, u.passwordHash) {
-		return nil, ErrNotFound
-	}
-	return u, nil
-}
-
 // SetFriendlyName renames the user.
 func (s *Store) SetFriendlyName(ctx context.Context, db database.DBTX, id, name string) error {
 	_, err := db.Exec(ctx, `UPDATE users SET friendly_name = $2, updated_at = now() WHERE id = $1`, id, name)
@@ -146,13 +150,27 @@ func (s *Store) SetLocale(ctx context.Context, db database.DBTX, id, locale stri
 	return err
 }
 
-// SetPassword replaces the password and bumps the session epoch, which ends
-// every session that carries the old one. It returns the new epoch.
+// SetPassword replaces the password (hashed in the caller's transaction,
+// as Create does) and bumps the session epoch; see SetPasswordHash.
 func (s *Store) SetPassword(ctx context.Context, db database.DBTX, id, password string) (int, error) {
+	h, err := s.HashNewPassword(ctx, password)
+	if err != nil {
+		return 0, err
+	}
+	return s.SetPasswordHash(ctx, db, id, h)
+}
+
+// SetPasswordHash replaces the password with one hashed by
+// HashNewPassword and bumps the session epoch, which ends every session
+// that carries the old one. It returns the new epoch.
+func (s *Store) SetPasswordHash(ctx context.Context, db database.DBTX, id string, password PasswordHash) (int, error) {
+	if password.encoded == "" {
+		return 0, errors.New("auth: no password hash")
+	}
 	var epoch int
 	err := db.QueryRow(ctx, `
 		UPDATE users SET password_hash = $2, session_epoch = session_epoch + 1, updated_at = now()
-		WHERE id = $1 RETURNING session_epoch`, id, HashPassword(password)).Scan(&epoch)
+		WHERE id = $1 RETURNING session_epoch`, id, password.encoded).Scan(&epoch)
 	if err != nil {
 		return 0, err
 	}

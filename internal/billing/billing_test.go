@@ -409,8 +409,7 @@ func TestLowBalanceAlertsFireOncePerCrossing(t *testing.T) {
 	require.Zero(t, mails())
 	debit("b", "1500")
 	require.Equal(t, 1, mails(), "crossed 5000")
-	var body string
-	require.NoError(t, app.Pool.QueryRow(ctx, `SELECT body FROM mail_outbox WHERE kind = 'low_balance'`).Scan(&body))
+	body := app.Mail(`kind = 'low_balance'`).Body
 	require.Contains(t, body, "¥5,000")
 	require.Contains(t, body, "¥4,500")
 	debit("c", "100")
@@ -430,8 +429,8 @@ func TestReceiptMailAndAudit(t *testing.T) {
 	m := addCard(t, app, o.AccountSID, "4242424242424242")
 	p, err := app.Services.Billing.AddFunds(ctx, m, dec("3000"), "JPY", "k1")
 	require.NoError(t, err)
-	var subject, body string
-	require.NoError(t, app.Pool.QueryRow(ctx, `SELECT subject, body FROM mail_outbox WHERE kind = 'receipt' AND to_addr = 'keiri@example.jp'`).Scan(&subject, &body))
+	receipt := app.Mail(`kind = 'receipt' AND to_addr = 'keiri@example.jp'`)
+	subject, body := receipt.Subject, receipt.Body
 	require.Equal(t, "Test Project: ¥3,000 の領収書", subject)
 	require.Contains(t, body, "/billing/receipts/"+p.ID)
 

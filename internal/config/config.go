@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -46,6 +47,15 @@ type Config struct {
 	// WebhooksAllowPrivate lets webhooks reach private and loopback
 	// addresses: development and tests only.
 	WebhooksAllowPrivate bool
+	// PasswordHashConcurrency bounds the argon2id computations (19 MiB
+	// each) running at once; PasswordHashWait is how long a sign-in waits
+	// for one before a 503 with Retry-After.
+	PasswordHashConcurrency int
+	PasswordHashWait        time.Duration
+	// SignUpPerIPHour and SignUpPerDomainHour bound sign-ups over a
+	// sliding hour per client IP and per email domain; 0 is no limit.
+	SignUpPerIPHour     int
+	SignUpPerDomainHour int
 	// SecretKeyGenerated is true when a development key was created on this start.
 	SecretKeyGenerated bool
 	// SecretKeyFile is where a development key lives when none is set.
@@ -110,6 +120,21 @@ func Load(getenv func(string) string, varDir string) (*Config, error) {
 			return nil, &Error{"CONSOLE_MAX_SUBACCOUNTS", "must be a non-negative integer"}
 		}
 	}
+	c.PasswordHashConcurrency = runtime.GOMAXPROCS(0)
+	if v := getenv("CONSOLE_PASSWORD_HASH_CONCURRENCY"); v != "" {
+		if c.PasswordHashConcurrency, err = strconv.Atoi(v); err != nil || c.PasswordHashConcurrency < 1 || c.PasswordHashConcurrency > 1024 {
+			return nil, &Error{"CONSOLE_PASSWORD_HASH_CONCURRENCY", "must be an integer from 1 to 1024"}
+		}
+	}
+	if c.PasswordHashWait, err = parseDuration(getenv("CONSOLE_PASSWORD_HASH_WAIT"), 2*time.Second); err != nil || c.PasswordHashWait > time.Minute {
+		return nil, &Error{"CONSOLE_PASSWORD_HASH_WAIT", "must be a positive duration up to 1m, such as 2s"}
+	}
+	if c.SignUpPerIPHour, err = parseLimit(getenv("CONSOLE_SIGNUP_PER_IP_HOUR"), 5); err != nil {
+		return nil, &Error{"CONSOLE_SIGNUP_PER_IP_HOUR", "must be a non-negative integer (0: no limit)"}
+	}
+	if c.SignUpPerDomainHour, err = parseLimit(getenv("CONSOLE_SIGNUP_PER_DOMAIN_HOUR"), 20); err != nil {
+		return nil, &Error{"CONSOLE_SIGNUP_PER_DOMAIN_HOUR", "must be a non-negative integer (0: no limit)"}
+	}
 	if v := getenv("CONSOLE_LOG_LEVEL"); v != "" {
 		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
 			return nil, &Error{"CONSOLE_LOG_LEVEL", "must be debug, info, warn or error"}
@@ -166,6 +191,10 @@ func (c *Config) LogValue() slog.Value {
 		slog.String("SMTP_URL", maskURL(c.SMTPURL)),
 		slog.String("CONSOLE_MAIL_FROM", c.MailFrom),
 		slog.Bool("CONSOLE_WEBHOOKS_ALLOW_PRIVATE", c.WebhooksAllowPrivate),
+		slog.Int("CONSOLE_PASSWORD_HASH_CONCURRENCY", c.PasswordHashConcurrency),
+		slog.Duration("CONSOLE_PASSWORD_HASH_WAIT", c.PasswordHashWait),
+		slog.Int("CONSOLE_SIGNUP_PER_IP_HOUR", c.SignUpPerIPHour),
+		slog.Int("CONSOLE_SIGNUP_PER_DOMAIN_HOUR", c.SignUpPerDomainHour),
 	)
 }
 
@@ -192,6 +221,18 @@ func parseBool(v string, def bool) (bool, error) {
 		return def, nil
 	}
 	return strconv.ParseBool(v)
+}
+
+// parseLimit reads a count limit; 0 turns the limit off.
+func parseLimit(v string, def int) (int, error) {
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err == nil && n < 0 {
+		err = errors.New("negative")
+	}
+	return n, err
 }
 
 func parseDuration(v string, def time.Duration) (time.Duration, error) {

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -89,4 +90,35 @@ func TestLogValueMasksSecrets(t *testing.T) {
 	require.NotContains(t, s, goodKey)
 	require.Contains(t, s, "CONSOLE_SECRET_KEY=********")
 	require.Contains(t, s, "postgres://u:xxxxx@db/console")
+}
+
+func TestPasswordHashingAndSignUpLimits(t *testing.T) {
+	c, err := Load(env(map[string]string{"CONSOLE_SECRET_KEY": goodKey}), t.TempDir())
+	require.NoError(t, err)
+	require.Equal(t, runtime.GOMAXPROCS(0), c.PasswordHashConcurrency, "one hashing slot per CPU")
+	require.Equal(t, 2*time.Second, c.PasswordHashWait)
+	require.Equal(t, 5, c.SignUpPerIPHour)
+	require.Equal(t, 20, c.SignUpPerDomainHour)
+
+	c, err = Load(env(map[string]string{"CONSOLE_SECRET_KEY": goodKey, "CONSOLE_PASSWORD_HASH_CONCURRENCY": "3", "CONSOLE_PASSWORD_HASH_WAIT": "500ms",
+		"CONSOLE_SIGNUP_PER_IP_HOUR": "0", "CONSOLE_SIGNUP_PER_DOMAIN_HOUR": "100"}), t.TempDir())
+	require.NoError(t, err)
+	require.Equal(t, 3, c.PasswordHashConcurrency)
+	require.Equal(t, 500*time.Millisecond, c.PasswordHashWait)
+	require.Equal(t, 0, c.SignUpPerIPHour, "0 turns the limit off")
+	require.Equal(t, 100, c.SignUpPerDomainHour)
+
+	for k, bad := range map[string][]string{
+		"CONSOLE_PASSWORD_HASH_CONCURRENCY": {"0", "-1", "two", "1025"},
+		"CONSOLE_PASSWORD_HASH_WAIT":        {"0s", "-1s", "soon", "2m"},
+		"CONSOLE_SIGNUP_PER_IP_HOUR":        {"-1", "five", "1.5"},
+		"CONSOLE_SIGNUP_PER_DOMAIN_HOUR":    {"-1", "many"},
+	} {
+		for _, v := range bad {
+			_, err := Load(env(map[string]string{"CONSOLE_SECRET_KEY": goodKey, k: v}), t.TempDir())
+			var ce *Error
+			require.ErrorAs(t, err, &ce, "%s=%s", k, v)
+			require.Equal(t, k, ce.Var)
+		}
+	}
 }

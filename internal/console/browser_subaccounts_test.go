@@ -244,6 +244,7 @@ func TestBrowserSubaccountViewAndSwitchBack(t *testing.T) {
 			c.requireAccountAPI(sub, sub, subToken, http.StatusOK)
 
 			b.Fill(`details.danger-zone input[name="confirm_name"]`, l.shop)
+			b.Fill(`details.danger-zone input[name="password"]`, c.owner.Password) // closing for good asks for the password again
 			require.Equal(t, http.StatusOK, b.Submit(browsertest.TestID("subaccount-close")))
 			require.Equal(t, "/settings/subaccounts/"+sub, b.URLPath())
 			require.Equal(t, l.closedFlash, b.Text(".flash"))

@@ -2,7 +2,6 @@ package console
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"slices"
 	"time"
@@ -12,7 +11,6 @@ import (
 	"github.com/shopspring/decimal"
 
 	"console/internal/audit"
-	"console/internal/auth"
 	"console/internal/billing"
 	"console/internal/i18n"
 	"console/internal/nav"
@@ -137,41 +135,24 @@ func (c *Console) showAuthToken(w http.ResponseWriter, r *http.Request) error {
 	return render(w, r, http.StatusOK, web.Dashboard(d))
 }
 
-// reauthenticate checks the password, or the TOTP code when the user has
-// 2FA, before a sensitive action. It adds field errors on failure.
-func (c *Console) reauthenticate(r *http.Request, u *auth.User, errs *web.FieldErrors) error {
-	ctx := r.Context()
-	if u.TOTPEnabled {
-		err := c.users.VerifyTOTP(ctx, c.pool, u.ID, r.PostFormValue("code"))
-		if errors.Is(err, auth.ErrBadCode) {
-			errs.Add("code", "twofactor.invalid")
-			return nil
-		}
-		return err
-	}
-	if !c.users.CheckPassword(u, r.PostFormValue("password")) {
-		errs.Add("password", "error.password_wrong")
-	}
-	return nil
-}
-
 func (c *Console) regenerateAuthToken(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	v := web.ViewerOf(ctx)
 	var errs web.FieldErrors
-	if err := c.reauthenticate(r, v.User, &errs); err != nil {
+	status, err := c.recheck(w, r, v.User.StrongestFactor(), "password", &errs)
+	if err != nil {
 		return err
 	}
-	if errs.Any() {
+	if status != 0 {
 		d, err := c.dashboardData(r)
 		if err != nil {
 			return err
 		}
 		d.Regenerate.Errors = errs
-		return render(w, r, http.StatusUnprocessableEntity, web.Dashboard(d))
+		return render(w, r, status, web.Dashboard(d))
 	}
 	p := v.Account
-	err := pgx.BeginFunc(ctx, c.pool, func(tx pgx.Tx) error {
+	err = pgx.BeginFunc(ctx, c.pool, func(tx pgx.Tx) error {
 		if _, err := c.accounts.RegenerateAuthToken(ctx, tx, p.ProjectSID, p.SID); err != nil {
 			return err
 		}

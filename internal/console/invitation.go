@@ -17,9 +17,14 @@ import (
 	"console/web"
 )
 
-// keyInvitation holds the token of the invitation link being followed, so
-// that it leaves the URL (and the logs) after the first request.
-const keyInvitation = "invitation"
+// keyInvitation and keyInvitationProject name the invitation whose link
+// is being followed: the link's token is looked up once and leaves the URL
+// (and the logs); the session keeps the invitation's id, never the token,
+// since session data is stored as it is.
+const (
+	keyInvitation        = "invitation"
+	keyInvitationProject = "invitation_project"
+)
 
 var invitationStates = map[error]string{
 	team.ErrInvitationExpired: "invitation.expired",
@@ -27,15 +32,24 @@ var invitationStates = map[error]string{
 	team.ErrInvitationUsed:    "invitation.used",
 }
 
-// openInvitation is the link's token from the query (kept in the session)
-// or the session.
+// currentInvitation is the invitation whose link the session followed.
 func (c *Console) currentInvitation(r *http.Request) (*team.Invitation, error) {
 	ctx := r.Context()
-	inv, err := team.InvitationByToken(ctx, c.pool, c.sessions.GetString(ctx, keyInvitation))
+	id, project := c.sessions.GetString(ctx, keyInvitation), c.sessions.GetString(ctx, keyInvitationProject)
+	if id == "" || project == "" {
+		return nil, &Error{Status: http.StatusNotFound, MsgKey: "invitation.invalid"}
+	}
+	inv, err := team.GetInvitation(ctx, c.pool, project, id)
 	if errors.Is(err, team.ErrInvitationNotFound) {
 		return nil, &Error{Status: http.StatusNotFound, MsgKey: "invitation.invalid"}
 	}
 	return inv, err
+}
+
+// forgetInvitation ends following an invitation's link.
+func (c *Console) forgetInvitation(r *http.Request) {
+	c.sessions.Remove(r.Context(), keyInvitation)
+	c.sessions.Remove(r.Context(), keyInvitationProject)
 }
 
 // invitationData decides what the link's page offers the visitor.
@@ -68,7 +82,16 @@ func (c *Console) invitationData(r *http.Request, inv *team.Invitation) (web.Inv
 func (c *Console) invitationPage(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	if token := r.URL.Query().Get("token"); token != "" {
-		c.sessions.Put(ctx, keyInvitation, token)
+		inv, err := team.InvitationByToken(ctx, c.pool, token)
+		switch {
+		case errors.Is(err, team.ErrInvitationNotFound):
+			c.forgetInvitation(r)
+		case err != nil:
+			return err
+		default:
+			c.sessions.Put(ctx, keyInvitation, inv.ID)
+			c.sessions.Put(ctx, keyInvitationProject, inv.ProjectSID)
+		}
 		return redirect(w, r, "/invitation")
 	}
 	inv, err := c.currentInvitation(r)
@@ -121,7 +144,7 @@ func (c *Console) acceptInvitation(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return c.invitationRefused(w, r, inv, err)
 	}
-	c.sessions.Remove(ctx, keyInvitation)
+	c.forgetInvitation(r)
 	c.sessions.Put(ctx, keyProject, inv.ProjectSID)
 	c.sessions.Remove(ctx, keyAccount)
 	c.flash(ctx, "ok", "invitation.joined", inv.ProjectName)
@@ -152,9 +175,19 @@ func (c *Console) invitationSignUp(w http.ResponseWriter, r *http.Request) error
 	if d.SignUp.Errors.Any() {
 		return render(w, r, http.StatusUnprocessableEntity, web.InvitationPage(d))
 	}
+	// Hashed before the transaction, so no connection waits for a hashing slot.
+	hash, err := c.users.HashNewPassword(ctx, password)
+	if errors.Is(err, auth.ErrBusy) {
+		c.retryAfter(w)
+		d.SignUp.Errors.Add("password", "auth.busy")
+		return render(w, r, http.StatusServiceUnavailable, web.InvitationPage(d))
+	}
+	if err != nil {
+		return err
+	}
 	var u *auth.User
 	err = pgx.BeginFunc(ctx, c.pool, func(tx pgx.Tx) error {
-		if u, err = c.users.Create(ctx, tx, inv.Email, d.SignUp.Name, password, i18n.Locale(ctx)); err != nil {
+		if u, err = c.users.CreateHashed(ctx, tx, inv.Email, d.SignUp.Name, hash, i18n.Locale(ctx)); err != nil {
 			return err
 		}
 		if err := nav.PinDefaults(ctx, tx, u.ID); err != nil {
@@ -179,7 +212,7 @@ func (c *Console) invitationSignUp(w http.ResponseWriter, r *http.Request) error
 	if err := c.startSession(ctx, u.ID, u.SessionEpoch); err != nil {
 		return err
 	}
-	c.sessions.Remove(ctx, keyInvitation)
+	c.forgetInvitation(r)
 	c.sessions.Put(ctx, keyProject, inv.ProjectSID)
 	c.flash(ctx, "ok", "invitation.joined", inv.ProjectName)
 	return redirect(w, r, "/")

@@ -7,6 +7,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"console/internal/i18n"
 	"console/internal/mail"
 	"console/web"
 )
@@ -24,12 +25,15 @@ func (c *Console) mailbox(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return errNotFound
 		}
-		d.Open, err = mail.Get(r.Context(), c.pool, n)
+		d.Open, err = c.jobs.Outbox().Get(r.Context(), c.pool, n)
 		if errors.Is(err, mail.ErrNotFound) {
 			return errNotFound
 		}
 		if err != nil {
 			return err
+		}
+		if d.Open.Purged {
+			d.Open.Body = i18n.T(r.Context(), "mailbox.purged")
 		}
 	}
 	noStore(w)

@@ -108,7 +108,11 @@ func TestSubaccountsInTheConsole(t *testing.T) {
 	require.Equal(t, http.StatusUnprocessableEntity, wrong.Status)
 	require.Contains(t, wrong.Body, "The name does not match.")
 	require.Contains(t, c.Get("/settings/subaccounts/"+kyoto).Body, "status-active")
-	require.Equal(t, http.StatusSeeOther, c.Post("/settings/subaccounts/"+kyoto+"/close", url.Values{"confirm_name": {"Kyoto"}}).Status)
+	wrong = c.Post("/settings/subaccounts/"+kyoto+"/close", url.Values{"confirm_name": {"Kyoto"}, "password": {"not the password"}})
+	require.Equal(t, http.StatusUnprocessableEntity, wrong.Status, "closing for good asks for the password again")
+	require.Contains(t, wrong.Body, "The password is not correct.")
+	require.Contains(t, c.Get("/settings/subaccounts/"+kyoto).Body, "status-active")
+	require.Equal(t, http.StatusSeeOther, c.Post("/settings/subaccounts/"+kyoto+"/close", url.Values{"confirm_name": {"Kyoto"}, "password": {o.Password}}).Status)
 	detail := c.Get("/settings/subaccounts/" + kyoto).Body
 	require.Contains(t, detail, "status-closed")
 	require.Contains(t, detail, "This subaccount is closed and cannot be reopened.")

@@ -67,7 +67,7 @@ var roleRows = map[string]roleRow{
 	"GET /settings/subaccounts":                    {"/settings/subaccounts", nil, "200 200 200 403 403"},
 	"POST /settings/subaccounts":                   {"/settings/subaccounts", f("friendly_name", "New"), "303 303 403 403 403"},
 	"GET /settings/subaccounts/{sid}":              {"/settings/subaccounts/{sub}", nil, "200 200 200 403 403"},
-	"POST /settings/subaccounts/{sid}/close":       {"/settings/subaccounts/{sub}/close", f("confirm_name", "Shop"), "303 303 403 403 403"},
+	"POST /settings/subaccounts/{sid}/close":       {"/settings/subaccounts/{sub}/close", f("confirm_name", "Shop", "password", "member password"), "303 303 403 403 403"},
 	"POST /settings/subaccounts/{sid}/rename":      {"/settings/subaccounts/{sub}/rename", f("friendly_name", "Shop"), "303 303 403 403 403"},
 	"POST /settings/subaccounts/{sid}/status":      {"/settings/subaccounts/{sub}/status", f("status", "suspended"), "303 303 403 403 403"},
 	"POST /settings/subaccounts/{sid}/view":        {"/settings/subaccounts/{sub}/view", nil, "303 303 303 403 403"},

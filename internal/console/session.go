@@ -9,6 +9,10 @@ import (
 	"console/web"
 )
 
+// SessionUserKey is the session key of the signed-in user's id; the
+// session store reads it to index sessions by user.
+const SessionUserKey = keyUserID
+
 // Session keys.
 const (
 	keyUserID     = "uid"

@@ -1,6 +1,7 @@
 package console
 
 import (
+	"cmp"
 	"errors"
 	"image/png"
 	"net/http"
@@ -81,8 +82,9 @@ func (c *Console) updateEmail(w http.ResponseWriter, r *http.Request) error {
 	if !auth.ValidEmail(d.Email.Email) {
 		d.Email.Errors.Add("email", "error.email")
 	}
-	if !c.users.CheckPassword(u, r.PostFormValue("current_password")) {
-		d.Email.Errors.Add("current_password", "error.password_wrong")
+	status, err := c.recheck(w, r, auth.AskPassword, "current_password", &d.Email.Errors)
+	if err != nil {
+		return err
 	}
 	if !d.Email.Errors.Any() {
 		err = c.userChange(r, "user.email_changed", map[string]string{"from": u.Email, "to": d.Email.Email}, func(tx pgx.Tx) error {
@@ -95,7 +97,7 @@ func (c *Console) updateEmail(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if d.Email.Errors.Any() {
-		return render(w, r, http.StatusUnprocessableEntity, web.UserSettings(d))
+		return render(w, r, cmp.Or(status, http.StatusUnprocessableEntity), web.UserSettings(d))
 	}
 	c.flash(ctx, "ok", "settings.saved")
 	return redirect(w, r, "/user/settings")
@@ -109,18 +111,31 @@ func (c *Console) updatePassword(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	newPassword := r.PostFormValue("new_password")
-	if !c.users.CheckPassword(u, r.PostFormValue("current_password")) {
-		d.Password.Errors.Add("current_password", "error.password_wrong")
-	}
 	if auth.CheckPasswordRules(newPassword) != nil {
 		d.Password.Errors.Add("new_password", "password.rules")
 	}
+	status, err := c.recheck(w, r, auth.AskPassword, "current_password", &d.Password.Errors)
+	if err != nil {
+		return err
+	}
+	var hash auth.PasswordHash
+	if !d.Password.Errors.Any() {
+		// Hashed before the transaction, so no connection waits for a hashing slot.
+		hash, err = c.users.HashNewPassword(ctx, newPassword)
+		if errors.Is(err, auth.ErrBusy) {
+			c.retryAfter(w)
+			d.Password.Errors.Add("new_password", "auth.busy")
+			status = http.StatusServiceUnavailable
+		} else if err != nil {
+			return err
+		}
+	}
 	if d.Password.Errors.Any() {
-		return render(w, r, http.StatusUnprocessableEntity, web.UserSettings(d))
+		return render(w, r, cmp.Or(status, http.StatusUnprocessableEntity), web.UserSettings(d))
 	}
 	var epoch int
 	err = c.userChange(r, "user.password_changed", nil, func(tx pgx.Tx) error {
-		epoch, err = c.users.SetPassword(ctx, tx, u.ID, newPassword)
+		epoch, err = c.users.SetPasswordHash(ctx, tx, u.ID, hash)
 		return err
 	})
 	if err != nil {
@@ -267,15 +282,12 @@ func (c *Console) disableTwoFactor(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	if !c.users.CheckPassword(u, r.PostFormValue("current_password")) {
-		d.Disable.Errors.Add("current_password", "error.password_wrong")
-	} else if err := c.users.VerifyTOTP(ctx, c.pool, u.ID, r.PostFormValue("code")); errors.Is(err, auth.ErrBadCode) {
-		d.Disable.Errors.Add("code", "twofactor.invalid")
-	} else if err != nil {
+	status, err := c.recheck(w, r, auth.AskPassword|auth.AskCode, "current_password", &d.Disable.Errors)
+	if err != nil {
 		return err
 	}
-	if d.Disable.Errors.Any() {
-		return render(w, r, http.StatusUnprocessableEntity, web.UserSettings(d))
+	if status != 0 {
+		return render(w, r, status, web.UserSettings(d))
 	}
 	err = c.userChange(r, "user.two_factor_disabled", nil, func(tx pgx.Tx) error {
 		return c.users.DisableTOTP(ctx, tx, u.ID)

@@ -2,7 +2,9 @@ package console
 
 import (
 	"errors"
+	"math"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -34,26 +36,24 @@ func (c *Console) signIn(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	f := web.SignInForm{Email: strings.TrimSpace(r.PostFormValue("email")), Next: r.PostFormValue("next")}
 	password := r.PostFormValue("password")
-	ip := reqlog.ClientIP(r)
 
-	throttled, err := c.users.Throttled(ctx, c.pool, f.Email, ip)
-	if err != nil {
-		return err
-	}
-	if throttled {
+	u, err := c.users.SignIn(ctx, c.pool, f.Email, password, reqlog.ClientIP(r))
+	switch {
+	case errors.Is(err, auth.ErrThrottled):
 		f.Errors.Add("form", "signin.throttled")
 		return render(w, r, http.StatusTooManyRequests, web.SignIn(f, c.cfg.SignUp))
-	}
-	u, err := c.users.CheckCredentials(ctx, c.pool, f.Email, password)
-	if errors.Is(err, auth.ErrNotFound) {
-		if err := c.recordFailure(r, f.Email, "", "password"); err != nil {
+	case errors.Is(err, auth.ErrBusy):
+		c.retryAfter(w)
+		f.Errors.Add("form", "auth.busy")
+		return render(w, r, http.StatusServiceUnavailable, web.SignIn(f, c.cfg.SignUp))
+	case errors.Is(err, auth.ErrNotFound):
+		if err := c.auditFailure(r, f.Email, "", "password"); err != nil {
 			return err
 		}
 		// The same answer whether the email is unknown or the password wrong.
 		f.Errors.Add("form", "signin.invalid")
 		return render(w, r, http.StatusUnprocessableEntity, web.SignIn(f, c.cfg.SignUp))
-	}
-	if err != nil {
+	case err != nil:
 		return err
 	}
 	if u.TOTPEnabled {
@@ -76,17 +76,16 @@ func (c *Console) signIn(w http.ResponseWriter, r *http.Request) error {
 	return c.completeSignIn(w, r, u, "password", f.Next)
 }
 
-// recordFailure counts a failed sign-in for throttling and audits it.
-func (c *Console) recordFailure(r *http.Request, email, userID, step string) error {
-	ctx := r.Context()
-	ip := reqlog.ClientIP(r)
-	return pgx.BeginFunc(ctx, c.pool, func(tx pgx.Tx) error {
-		if err := c.users.RecordFailure(ctx, tx, email, ip); err != nil {
-			return err
-		}
-		return audit.Write(ctx, tx, audit.Entry{Actor: audit.ActorAnonymous, ActorUserID: userID, Action: "user.sign_in_failed",
-			Target: strings.ToLower(email), IP: ip, Details: map[string]string{"step": step}})
-	})
+// retryAfter tells a client turned away for lack of hashing capacity
+// when to try again: after about as long as it was made to wait.
+func (c *Console) retryAfter(w http.ResponseWriter) {
+	w.Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(c.users.Hashing.Wait().Seconds())))))
+}
+
+// auditFailure records a failed sign-in step; auth counted it already.
+func (c *Console) auditFailure(r *http.Request, email, userID, step string) error {
+	return audit.Write(r.Context(), c.pool, audit.Entry{Actor: audit.ActorAnonymous, ActorUserID: userID, Action: "user.sign_in_failed",
+		Target: strings.ToLower(email), IP: reqlog.ClientIP(r), Details: map[string]string{"step": step}})
 }
 
 func (c *Console) completeSignIn(w http.ResponseWriter, r *http.Request, u *auth.User, method, next string) error {
@@ -142,29 +141,18 @@ func (c *Console) secondFactor(w http.ResponseWriter, r *http.Request) error {
 		return redirect(w, r, "/signin")
 	}
 	var f web.SecondFactorForm
-	throttled, err := c.users.Throttled(ctx, c.pool, u.Email, reqlog.ClientIP(r))
-	if err != nil {
-		return err
-	}
-	if throttled {
+	method, err := c.users.SecondFactor(ctx, c.pool, u, strings.TrimSpace(r.PostFormValue("code")), reqlog.ClientIP(r))
+	switch {
+	case errors.Is(err, auth.ErrThrottled):
 		f.Errors.Add("form", "signin.throttled")
 		return render(w, r, http.StatusTooManyRequests, web.SecondFactor(f))
-	}
-	code := strings.TrimSpace(r.PostFormValue("code"))
-	method := "totp"
-	err = c.users.VerifyTOTP(ctx, c.pool, u.ID, code)
-	if errors.Is(err, auth.ErrBadCode) && len(strings.Join(strings.Fields(code), "")) != 6 {
-		method = "recovery_code"
-		err = c.users.UseRecoveryCode(ctx, c.pool, u.ID, code)
-	}
-	if errors.Is(err, auth.ErrBadCode) {
-		if err := c.recordFailure(r, u.Email, u.ID, "second_factor"); err != nil {
+	case errors.Is(err, auth.ErrBadCode):
+		if err := c.auditFailure(r, u.Email, u.ID, "second_factor"); err != nil {
 			return err
 		}
 		f.Errors.Add("code", "twofactor.invalid")
 		return render(w, r, http.StatusUnprocessableEntity, web.SecondFactor(f))
-	}
-	if err != nil {
+	case err != nil:
 		return err
 	}
 	if r.PostFormValue("trust") == "1" {

@@ -68,6 +68,15 @@ func (c *Console) signUp(w http.ResponseWriter, r *http.Request) error {
 	if f.Errors.Any() {
 		return render(w, r, http.StatusUnprocessableEntity, web.SignUp(f))
 	}
+	ip := reqlog.ClientIP(r)
+	undo, err := c.users.ReserveSignUp(ctx, c.pool, ip, f.Email)
+	if errors.Is(err, auth.ErrThrottled) {
+		f.Errors.Add("form", "signup.throttled")
+		return render(w, r, http.StatusTooManyRequests, web.SignUp(f))
+	}
+	if err != nil {
+		return err
+	}
 	locale := i18n.Locale(ctx)
 	tz := "UTC"
 	if locale == i18n.Japanese {
@@ -75,13 +84,20 @@ func (c *Console) signUp(w http.ResponseWriter, r *http.Request) error {
 	}
 	res, err := onboard.CreateOwner(ctx, c.pool, c.users, c.accounts, onboard.Owner{
 		Email: f.Email, Password: password, Name: f.Name, Locale: locale, ProjectName: f.ProjectName,
-		Currency: f.Currency, TimeZone: tz, TrialCredit: true, IP: reqlog.ClientIP(r), Via: "signup", SignIn: true,
+		Currency: f.Currency, TimeZone: tz, TrialCredit: true, IP: ip, Via: "signup", SignIn: true,
 	})
-	if errors.Is(err, auth.ErrEmailTaken) {
+	if err != nil {
+		undo() // no sign-up was made: it does not count
+	}
+	switch {
+	case errors.Is(err, auth.ErrEmailTaken):
 		f.Errors.Add("email", "signup.email_taken")
 		return render(w, r, http.StatusUnprocessableEntity, web.SignUp(f))
-	}
-	if err != nil {
+	case errors.Is(err, auth.ErrBusy):
+		c.retryAfter(w)
+		f.Errors.Add("form", "auth.busy")
+		return render(w, r, http.StatusServiceUnavailable, web.SignUp(f))
+	case err != nil:
 		return err
 	}
 	if err := c.startSession(ctx, res.User.ID, res.User.SessionEpoch); err != nil {

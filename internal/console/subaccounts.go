@@ -139,7 +139,8 @@ func (c *Console) setSubaccountStatus(w http.ResponseWriter, r *http.Request) er
 	return redirect(w, r, "/settings/subaccounts/"+a.SID)
 }
 
-// closeSubaccount closes for good, once the user typed the friendly name.
+// closeSubaccount closes for good, once the user typed the friendly name
+// and their password (or TOTP code).
 func (c *Console) closeSubaccount(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	a, err := c.subaccount(r)
@@ -149,10 +150,18 @@ func (c *Console) closeSubaccount(w http.ResponseWriter, r *http.Request) error 
 	if a.Status == account.StatusClosed {
 		return redirect(w, r, "/settings/subaccounts/"+a.SID)
 	}
+	d := web.SubaccountData{Account: a, Rename: web.SubaccountForm{FriendlyName: a.FriendlyName}}
 	if strings.TrimSpace(r.PostFormValue("confirm_name")) != a.FriendlyName {
-		d := web.SubaccountData{Account: a, Rename: web.SubaccountForm{FriendlyName: a.FriendlyName}}
 		d.Close.Add("confirm_name", "subaccounts.close_mismatch")
 		return render(w, r, http.StatusUnprocessableEntity, web.Subaccount(d))
+	}
+	// Closing is for good: the user proves again who they are.
+	status, err := c.recheck(w, r, web.CurrentUser(ctx).StrongestFactor(), "password", &d.Close)
+	if err != nil {
+		return err
+	}
+	if status != 0 {
+		return render(w, r, status, web.Subaccount(d))
 	}
 	err = pgx.BeginFunc(ctx, c.pool, func(tx pgx.Tx) error {
 		if _, err := c.accounts.SetStatus(ctx, tx, a.ProjectSID, a.SID, account.StatusClosed); err != nil {

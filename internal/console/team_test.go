@@ -133,9 +133,7 @@ func TestInvitationEdgeCases(t *testing.T) {
 	invite := func(email string) string {
 		t.Helper()
 		require.Equal(t, http.StatusSeeOther, owner.Post("/settings/users/invite", url.Values{"email": {email}, "role": {"support"}}).Status)
-		var body string
-		require.NoError(t, app.Pool.QueryRow(ctx, `SELECT body FROM mail_outbox WHERE to_addr = $1 ORDER BY id DESC LIMIT 1`, email).Scan(&body))
-		return invitationLink.FindStringSubmatch(body)[1]
+		return invitationLink.FindStringSubmatch(app.Mail(`to_addr = $1`, email).Body)[1]
 	}
 	open := func(path string) *webtest.Response {
 		c := app.Client()

@@ -186,15 +186,6 @@ func (c *Console) requireUser(next http.Handler) http.Handler {
 	})
 }
 
-// safeNext keeps a post-sign-in redirect on this site.
-func safeNext(next string) string {
-	u, err := url.Parse(next)
-	if err != nil || next == "" || u.IsAbs() || u.Host != "" || len(next) < 1 || next[0] != '/' || (len(next) > 1 && (next[1] == '/' || next[1] == '\\')) {
-		return "/"
-	}
-	return next
-}
-
 // actingAccount is the account the console acts on for this request.
 func actingAccount(r *http.Request) *account.Account { return web.CurrentAccount(r.Context()) }
 

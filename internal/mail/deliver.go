@@ -43,6 +43,8 @@ type DeliverWorker struct {
 	river.WorkerDefaults[DeliverArgs]
 	Pool   *pgxpool.Pool
 	Sender Sender
+	// Outbox opens the sealed bodies.
+	Outbox *Outbox
 }
 
 // Timeout bounds one SMTP conversation.
@@ -50,7 +52,7 @@ func (w *DeliverWorker) Timeout(*river.Job[DeliverArgs]) time.Duration { return 
 
 // Work delivers the mail; a failure is recorded and River retries with backoff.
 func (w *DeliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
-	m, err := Get(ctx, w.Pool, job.Args.OutboxID)
+	m, err := w.Outbox.Get(ctx, w.Pool, job.Args.OutboxID)
 	if errors.Is(err, ErrNotFound) {
 		return river.JobCancel(err)
 	}

@@ -1,5 +1,6 @@
 // Package maintenance holds the periodic housekeeping job: it forgets
-// expired sign-in failures, trust tokens and sessions.
+// expired sign-in failures, sign-ups, trust tokens and sessions, and the
+// bodies of mails delivered more than mail.Retention ago.
 package maintenance
 
 import (
@@ -10,6 +11,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"console/internal/auth"
+	"console/internal/mail"
 )
 
 // CleanupArgs is the periodic cleanup job.
@@ -27,7 +29,13 @@ func (CleanupArgs) InsertOpts() river.InsertOpts {
 type CleanupWorker struct {
 	river.WorkerDefaults[CleanupArgs]
 	Pool *pgxpool.Pool
+	// Outbox seals the mails written in clear before bodies were sealed.
+	Outbox *mail.Outbox
 }
+
+// legacyBatch bounds the mails one run seals, so a run stays short
+// however many were left in clear; the next run goes on.
+const legacyBatch = 1000
 
 // Work deletes what has expired.
 func (w *CleanupWorker) Work(ctx context.Context, job *river.Job[CleanupArgs]) error {
@@ -35,9 +43,18 @@ func (w *CleanupWorker) Work(ctx context.Context, job *river.Job[CleanupArgs]) e
 	if _, err := auth.PruneFailures(ctx, w.Pool, now); err != nil {
 		return err
 	}
+	if _, err := auth.PruneSignUps(ctx, w.Pool, now); err != nil {
+		return err
+	}
 	if _, err := auth.PruneTrusted(ctx, w.Pool, now); err != nil {
 		return err
 	}
-	_, err := w.Pool.Exec(ctx, `DELETE FROM sessions WHERE expiry < now()`)
+	if _, err := auth.PruneSessions(ctx, w.Pool, now); err != nil {
+		return err
+	}
+	if _, err := w.Outbox.SealLegacy(ctx, w.Pool, legacyBatch); err != nil {
+		return err
+	}
+	_, err := mail.PurgeDelivered(ctx, w.Pool, now)
 	return err
 }

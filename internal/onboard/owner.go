@@ -60,9 +60,15 @@ func CreateOwner(ctx context.Context, pool *pgxpool.Pool, users *auth.Store, acc
 	if !account.ValidTimeZone(o.TimeZone) {
 		return nil, ErrTimeZone
 	}
+	// Hashed before the transaction, so no connection waits for a hashing
+	// slot (auth.ErrBusy when none comes free in time).
+	hash, err := users.HashNewPassword(ctx, o.Password)
+	if err != nil {
+		return nil, err
+	}
 	var res Result
-	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-		u, err := users.Create(ctx, tx, o.Email, o.Name, o.Password, o.Locale)
+	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		u, err := users.CreateHashed(ctx, tx, o.Email, o.Name, hash, o.Locale)
 		if err != nil {
 			return err
 		}

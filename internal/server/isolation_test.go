@@ -62,7 +62,7 @@ var consoleRows = map[string]row{
 	"GET /settings/subaccounts":                    {"/settings/subaccounts", nil, "A=200 B=200 anon=303"},
 	"POST /settings/subaccounts":                   {"/settings/subaccounts", form("friendly_name", "New"), "A=303 B=303 anon=303"},
 	"GET /settings/subaccounts/{sid}":              {"/settings/subaccounts/{sub}", nil, "A:a=200 A:b=404 A:master=404 B:a=404 anon=303"},
-	"POST /settings/subaccounts/{sid}/close":       {"/settings/subaccounts/{sub}/close", form("confirm_name", "Shop"), "A:a=303 A:b=404 A:master=404 B:a=404 anon=303"},
+	"POST /settings/subaccounts/{sid}/close":       {"/settings/subaccounts/{sub}/close", form("confirm_name", "Shop", "password", "correct horse battery"), "A:a=303 A:b=404 A:master=404 B:a=404 anon=303"},
 	"POST /settings/subaccounts/{sid}/rename":      {"/settings/subaccounts/{sub}/rename", form("friendly_name", "Shop"), "A:a=303 A:b=404 A:master=404 B:a=404 anon=303"},
 	"POST /settings/subaccounts/{sid}/status":      {"/settings/subaccounts/{sub}/status", form("status", "suspended"), "A:a=303 A:b=404 A:master=404 B:a=404 anon=303"},
 	"POST /settings/subaccounts/{sid}/view":        {"/settings/subaccounts/{sub}/view", nil, "A:a=303 A:b=404 A:master=404 B:a=404 anon=303"},

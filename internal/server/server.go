@@ -13,13 +13,13 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/alexedwards/scs/pgxstore"
 	"github.com/alexedwards/scs/v2"
 	"github.com/go-chi/chi/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"console/internal/api"
 	"console/internal/app"
+	"console/internal/auth"
 	"console/internal/config"
 	"console/internal/console"
 	"console/internal/database"
@@ -45,9 +45,16 @@ func New(a *app.App) (*Server, error) {
 	s := &Server{App: a, cfg: cfg, pool: pool, log: log}
 
 	s.Sessions = scs.New()
-	// The store's own cleanup goroutine is off: the cleanup job deletes
-	// expired sessions once for all processes.
-	s.Sessions.Store = pgxstore.NewWithCleanupInterval(pool, 0)
+	// Sessions are stored under their token's hash; the cleanup job
+	// deletes expired ones once for all processes.
+	s.Sessions.Store = auth.NewSessionStore(pool, func(data []byte) string {
+		_, values, err := sessioncodec.Codec{}.Decode(data)
+		if err != nil {
+			return ""
+		}
+		uid, _ := values[console.SessionUserKey].(string)
+		return uid
+	})
 	s.Sessions.Codec = sessioncodec.Codec{}
 	s.Sessions.Lifetime = cfg.SessionLifetime // absolute
 	// The idle timeout is enforced by the console itself so that a request
@@ -61,12 +68,12 @@ func New(a *app.App) (*Server, error) {
 		s.Sessions.Cookie.Secure = true
 	}
 
-	cons := console.New(console.Deps{Pool: pool, Sessions: s.Sessions, Users: a.Users, Accounts: a.Accounts, Config: cfg, Log: log, Jobs: a.Jobs, Billing: a.Billing,
+	cons := console.New(console.Deps{Pool: pool, Sessions: s.Sessions, Users: a.Users, Accounts: a.Accounts, Config: cfg, Log: log, Jobs: a.Outbox, Billing: a.Billing,
 		Numbers: a.Numbers, Triggers: a.Triggers})
 	// A session the store cannot load or save is answered by the console:
 	// a 503 page while the database is unreachable.
 	s.Sessions.ErrorFunc = cons.SessionError
-	rest := api.New(pool, a.Accounts, log, cfg, a.Billing, a.Numbers, a.Messages, a.Calls, a.Jobs)
+	rest := api.New(pool, a.Accounts, log, cfg, a.Billing, a.Numbers, a.Messages, a.Calls, a.Outbox)
 	rest.Triggers = a.Triggers
 	static, err := fs.Sub(web.Static, "static")
 	if err != nil {

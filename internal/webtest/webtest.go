@@ -28,6 +28,7 @@ import (
 	"console/internal/audit"
 	"console/internal/billing"
 	"console/internal/config"
+	"console/internal/mail"
 	"console/internal/messaging"
 	"console/internal/numbers"
 	"console/internal/onboard"
@@ -319,6 +320,23 @@ func (r *Response) JSON(t testing.TB) map[string]any {
 	var m map[string]any
 	if err := json.Unmarshal([]byte(r.Body), &m); err != nil {
 		t.Fatalf("response is not JSON (%v): %.200s", err, r.Body)
+	}
+	return m
+}
+
+// Mail returns the newest outbox mail matching where (a condition on
+// mail_outbox's columns, with args), its sealed body opened, and fails
+// the test when there is none.
+func (a *App) Mail(where string, args ...any) *mail.Mail {
+	a.T.Helper()
+	ctx := context.Background()
+	var id int64
+	if err := a.Pool.QueryRow(ctx, `SELECT id FROM mail_outbox WHERE `+where+` ORDER BY id DESC LIMIT 1`, args...).Scan(&id); err != nil {
+		a.T.Fatalf("no mail where %s: %v", where, err)
+	}
+	m, err := a.Services.Outbox.Get(ctx, a.Pool, id)
+	if err != nil {
+		a.T.Fatal(err)
 	}
 	return m
 }
