@@ -92,7 +92,7 @@ func TestMoneyFormsReadAmountsExactly(t *testing.T) {
 		"1,0500":   "Use commas only between groups of three digits",
 		"10.505":   "Too many decimals",
 		"1e3":      "Enter an amount",
-		"10\x0050": "Enter an amount",
+		"10\x0050": "The field “amount” contains characters that cannot be accepted", // the console's input check, before the form
 		"0":        "Enter an amount above zero.",
 	} {
 		res := addFunds(amount)

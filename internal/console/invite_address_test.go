@@ -28,7 +28,7 @@ func TestInvitationTakesOneAddress(t *testing.T) {
 		"victim@example.com; attacker@evil.example": "Enter one email address, without a name or any other address",
 		"Victim <victim@example.com>":               "Enter a valid email address.",
 		"victim@example.com (comment)":              "Enter a valid email address.",
-		"victim@example.com\x00":                    "Enter a valid email address.",
+		"victim@example.com\x00":                    "The field “email” contains characters that cannot be accepted",
 		"victim@example.com\r\nBcc: x@evil.example": "Enter one email address, without a name or any other address",
 		`"victim"@example.com`:                      "Enter a valid email address.",
 	} {
