@@ -49,6 +49,10 @@ type Server struct {
 	Sessions *scs.SessionManager
 	Users    *auth.Store
 	Accounts *account.Store
+
+	// AccountService runs the accounts' use cases for the console and the API.
+	AccountService *account.Service
+
 	Billing  *billing.Service
 	Numbers  *numbers.Service  // buys and releases phone numbers for the API, the console and the demo
 	Messages *messaging.Sender // sends messages for the API and the demo
@@ -67,6 +71,7 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*Server, err
 		return nil, err
 	}
 	s := &Server{cfg: cfg, pool: pool, log: log, Users: auth.NewStore(box), Accounts: account.NewStore(box)}
+	s.AccountService = account.NewService(pool, s.Accounts)
 
 	s.Sessions = scs.New()
 	// The store's own cleanup goroutine is off: the cleanup job deletes
@@ -150,9 +155,10 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*Server, err
 	s.Triggers.Jobs = s.river
 
 	cons := console.New(console.Deps{Pool: pool, Sessions: s.Sessions, Users: s.Users, Accounts: s.Accounts, Config: cfg, Log: log, Jobs: s.river, Billing: s.Billing,
-		Numbers: s.Numbers, Triggers: s.Triggers})
+		Numbers: s.Numbers, Triggers: s.Triggers, AccountService: s.AccountService})
 	rest := api.New(pool, s.Accounts, log, cfg, s.Billing, s.Numbers, s.Messages, s.Calls, s.river)
 	rest.Triggers = s.Triggers
+	rest.AccountService = s.AccountService
 	static, err := fs.Sub(web.Static, "static")
 	if err != nil {
 		return nil, err
