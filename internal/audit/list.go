@@ -137,5 +137,5 @@ func List(ctx context.Context, db database.DBTX, projectSID string, f Filter, li
 	}
 	out = out[:limit]
 	last := out[limit-1]
-	return out, &Cursor{At: last.At, ID: last.ID}, nil
+	return out, &Cursor{At: last.At.UTC(), ID: last.ID}, nil
 }

@@ -1,5 +1,6 @@
 // Package maintenance holds the periodic housekeeping job: it forgets
-// expired sign-in failures, trust tokens and sessions.
+// expired sign-in failures, trust tokens and sessions, and audit entries
+// older than their retention.
 package maintenance
 
 import (
@@ -9,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 
+	"console/internal/audit"
 	"console/internal/auth"
 )
 
@@ -23,20 +25,40 @@ func (CleanupArgs) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByPeriod: 10 * time.Minute}}
 }
 
+// The audit purge deletes this many entries per statement, and at most
+// this many statements per run: a run stays short, and a backlog (a
+// retention just shortened) goes in later runs, 100,000 entries each.
+const (
+	auditPurgeBatch   = 5000
+	auditPurgeBatches = 20
+)
+
 // CleanupWorker runs the cleanup; running it twice is harmless.
 type CleanupWorker struct {
 	river.WorkerDefaults[CleanupArgs]
 	Pool *pgxpool.Pool
+	// AuditRetention is how long audit entries are kept; 0 keeps them.
+	AuditRetention time.Duration
+	// Now is the clock; nil is time.Now. Tests set it.
+	Now func() time.Time
 }
 
 // Work deletes what has expired.
 func (w *CleanupWorker) Work(ctx context.Context, job *river.Job[CleanupArgs]) error {
 	now := time.Now()
+	if w.Now != nil {
+		now = w.Now()
+	}
 	if _, err := auth.PruneFailures(ctx, w.Pool, now); err != nil {
 		return err
 	}
 	if _, err := auth.PruneTrusted(ctx, w.Pool, now); err != nil {
 		return err
+	}
+	if w.AuditRetention > 0 {
+		if _, err := audit.Purge(ctx, w.Pool, now.Add(-w.AuditRetention), auditPurgeBatch, auditPurgeBatches); err != nil {
+			return err
+		}
 	}
 	_, err := w.Pool.Exec(ctx, `DELETE FROM sessions WHERE expiry < now()`)
 	return err

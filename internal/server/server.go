@@ -113,7 +113,7 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*Server, err
 	}
 	hooks := webhook.NewClient(cfg.WebhooksAllowPrivate)
 	workers := river.NewWorkers()
-	river.AddWorker(workers, &maintenance.CleanupWorker{Pool: pool})
+	river.AddWorker(workers, &maintenance.CleanupWorker{Pool: pool, AuditRetention: cfg.AuditRetention})
 	river.AddWorker(workers, &mail.DeliverWorker{Pool: pool, Sender: sender})
 	river.AddWorker(workers, &billing.RechargeWorker{Service: s.Billing})
 	river.AddWorker(workers, &billing.SettleWorker{Service: s.Billing})
