@@ -14,9 +14,11 @@ import (
 	"console/web"
 )
 
-const (
-	// eventsPageSize is how many events Monitor › Events shows at once.
-	eventsPageSize = 50
+// eventsPageSize is how many events Monitor › Events shows at once.
+const eventsPageSize = 50
+
+// The export's bounds; variables only so that a test can make them small.
+var (
 	// eventsCSVMax bounds one export: the newest that many events that match.
 	eventsCSVMax = 100_000
 	// eventsCSVBatch is how many events the export reads per query: each
