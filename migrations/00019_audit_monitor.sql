@@ -12,18 +12,20 @@ ALTER TABLE audit_log
 -- filter has an index that yields its entries in that order, so a page
 -- reads about as many index entries as it shows, at any depth and
 -- however rare the filter's entries are; a date range is a range of the
--- same indexes. (project_sid, at, id) supersedes (project_sid, at).
+-- same indexes. A member's entries come from audit_log_actor
+-- (actor_user_id, at), there already. (project_sid, at, id) supersedes
+-- (project_sid, at).
 CREATE INDEX audit_log_project_at ON audit_log (project_sid, at, id);
 DROP INDEX audit_log_project;
 CREATE INDEX audit_log_project_account ON audit_log (project_sid, account_sid, at, id);
 CREATE INDEX audit_log_project_action ON audit_log (project_sid, action, at, id);
 CREATE INDEX audit_log_project_actor ON audit_log (project_sid, actor, at, id);
-CREATE INDEX audit_log_project_user ON audit_log (project_sid, actor_user_id, at, id);
+
 -- The retention purge deletes the oldest entries of every project.
 CREATE INDEX audit_log_at ON audit_log (at);
 
 -- +goose Down
-DROP INDEX audit_log_at, audit_log_project_user, audit_log_project_actor, audit_log_project_action, audit_log_project_account;
+DROP INDEX audit_log_at, audit_log_project_actor, audit_log_project_action, audit_log_project_account;
 CREATE INDEX audit_log_project ON audit_log (project_sid, at);
 DROP INDEX audit_log_project_at;
 ALTER TABLE audit_log DROP COLUMN user_agent, DROP COLUMN request_id, DROP COLUMN credential_sid;
