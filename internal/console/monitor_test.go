@@ -23,7 +23,7 @@ import (
 // auditRow is an audit_log row as the tests compare them.
 type auditRow struct {
 	Project, Account, Actor, UserID, Action, Target, IP, UserAgent, RequestID, Credential string
-	Details                                                                             map[string]string
+	Details                                                                               map[string]string
 }
 
 func auditRowOf(t *testing.T, app *webtest.App, action, target string) auditRow {
