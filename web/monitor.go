@@ -37,6 +37,9 @@ func (f EventsFilter) Query() url.Values {
 	return q
 }
 
+// Person names a user who acted.
+type Person struct{ Email, Name string }
+
 // EventsData is Monitor › Events: the project's audit trail.
 type EventsData struct {
 	Filter EventsFilter
@@ -45,6 +48,8 @@ type EventsData struct {
 	Members  []*team.Member
 	Accounts []*account.Account
 	Events   []audit.Event
+	// People names the users of Events by ID.
+	People map[string]Person
 	// Older is the link to the next page (older events), "" on the last.
 	Older string
 	// Paged is set past the first page.
@@ -84,15 +89,12 @@ func ActionLabel(ctx context.Context, action string) string {
 	return action
 }
 
-// EventActor says who made e, in ctx's language.
-func EventActor(ctx context.Context, e *audit.Event) string {
+// EventActor says who made e, in ctx's language; people names the users.
+func EventActor(ctx context.Context, e *audit.Event, people map[string]Person) string {
 	switch e.Actor {
 	case audit.ActorUser:
-		switch {
-		case e.UserName != "" && e.UserEmail != "":
-			return e.UserName + " (" + e.UserEmail + ")"
-		case e.UserEmail != "":
-			return e.UserEmail
+		if p, ok := people[e.ActorUserID]; ok {
+			return p.Name + " (" + p.Email + ")"
 		}
 		return t(ctx, "events.actor_former_user", e.ActorUserID)
 	case audit.ActorAPI:

@@ -1,13 +1,17 @@
 package console
 
 import (
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"net/http"
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"console/internal/audit"
+	"console/internal/auth"
 	"console/internal/i18n"
 	"console/internal/reqlog"
 	"console/internal/team"
@@ -105,6 +109,37 @@ func (c *Console) eventsQuery(r *http.Request) (web.EventsData, audit.Filter, er
 	return d, f, nil
 }
 
+// namePeople adds to people the users who acted in events: members from
+// the page's list, anyone else (a former member) read in one round trip.
+func (c *Console) namePeople(ctx context.Context, people map[string]web.Person, members []*team.Member, events []audit.Event) error {
+	if len(people) == 0 {
+		for _, m := range members {
+			people[m.UserID] = web.Person{Email: m.Email, Name: m.FriendlyName}
+		}
+	}
+	var b pgx.Batch
+	others := map[string]**auth.User{}
+	for _, e := range events {
+		if _, known := people[e.ActorUserID]; known || e.ActorUserID == "" || others[e.ActorUserID] != nil {
+			continue
+		}
+		others[e.ActorUserID] = new(*auth.User)
+		c.users.QueueByID(&b, e.ActorUserID, others[e.ActorUserID])
+	}
+	if b.Len() == 0 {
+		return nil
+	}
+	if err := c.pool.SendBatch(ctx, &b).Close(); err != nil {
+		return err
+	}
+	for id, u := range others {
+		if *u != nil {
+			people[id] = web.Person{Email: (*u).Email, Name: (*u).FriendlyName}
+		}
+	}
+	return nil
+}
+
 func isMember(members []*team.Member, userID string) bool {
 	for _, m := range members {
 		if m.UserID == userID {
@@ -136,7 +171,10 @@ func (c *Console) eventsPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d.Events = events
+	d.Events, d.People = events, map[string]web.Person{}
+	if err := c.namePeople(r.Context(), d.People, d.Members, events); err != nil {
+		return err
+	}
 	if next != nil {
 		d.Older = web.EventsPageURL(d.Filter, next.String())
 	}
@@ -169,6 +207,10 @@ func (c *Console) eventsCSV(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	people := map[string]web.Person{}
+	if err := c.namePeople(ctx, people, d.Members, batch); err != nil {
+		return err
+	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="events-`+p.SID+"-"+time.Now().In(p.Location()).Format("20060102-150405")+`.csv"`)
 	noStore(w)
@@ -181,7 +223,7 @@ func (c *Console) eventsCSV(w http.ResponseWriter, r *http.Request) error {
 	written := 0
 	for {
 		for i := range batch {
-			if err := cw.Write(eventCSVRow(&batch[i], loc, locale)); err != nil {
+			if err := cw.Write(eventCSVRow(&batch[i], people[batch[i].ActorUserID], loc, locale)); err != nil {
 				return nil
 			}
 			written++
@@ -194,7 +236,11 @@ func (c *Console) eventsCSV(w http.ResponseWriter, r *http.Request) error {
 			return nil
 		}
 		f.Before = next
-		if batch, next, err = audit.List(ctx, c.pool, p.SID, f, min(eventsCSVBatch, eventsCSVMax-written)); err != nil {
+		batch, next, err = audit.List(ctx, c.pool, p.SID, f, min(eventsCSVBatch, eventsCSVMax-written))
+		if err == nil {
+			err = c.namePeople(ctx, people, d.Members, batch)
+		}
+		if err != nil {
 			// Part of the file is out: the connection is cut so that the
 			// client sees a failed download, not a short file.
 			reqlog.Logger(ctx, c.log).Error("events export failed", "err", err)
@@ -203,7 +249,7 @@ func (c *Console) eventsCSV(w http.ResponseWriter, r *http.Request) error {
 	}
 }
 
-func eventCSVRow(e *audit.Event, loc *time.Location, locale string) []string {
+func eventCSVRow(e *audit.Event, who web.Person, loc *time.Location, locale string) []string {
 	details := []byte("{}")
 	if len(e.Details) > 0 {
 		details, _ = json.Marshal(e.Details) // a map of strings always marshals
@@ -214,7 +260,7 @@ func eventCSVRow(e *audit.Event, loc *time.Location, locale string) []string {
 	} else {
 		label = e.Action
 	}
-	row := []string{e.At.In(loc).Format(time.RFC3339), e.Actor, e.UserEmail, e.UserName, e.CredentialSID, e.Action, label,
+	row := []string{e.At.In(loc).Format(time.RFC3339), e.Actor, who.Email, who.Name, e.CredentialSID, e.Action, label,
 		e.AccountSID, e.Target, e.IP, e.UserAgent, e.RequestID, string(details)}
 	for i, v := range row {
 		row[i] = inertCell(v)

@@ -204,6 +204,14 @@ func TestMonitorEventsFilters(t *testing.T) {
 	}
 	require.Equal(t, http.StatusBadRequest, fx.owners.Get("/monitor/events?before=nonsense").Status)
 
+	// A member who left is still named on what they did, but no longer
+	// offered as a filter.
+	_, err := fx.app.Pool.Exec(context.Background(), `DELETE FROM memberships WHERE user_id = $1`, fx.admin)
+	require.NoError(t, err)
+	after := fx.owners.Get("/monitor/events?action=key.created")
+	require.Contains(t, after.Body, `<span class="event-actor" data-testid="event-actor">Ada Admin (admin-`)
+	require.NotContains(t, after.Body, `value="user:`+fx.admin+`"`)
+
 	// The other project's owner sees their own trail only.
 	oc := fx.app.Client()
 	oc.SignIn(fx.other.Email, fx.other.Password)
