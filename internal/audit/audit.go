@@ -60,9 +60,10 @@ func Record(ctx context.Context, db database.DBTX, by Actor, action string, on O
 }
 
 // Write appends e to the log. It is the older way, with an entry built by
-// hand; what e leaves out of the request's actor (user agent, request id,
-// credential) comes from the actor in ctx when that actor is the one e
-// names. New code calls Record.
+// hand; what e leaves out comes from the request it is written in: its id,
+// its user agent (unless the system made the entry: it has none, even
+// when a request set it off) and, for the API, the credential that
+// authenticated. New code calls Record.
 func Write(ctx context.Context, db database.DBTX, e Entry) error {
 	if e.Actor == "" {
 		e.Actor = ActorUser
@@ -70,11 +71,12 @@ func Write(ctx context.Context, db database.DBTX, e Entry) error {
 	if e.RequestID == "" {
 		e.RequestID = reqlog.ID(ctx)
 	}
-	if by, ok := actorIn(ctx); ok && by.Kind == e.Actor && (by.Kind != ActorUser || by.UserID == e.ActorUserID) {
-		if e.UserAgent == "" {
+	if by, ok := actorIn(ctx); ok {
+		// A user's entry in an anonymous request is a sign-in: the same client.
+		if e.UserAgent == "" && e.Actor != ActorSystem {
 			e.UserAgent = by.UserAgent
 		}
-		if e.CredentialSID == "" {
+		if e.CredentialSID == "" && e.Actor == ActorAPI && by.Kind == ActorAPI {
 			e.CredentialSID = by.Credential
 		}
 	}
