@@ -27,6 +27,12 @@
 // crossing fired exactly once, nothing else did, and every webhook is
 // validly signed (triggers.go).
 //
+// The audit issue adds events, events-deep and events-filtered: Monitor ›
+// Events of a project with a million audit entries beside half a million
+// of other projects: the first page, pages deep down by cursor, and each
+// filter (events.go). They run with 4 connections unless -conns is given:
+// the target is a page read by a few administrators, under 50 ms.
+//
 // Scenarios run one after the other, hello first, so that they never
 // compete for the CPU. Each gets a short warm-up (connections dialled,
 // database pool filled, caches warm) whose requests are not measured.
@@ -37,7 +43,7 @@
 // Usage:
 //
 //	go run ./cmd/bench [-duration 10s] [-conns 32] [-warmup 1s] [-usage-events 10000000]
-//	                   [-only hello,dashboard,naive,ledger,usage-summary,messages]
+//	                   [-only hello,dashboard,naive,ledger,usage-summary,messages,triggers,events,events-deep,events-filtered]
 //
 // Each scenario is measured for -duration, except messages, which the
 // issue measures for 15 s, unless -duration is given.
@@ -81,8 +87,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "bench: -duration, -conns and -usage-events must be positive, -warmup not negative, and no arguments")
 		return 2
 	}
-	durationSet := false
-	fs.Visit(func(f *flag.Flag) { durationSet = durationSet || f.Name == "duration" })
+	durationSet, connsSet := false, false
+	fs.Visit(func(f *flag.Flag) {
+		durationSet = durationSet || f.Name == "duration"
+		connsSet = connsSet || f.Name == "conns"
+	})
 	selected, err := pickScenarios(*only)
 	if err != nil {
 		fmt.Fprintln(stderr, "bench:", err)
@@ -113,6 +122,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		o := opts
 		if sc.duration > 0 && !durationSet {
 			o.duration = sc.duration
+		}
+		if sc.conns > 0 && !connsSet {
+			o.conns = sc.conns
 		}
 		e.logf("%s: %d conns, %v warm-up + %v measured", sc.name, o.conns, o.warmup, o.duration)
 		res, err := drive(ctx, sc.name, targets[i], o)

@@ -80,6 +80,12 @@ func report(w io.Writer, results []*result, rss int64, rssErr error) {
 	if trig := byName["triggers"]; trig != nil {
 		reportTriggers(w, trig, target)
 	}
+	for _, name := range []string{"events", "events-deep", "events-filtered"} {
+		if r := byName[name]; r != nil {
+			p99 := r.percentile(0.99)
+			fmt.Fprintf(w, target, name+" p99:", ms(p99), fmt.Sprintf("(target <= %v)", targetEventsP99), verdict(p99 <= targetEventsP99))
+		}
+	}
 	if sum := byName["usage-summary"]; sum != nil {
 		p50 := sum.percentile(0.50)
 		fmt.Fprintf(w, target, "usage-summary p50:", ms(p50), fmt.Sprintf("(target <= %v)", targetSummaryP50), verdict(p50 <= targetSummaryP50))

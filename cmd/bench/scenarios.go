@@ -21,6 +21,9 @@ type scenario struct {
 	// duration, when set, is how long the issue measures this scenario;
 	// an explicit -duration overrides it.
 	duration time.Duration
+	// conns, when set, is how many connections the issue measures this
+	// scenario with; an explicit -conns overrides it.
+	conns int
 }
 
 // scenarios run in this order. hello comes first: it is the baseline the
@@ -31,6 +34,9 @@ var scenarios = []scenario{
 	{name: "naive", prepare: prepareNaive},
 	{name: "ledger", prepare: prepareLedger},
 	{name: "usage-summary", prepare: prepareUsageSummary},
+	{name: "events", prepare: prepareEvents, conns: eventsConns},
+	{name: "events-deep", prepare: prepareEventsDeep, conns: eventsConns},
+	{name: "events-filtered", prepare: prepareEventsFiltered, conns: eventsConns},
 	// After the others: the simulated carrier may still be delivering the
 	// messages it sends. Only triggers, which runs the same load, follows.
 	{name: "messages", prepare: prepareMessages, duration: messagesDuration},
@@ -122,6 +128,7 @@ type env struct {
 	server      *consoleServer
 	signedIn    *session
 	pool        *pgxpool.Pool // the bench's own, for the billing scenarios
+	events      *eventsData   // the audit trail the events scenarios read
 	closers     []func()
 
 	// warmup is -warmup; duration is -duration when given, else 0: a

@@ -43,6 +43,8 @@ type API struct {
 	calls    *voice.Dialer
 	// Triggers serves the Usage Triggers resource; set by the server.
 	Triggers *trigger.Service
+	// AccountService runs the accounts' use cases; set by the server.
+	AccountService *account.Service
 }
 
 // New returns the REST API.

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"console/internal/account"
+	"console/internal/audit"
 )
 
 type principalKey struct{}
@@ -72,7 +73,8 @@ func (a *API) authenticate(next http.Handler) http.Handler {
 		if p.Account.Status == account.StatusSuspended {
 			return errSuspended
 		}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, principalKey{}, p)))
+		ctx = audit.WithActor(context.WithValue(ctx, principalKey{}, p), p.actor(r))
+		next.ServeHTTP(w, r.WithContext(ctx))
 		return nil
 	})
 }

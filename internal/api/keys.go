@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"console/internal/account"
+	"console/internal/audit"
 )
 
 // keyJSON is Twilio's Key resource; newKeyJSON adds the secret, sent only
@@ -58,14 +59,7 @@ func (a *API) createKey(w http.ResponseWriter, r *http.Request) error {
 	if utf8.RuneCountInString(name) > maxFriendlyName {
 		return errInvalid("FriendlyName", "must be at most 64 characters")
 	}
-	var k *account.Key
-	var secret string
-	err = pgx.BeginFunc(ctx, a.pool, func(tx pgx.Tx) error {
-		if k, secret, err = a.accounts.CreateKey(ctx, tx, acc, name, account.KeyStandard); err != nil {
-			return err
-		}
-		return a.audit(r, tx, "key.created", k.SID, map[string]string{"account": acc.SID, "type": k.Type})
-	})
+	k, secret, err := a.AccountService.CreateKey(ctx, audit.ActorFrom(ctx), acc, name, account.KeyStandard)
 	if err != nil {
 		return err
 	}

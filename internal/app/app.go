@@ -39,7 +39,9 @@ type App struct {
 
 	Users    *auth.Store
 	Accounts *account.Store
-	Billing  *billing.Service
+	// AccountService runs the accounts' use cases for the console and the API.
+	AccountService *account.Service
+	Billing        *billing.Service
 	// Numbers buys and releases phone numbers.
 	Numbers *numbers.Service
 	// Messages sends messages; Calls places calls.
@@ -65,6 +67,7 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*App, error)
 		return nil, err
 	}
 	a := &App{Config: cfg, Pool: pool, Log: log, Users: auth.NewStore(box), Accounts: account.NewStore(box)}
+	a.AccountService = account.NewService(pool, a.Accounts)
 	a.Users.Hashing = auth.NewHashGate(cfg.PasswordHashConcurrency, cfg.PasswordHashWait)
 	a.Users.SignUps = auth.SignUpLimits{PerIP: cfg.SignUpPerIPHour, PerDomain: cfg.SignUpPerDomainHour}
 
@@ -88,7 +91,7 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*App, error)
 	hooks := webhook.NewClient(cfg.WebhooksAllowPrivate)
 	workers := river.NewWorkers()
 	// The outbox, which seals mail bodies, wraps the River client made below.
-	cleanup := &maintenance.CleanupWorker{Pool: pool}
+	cleanup := &maintenance.CleanupWorker{Pool: pool, AuditRetention: cfg.AuditRetention}
 	deliver := &mail.DeliverWorker{Pool: pool, Sender: sender}
 	river.AddWorker(workers, cleanup)
 	river.AddWorker(workers, deliver)

@@ -1,22 +1,22 @@
 // Package audit records who did what, when and from where. Entries are
 // written with the same DBTX as the change they describe, so a change and
 // its record commit together.
+//
+// A request's actor is built once, by the console's and the API's
+// middleware, and carried in its context (WithActor, ActorFrom); a service
+// takes it as an argument and writes its entry with Record. Actions are
+// named by the constants in actions.go, shared by the console and the API,
+// so that the same change makes the same entry whichever way it came.
 package audit
 
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"time"
 
 	"console/internal/database"
-)
-
-// Actor kinds.
-const (
-	ActorUser      = "user"
-	ActorAPI       = "api"
-	ActorSystem    = "system"
-	ActorAnonymous = "anonymous"
+	"console/internal/reqlog"
 )
 
 // Entry is one audited action.
@@ -30,10 +30,60 @@ type Entry struct {
 	IP          string
 	Details     map[string]string
 	At          time.Time
+	// UserAgent, RequestID and CredentialSID are optional: Write takes
+	// them from the request's actor when they are empty.
+	UserAgent     string
+	RequestID     string
+	CredentialSID string
 }
 
-// Write appends e to the log.
+var errNoActor = errors.New("audit: no actor")
+
+// On names what an entry is about: the project, the account of the
+// project the change is in ("" for the project as a whole or a user's own
+// settings) and the target's identifier (a SID, a user or payment ID).
+type On struct {
+	Project, Account, Target string
+}
+
+// Record appends the entry of action, made by actor, about on. It is the
+// one way a service writes its audit entry.
+func Record(ctx context.Context, db database.DBTX, by Actor, action string, on On, details map[string]string) error {
+	if by.Kind == "" {
+		// A zero Actor is a caller that forgot to say who acted: refusing
+		// it beats filing the change under nobody.
+		return errNoActor
+	}
+	return insert(ctx, db, Entry{ProjectSID: on.Project, AccountSID: on.Account, ActorUserID: by.UserID, Actor: by.Kind,
+		Action: action, Target: on.Target, IP: by.IP, Details: details,
+		UserAgent: by.UserAgent, RequestID: by.RequestID, CredentialSID: by.Credential})
+}
+
+// Write appends e to the log. It is the older way, with an entry built by
+// hand; what e leaves out comes from the request it is written in: its id,
+// its user agent (unless the system made the entry: it has none, even
+// when a request set it off) and, for the API, the credential that
+// authenticated. New code calls Record.
 func Write(ctx context.Context, db database.DBTX, e Entry) error {
+	if e.Actor == "" {
+		e.Actor = ActorUser
+	}
+	if e.RequestID == "" {
+		e.RequestID = reqlog.ID(ctx)
+	}
+	if by, ok := actorIn(ctx); ok {
+		// A user's entry in an anonymous request is a sign-in: the same client.
+		if e.UserAgent == "" && e.Actor != ActorSystem {
+			e.UserAgent = by.UserAgent
+		}
+		if e.CredentialSID == "" && e.Actor == ActorAPI && by.Kind == ActorAPI {
+			e.CredentialSID = by.Credential
+		}
+	}
+	return insert(ctx, db, e)
+}
+
+func insert(ctx context.Context, db database.DBTX, e Entry) error {
 	details := []byte("{}")
 	if len(e.Details) > 0 {
 		var err error
@@ -42,12 +92,13 @@ func Write(ctx context.Context, db database.DBTX, e Entry) error {
 		}
 	}
 	if e.Actor == "" {
-		e.Actor = ActorUser
+		e.Actor = ActorSystem
 	}
 	_, err := db.Exec(ctx, `
-		INSERT INTO audit_log (project_sid, account_sid, actor_user_id, actor, action, target, ip, details)
-		VALUES (nullif($1, ''), nullif($2, ''), nullif($3, ''), $4, $5, $6, $7, $8)`,
-		e.ProjectSID, e.AccountSID, e.ActorUserID, e.Actor, e.Action, e.Target, e.IP, details)
+		INSERT INTO audit_log (project_sid, account_sid, actor_user_id, actor, action, target, ip, details, user_agent, request_id, credential_sid)
+		VALUES (nullif($1, ''), nullif($2, ''), nullif($3, ''), $4, $5, $6, $7, $8, $9, $10, $11)`,
+		e.ProjectSID, e.AccountSID, e.ActorUserID, e.Actor, e.Action, e.Target, e.IP, details,
+		clip(e.UserAgent, maxUserAgent), clip(e.RequestID, maxRequestID), e.CredentialSID)
 	return err
 }
 

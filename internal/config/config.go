@@ -37,6 +37,9 @@ type Config struct {
 	LogLevel           slog.Level
 	// MaxSubaccounts bounds the subaccounts of one project.
 	MaxSubaccounts int
+	// AuditRetention is how long audit entries are kept; older ones are
+	// purged by the cleanup job.
+	AuditRetention time.Duration
 	// SMTPURL is where mail goes; empty keeps mail in the development mailbox.
 	SMTPURL  string
 	MailFrom string
@@ -135,6 +138,9 @@ func Load(getenv func(string) string, varDir string) (*Config, error) {
 	if c.SignUpPerDomainHour, err = parseLimit(getenv("CONSOLE_SIGNUP_PER_DOMAIN_HOUR"), 20); err != nil {
 		return nil, &Error{"CONSOLE_SIGNUP_PER_DOMAIN_HOUR", "must be a non-negative integer (0: no limit)"}
 	}
+	if c.AuditRetention, err = parseRetention(getenv("CONSOLE_AUDIT_RETENTION")); err != nil {
+		return nil, &Error{"CONSOLE_AUDIT_RETENTION", err.Error()}
+	}
 	if v := getenv("CONSOLE_LOG_LEVEL"); v != "" {
 		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
 			return nil, &Error{"CONSOLE_LOG_LEVEL", "must be debug, info, warn or error"}
@@ -188,6 +194,7 @@ func (c *Config) LogValue() slog.Value {
 		slog.Duration("CONSOLE_SESSION_LIFETIME", c.SessionLifetime),
 		slog.String("CONSOLE_LOG_LEVEL", c.LogLevel.String()),
 		slog.Int("CONSOLE_MAX_SUBACCOUNTS", c.MaxSubaccounts),
+		slog.String("CONSOLE_AUDIT_RETENTION", formatRetention(c.AuditRetention)),
 		slog.String("SMTP_URL", maskURL(c.SMTPURL)),
 		slog.String("CONSOLE_MAIL_FROM", c.MailFrom),
 		slog.Bool("CONSOLE_WEBHOOKS_ALLOW_PRIVATE", c.WebhooksAllowPrivate),
@@ -284,4 +291,43 @@ func devKey(path string) ([]byte, bool, error) {
 		return nil, false, err
 	}
 	return k, true, nil
+}
+
+// DefaultAuditRetention is how long audit entries are kept unless
+// CONSOLE_AUDIT_RETENTION says otherwise.
+const DefaultAuditRetention = 400 * day
+
+const day = 24 * time.Hour
+
+// maxRetentionDays keeps a retention in a time.Duration with room to spare.
+const maxRetentionDays = 36_500
+
+// parseRetention reads CONSOLE_AUDIT_RETENTION: a number of days ("400",
+// or "400d"), or a Go duration ("9600h"). Less than a day is refused: a
+// unit slip ("400s" for 400 days) would purge the whole log.
+func parseRetention(v string) (time.Duration, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return DefaultAuditRetention, nil
+	}
+	const why = "must be a number of days (400 or 400d) or a Go duration (9600h), at least 1 day and at most 36500 days"
+	if n, err := strconv.Atoi(strings.TrimSuffix(v, "d")); err == nil {
+		if n < 1 || n > maxRetentionDays {
+			return 0, errors.New(why)
+		}
+		return time.Duration(n) * day, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < day || d > maxRetentionDays*day {
+		return 0, errors.New(why)
+	}
+	return d, nil
+}
+
+// formatRetention prints a retention in days when it is whole days.
+func formatRetention(d time.Duration) string {
+	if d%day == 0 {
+		return strconv.FormatInt(int64(d/day), 10) + "d"
+	}
+	return d.String()
 }

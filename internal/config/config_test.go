@@ -26,6 +26,7 @@ func TestDefaults(t *testing.T) {
 	require.True(t, c.SignUp)
 	require.Equal(t, time.Hour, c.SessionIdleTimeout)
 	require.Equal(t, 12*time.Hour, c.SessionLifetime)
+	require.Equal(t, 400*24*time.Hour, c.AuditRetention)
 	require.Len(t, c.SecretKey, 32)
 	require.False(t, c.SecretKeyGenerated)
 	require.False(t, c.Production())
@@ -47,6 +48,13 @@ func TestBadValuesNameTheVariable(t *testing.T) {
 		{map[string]string{"CONSOLE_SESSION_LIFETIME": "0s"}, "CONSOLE_SESSION_LIFETIME"},
 		{map[string]string{"CONSOLE_SESSION_IDLE_TIMEOUT": "13h"}, "CONSOLE_SESSION_IDLE_TIMEOUT"},
 		{map[string]string{"CONSOLE_LOG_LEVEL": "loud"}, "CONSOLE_LOG_LEVEL"},
+		{map[string]string{"CONSOLE_AUDIT_RETENTION": "forever"}, "CONSOLE_AUDIT_RETENTION"},
+		{map[string]string{"CONSOLE_AUDIT_RETENTION": "0"}, "CONSOLE_AUDIT_RETENTION"},
+		{map[string]string{"CONSOLE_AUDIT_RETENTION": "-30"}, "CONSOLE_AUDIT_RETENTION"},
+		{map[string]string{"CONSOLE_AUDIT_RETENTION": "400s"}, "CONSOLE_AUDIT_RETENTION"},
+		{map[string]string{"CONSOLE_AUDIT_RETENTION": "23h"}, "CONSOLE_AUDIT_RETENTION"},
+		{map[string]string{"CONSOLE_AUDIT_RETENTION": "36501"}, "CONSOLE_AUDIT_RETENTION"},
+		{map[string]string{"CONSOLE_AUDIT_RETENTION": "400y"}, "CONSOLE_AUDIT_RETENTION"},
 		{map[string]string{"CONSOLE_SECRET_KEY": "not base64!"}, "CONSOLE_SECRET_KEY"},
 		{map[string]string{"CONSOLE_SECRET_KEY": base64.StdEncoding.EncodeToString([]byte("short"))}, "CONSOLE_SECRET_KEY"},
 		{map[string]string{"CONSOLE_ENV": "production"}, "CONSOLE_SECRET_KEY"},
@@ -121,4 +129,24 @@ func TestPasswordHashingAndSignUpLimits(t *testing.T) {
 			require.Equal(t, k, ce.Var)
 		}
 	}
+}
+
+func TestAuditRetention(t *testing.T) {
+	for v, want := range map[string]time.Duration{
+		"":      400 * 24 * time.Hour,
+		"30":    30 * 24 * time.Hour,
+		" 90d ": 90 * 24 * time.Hour,
+		"1":     24 * time.Hour,
+		"9600h": 400 * 24 * time.Hour,
+		"36h":   36 * time.Hour,
+		"36500": 36500 * 24 * time.Hour,
+	} {
+		c, err := Load(env(map[string]string{"CONSOLE_SECRET_KEY": goodKey, "CONSOLE_AUDIT_RETENTION": v}), t.TempDir())
+		require.NoError(t, err, v)
+		require.Equal(t, want, c.AuditRetention, v)
+	}
+	_, err := Load(env(map[string]string{"CONSOLE_SECRET_KEY": goodKey, "CONSOLE_AUDIT_RETENTION": "400s"}), t.TempDir())
+	require.EqualError(t, err, "CONSOLE_AUDIT_RETENTION: must be a number of days (400 or 400d) or a Go duration (9600h), at least 1 day and at most 36500 days")
+	require.Equal(t, "400d", formatRetention(400*24*time.Hour))
+	require.Equal(t, "36h0m0s", formatRetention(36*time.Hour))
 }

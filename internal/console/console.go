@@ -46,6 +46,8 @@ type Deps struct {
 	// Triggers are the usage triggers; their writes are audited and
 	// re-evaluated by the service.
 	Triggers *trigger.Service
+	// AccountService runs the accounts' use cases.
+	AccountService *account.Service
 }
 
 // Console holds what the handlers need.
@@ -60,6 +62,8 @@ type Console struct {
 	billing  *billing.Service
 	numbers  *numbers.Service
 	triggers *trigger.Service
+	// accountService runs the accounts' use cases.
+	accountService *account.Service
 	// preloads are the pages' reads that go in the viewer's round trip,
 	// by method and path (see preload); set with the routes.
 	preloads map[string]preload
@@ -68,7 +72,7 @@ type Console struct {
 // New returns the console's handlers.
 func New(d Deps) *Console {
 	return &Console{pool: d.Pool, sessions: d.Sessions, users: d.Users, accounts: d.Accounts, cfg: d.Config, log: d.Log, jobs: d.Jobs, billing: d.Billing,
-		numbers: d.Numbers, triggers: d.Triggers}
+		numbers: d.Numbers, triggers: d.Triggers, accountService: d.AccountService}
 }
 
 // Error is an error with an HTTP status and a message safe to show: the

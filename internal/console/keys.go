@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"console/internal/account"
+	"console/internal/audit"
 	"console/web"
 )
 
@@ -41,15 +42,7 @@ func (c *Console) createKey(w http.ResponseWriter, r *http.Request) error {
 	if d.Create.Errors.Any() {
 		return render(w, r, http.StatusUnprocessableEntity, web.Keys(d))
 	}
-	a := actingAccount(r)
-	var k *account.Key
-	var secret string
-	err = pgx.BeginFunc(ctx, c.pool, func(tx pgx.Tx) error {
-		if k, secret, err = c.accounts.CreateKey(ctx, tx, a, d.Create.FriendlyName, d.Create.Type); err != nil {
-			return err
-		}
-		return c.projectAudit(r, tx, a.SID, "key.created", k.SID, map[string]string{"type": k.Type})
-	})
+	k, secret, err := c.accountService.CreateKey(ctx, audit.ActorFrom(ctx), actingAccount(r), d.Create.FriendlyName, d.Create.Type)
 	if err != nil {
 		return err
 	}

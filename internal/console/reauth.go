@@ -46,6 +46,6 @@ func (c *Console) recheck(w http.ResponseWriter, r *http.Request, ask auth.Facto
 }
 
 func (c *Console) auditRecheckFailure(r *http.Request, u *auth.User, factor string) error {
-	return audit.Write(r.Context(), c.pool, audit.Entry{ActorUserID: u.ID, Action: "user.reauth_failed", Target: u.ID,
+	return audit.Write(r.Context(), c.pool, audit.Entry{ActorUserID: u.ID, Action: audit.UserReauthFailed, Target: u.ID,
 		IP: reqlog.ClientIP(r), Details: map[string]string{"factor": factor, "path": r.URL.Path}})
 }

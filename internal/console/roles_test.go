@@ -106,6 +106,8 @@ var roleRows = map[string]roleRow{
 	"GET /phone-numbers/{sid}":                     {"/phone-numbers/{number}", nil, "200 200 200 403 403"},
 	"POST /phone-numbers/{sid}":                    {"/phone-numbers/{number}", f("friendly_name", "Main line"), "303 303 303 403 403"},
 	"POST /phone-numbers/{sid}/release":            {"/phone-numbers/{number}/release", f("confirm_number", "{phone}"), "303 303 303 403 403"},
+	"GET /monitor/events":                          {"/monitor/events?action=key.created", nil, "200 200 403 403 403"},
+	"GET /monitor/events.csv":                      {"/monitor/events.csv?account={sub}", nil, "200 200 403 403 403"},
 	"GET /usage/triggers":                          {"/usage/triggers", nil, "200 200 200 200 403"},
 	"GET /usage/triggers/new":                      {"/usage/triggers/new", nil, "200 200 200 200 403"},
 	"POST /usage/triggers":                         {"/usage/triggers", triggerForm, "303 303 303 303 403"},

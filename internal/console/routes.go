@@ -24,6 +24,7 @@ func (c *Console) Routes() http.Handler {
 	r.Use(c.sessions.LoadAndSave)
 	r.Use(c.loadViewer)
 	r.Use(c.decodeInput) // after the viewer: its error page speaks their language
+	r.Use(withActor)
 	c.preloads = map[string]preload{
 		"GET /": c.preloadMonthSpend, // the dashboard
 	}
@@ -147,6 +148,10 @@ func (c *Console) Routes() http.Handler {
 			r.Get("/usage/triggers/{sid}", c.h(c.triggerPage))
 			r.Post("/usage/triggers/{sid}", c.h(c.updateTrigger))
 			r.Post("/usage/triggers/{sid}/delete", c.h(c.deleteTrigger))
+		})
+		r.With(c.can(team.PermEventsView)).Group(func(r chi.Router) {
+			r.Get("/monitor/events", c.h(c.eventsPage))
+			r.Get("/monitor/events.csv", c.h(c.eventsCSV))
 		})
 		r.With(c.can(team.PermMembersView)).Get("/settings/users", c.h(c.membersPage))
 		r.With(c.can(team.PermMembersManage)).Group(func(r chi.Router) {

@@ -1,6 +1,7 @@
 // Package maintenance holds the periodic housekeeping job: it forgets
-// expired sign-in failures, sign-ups, trust tokens and sessions, and the
-// bodies of mails delivered more than mail.Retention ago.
+// expired sign-in failures, sign-ups, trust tokens and sessions, the
+// bodies of mails delivered more than mail.Retention ago, and audit entries
+// older than their retention.
 package maintenance
 
 import (
@@ -10,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 
+	"console/internal/audit"
 	"console/internal/auth"
 	"console/internal/mail"
 )
@@ -25,12 +27,24 @@ func (CleanupArgs) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByPeriod: 10 * time.Minute}}
 }
 
+// The audit purge deletes this many entries per statement, and at most
+// this many statements per run: a run stays short, and a backlog (a
+// retention just shortened) goes in later runs, 100,000 entries each.
+const (
+	auditPurgeBatch   = 5000
+	auditPurgeBatches = 20
+)
+
 // CleanupWorker runs the cleanup; running it twice is harmless.
 type CleanupWorker struct {
 	river.WorkerDefaults[CleanupArgs]
 	Pool *pgxpool.Pool
 	// Outbox seals the mails written in clear before bodies were sealed.
 	Outbox *mail.Outbox
+	// AuditRetention is how long audit entries are kept; 0 keeps them.
+	AuditRetention time.Duration
+	// Now is the clock; nil is time.Now. Tests set it.
+	Now func() time.Time
 }
 
 // legacyBatch bounds the mails one run seals, so a run stays short
@@ -40,6 +54,9 @@ const legacyBatch = 1000
 // Work deletes what has expired.
 func (w *CleanupWorker) Work(ctx context.Context, job *river.Job[CleanupArgs]) error {
 	now := time.Now()
+	if w.Now != nil {
+		now = w.Now()
+	}
 	if _, err := auth.PruneFailures(ctx, w.Pool, now); err != nil {
 		return err
 	}
@@ -54,6 +71,11 @@ func (w *CleanupWorker) Work(ctx context.Context, job *river.Job[CleanupArgs]) e
 	}
 	if _, err := w.Outbox.SealLegacy(ctx, w.Pool, legacyBatch); err != nil {
 		return err
+	}
+	if w.AuditRetention > 0 {
+		if _, err := audit.Purge(ctx, w.Pool, now.Add(-w.AuditRetention), auditPurgeBatch, auditPurgeBatches); err != nil {
+			return err
+		}
 	}
 	_, err := mail.PurgeDelivered(ctx, w.Pool, now)
 	return err

@@ -30,6 +30,7 @@ var Services = []Service{
 	{ID: "numbers", NameKey: "service.numbers", Icon: "#", Path: "/phone-numbers", Perm: team.PermNumbersManage},
 	{ID: "billing", NameKey: "service.billing", Icon: "¥", Path: "/billing", Perm: team.PermBillingView},
 	{ID: "usage", NameKey: "service.usage", Icon: "▤", Path: "/usage", Perm: team.PermUsageView},
+	{ID: "monitor", NameKey: "service.monitor", Icon: "◉", Path: "/monitor/events", Perm: team.PermEventsView},
 	{ID: "settings", NameKey: "service.settings", Icon: "⚙", Path: "/settings", Perm: team.PermSettingsView},
 }
 

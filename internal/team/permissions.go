@@ -21,6 +21,7 @@ const (
 	PermLogsView          Permission = "logs:view"
 	PermNumbersManage     Permission = "numbers:manage"
 	PermTriggersManage    Permission = "triggers:manage"
+	PermEventsView        Permission = "events:view"
 )
 
 // Matrix is who may do what: the one place roles are given permissions.
@@ -45,6 +46,7 @@ var Matrix = []struct {
 	{PermLogsView, []string{RoleOwner, RoleAdmin, RoleDeveloper, RoleBilling, RoleSupport}},
 	{PermNumbersManage, []string{RoleOwner, RoleAdmin, RoleDeveloper}},
 	{PermTriggersManage, []string{RoleOwner, RoleAdmin, RoleDeveloper, RoleBilling}},
+	{PermEventsView, []string{RoleOwner, RoleAdmin}},
 }
 
 var allowed = func() map[Permission]map[string]bool {

@@ -1,0 +1,107 @@
+package audit
+
+// Actions, shared by the console, the API and the jobs. The values are
+// stored in audit_log.action: they never change, so old entries still
+// read right. Each is listed in Actions and has a label in both catalogs
+// (key "audit." + the action).
+const (
+	AccountAuthTokenRegenerated   = "account.auth_token_regenerated"
+	AccountRenamed                = "account.renamed"
+	AccountSecondaryTokenCreated  = "account.secondary_token_created"
+	AccountSecondaryTokenDeleted  = "account.secondary_token_deleted"
+	AccountSecondaryTokenPromoted = "account.secondary_token_promoted"
+	AccountStatusChanged          = "account.status_changed"
+	AccountSubaccountCreated      = "account.subaccount_created"
+
+	CardAdded       = "card.added"
+	CardMadePrimary = "card.made_primary"
+	CardMoved       = "card.moved"
+	CardRemoved     = "card.removed"
+
+	FundsAdded                 = "funds.added"
+	FundsAlertAdded            = "funds.alert_added"
+	FundsAlertRemoved          = "funds.alert_removed"
+	FundsAutoRechargeChanged   = "funds.auto_recharge_changed"
+	FundsAutoRechargeSucceeded = "funds.auto_recharge_succeeded"
+	FundsAutoRechargeFailed    = "funds.auto_recharge_failed"
+	FundsCredited              = "funds.credited"
+	FundsPreferencesChanged    = "funds.preferences_changed"
+
+	KeyCreated = "key.created"
+	KeyRenamed = "key.renamed"
+	KeyRevoked = "key.revoked"
+
+	MemberInvited              = "member.invited"
+	MemberInvitationResent     = "member.invitation_resent"
+	MemberInvitationRevoked    = "member.invitation_revoked"
+	MemberJoined               = "member.joined"
+	MemberOwnershipTransferred = "member.ownership_transferred"
+	MemberRemoved              = "member.removed"
+	MemberRoleChanged          = "member.role_changed"
+
+	NumberBought   = "number.bought"
+	NumberReleased = "number.released"
+	NumberRenamed  = "number.renamed"
+
+	ProjectCurrencyChanged   = "project.currency_changed"
+	ProjectRenamed           = "project.renamed"
+	ProjectRequire2FAChanged = "project.require_2fa_changed"
+	ProjectSuspendedForFunds = "project.suspended_for_funds"
+	ProjectSuspensionLifted  = "project.suspension_lifted"
+	ProjectTimeZoneChanged   = "project.time_zone_changed"
+
+	UsageTriggerCreated = "usage_trigger.created"
+	UsageTriggerUpdated = "usage_trigger.updated"
+	UsageTriggerDeleted = "usage_trigger.deleted"
+	UsageTriggerFired   = "usage_trigger.fired"
+
+	UserEmailChanged        = "user.email_changed"
+	UserFriendlyNameChanged = "user.friendly_name_changed"
+	UserLanguageChanged     = "user.language_changed"
+	UserPasswordChanged     = "user.password_changed"
+	UserProjectSwitched     = "user.project_switched"
+	UserServicePinned       = "user.service_pinned"
+	UserServiceUnpinned     = "user.service_unpinned"
+	UserSignInFailed        = "user.sign_in_failed"
+	UserReauthFailed        = "user.reauth_failed"
+	UserSignedIn            = "user.signed_in"
+	UserSignedOut           = "user.signed_out"
+	UserSignedUp            = "user.signed_up"
+	UserSubaccountViewed    = "user.subaccount_viewed"
+	UserTwoFactorDisabled   = "user.two_factor_disabled"
+	UserTwoFactorEnabled    = "user.two_factor_enabled"
+)
+
+// Actions lists every action, grouped by what they are about, in the
+// order Monitor › Events offers them.
+var Actions = []string{
+	AccountSubaccountCreated, AccountRenamed, AccountStatusChanged,
+	AccountAuthTokenRegenerated, AccountSecondaryTokenCreated, AccountSecondaryTokenPromoted, AccountSecondaryTokenDeleted,
+	KeyCreated, KeyRenamed, KeyRevoked,
+	ProjectRenamed, ProjectTimeZoneChanged, ProjectCurrencyChanged, ProjectRequire2FAChanged,
+	ProjectSuspendedForFunds, ProjectSuspensionLifted,
+	MemberInvited, MemberInvitationResent, MemberInvitationRevoked, MemberJoined, MemberRoleChanged, MemberRemoved,
+	MemberOwnershipTransferred,
+	FundsAdded, FundsCredited, FundsAutoRechargeChanged, FundsAutoRechargeSucceeded, FundsAutoRechargeFailed,
+	FundsAlertAdded, FundsAlertRemoved, FundsPreferencesChanged,
+	CardAdded, CardMadePrimary, CardMoved, CardRemoved,
+	NumberBought, NumberRenamed, NumberReleased,
+	UsageTriggerCreated, UsageTriggerUpdated, UsageTriggerDeleted, UsageTriggerFired,
+	UserSignedUp, UserSignedIn, UserSignInFailed, UserReauthFailed, UserSignedOut, UserProjectSwitched, UserSubaccountViewed,
+	UserServicePinned, UserServiceUnpinned, UserFriendlyNameChanged, UserEmailChanged, UserPasswordChanged,
+	UserLanguageChanged, UserTwoFactorEnabled, UserTwoFactorDisabled,
+}
+
+var known = func() map[string]bool {
+	m := map[string]bool{}
+	for _, a := range Actions {
+		m[a] = true
+	}
+	return m
+}()
+
+// Known reports whether action is one of Actions.
+func Known(action string) bool { return known[action] }
+
+// LabelKey is the catalog key of an action's label.
+func LabelKey(action string) string { return "audit." + action }
