@@ -120,6 +120,8 @@ var consoleRows = map[string]row{
 	"GET /usage":                                   {"/usage?account={account}", nil, "A:a=200 A:s2=200 A:b=404 B:a=404 B:s2=404 anon=303"},
 	"GET /usage/summary.csv":                       {"/usage/summary.csv?account={account}", nil, "A:a=200 A:s2=200 A:b=404 B:a=404 B:s2=404 anon=303"},
 	"GET /usage/subaccounts":                       {"/usage/subaccounts", nil, "A=200 B=200 anon=303"},
+	"GET /monitor/events":                          {"/monitor/events", nil, "A=200 B=200 anon=303"},
+	"GET /monitor/events.csv":                      {"/monitor/events.csv", nil, "A=200 B=200 anon=303"},
 	"GET /phone-numbers":                           {"/phone-numbers", nil, "A=200 B=200 anon=303"},
 	"GET /phone-numbers/search":                    {"/phone-numbers/search?country=US&type=local", nil, "A=200 B=200 anon=303"},
 	"POST /phone-numbers/buy":                      {"/phone-numbers/buy", form("phone_number", "{fresh_number}"), "A=303 B=303 anon=303"},
