@@ -27,8 +27,8 @@ const keyLen = 32
 // amount must be one ParseAmount reads and within FundsLimits, the key
 // must be a form's. Whether the card exists is the service's to check.
 func (in AddFundsInput) Validate(currency string) error {
-	_, err := in.parse(currency)
-	return err
+	_, errs := in.parse(currency)
+	return errs.err()
 }
 
 func (in AddFundsInput) parse(currency string) (decimal.Decimal, FieldErrors) {
