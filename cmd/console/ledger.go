@@ -7,35 +7,31 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"strings"
-
-	"github.com/jackc/pgx/v5"
 
 	"console/internal/app"
 	"console/internal/audit"
 	"console/internal/billing"
 	"console/internal/config"
 	"console/internal/database"
-	"console/internal/sid"
 )
 
-// credit writes an adjustment to a project's ledger and the audit log.
+// credit has the billing service credit a project's ledger, audited as
+// the operator's (the system's) doing.
 func credit(ctx context.Context, cfg *config.Config, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("credit", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	accountSID := fs.String("account", "", "the project's Account SID (or a subaccount's: its project is credited)")
-	amountText := fs.String("amount", "", "the amount, in the project's currency, e.g. 1000 or 15.50")
-	note := fs.String("note", "", "why, for the ledger and the audit log")
+	in := billing.CreditInput{}
+	fs.StringVar(&in.AccountSID, "account", "", "the project's Account SID (or a subaccount's: its project is credited)")
+	fs.StringVar(&in.Amount, "amount", "", "the amount, in the project's currency, e.g. 1000 or 15.50")
+	fs.StringVar(&in.Note, "note", "", "why, for the ledger and the audit log")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	if strings.TrimSpace(*amountText) == "" {
-		fmt.Fprintln(stderr, "console: --amount must be a positive number")
-		return 2
-	}
-	if !sid.Valid(*accountSID, sid.Account) || *note == "" {
-		fmt.Fprintln(stderr, "console: --account must be an Account SID and --note is required")
-		return 2
+	// Refused before the database is opened: the account's currency is
+	// needed only to read the amount.
+	var fes billing.FieldErrors
+	if errors.As(in.Validate(""), &fes) {
+		return creditRefused(stderr, in, fes)
 	}
 	pool, err := database.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
@@ -48,41 +44,50 @@ func credit(ctx context.Context, cfg *config.Config, args []string, stdout, stde
 		fmt.Fprintln(stderr, "console:", err)
 		return 1
 	}
-	var projectSID, currency string
-	if err := pool.QueryRow(ctx, `SELECT project_sid, currency FROM accounts WHERE sid = $1`, *accountSID).Scan(&projectSID, &currency); err != nil {
-		if errors.Is(err, pgx.ErrNoRows) {
-			fmt.Fprintln(stderr, "console: no such account")
-			return 1
-		}
-		fmt.Fprintln(stderr, "console:", err)
+	done, err := svc.Billing.CreditByOperator(ctx, audit.System(ctx), in)
+	if errors.Is(err, billing.ErrNotFound) {
+		fmt.Fprintln(stderr, "console: no such account")
 		return 1
 	}
-	// Read as the console's forms read money: "1,500" is 1500, "15,00" is
-	// refused, and no more decimals than the project's currency has.
-	amount, err := billing.ParseAmount(*amountText, currency)
-	if err != nil {
-		fmt.Fprintf(stderr, "console: --amount %q is not a positive amount of %s: %v\n", *amountText, currency, err)
-		return 2
+	if errors.As(err, &fes) {
+		return creditRefused(stderr, in, fes)
 	}
-	source := "admin:" + sid.Hex32()
-	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-		if err := svc.Billing.Credit(ctx, tx, projectSID, billing.KindAdjustment, source, amount, *note); err != nil {
-			return err
-		}
-		return audit.Write(ctx, tx, audit.Entry{ProjectSID: projectSID, AccountSID: *accountSID, Actor: audit.ActorSystem,
-			Action: "funds.credited", Target: source, Details: map[string]string{"amount": amount.String(), "note": *note}})
-	})
 	if err != nil {
 		fmt.Fprintln(stderr, "console:", err)
 		return 1
 	}
-	b, err := billing.Balance(ctx, pool, projectSID)
-	if err != nil {
-		fmt.Fprintln(stderr, "console:", err)
-		return 1
-	}
-	fmt.Fprintf(stdout, "credited %s to %s; balance %s\n", billing.Money{Amount: amount, Currency: b.Currency}.Format(), projectSID, b.Format())
+	fmt.Fprintf(stdout, "credited %s to %s; balance %s\n", done.Amount.Format(), done.ProjectSID, done.Balance.Format())
 	return 0
+}
+
+// amountReasons explain why an amount was refused, by billing reason.
+var amountReasons = map[string]string{
+	billing.ReasonGrouping:    "use commas only between groups of three digits (1,500) and a period for decimals",
+	billing.ReasonPrecision:   "more decimals than the project's currency has",
+	billing.ReasonNotPositive: "it must be above zero",
+	billing.ReasonOutOfRange:  "it is too large",
+	billing.ReasonInvalid:     "digits only, with an optional period for decimals",
+}
+
+// creditRefused names each problem of a credit's flags; exit status 2.
+func creditRefused(stderr io.Writer, in billing.CreditInput, fes billing.FieldErrors) int {
+	for _, fe := range fes {
+		switch fe.Field {
+		case billing.FieldAccount:
+			fmt.Fprintln(stderr, "console: --account must be an Account SID")
+		case billing.FieldNote:
+			fmt.Fprintln(stderr, "console: --note is required")
+		case billing.FieldAmount:
+			if fe.Reason == billing.ReasonRequired {
+				fmt.Fprintln(stderr, "console: --amount must be a positive number")
+			} else {
+				fmt.Fprintf(stderr, "console: --amount %q is not a positive amount of the project's currency: %s\n", in.Amount, amountReasons[fe.Reason])
+			}
+		default:
+			fmt.Fprintf(stderr, "console: --%s: %s\n", fe.Field, fe.Reason)
+		}
+	}
+	return 2
 }
 
 // checkLedger exits 1 naming every project whose cached balance differs

@@ -11,6 +11,7 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 
+	"console/internal/audit"
 	"console/internal/billing"
 	"console/internal/webtest"
 )
@@ -44,7 +45,7 @@ func addCard(t *testing.T, app *webtest.App, project, number string) *billing.Me
 	t.Helper()
 	ctx := context.Background()
 	card := billing.Card{Holder: "Taro Yamada", Number: number, ExpMonth: 12, ExpYear: time.Now().Year() + 2, CVC: "123"}
-	require.Empty(t, billing.ValidateCard(card, time.Now()))
+	require.NoError(t, card.Validate(time.Now()))
 	tok, err := app.Services.Billing.Gateway.Tokenize(ctx, card)
 	require.NoError(t, err)
 	var m *billing.Method
@@ -272,16 +273,17 @@ func TestAddFundsOnceForOneKey(t *testing.T) {
 func TestValidateCard(t *testing.T) {
 	now := time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)
 	ok := billing.Card{Holder: "A", Number: "4242 4242 4242 4242", ExpMonth: 11, ExpYear: 2026, CVC: "123"}
-	require.Empty(t, billing.ValidateCard(ok, now))
+	require.NoError(t, ok.Validate(now))
 	for field, c := range map[string]billing.Card{
 		"number": {Holder: "A", Number: "4242 4242 4242 4241", ExpMonth: 1, ExpYear: 2030, CVC: "123"},
 		"expiry": {Holder: "A", Number: "4242424242424242", ExpMonth: 10, ExpYear: 2026, CVC: "123"},
 		"cvc":    {Holder: "A", Number: "4242424242424242", ExpMonth: 1, ExpYear: 2030, CVC: "12"},
 		"holder": {Holder: " ", Number: "4242424242424242", ExpMonth: 1, ExpYear: 2030, CVC: "123"},
 	} {
-		errs := billing.ValidateCard(c, now)
+		var errs billing.FieldErrors
+		require.ErrorAs(t, c.Validate(now), &errs, field)
 		require.Len(t, errs, 1, field)
-		require.Contains(t, errs, field)
+		require.Equal(t, field, errs[0].Field)
 	}
 	for number, brand := range map[string]string{"4242424242424242": "Visa", "5555555555554444": "Mastercard", "378282246310005": "American Express", "3566002020360505": "JCB"} {
 		require.Equal(t, brand, billing.Brand(number))
@@ -399,8 +401,8 @@ func TestLowBalanceAlertsFireOncePerCrossing(t *testing.T) {
 	o := app.CreateOwner("JPY")
 	ctx := context.Background()
 	setBalance(t, app, o.AccountSID, "10000")
-	require.NoError(t, billing.AddAlert(ctx, app.Pool, o.AccountSID, dec("5000")))
-	require.NoError(t, billing.AddAlert(ctx, app.Pool, o.AccountSID, dec("1000")))
+	require.NoError(t, app.Services.Billing.AddAlert(ctx, audit.System(ctx), o.AccountSID, billing.AlertInput{Threshold: "5000"}))
+	require.NoError(t, app.Services.Billing.AddAlert(ctx, audit.System(ctx), o.AccountSID, billing.AlertInput{Threshold: "1,000"}))
 	debit := func(src, amount string) {
 		require.NoError(t, app.Services.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID, Kind: billing.KindUsage, Source: src, Amount: dec(amount)}))
 	}

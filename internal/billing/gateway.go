@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -174,28 +173,4 @@ func Luhn(number string) bool {
 		double = !double
 	}
 	return sum%10 == 0
-}
-
-// CardErrors are the per-field problems of a card form, as catalog keys.
-type CardErrors map[string]string
-
-// ValidateCard checks a card before it goes to the gateway.
-func ValidateCard(c Card, now time.Time) CardErrors {
-	errs := CardErrors{}
-	if strings.TrimSpace(c.Holder) == "" {
-		errs["holder"] = "error.required"
-	}
-	if !Luhn(digits(c.Number)) || strings.Trim(c.Number, "0123456789 -") != "" {
-		errs["number"] = "billing.card_number_invalid"
-	}
-	if c.ExpMonth < 1 || c.ExpMonth > 12 || c.ExpYear < 2000 || c.ExpYear > 2100 {
-		errs["expiry"] = "billing.card_expiry_invalid"
-	} else if end := time.Date(c.ExpYear, time.Month(c.ExpMonth)+1, 1, 0, 0, 0, 0, time.UTC); !now.Before(end) {
-		errs["expiry"] = "billing.card_expired"
-	}
-	cvc := digits(c.CVC)
-	if len(cvc) < 3 || len(cvc) > 4 || cvc != strings.TrimSpace(c.CVC) {
-		errs["cvc"] = "billing.card_cvc_invalid"
-	}
-	return errs
 }

@@ -81,9 +81,9 @@ func GetMethod(ctx context.Context, db database.DBTX, projectSID, id string) (*M
 	return scanMethod(db.QueryRow(ctx, `SELECT `+methodColumns+` FROM payment_methods WHERE project_sid = $1 AND id = $2`, projectSID, id))
 }
 
-// MoveMethod puts a card at position to (0 makes it the primary) and
+// moveMethod puts a card at position to (0 makes it the primary) and
 // renumbers the others in their order.
-func MoveMethod(ctx context.Context, tx pgx.Tx, projectSID, id string, to int) error {
+func moveMethod(ctx context.Context, tx pgx.Tx, projectSID, id string, to int) error {
 	ms, err := Methods(ctx, tx, projectSID)
 	if err != nil {
 		return err
@@ -110,8 +110,8 @@ func MoveMethod(ctx context.Context, tx pgx.Tx, projectSID, id string, to int) e
 	return nil
 }
 
-// RemoveMethod deletes a card; the others close ranks.
-func RemoveMethod(ctx context.Context, tx pgx.Tx, projectSID, id string) error {
+// removeMethod deletes a card; the others close ranks.
+func removeMethod(ctx context.Context, tx pgx.Tx, projectSID, id string) error {
 	tag, err := tx.Exec(ctx, `DELETE FROM payment_methods WHERE project_sid = $1 AND id = $2`, projectSID, id)
 	if err != nil {
 		return err

@@ -161,11 +161,14 @@ func (s *Service) charge(ctx context.Context, p *Payment, token string) (*Paymen
 		}
 		out = updated
 		if updated.Kind == PaymentAuto {
-			// A manual payment is audited by the console with its user; an
-			// automatic one has no user but is audited all the same.
-			if err := audit.Write(ctx, tx, audit.Entry{ProjectSID: p.ProjectSID, AccountSID: p.ProjectSID, Actor: audit.ActorSystem,
-				Action: "funds.auto_recharge_" + status, Target: p.ID,
-				Details: map[string]string{"amount": updated.Amount.String(), "card": p.CardLabel, "reason": reason}}); err != nil {
+			// A manual payment is audited by TopUp with its actor; an
+			// automatic one is the system's doing, audited all the same.
+			action := audit.FundsAutoRechargeSucceeded
+			if status != PaymentSucceeded {
+				action = audit.FundsAutoRechargeFailed
+			}
+			if err := audit.Record(ctx, tx, audit.System(ctx), action, audit.On{Project: p.ProjectSID, Account: p.ProjectSID, Target: p.ID},
+				map[string]string{"amount": updated.Amount.String(), "card": p.CardLabel, "reason": reason}); err != nil {
 				return err
 			}
 		}

@@ -58,6 +58,11 @@ func StopRecurringItem(ctx context.Context, db database.DBTX, projectSID, id str
 	return err
 }
 
+// RecurringItems lists the project's active items, the next due first.
+func (s *Service) RecurringItems(ctx context.Context, projectSID string) ([]*RecurringItem, error) {
+	return RecurringItems(ctx, s.Pool, projectSID)
+}
+
 // RecurringItems lists a project's active items.
 func RecurringItems(ctx context.Context, db database.DBTX, projectSID string) ([]*RecurringItem, error) {
 	rows, err := db.Query(ctx, `SELECT id, project_sid, account_sid, description, amount::text, anniversary, next_charge_at, active

@@ -100,8 +100,7 @@ func suspend(ctx context.Context, db database.DBTX, projectSID string) error {
 	if err != nil || tag.RowsAffected() == 0 {
 		return err
 	}
-	return audit.Write(ctx, db, audit.Entry{ProjectSID: projectSID, AccountSID: projectSID, Actor: audit.ActorSystem,
-		Action: "project.suspended_for_funds", Target: projectSID})
+	return audit.Record(ctx, db, audit.System(ctx), audit.ProjectSuspendedForFunds, audit.On{Project: projectSID, Account: projectSID, Target: projectSID}, nil)
 }
 
 // Suspended reports whether the project is suspended for lack of funds.
@@ -142,8 +141,9 @@ func (s *Service) Credit(ctx context.Context, tx pgx.Tx, projectSID, kind, sourc
 		return err
 	}
 	if tag.RowsAffected() == 1 {
-		if err := audit.Write(ctx, tx, audit.Entry{ProjectSID: projectSID, AccountSID: projectSID, Actor: audit.ActorSystem,
-			Action: "project.suspension_lifted", Target: projectSID, Details: map[string]string{"by": source}}); err != nil {
+		// The system lifts it, whoever paid: the payment has its own entry.
+		if err := audit.Record(ctx, tx, audit.System(ctx), audit.ProjectSuspensionLifted, audit.On{Project: projectSID, Account: projectSID, Target: projectSID},
+			map[string]string{"by": source}); err != nil {
 			return err
 		}
 	}

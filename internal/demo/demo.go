@@ -252,8 +252,8 @@ func addCards(ctx context.Context, d Deps, projectSID string, now time.Time) (*b
 		{Holder: "SAKURA TARO", Number: "4242424242424242", ExpMonth: 8, ExpYear: now.Year() + 3, CVC: "123"},
 		{Holder: "SAKURA TARO", Number: "5555555555554444", ExpMonth: 3, ExpYear: now.Year() + 2, CVC: "456"},
 	} {
-		if errs := billing.ValidateCard(c, now); len(errs) > 0 {
-			return nil, fmt.Errorf("demo card: %v", errs)
+		if err := c.Validate(now); err != nil {
+			return nil, fmt.Errorf("demo card: %w", err)
 		}
 		tok, err := d.Billing.Gateway.Tokenize(ctx, c)
 		if err != nil {
