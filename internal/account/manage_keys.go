@@ -12,14 +12,18 @@ import (
 type KeyInput struct {
 	FriendlyName string
 	Type         string
+	// NameRequired refuses an empty name. Twilio's API makes unnamed keys
+	// (its SDKs create keys without one); the console's form asks for a
+	// name, so that a key can be told from the others in its list.
+	NameRequired bool
 }
 
 // Validate returns every problem with in: a name longer than
-// MaxFriendlyName (it may be empty: Twilio's API makes unnamed keys), a
-// type other than Standard or Main.
+// MaxFriendlyName, or empty when NameRequired; a type other than Standard
+// or Main.
 func (in KeyInput) Validate() error {
 	var ps Problems
-	ps.add(FieldFriendlyName, nameProblem(in.FriendlyName, true))
+	ps.add(FieldFriendlyName, nameProblem(in.FriendlyName, !in.NameRequired))
 	if !ValidKeyType(in.Type) {
 		ps.add(FieldType, ReasonInvalid)
 	}
@@ -66,7 +70,8 @@ func (s *Service) RenameKey(ctx context.Context, by audit.Actor, acc *Account, k
 		if err != nil {
 			return err
 		}
-		// A rename keeps the key's type: the input is checked whole.
+		// A rename keeps the key's type: the input is checked whole. Only
+		// the API renames keys, and it may leave a key unnamed.
 		if err := (KeyInput{FriendlyName: friendlyName, Type: old.Type}).Validate(); err != nil {
 			return err
 		}

@@ -30,7 +30,7 @@ func (c *Console) keysPage(w http.ResponseWriter, r *http.Request) error {
 func (c *Console) createKey(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	f := web.KeyForm{FriendlyName: strings.TrimSpace(r.PostFormValue("friendly_name")), Type: r.PostFormValue("type")}
-	k, secret, err := c.accountService.CreateKey(ctx, audit.ActorFrom(ctx), actingAccount(r), account.KeyInput{FriendlyName: f.FriendlyName, Type: f.Type})
+	k, secret, err := c.accountService.CreateKey(ctx, audit.ActorFrom(ctx), actingAccount(r), account.KeyInput{FriendlyName: f.FriendlyName, Type: f.Type, NameRequired: true})
 	if accountProblems(err, &f.Errors) {
 		d, err := c.keysData(r)
 		if err != nil {

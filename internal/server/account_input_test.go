@@ -1,0 +1,248 @@
+package server_test
+
+import (
+	"context"
+	"html"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/require"
+
+	"console/internal/account"
+	"console/internal/billing"
+	"console/internal/i18n"
+	"console/internal/webtest"
+)
+
+// The account domain's inputs are checked once, by their type's Validate;
+// the console shows each problem next to its field (422, a catalog
+// message), the API answers it in Twilio's shape (400, code 20001). Each
+// input type has a table: for every problem its Validate reports, what
+// the console and the API make of it. A side that cannot send the input
+// says why in place of its request.
+
+// inputRow is one problem of an input type and what each side makes of it.
+type inputRow struct {
+	name string
+	// in has this problem alone; nil for a problem the use case finds
+	// (in its transaction) rather than Validate.
+	in      interface{ Validate() error }
+	problem account.Problem
+	// before readies the database for the row, when it must.
+	before func()
+
+	// The console's form that sends the input, and the catalog key shown
+	// on the problem's field; consoleNone says why there is none.
+	consolePath, consoleKey string
+	consoleForm             url.Values
+	consoleNone             string
+
+	// The API request that sends the input and Twilio's message; apiNone
+	// says why there is none.
+	apiMethod, apiPath, apiMessage string
+	apiForm                        url.Values
+	apiNone                        string
+}
+
+// inputFixture is a project with a subaccount and an API key, its owner
+// signed in to the console.
+type inputFixture struct {
+	app     *webtest.App
+	owner   *webtest.Owner
+	browser *webtest.Client
+	sub     string
+	key     string
+}
+
+func newInputFixture(t *testing.T) *inputFixture {
+	app := webtest.Start(t)
+	o := app.CreateOwner("USD")
+	c := app.Client()
+	c.SignIn(o.Email, o.Password)
+	sub := app.API(http.MethodPost, "/2010-04-01/Accounts.json", o.AccountSID, o.AuthToken, url.Values{"FriendlyName": {"Shop"}})
+	require.Equal(t, http.StatusCreated, sub.Status, sub.Body)
+	key := app.API(http.MethodPost, "/2010-04-01/Accounts/"+o.AccountSID+"/Keys.json", o.AccountSID, o.AuthToken, url.Values{"FriendlyName": {"ci"}})
+	require.Equal(t, http.StatusCreated, key.Status, key.Body)
+	return &inputFixture{app: app, owner: o, browser: c, sub: sub.JSON(t)["sid"].(string), key: key.JSON(t)["sid"].(string)}
+}
+
+func (f *inputFixture) fill(s string) string {
+	return strings.NewReplacer("{project}", f.owner.AccountSID, "{sub}", f.sub, "{key}", f.key).Replace(s)
+}
+
+func (f *inputFixture) audited(t *testing.T) int {
+	t.Helper()
+	var n int
+	require.NoError(t, f.app.Pool.QueryRow(context.Background(), `SELECT count(*) FROM audit_log WHERE action NOT LIKE 'user.%'`).Scan(&n))
+	return n
+}
+
+func (f *inputFixture) run(t *testing.T, rows []inputRow) {
+	for _, row := range rows {
+		t.Run(row.name, func(t *testing.T) {
+			if row.in != nil {
+				require.Equal(t, account.Problems{row.problem}, row.in.Validate().(account.Problems), "Validate")
+			}
+			if row.before != nil {
+				row.before()
+			}
+			before, entries := f.app.Fingerprint(), f.audited(t)
+
+			if row.consoleNone == "" {
+				res := f.browser.Post(f.fill(row.consolePath), row.consoleForm)
+				require.Equal(t, http.StatusUnprocessableEntity, res.Status, res.Body)
+				msg := html.EscapeString(i18n.Translate(i18n.English, row.consoleKey))
+				require.Contains(t, res.Body, `id="`+row.problem.Field+`-error">`+msg+`<`, "the message next to its field")
+			} else {
+				require.Empty(t, row.consolePath, row.consoleNone)
+			}
+
+			if row.apiNone == "" {
+				path := f.fill(row.apiPath)
+				res := f.app.API(row.apiMethod, path, f.owner.AccountSID, f.owner.AuthToken, row.apiForm)
+				require.Equal(t, http.StatusBadRequest, res.Status, res.Body)
+				body := res.JSON(t)
+				require.Equal(t, 20001.0, body["code"])
+				require.Equal(t, row.apiMessage, body["message"])
+				require.Equal(t, 400.0, body["status"])
+			} else {
+				require.Empty(t, row.apiPath, row.apiNone)
+			}
+
+			require.Equal(t, before, f.app.Fingerprint(), "a refused input changes nothing")
+			require.Equal(t, entries, f.audited(t), "and writes no entry")
+		})
+	}
+}
+
+var (
+	tooLongName = strings.Repeat("名", account.MaxFriendlyName+1)
+	tooLongMsg  = "Invalid FriendlyName: must be at most 64 characters"
+)
+
+func problem(field, reason string) account.Problem { return account.Problem{Field: field, Reason: reason} }
+
+func TestKeyInputInConsoleAndAPI(t *testing.T) {
+	f := newInputFixture(t)
+	f.run(t, []inputRow{{
+		name:    "name too long",
+		in:      account.KeyInput{FriendlyName: tooLongName, Type: account.KeyStandard, NameRequired: true},
+		problem: problem(account.FieldFriendlyName, account.ReasonTooLong),
+		consolePath: "/settings/keys", consoleForm: url.Values{"friendly_name": {tooLongName}, "type": {"standard"}}, consoleKey: "error.too_long",
+		apiMethod: http.MethodPost, apiPath: "/2010-04-01/Accounts/{project}/Keys.json", apiForm: url.Values{"FriendlyName": {tooLongName}}, apiMessage: tooLongMsg,
+	}, {
+		name:    "renamed too long",
+		in:      account.KeyInput{FriendlyName: tooLongName, Type: account.KeyStandard},
+		problem: problem(account.FieldFriendlyName, account.ReasonTooLong),
+		consoleNone: "the console does not rename keys",
+		apiMethod:   http.MethodPost, apiPath: "/2010-04-01/Accounts/{project}/Keys/{key}.json", apiForm: url.Values{"FriendlyName": {tooLongName}}, apiMessage: tooLongMsg,
+	}, {
+		name:    "no name",
+		in:      account.KeyInput{Type: account.KeyStandard, NameRequired: true},
+		problem: problem(account.FieldFriendlyName, account.ReasonRequired),
+		consolePath: "/settings/keys", consoleForm: url.Values{"friendly_name": {"  "}, "type": {"standard"}}, consoleKey: "error.required",
+		apiNone: "Twilio's API makes unnamed keys: its SDKs create keys without a name",
+	}, {
+		name:    "unknown type",
+		in:      account.KeyInput{FriendlyName: "x", Type: "admin", NameRequired: true},
+		problem: problem(account.FieldType, account.ReasonInvalid),
+		consolePath: "/settings/keys", consoleForm: url.Values{"friendly_name": {"x"}, "type": {"admin"}}, consoleKey: "keys.type_required",
+		apiNone: "the API makes Standard keys only, as Twilio's 2010-04-01 API does",
+	}})
+}
+
+func TestSubaccountInputInConsoleAndAPI(t *testing.T) {
+	f := newInputFixture(t)
+	f.run(t, []inputRow{{
+		name:    "no name",
+		in:      account.SubaccountInput{},
+		problem: problem(account.FieldFriendlyName, account.ReasonRequired),
+		consolePath: "/settings/subaccounts", consoleForm: url.Values{"friendly_name": {" "}}, consoleKey: "error.required",
+		apiNone: "the API names a subaccount made without a name by its creation time, as Twilio does",
+	}, {
+		name:    "name too long",
+		in:      account.SubaccountInput{FriendlyName: tooLongName},
+		problem: problem(account.FieldFriendlyName, account.ReasonTooLong),
+		consolePath: "/settings/subaccounts", consoleForm: url.Values{"friendly_name": {tooLongName}}, consoleKey: "error.too_long",
+		apiMethod: http.MethodPost, apiPath: "/2010-04-01/Accounts.json", apiForm: url.Values{"FriendlyName": {tooLongName}}, apiMessage: tooLongMsg,
+	}})
+}
+
+func TestAccountUpdateInConsoleAndAPI(t *testing.T) {
+	f := newInputFixture(t)
+	empty := ""
+	f.run(t, []inputRow{{
+		name:    "renamed to nothing",
+		in:      account.AccountUpdate{FriendlyName: &empty},
+		problem: problem(account.FieldFriendlyName, account.ReasonRequired),
+		consolePath: "/settings/subaccounts/{sub}/rename", consoleForm: url.Values{"friendly_name": {""}}, consoleKey: "error.required",
+		apiMethod: http.MethodPost, apiPath: "/2010-04-01/Accounts/{sub}.json", apiForm: url.Values{"FriendlyName": {""}},
+		apiMessage: "Invalid FriendlyName: must not be empty",
+	}, {
+		name:    "renamed too long",
+		in:      account.AccountUpdate{FriendlyName: &tooLongName},
+		problem: problem(account.FieldFriendlyName, account.ReasonTooLong),
+		consolePath: "/settings/subaccounts/{sub}/rename", consoleForm: url.Values{"friendly_name": {tooLongName}}, consoleKey: "error.too_long",
+		apiMethod: http.MethodPost, apiPath: "/2010-04-01/Accounts/{sub}.json", apiForm: url.Values{"FriendlyName": {tooLongName}}, apiMessage: tooLongMsg,
+	}, {
+		name:    "unknown status",
+		in:      account.AccountUpdate{Status: "paused"},
+		problem: problem(account.FieldStatus, account.ReasonInvalid),
+		consoleNone: "the console's status form offers active and suspended, and closing has its own form",
+		apiMethod:   http.MethodPost, apiPath: "/2010-04-01/Accounts/{sub}.json", apiForm: url.Values{"Status": {"paused"}, "FriendlyName": {"Renamed"}},
+		apiMessage: "Invalid Status: must be active, suspended or closed",
+	}})
+}
+
+func TestAccountFilterInAPI(t *testing.T) {
+	f := newInputFixture(t)
+	f.run(t, []inputRow{{
+		name:        "unknown status",
+		in:          account.Filter{Status: "paused"},
+		problem:     problem(account.FieldStatus, account.ReasonInvalid),
+		consoleNone: "the console lists every subaccount, unfiltered",
+		apiMethod:   http.MethodGet, apiPath: "/2010-04-01/Accounts.json?Status=paused",
+		apiMessage: "Invalid Status: must be active, suspended or closed",
+	}})
+}
+
+func TestProjectSettingsInConsole(t *testing.T) {
+	f := newInputFixture(t)
+	noAPI := "Twilio's Account resource has no time zone or currency: project settings are the console's"
+	valid := func(kv ...string) url.Values {
+		v := url.Values{"friendly_name": {"Test Project"}, "time_zone": {"Asia/Tokyo"}, "currency": {"USD"}}
+		for i := 0; i < len(kv); i += 2 {
+			v.Set(kv[i], kv[i+1])
+		}
+		return v
+	}
+	settings := func(name, tz, cur string) account.ProjectSettings {
+		return account.ProjectSettings{FriendlyName: name, TimeZone: tz, Currency: cur}
+	}
+	f.run(t, []inputRow{{
+		name: "no name", in: settings("", "Asia/Tokyo", "USD"), problem: problem(account.FieldFriendlyName, account.ReasonRequired),
+		consolePath: "/settings/general", consoleForm: valid("friendly_name", " "), consoleKey: "error.required", apiNone: noAPI,
+	}, {
+		name: "name too long", in: settings(tooLongName, "Asia/Tokyo", "USD"), problem: problem(account.FieldFriendlyName, account.ReasonTooLong),
+		consolePath: "/settings/general", consoleForm: valid("friendly_name", tooLongName), consoleKey: "error.too_long", apiNone: noAPI,
+	}, {
+		name: "unknown time zone", in: settings("p", "Mars/Olympus", "USD"), problem: problem(account.FieldTimeZone, account.ReasonInvalid),
+		consolePath: "/settings/general", consoleForm: valid("time_zone", "Mars/Olympus"), consoleKey: "error.time_zone", apiNone: noAPI,
+	}, {
+		name: "unknown currency", in: settings("p", "UTC", "EUR"), problem: problem(account.FieldCurrency, account.ReasonInvalid),
+		consolePath: "/settings/general", consoleForm: valid("currency", "EUR"), consoleKey: "error.currency", apiNone: noAPI,
+	}, {
+		name: "currency fixed once money moved", problem: problem(account.FieldCurrency, account.ReasonFixed),
+		before: func() {
+			ctx := context.Background()
+			tx, err := f.app.Pool.Begin(ctx)
+			require.NoError(t, err)
+			require.NoError(t, billing.Post(ctx, tx, f.owner.AccountSID, f.owner.AccountSID, billing.KindPayment, "payment-1", decimal.NewFromInt(10), "test"))
+			require.NoError(t, tx.Commit(ctx))
+		},
+		consolePath: "/settings/general", consoleForm: valid("currency", "JPY"), consoleKey: "settings.currency_locked", apiNone: noAPI,
+	}})
+}
