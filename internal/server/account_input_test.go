@@ -32,19 +32,25 @@ type inputRow struct {
 	in      interface{ Validate() error }
 	problem account.Problem
 	// before readies the database for the row, when it must.
-	before func()
+	before  func()
+	console consoleSide
+	api     apiSide
+}
 
-	// The console's form that sends the input, and the catalog key shown
-	// on the problem's field; consoleNone says why there is none.
-	consolePath, consoleKey string
-	consoleForm             url.Values
-	consoleNone             string
+// consoleSide is the console's form that sends the input and the catalog
+// key shown on the problem's field; none says why no form sends it.
+type consoleSide struct {
+	path, key string
+	form      url.Values
+	none      string
+}
 
-	// The API request that sends the input and Twilio's message; apiNone
-	// says why there is none.
-	apiMethod, apiPath, apiMessage string
-	apiForm                        url.Values
-	apiNone                        string
+// apiSide is the API request that sends the input and Twilio's message;
+// none says why no request sends it.
+type apiSide struct {
+	method, path, message string
+	form                  url.Values
+	none                  string
 }
 
 // inputFixture is a project with a subaccount and an API key, its owner
@@ -91,25 +97,24 @@ func (f *inputFixture) run(t *testing.T, rows []inputRow) {
 			}
 			before, entries := f.app.Fingerprint(), f.audited(t)
 
-			if row.consoleNone == "" {
-				res := f.browser.Post(f.fill(row.consolePath), row.consoleForm)
+			if c := row.console; c.none == "" {
+				res := f.browser.Post(f.fill(c.path), c.form)
 				require.Equal(t, http.StatusUnprocessableEntity, res.Status, res.Body)
-				msg := html.EscapeString(i18n.Translate(i18n.English, row.consoleKey))
+				msg := html.EscapeString(i18n.Translate(i18n.English, c.key))
 				require.Contains(t, res.Body, `id="`+row.problem.Field+`-error">`+msg+`<`, "the message next to its field")
 			} else {
-				require.Empty(t, row.consolePath, row.consoleNone)
+				require.Empty(t, c.path, c.none)
 			}
 
-			if row.apiNone == "" {
-				path := f.fill(row.apiPath)
-				res := f.app.API(row.apiMethod, path, f.owner.AccountSID, f.owner.AuthToken, row.apiForm)
+			if a := row.api; a.none == "" {
+				res := f.app.API(a.method, f.fill(a.path), f.owner.AccountSID, f.owner.AuthToken, a.form)
 				require.Equal(t, http.StatusBadRequest, res.Status, res.Body)
 				body := res.JSON(t)
 				require.Equal(t, 20001.0, body["code"])
-				require.Equal(t, row.apiMessage, body["message"])
+				require.Equal(t, a.message, body["message"])
 				require.Equal(t, 400.0, body["status"])
 			} else {
-				require.Empty(t, row.apiPath, row.apiNone)
+				require.Empty(t, a.path, a.none)
 			}
 
 			require.Equal(t, before, f.app.Fingerprint(), "a refused input changes nothing")
@@ -123,7 +128,9 @@ var (
 	tooLongMsg  = "Invalid FriendlyName: must be at most 64 characters"
 )
 
-func problem(field, reason string) account.Problem { return account.Problem{Field: field, Reason: reason} }
+func problem(field, reason string) account.Problem {
+	return account.Problem{Field: field, Reason: reason}
+}
 
 func TestKeyInputInConsoleAndAPI(t *testing.T) {
 	f := newInputFixture(t)
@@ -131,26 +138,26 @@ func TestKeyInputInConsoleAndAPI(t *testing.T) {
 		name:    "name too long",
 		in:      account.KeyInput{FriendlyName: tooLongName, Type: account.KeyStandard, NameRequired: true},
 		problem: problem(account.FieldFriendlyName, account.ReasonTooLong),
-		consolePath: "/settings/keys", consoleForm: url.Values{"friendly_name": {tooLongName}, "type": {"standard"}}, consoleKey: "error.too_long",
-		apiMethod: http.MethodPost, apiPath: "/2010-04-01/Accounts/{project}/Keys.json", apiForm: url.Values{"FriendlyName": {tooLongName}}, apiMessage: tooLongMsg,
+		console: consoleSide{path: "/settings/keys", form: url.Values{"friendly_name": {tooLongName}, "type": {"standard"}}, key: "error.too_long"},
+		api:     apiSide{method: http.MethodPost, path: "/2010-04-01/Accounts/{project}/Keys.json", form: url.Values{"FriendlyName": {tooLongName}}, message: tooLongMsg},
 	}, {
 		name:    "renamed too long",
 		in:      account.KeyInput{FriendlyName: tooLongName, Type: account.KeyStandard},
 		problem: problem(account.FieldFriendlyName, account.ReasonTooLong),
-		consoleNone: "the console does not rename keys",
-		apiMethod:   http.MethodPost, apiPath: "/2010-04-01/Accounts/{project}/Keys/{key}.json", apiForm: url.Values{"FriendlyName": {tooLongName}}, apiMessage: tooLongMsg,
+		console: consoleSide{none: "the console does not rename keys"},
+		api:     apiSide{method: http.MethodPost, path: "/2010-04-01/Accounts/{project}/Keys/{key}.json", form: url.Values{"FriendlyName": {tooLongName}}, message: tooLongMsg},
 	}, {
 		name:    "no name",
 		in:      account.KeyInput{Type: account.KeyStandard, NameRequired: true},
 		problem: problem(account.FieldFriendlyName, account.ReasonRequired),
-		consolePath: "/settings/keys", consoleForm: url.Values{"friendly_name": {"  "}, "type": {"standard"}}, consoleKey: "error.required",
-		apiNone: "Twilio's API makes unnamed keys: its SDKs create keys without a name",
+		console: consoleSide{path: "/settings/keys", form: url.Values{"friendly_name": {"  "}, "type": {"standard"}}, key: "error.required"},
+		api:     apiSide{none: "Twilio's API makes unnamed keys: its SDKs create keys without a name"},
 	}, {
 		name:    "unknown type",
 		in:      account.KeyInput{FriendlyName: "x", Type: "admin", NameRequired: true},
 		problem: problem(account.FieldType, account.ReasonInvalid),
-		consolePath: "/settings/keys", consoleForm: url.Values{"friendly_name": {"x"}, "type": {"admin"}}, consoleKey: "keys.type_required",
-		apiNone: "the API makes Standard keys only, as Twilio's 2010-04-01 API does",
+		console: consoleSide{path: "/settings/keys", form: url.Values{"friendly_name": {"x"}, "type": {"admin"}}, key: "keys.type_required"},
+		api:     apiSide{none: "the API makes Standard keys only, as Twilio's 2010-04-01 API does"},
 	}})
 }
 
@@ -160,14 +167,14 @@ func TestSubaccountInputInConsoleAndAPI(t *testing.T) {
 		name:    "no name",
 		in:      account.SubaccountInput{},
 		problem: problem(account.FieldFriendlyName, account.ReasonRequired),
-		consolePath: "/settings/subaccounts", consoleForm: url.Values{"friendly_name": {" "}}, consoleKey: "error.required",
-		apiNone: "the API names a subaccount made without a name by its creation time, as Twilio does",
+		console: consoleSide{path: "/settings/subaccounts", form: url.Values{"friendly_name": {" "}}, key: "error.required"},
+		api:     apiSide{none: "the API names a subaccount made without a name by its creation time, as Twilio does"},
 	}, {
 		name:    "name too long",
 		in:      account.SubaccountInput{FriendlyName: tooLongName},
 		problem: problem(account.FieldFriendlyName, account.ReasonTooLong),
-		consolePath: "/settings/subaccounts", consoleForm: url.Values{"friendly_name": {tooLongName}}, consoleKey: "error.too_long",
-		apiMethod: http.MethodPost, apiPath: "/2010-04-01/Accounts.json", apiForm: url.Values{"FriendlyName": {tooLongName}}, apiMessage: tooLongMsg,
+		console: consoleSide{path: "/settings/subaccounts", form: url.Values{"friendly_name": {tooLongName}}, key: "error.too_long"},
+		api:     apiSide{method: http.MethodPost, path: "/2010-04-01/Accounts.json", form: url.Values{"FriendlyName": {tooLongName}}, message: tooLongMsg},
 	}})
 }
 
@@ -178,64 +185,76 @@ func TestAccountUpdateInConsoleAndAPI(t *testing.T) {
 		name:    "renamed to nothing",
 		in:      account.AccountUpdate{FriendlyName: &empty},
 		problem: problem(account.FieldFriendlyName, account.ReasonRequired),
-		consolePath: "/settings/subaccounts/{sub}/rename", consoleForm: url.Values{"friendly_name": {""}}, consoleKey: "error.required",
-		apiMethod: http.MethodPost, apiPath: "/2010-04-01/Accounts/{sub}.json", apiForm: url.Values{"FriendlyName": {""}},
-		apiMessage: "Invalid FriendlyName: must not be empty",
+		console: consoleSide{path: "/settings/subaccounts/{sub}/rename", form: url.Values{"friendly_name": {""}}, key: "error.required"},
+		api: apiSide{method: http.MethodPost, path: "/2010-04-01/Accounts/{sub}.json", form: url.Values{"FriendlyName": {""}},
+			message: "Invalid FriendlyName: must not be empty"},
 	}, {
 		name:    "renamed too long",
 		in:      account.AccountUpdate{FriendlyName: &tooLongName},
 		problem: problem(account.FieldFriendlyName, account.ReasonTooLong),
-		consolePath: "/settings/subaccounts/{sub}/rename", consoleForm: url.Values{"friendly_name": {tooLongName}}, consoleKey: "error.too_long",
-		apiMethod: http.MethodPost, apiPath: "/2010-04-01/Accounts/{sub}.json", apiForm: url.Values{"FriendlyName": {tooLongName}}, apiMessage: tooLongMsg,
+		console: consoleSide{path: "/settings/subaccounts/{sub}/rename", form: url.Values{"friendly_name": {tooLongName}}, key: "error.too_long"},
+		api:     apiSide{method: http.MethodPost, path: "/2010-04-01/Accounts/{sub}.json", form: url.Values{"FriendlyName": {tooLongName}}, message: tooLongMsg},
 	}, {
 		name:    "unknown status",
 		in:      account.AccountUpdate{Status: "paused"},
 		problem: problem(account.FieldStatus, account.ReasonInvalid),
-		consoleNone: "the console's status form offers active and suspended, and closing has its own form",
-		apiMethod:   http.MethodPost, apiPath: "/2010-04-01/Accounts/{sub}.json", apiForm: url.Values{"Status": {"paused"}, "FriendlyName": {"Renamed"}},
-		apiMessage: "Invalid Status: must be active, suspended or closed",
+		console: consoleSide{none: "the console's status form offers active and suspended, and closing has its own form"},
+		api: apiSide{method: http.MethodPost, path: "/2010-04-01/Accounts/{sub}.json", form: url.Values{"Status": {"paused"}, "FriendlyName": {"Renamed"}},
+			message: "Invalid Status: must be active, suspended or closed"},
 	}})
 }
 
 func TestAccountFilterInAPI(t *testing.T) {
 	f := newInputFixture(t)
 	f.run(t, []inputRow{{
-		name:        "unknown status",
-		in:          account.Filter{Status: "paused"},
-		problem:     problem(account.FieldStatus, account.ReasonInvalid),
-		consoleNone: "the console lists every subaccount, unfiltered",
-		apiMethod:   http.MethodGet, apiPath: "/2010-04-01/Accounts.json?Status=paused",
-		apiMessage: "Invalid Status: must be active, suspended or closed",
+		name:    "unknown status",
+		in:      account.Filter{Status: "paused"},
+		problem: problem(account.FieldStatus, account.ReasonInvalid),
+		console: consoleSide{none: "the console lists every subaccount, unfiltered"},
+		api:     apiSide{method: http.MethodGet, path: "/2010-04-01/Accounts.json?Status=paused", message: "Invalid Status: must be active, suspended or closed"},
 	}})
 }
 
 func TestProjectSettingsInConsole(t *testing.T) {
 	f := newInputFixture(t)
-	noAPI := "Twilio's Account resource has no time zone or currency: project settings are the console's"
-	valid := func(kv ...string) url.Values {
+	noAPI := apiSide{none: "Twilio's Account resource has no time zone or currency: project settings are the console's"}
+	general := func(key string, kv ...string) consoleSide {
 		v := url.Values{"friendly_name": {"Test Project"}, "time_zone": {"Asia/Tokyo"}, "currency": {"USD"}}
 		for i := 0; i < len(kv); i += 2 {
 			v.Set(kv[i], kv[i+1])
 		}
-		return v
+		return consoleSide{path: "/settings/general", form: v, key: key}
 	}
 	settings := func(name, tz, cur string) account.ProjectSettings {
 		return account.ProjectSettings{FriendlyName: name, TimeZone: tz, Currency: cur}
 	}
 	f.run(t, []inputRow{{
-		name: "no name", in: settings("", "Asia/Tokyo", "USD"), problem: problem(account.FieldFriendlyName, account.ReasonRequired),
-		consolePath: "/settings/general", consoleForm: valid("friendly_name", " "), consoleKey: "error.required", apiNone: noAPI,
+		name:    "no name",
+		in:      settings("", "Asia/Tokyo", "USD"),
+		problem: problem(account.FieldFriendlyName, account.ReasonRequired),
+		console: general("error.required", "friendly_name", " "),
+		api:     noAPI,
 	}, {
-		name: "name too long", in: settings(tooLongName, "Asia/Tokyo", "USD"), problem: problem(account.FieldFriendlyName, account.ReasonTooLong),
-		consolePath: "/settings/general", consoleForm: valid("friendly_name", tooLongName), consoleKey: "error.too_long", apiNone: noAPI,
+		name:    "name too long",
+		in:      settings(tooLongName, "Asia/Tokyo", "USD"),
+		problem: problem(account.FieldFriendlyName, account.ReasonTooLong),
+		console: general("error.too_long", "friendly_name", tooLongName),
+		api:     noAPI,
 	}, {
-		name: "unknown time zone", in: settings("p", "Mars/Olympus", "USD"), problem: problem(account.FieldTimeZone, account.ReasonInvalid),
-		consolePath: "/settings/general", consoleForm: valid("time_zone", "Mars/Olympus"), consoleKey: "error.time_zone", apiNone: noAPI,
+		name:    "unknown time zone",
+		in:      settings("p", "Mars/Olympus", "USD"),
+		problem: problem(account.FieldTimeZone, account.ReasonInvalid),
+		console: general("error.time_zone", "time_zone", "Mars/Olympus"),
+		api:     noAPI,
 	}, {
-		name: "unknown currency", in: settings("p", "UTC", "EUR"), problem: problem(account.FieldCurrency, account.ReasonInvalid),
-		consolePath: "/settings/general", consoleForm: valid("currency", "EUR"), consoleKey: "error.currency", apiNone: noAPI,
+		name:    "unknown currency",
+		in:      settings("p", "UTC", "EUR"),
+		problem: problem(account.FieldCurrency, account.ReasonInvalid),
+		console: general("error.currency", "currency", "EUR"),
+		api:     noAPI,
 	}, {
-		name: "currency fixed once money moved", problem: problem(account.FieldCurrency, account.ReasonFixed),
+		name:    "currency fixed once money moved",
+		problem: problem(account.FieldCurrency, account.ReasonFixed),
 		before: func() {
 			ctx := context.Background()
 			tx, err := f.app.Pool.Begin(ctx)
@@ -243,6 +262,7 @@ func TestProjectSettingsInConsole(t *testing.T) {
 			require.NoError(t, billing.Post(ctx, tx, f.owner.AccountSID, f.owner.AccountSID, billing.KindPayment, "payment-1", decimal.NewFromInt(10), "test"))
 			require.NoError(t, tx.Commit(ctx))
 		},
-		consolePath: "/settings/general", consoleForm: valid("currency", "JPY"), consoleKey: "settings.currency_locked", apiNone: noAPI,
+		console: general("settings.currency_locked", "currency", "JPY"),
+		api:     noAPI,
 	}})
 }
