@@ -5,9 +5,10 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/go-chi/chi/v5"
+
 	"console/internal/account"
 	"console/internal/audit"
-	"github.com/go-chi/chi/v5"
 )
 
 // accountJSON is Twilio's Account resource.
