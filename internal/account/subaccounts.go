@@ -13,11 +13,10 @@ import (
 
 // Errors of subaccount management.
 var (
-	ErrLimit         = errors.New("account: subaccount limit reached")
-	ErrClosed        = errors.New("account: closed accounts cannot be reopened")
-	ErrMasterStatus  = errors.New("account: a master account's status is not changed here")
-	ErrBadStatus     = errors.New("account: unknown status")
-	ErrCurrencyFixed = errors.New("account: currency is fixed once money has moved")
+	ErrLimit        = errors.New("account: subaccount limit reached")
+	ErrClosed       = errors.New("account: closed accounts cannot be reopened")
+	ErrMasterStatus = errors.New("account: a master account's status is not changed here")
+	ErrBadStatus    = errors.New("account: unknown status")
 )
 
 // DefaultSubaccountLimit bounds subaccounts per project unless configured.

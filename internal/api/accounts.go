@@ -4,14 +4,11 @@ import (
 	"errors"
 	"net/http"
 	"time"
-	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
-	"github.com/jackc/pgx/v5"
 
 	"console/internal/account"
 	"console/internal/audit"
-	"console/internal/reqlog"
 )
 
 // accountJSON is Twilio's Account resource.
@@ -82,7 +79,7 @@ func (a *API) resolveAccount(r *http.Request, param string) (*account.Account, e
 		// Read by authenticate a moment ago, in this request.
 		return p.Account, nil
 	}
-	acc, err := a.accounts.Get(r.Context(), a.pool, p.Account.ProjectSID, sid)
+	acc, err := a.AccountService.Get(r.Context(), p.Account.ProjectSID, sid)
 	if errors.Is(err, account.ErrNotFound) {
 		return nil, errNotFound(r.URL.Path)
 	}
@@ -96,7 +93,7 @@ func (a *API) resolveAccount(r *http.Request, param string) (*account.Account, e
 }
 
 func (a *API) writeAccount(w http.ResponseWriter, r *http.Request, status int, acc *account.Account) error {
-	token, err := a.accounts.AuthToken(r.Context(), a.pool, acc.ProjectSID, acc.SID)
+	token, err := a.AccountService.AuthToken(r.Context(), acc.ProjectSID, acc.SID)
 	if err != nil {
 		return err
 	}
@@ -119,52 +116,44 @@ func (a *API) listAccounts(w http.ResponseWriter, r *http.Request) error {
 	}
 	q := r.URL.Query()
 	f := account.Filter{FriendlyName: q.Get("FriendlyName"), Status: q.Get("Status")}
-	if f.Status != "" && !account.ValidStatus(f.Status) {
-		return errInvalid("Status", "must be active, suspended or closed")
-	}
 	ctx := r.Context()
 	p := principal(ctx)
-	rows, err := a.accounts.List(ctx, a.pool, p.Account, f, pg.After, pg.Offset(), pg.Size+1)
+	rows, err := a.AccountService.List(ctx, p.Account, f, pg.After, pg.Offset(), pg.Size+1)
 	if err != nil {
-		return err
+		return accountInputError(err)
 	}
 	return writePage(w, r, pg, rows, "accounts", func(acc *account.Account) string { return acc.SID },
 		func(acc *account.Account) (accountJSON, error) {
-			token, err := a.accounts.AuthToken(ctx, a.pool, acc.ProjectSID, acc.SID)
+			token, err := a.AccountService.AuthToken(ctx, acc.ProjectSID, acc.SID)
 			return accountResource(acc, token), err
 		})
 }
 
-const maxFriendlyName = 64
+var (
+	errSubaccountParent = &Error{Status: http.StatusForbidden, Code: 20403, Message: "Subaccounts cannot create subaccounts"}
+	errSubaccountLimit  = &Error{Status: http.StatusBadRequest, Code: 20001, Message: "This project has reached its limit of subaccounts"}
+	errStatusByParent   = &Error{Status: http.StatusForbidden, Code: 20403, Message: "Only the parent account may change a subaccount's status"}
+	errClosedForever    = &Error{Status: http.StatusBadRequest, Code: 21479, Message: "Unable to update Status for subaccount, subaccount has been closed."}
+)
 
 func (a *API) createAccount(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	p := principal(ctx)
-	if !p.Account.IsProject() {
-		return &Error{Status: http.StatusForbidden, Code: 20403, Message: "Subaccounts cannot create subaccounts"}
-	}
 	name := r.PostFormValue("FriendlyName")
-	if utf8.RuneCountInString(name) > maxFriendlyName {
-		return errInvalid("FriendlyName", "must be at most 64 characters")
-	}
 	if name == "" {
+		// Twilio names a subaccount made without a name by its creation time.
 		name = account.DefaultSubaccountName(time.Now())
 	}
-	var sub *account.Account
-	err := pgx.BeginFunc(ctx, a.pool, func(tx pgx.Tx) error {
-		var err error
-		if sub, _, err = a.accounts.CreateSubaccount(ctx, tx, p.Account, name, a.cfg.MaxSubaccounts); err != nil {
-			return err
-		}
-		return a.audit(r, tx, "account.subaccount_created", sub.SID, map[string]string{"friendly_name": name})
-	})
-	if errors.Is(err, account.ErrLimit) {
-		return &Error{Status: http.StatusBadRequest, Code: 20001, Message: "This project has reached its limit of subaccounts"}
+	sub, token, err := a.AccountService.CreateSubaccount(ctx, audit.ActorFrom(ctx), principal(ctx).Account, account.SubaccountInput{FriendlyName: name})
+	switch {
+	case errors.Is(err, account.ErrNotMaster):
+		return errSubaccountParent
+	case errors.Is(err, account.ErrLimit):
+		return errSubaccountLimit
+	case err != nil:
+		return accountInputError(err)
 	}
-	if err != nil {
-		return err
-	}
-	return a.writeAccount(w, r, http.StatusCreated, sub)
+	writeJSON(w, http.StatusCreated, accountResource(sub, token))
+	return nil
 }
 
 func (a *API) updateAccount(w http.ResponseWriter, r *http.Request) error {
@@ -179,63 +168,24 @@ func (a *API) updateAccount(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return errInvalid("body", "must be form-encoded")
 	}
-	name, setName := r.PostForm["FriendlyName"]
-	status := r.PostFormValue("Status")
-	if setName && utf8.RuneCountInString(name[0]) > maxFriendlyName {
-		return errInvalid("FriendlyName", "must be at most 64 characters")
+	in := account.AccountUpdate{Status: r.PostFormValue("Status")}
+	if names, ok := r.PostForm["FriendlyName"]; ok {
+		in.FriendlyName = &names[0]
 	}
-	if status != "" {
-		if !account.ValidStatus(status) {
-			return errInvalid("Status", "must be active, suspended or closed")
-		}
-		if acc.IsProject() || acc.SID == p.Account.SID {
-			return &Error{Status: http.StatusForbidden, Code: 20403, Message: "Only the parent account may change a subaccount's status"}
-		}
-		if acc.Status == account.StatusClosed && status != account.StatusClosed {
-			return &Error{Status: http.StatusBadRequest, Code: 21479, Message: "Unable to update Status for subaccount, subaccount has been closed."}
-		}
+	if in.Status != "" && acc.SID == p.Account.SID {
+		// A subaccount's own credentials do not change its status.
+		return errStatusByParent
 	}
-	if setName && acc.Status == account.StatusClosed && name[0] != acc.FriendlyName {
+	updated, err := a.AccountService.UpdateAccount(ctx, audit.ActorFrom(ctx), acc, in)
+	switch {
+	case errors.Is(err, account.ErrMasterStatus):
+		return errStatusByParent
+	case errors.Is(err, account.ErrClosed):
+		return errClosedForever
+	case errors.Is(err, account.ErrNotActive):
 		return errInactive(acc)
+	case err != nil:
+		return accountInputError(err)
 	}
-	err = pgx.BeginFunc(ctx, a.pool, func(tx pgx.Tx) error {
-		if setName && name[0] != acc.FriendlyName {
-			if acc, err = a.accounts.SetFriendlyName(ctx, tx, acc.ProjectSID, acc.SID, name[0]); err != nil {
-				return err
-			}
-			if err := a.audit(r, tx, "account.renamed", acc.SID, map[string]string{"friendly_name": name[0]}); err != nil {
-				return err
-			}
-		}
-		if status != "" && status != acc.Status {
-			if acc, err = a.accounts.SetStatus(ctx, tx, acc.ProjectSID, acc.SID, status); err != nil {
-				return err
-			}
-			if err := a.audit(r, tx, "account.status_changed", acc.SID, map[string]string{"status": status}); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if errors.Is(err, account.ErrClosed) {
-		return &Error{Status: http.StatusBadRequest, Code: 21479, Message: "Unable to update Status for subaccount, subaccount has been closed."}
-	}
-	if err != nil {
-		return err
-	}
-	return a.writeAccount(w, r, http.StatusOK, acc)
-}
-
-// audit records an API change made by the request's principal.
-func (a *API) audit(r *http.Request, db pgx.Tx, action, target string, details map[string]string) error {
-	p := principal(r.Context())
-	if details == nil {
-		details = map[string]string{}
-	}
-	details["credential"] = p.Account.SID
-	if p.Key != nil {
-		details["credential"] = p.Key.SID
-	}
-	return audit.Write(r.Context(), db, audit.Entry{ProjectSID: p.Account.ProjectSID, AccountSID: p.Account.SID, Actor: audit.ActorAPI,
-		Action: action, Target: target, IP: reqlog.ClientIP(r), Details: details})
+	return a.writeAccount(w, r, http.StatusOK, updated)
 }

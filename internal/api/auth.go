@@ -57,9 +57,9 @@ func (a *API) authenticate(next http.Handler) http.Handler {
 		p := &Principal{}
 		var err error
 		if strings.HasPrefix(user, account.KeyPrefix) {
-			p.Key, p.Account, err = a.accounts.AuthenticateKey(ctx, a.pool, user, pass)
+			p.Key, p.Account, err = a.AccountService.AuthenticateKey(ctx, user, pass)
 		} else {
-			p.Account, p.Cred, err = a.accounts.Authenticate(ctx, a.pool, user, pass)
+			p.Account, p.Cred, err = a.AccountService.Authenticate(ctx, user, pass)
 			if p.Cred == account.CredTest {
 				p.TestSID = user
 			}

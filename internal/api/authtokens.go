@@ -5,9 +5,8 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"console/internal/account"
+	"console/internal/audit"
 )
 
 // The /v1 resources use ISO 8601 dates, as Twilio's accounts API does.
@@ -31,29 +30,15 @@ type promotionJSON struct {
 
 var errNoSecondary = &Error{Status: http.StatusNotFound, Code: 20404, Message: "The account has no secondary auth token"}
 
-// tokenChange runs change on the caller's own account with its audit entry.
-func (a *API) tokenChange(r *http.Request, action string, change func(tx pgx.Tx, acc *account.Account) error) error {
-	ctx := r.Context()
-	acc := principal(ctx).Account
-	return pgx.BeginFunc(ctx, a.pool, func(tx pgx.Tx) error {
-		if err := change(tx, acc); err != nil {
-			return err
-		}
-		return a.audit(r, tx, action, acc.SID, nil)
-	})
-}
-
 func (a *API) createSecondary(w http.ResponseWriter, r *http.Request) error {
-	var token string
-	var acc *account.Account
-	err := a.tokenChange(r, "account.secondary_token_created", func(tx pgx.Tx, p *account.Account) (err error) {
-		token, acc, err = a.accounts.CreateSecondaryAuthToken(r.Context(), tx, p.ProjectSID, p.SID)
-		return err
-	})
-	if errors.Is(err, account.ErrSecondaryExists) {
+	ctx := r.Context()
+	token, acc, err := a.AccountService.CreateSecondaryToken(ctx, audit.ActorFrom(ctx), principal(ctx).Account)
+	switch {
+	case errors.Is(err, account.ErrSecondaryExists):
 		return &Error{Status: http.StatusBadRequest, Code: 20001, Message: "A secondary auth token already exists; delete or promote it first"}
-	}
-	if err != nil {
+	case errors.Is(err, account.ErrNotActive):
+		return errAccountInactive
+	case err != nil:
 		return err
 	}
 	w.Header().Set("Cache-Control", "no-store")
@@ -65,13 +50,14 @@ func (a *API) createSecondary(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) deleteSecondary(w http.ResponseWriter, r *http.Request) error {
-	err := a.tokenChange(r, "account.secondary_token_deleted", func(tx pgx.Tx, p *account.Account) error {
-		return a.accounts.DeleteSecondaryAuthToken(r.Context(), tx, p.ProjectSID, p.SID)
-	})
-	if errors.Is(err, account.ErrNoSecondary) {
+	ctx := r.Context()
+	err := a.AccountService.DeleteSecondaryToken(ctx, audit.ActorFrom(ctx), principal(ctx).Account)
+	switch {
+	case errors.Is(err, account.ErrNoSecondary):
 		return errNoSecondary
-	}
-	if err != nil {
+	case errors.Is(err, account.ErrNotActive):
+		return errAccountInactive
+	case err != nil:
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -79,16 +65,14 @@ func (a *API) deleteSecondary(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) promoteSecondary(w http.ResponseWriter, r *http.Request) error {
-	var token string
-	var acc *account.Account
-	err := a.tokenChange(r, "account.secondary_token_promoted", func(tx pgx.Tx, p *account.Account) (err error) {
-		token, acc, err = a.accounts.PromoteSecondaryAuthToken(r.Context(), tx, p.ProjectSID, p.SID)
-		return err
-	})
-	if errors.Is(err, account.ErrNoSecondary) {
+	ctx := r.Context()
+	token, acc, err := a.AccountService.PromoteSecondaryToken(ctx, audit.ActorFrom(ctx), principal(ctx).Account)
+	switch {
+	case errors.Is(err, account.ErrNoSecondary):
 		return errNoSecondary
-	}
-	if err != nil {
+	case errors.Is(err, account.ErrNotActive):
+		return errAccountInactive
+	case err != nil:
 		return err
 	}
 	w.Header().Set("Cache-Control", "no-store")

@@ -2,8 +2,6 @@ package api
 
 import (
 	"net/http"
-
-	"console/internal/billing"
 )
 
 type balanceJSON struct {
@@ -19,7 +17,7 @@ func (a *API) getBalance(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	b, err := billing.Balance(r.Context(), a.pool, acc.ProjectSID)
+	b, err := a.billing.Balance(r.Context(), acc.ProjectSID)
 	if err != nil {
 		return err
 	}

@@ -3,10 +3,8 @@ package api
 import (
 	"errors"
 	"net/http"
-	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
-	"github.com/jackc/pgx/v5"
 
 	"console/internal/account"
 	"console/internal/audit"
@@ -30,6 +28,18 @@ func keyResource(k *account.Key) keyJSON {
 	return keyJSON{SID: k.SID, FriendlyName: k.FriendlyName, DateCreated: rfc2822(k.CreatedAt), DateUpdated: rfc2822(k.UpdatedAt)}
 }
 
+// keyError turns the account service's refusal of a key change into
+// Twilio's error.
+func keyError(r *http.Request, acc *account.Account, err error) error {
+	switch {
+	case errors.Is(err, account.ErrNotFound):
+		return errNotFound(r.URL.Path)
+	case errors.Is(err, account.ErrNotActive):
+		return errInactive(acc)
+	}
+	return accountInputError(err)
+}
+
 func (a *API) listKeys(w http.ResponseWriter, r *http.Request) error {
 	acc, err := a.targetAccount(r, "accountSid")
 	if err != nil {
@@ -39,7 +49,7 @@ func (a *API) listKeys(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	keys, err := a.accounts.Keys(r.Context(), a.pool, acc.ProjectSID, acc.SID, pg.After, pg.Offset(), pg.Size+1)
+	keys, err := a.AccountService.Keys(r.Context(), acc.ProjectSID, acc.SID, pg.After, pg.Offset(), pg.Size+1)
 	if err != nil {
 		return err
 	}
@@ -55,33 +65,25 @@ func (a *API) createKey(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	name := r.PostFormValue("FriendlyName")
-	if utf8.RuneCountInString(name) > maxFriendlyName {
-		return errInvalid("FriendlyName", "must be at most 64 characters")
-	}
-	k, secret, err := a.AccountService.CreateKey(ctx, audit.ActorFrom(ctx), acc, name, account.KeyStandard)
+	k, secret, err := a.AccountService.CreateKey(ctx, audit.ActorFrom(ctx), acc,
+		account.KeyInput{FriendlyName: r.PostFormValue("FriendlyName"), Type: account.KeyStandard})
 	if err != nil {
-		return err
+		return keyError(r, acc, err)
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, http.StatusCreated, newKeyJSON{keyJSON: keyResource(k), Secret: secret})
 	return nil
 }
 
-func (a *API) key(r *http.Request) (*account.Account, *account.Key, error) {
+func (a *API) getKey(w http.ResponseWriter, r *http.Request) error {
 	acc, err := a.targetAccount(r, "accountSid")
 	if err != nil {
-		return nil, nil, err
+		return err
 	}
-	k, err := a.accounts.GetKey(r.Context(), a.pool, acc.ProjectSID, acc.SID, chi.URLParam(r, "sid"))
+	k, err := a.AccountService.Key(r.Context(), acc.ProjectSID, acc.SID, chi.URLParam(r, "sid"))
 	if errors.Is(err, account.ErrNotFound) {
-		return nil, nil, errNotFound(r.URL.Path)
+		return errNotFound(r.URL.Path)
 	}
-	return acc, k, err
-}
-
-func (a *API) getKey(w http.ResponseWriter, r *http.Request) error {
-	_, k, err := a.key(r)
 	if err != nil {
 		return err
 	}
@@ -91,29 +93,22 @@ func (a *API) getKey(w http.ResponseWriter, r *http.Request) error {
 
 func (a *API) updateKey(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	acc, k, err := a.key(r)
+	acc, err := a.targetAccount(r, "accountSid")
 	if err != nil {
 		return err
 	}
+	keySID := chi.URLParam(r, "sid")
 	if err := r.ParseForm(); err != nil {
 		return errInvalid("body", "must be form-encoded")
 	}
+	var k *account.Key
 	if names, ok := r.PostForm["FriendlyName"]; ok {
-		if utf8.RuneCountInString(names[0]) > maxFriendlyName {
-			return errInvalid("FriendlyName", "must be at most 64 characters")
-		}
-		err = pgx.BeginFunc(ctx, a.pool, func(tx pgx.Tx) error {
-			if k, err = a.accounts.RenameKey(ctx, tx, acc.ProjectSID, acc.SID, k.SID, names[0]); err != nil {
-				return err
-			}
-			return a.audit(r, tx, "key.renamed", k.SID, map[string]string{"friendly_name": names[0]})
-		})
-		if errors.Is(err, account.ErrNotFound) {
-			return errNotFound(r.URL.Path)
-		}
-		if err != nil {
-			return err
-		}
+		k, err = a.AccountService.RenameKey(ctx, audit.ActorFrom(ctx), acc, keySID, names[0])
+	} else {
+		k, err = a.AccountService.Key(ctx, acc.ProjectSID, acc.SID, keySID)
+	}
+	if err != nil {
+		return keyError(r, acc, err)
 	}
 	writeJSON(w, http.StatusOK, keyResource(k))
 	return nil
@@ -121,21 +116,12 @@ func (a *API) updateKey(w http.ResponseWriter, r *http.Request) error {
 
 func (a *API) deleteKey(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	acc, k, err := a.key(r)
+	acc, err := a.targetAccount(r, "accountSid")
 	if err != nil {
 		return err
 	}
-	err = pgx.BeginFunc(ctx, a.pool, func(tx pgx.Tx) error {
-		if err := a.accounts.DeleteKey(ctx, tx, acc.ProjectSID, acc.SID, k.SID); err != nil {
-			return err
-		}
-		return a.audit(r, tx, "key.revoked", k.SID, nil)
-	})
-	if errors.Is(err, account.ErrNotFound) {
-		return errNotFound(r.URL.Path)
-	}
-	if err != nil {
-		return err
+	if err := a.AccountService.RevokeKey(ctx, audit.ActorFrom(ctx), acc, chi.URLParam(r, "sid")); err != nil {
+		return keyError(r, acc, err)
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil

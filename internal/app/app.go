@@ -67,7 +67,7 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*App, error)
 		return nil, err
 	}
 	a := &App{Config: cfg, Pool: pool, Log: log, Users: auth.NewStore(box), Accounts: account.NewStore(box)}
-	a.AccountService = account.NewService(pool, a.Accounts)
+	a.AccountService = account.NewService(pool, a.Accounts, cfg.MaxSubaccounts)
 	a.Users.Hashing = auth.NewHashGate(cfg.PasswordHashConcurrency, cfg.PasswordHashWait)
 	a.Users.SignUps = auth.SignUpLimits{PerIP: cfg.SignUpPerIPHour, PerDomain: cfg.SignUpPerDomainHour}
 

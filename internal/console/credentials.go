@@ -4,9 +4,8 @@ import (
 	"errors"
 	"net/http"
 
-	"github.com/jackc/pgx/v5"
-
 	"console/internal/account"
+	"console/internal/audit"
 	"console/web"
 )
 
@@ -15,20 +14,20 @@ import (
 func (c *Console) credentialsPage(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	a := actingAccount(r)
-	fresh, err := c.accounts.Get(ctx, c.pool, a.ProjectSID, a.SID)
+	fresh, err := c.accountService.Get(ctx, a.ProjectSID, a.SID)
 	if err != nil {
 		return err
 	}
-	testSID, testToken, err := c.accounts.TestCredentials(ctx, c.pool, a.ProjectSID, a.SID)
+	testSID, testToken, err := c.accountService.TestCredentials(ctx, a.ProjectSID, a.SID)
 	if err != nil {
 		return err
 	}
 	d := web.CredentialsData{AccountSID: a.SID, TestSID: testSID, SecondaryCreated: fresh.SecondaryCreatedAt}
 	switch r.URL.Query().Get("reveal") {
 	case "primary":
-		d.Primary, err = c.accounts.AuthToken(ctx, c.pool, a.ProjectSID, a.SID)
+		d.Primary, err = c.accountService.AuthToken(ctx, a.ProjectSID, a.SID)
 	case "secondary":
-		d.Secondary, err = c.accounts.SecondaryAuthToken(ctx, c.pool, a.ProjectSID, a.SID)
+		d.Secondary, err = c.accountService.SecondaryAuthToken(ctx, a.ProjectSID, a.SID)
 		if errors.Is(err, account.ErrNoSecondary) {
 			err = nil
 		}
@@ -42,20 +41,15 @@ func (c *Console) credentialsPage(w http.ResponseWriter, r *http.Request) error 
 	return render(w, r, http.StatusOK, web.Credentials(d))
 }
 
-// credentialChange runs one secondary-token change on the acting account
-// with its audit entry, then returns to the credentials page.
-func (c *Console) credentialChange(w http.ResponseWriter, r *http.Request, action, flashKey, reveal string, change func(tx pgx.Tx, a *account.Account) error) error {
+// credentialChanged answers a secondary-token change: back to the
+// credentials page, revealing reveal when the change went through.
+func (c *Console) credentialChanged(w http.ResponseWriter, r *http.Request, err error, flashKey, reveal string) error {
 	ctx := r.Context()
-	a := actingAccount(r)
-	err := pgx.BeginFunc(ctx, c.pool, func(tx pgx.Tx) error {
-		if err := change(tx, a); err != nil {
-			return err
-		}
-		return c.projectAudit(r, tx, a.SID, action, a.SID, nil)
-	})
 	switch {
 	case errors.Is(err, account.ErrSecondaryExists) || errors.Is(err, account.ErrNoSecondary):
 		c.flash(ctx, "error", "credentials.changed_meanwhile")
+	case errors.Is(err, account.ErrNotActive):
+		return errInactive
 	case err != nil:
 		return err
 	default:
@@ -69,21 +63,19 @@ func (c *Console) credentialChange(w http.ResponseWriter, r *http.Request, actio
 }
 
 func (c *Console) createSecondary(w http.ResponseWriter, r *http.Request) error {
-	return c.credentialChange(w, r, "account.secondary_token_created", "credentials.secondary_created", "secondary", func(tx pgx.Tx, a *account.Account) error {
-		_, _, err := c.accounts.CreateSecondaryAuthToken(r.Context(), tx, a.ProjectSID, a.SID)
-		return err
-	})
+	ctx := r.Context()
+	_, _, err := c.accountService.CreateSecondaryToken(ctx, audit.ActorFrom(ctx), actingAccount(r))
+	return c.credentialChanged(w, r, err, "credentials.secondary_created", "secondary")
 }
 
 func (c *Console) promoteSecondary(w http.ResponseWriter, r *http.Request) error {
-	return c.credentialChange(w, r, "account.secondary_token_promoted", "credentials.promoted", "", func(tx pgx.Tx, a *account.Account) error {
-		_, _, err := c.accounts.PromoteSecondaryAuthToken(r.Context(), tx, a.ProjectSID, a.SID)
-		return err
-	})
+	ctx := r.Context()
+	_, _, err := c.accountService.PromoteSecondaryToken(ctx, audit.ActorFrom(ctx), actingAccount(r))
+	return c.credentialChanged(w, r, err, "credentials.promoted", "")
 }
 
 func (c *Console) deleteSecondary(w http.ResponseWriter, r *http.Request) error {
-	return c.credentialChange(w, r, "account.secondary_token_deleted", "credentials.secondary_deleted", "", func(tx pgx.Tx, a *account.Account) error {
-		return c.accounts.DeleteSecondaryAuthToken(r.Context(), tx, a.ProjectSID, a.SID)
-	})
+	ctx := r.Context()
+	err := c.accountService.DeleteSecondaryToken(ctx, audit.ActorFrom(ctx), actingAccount(r))
+	return c.credentialChanged(w, r, err, "credentials.secondary_deleted", "")
 }

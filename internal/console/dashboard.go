@@ -2,6 +2,7 @@ package console
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"slices"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 
+	"console/internal/account"
 	"console/internal/audit"
 	"console/internal/billing"
 	"console/internal/i18n"
@@ -119,7 +121,7 @@ func (c *Console) dashboard(w http.ResponseWriter, r *http.Request) error {
 func (c *Console) showAuthToken(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	p := actingAccount(r)
-	token, err := c.accounts.AuthToken(ctx, c.pool, p.ProjectSID, p.SID)
+	token, err := c.accountService.AuthToken(ctx, p.ProjectSID, p.SID)
 	if err != nil {
 		return err
 	}
@@ -151,14 +153,10 @@ func (c *Console) regenerateAuthToken(w http.ResponseWriter, r *http.Request) er
 		d.Regenerate.Errors = errs
 		return render(w, r, status, web.Dashboard(d))
 	}
-	p := v.Account
-	err = pgx.BeginFunc(ctx, c.pool, func(tx pgx.Tx) error {
-		if _, err := c.accounts.RegenerateAuthToken(ctx, tx, p.ProjectSID, p.SID); err != nil {
-			return err
-		}
-		return audit.Write(ctx, tx, audit.Entry{ProjectSID: p.ProjectSID, AccountSID: p.SID, ActorUserID: v.User.ID,
-			Action: "account.auth_token_regenerated", Target: p.SID, IP: reqlog.ClientIP(r)})
-	})
+	_, err = c.accountService.RegenerateAuthToken(ctx, audit.ActorFrom(ctx), v.Account)
+	if errors.Is(err, account.ErrNotActive) {
+		return errInactive
+	}
 	if err != nil {
 		return err
 	}

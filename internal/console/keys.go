@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/go-chi/chi/v5"
-	"github.com/jackc/pgx/v5"
 
 	"console/internal/account"
 	"console/internal/audit"
@@ -15,7 +14,7 @@ import (
 
 func (c *Console) keysData(r *http.Request) (web.KeysData, error) {
 	a := actingAccount(r)
-	keys, err := c.accounts.Keys(r.Context(), c.pool, a.ProjectSID, a.SID, "", 0, 1000)
+	keys, err := c.accountService.Keys(r.Context(), a.ProjectSID, a.SID, "", 0, 1000)
 	return web.KeysData{Keys: keys, Create: web.KeyForm{Type: account.KeyStandard}}, err
 }
 
@@ -30,19 +29,19 @@ func (c *Console) keysPage(w http.ResponseWriter, r *http.Request) error {
 // createKey makes a key and shows its secret on this response only.
 func (c *Console) createKey(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	d, err := c.keysData(r)
-	if err != nil {
-		return err
-	}
-	d.Create = web.KeyForm{FriendlyName: strings.TrimSpace(r.PostFormValue("friendly_name")), Type: r.PostFormValue("type")}
-	checkName(&d.Create.Errors, "friendly_name", d.Create.FriendlyName)
-	if !account.ValidKeyType(d.Create.Type) {
-		d.Create.Errors.Add("type", "keys.type_required")
-	}
-	if d.Create.Errors.Any() {
+	f := web.KeyForm{FriendlyName: strings.TrimSpace(r.PostFormValue("friendly_name")), Type: r.PostFormValue("type")}
+	k, secret, err := c.accountService.CreateKey(ctx, audit.ActorFrom(ctx), actingAccount(r), account.KeyInput{FriendlyName: f.FriendlyName, Type: f.Type, NameRequired: true})
+	if accountProblems(err, &f.Errors) {
+		d, err := c.keysData(r)
+		if err != nil {
+			return err
+		}
+		d.Create = f
 		return render(w, r, http.StatusUnprocessableEntity, web.Keys(d))
 	}
-	k, secret, err := c.accountService.CreateKey(ctx, audit.ActorFrom(ctx), actingAccount(r), d.Create.FriendlyName, d.Create.Type)
+	if errors.Is(err, account.ErrNotActive) {
+		return errInactive
+	}
 	if err != nil {
 		return err
 	}
@@ -52,18 +51,13 @@ func (c *Console) createKey(w http.ResponseWriter, r *http.Request) error {
 
 func (c *Console) revokeKey(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	a := actingAccount(r)
-	keySID := chi.URLParam(r, "sid")
-	err := pgx.BeginFunc(ctx, c.pool, func(tx pgx.Tx) error {
-		if err := c.accounts.DeleteKey(ctx, tx, a.ProjectSID, a.SID, keySID); err != nil {
-			return err
-		}
-		return c.projectAudit(r, tx, a.SID, "key.revoked", keySID, nil)
-	})
-	if errors.Is(err, account.ErrNotFound) {
+	err := c.accountService.RevokeKey(ctx, audit.ActorFrom(ctx), actingAccount(r), chi.URLParam(r, "sid"))
+	switch {
+	case errors.Is(err, account.ErrNotFound):
 		return errNotFound
-	}
-	if err != nil {
+	case errors.Is(err, account.ErrNotActive):
+		return errInactive
+	case err != nil:
 		return err
 	}
 	c.flash(ctx, "ok", "keys.revoked")

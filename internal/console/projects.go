@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"console/internal/audit"
-	"console/internal/reqlog"
 	"console/web"
 )
 
@@ -18,8 +17,7 @@ func (c *Console) switchProject(w http.ResponseWriter, r *http.Request) error {
 		if p.SID == want {
 			c.sessions.Put(ctx, keyProject, p.SID)
 			c.sessions.Remove(ctx, keyAccount)
-			if err := audit.Write(ctx, c.pool, audit.Entry{ProjectSID: p.SID, ActorUserID: v.User.ID, Action: "user.project_switched",
-				Target: p.SID, IP: reqlog.ClientIP(r)}); err != nil {
+			if err := c.accountService.RecordProjectSwitch(ctx, audit.ActorFrom(ctx), p.SID); err != nil {
 				return err
 			}
 			return redirect(w, r, "/")

@@ -6,24 +6,15 @@ import (
 	"strings"
 
 	"github.com/go-chi/chi/v5"
-	"github.com/jackc/pgx/v5"
 
 	"console/internal/account"
 	"console/internal/audit"
-	"console/internal/reqlog"
 	"console/web"
 )
 
-// projectAudit records a change to the project made by the signed-in user.
-func (c *Console) projectAudit(r *http.Request, db pgx.Tx, accountSID, action, target string, details map[string]string) error {
-	v := web.ViewerOf(r.Context())
-	return audit.Write(r.Context(), db, audit.Entry{ProjectSID: v.Project.SID, AccountSID: accountSID, ActorUserID: v.User.ID,
-		Action: action, Target: target, IP: reqlog.ClientIP(r), Details: details})
-}
-
 func (c *Console) subaccountsData(r *http.Request) (web.SubaccountsData, error) {
-	subs, err := c.accounts.Subaccounts(r.Context(), c.pool, web.CurrentProject(r.Context()).SID)
-	return web.SubaccountsData{Subaccounts: subs, Limit: c.cfg.MaxSubaccounts}, err
+	subs, err := c.accountService.Subaccounts(r.Context(), web.CurrentProject(r.Context()).SID)
+	return web.SubaccountsData{Subaccounts: subs, Limit: c.accountService.SubaccountLimit()}, err
 }
 
 func (c *Console) subaccountsPage(w http.ResponseWriter, r *http.Request) error {
@@ -36,39 +27,31 @@ func (c *Console) subaccountsPage(w http.ResponseWriter, r *http.Request) error 
 
 func (c *Console) createSubaccount(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	d, err := c.subaccountsData(r)
-	if err != nil {
-		return err
+	f := web.SubaccountForm{FriendlyName: strings.TrimSpace(r.PostFormValue("friendly_name"))}
+	_, _, err := c.accountService.CreateSubaccount(ctx, audit.ActorFrom(ctx), web.CurrentProject(ctx), account.SubaccountInput{FriendlyName: f.FriendlyName})
+	if errors.Is(err, account.ErrLimit) {
+		f.Errors.Add("form", "subaccounts.limit")
 	}
-	d.Create.FriendlyName = strings.TrimSpace(r.PostFormValue("friendly_name"))
-	checkName(&d.Create.Errors, "friendly_name", d.Create.FriendlyName)
-	if d.Create.Errors.Any() {
-		return render(w, r, http.StatusUnprocessableEntity, web.Subaccounts(d))
-	}
-	err = pgx.BeginFunc(ctx, c.pool, func(tx pgx.Tx) error {
-		sub, _, err := c.accounts.CreateSubaccount(ctx, tx, web.CurrentProject(ctx), d.Create.FriendlyName, c.cfg.MaxSubaccounts)
+	if accountProblems(err, &f.Errors) || f.Errors.Any() {
+		d, err := c.subaccountsData(r)
 		if err != nil {
 			return err
 		}
-		return c.projectAudit(r, tx, sub.SID, "account.subaccount_created", sub.SID, map[string]string{"friendly_name": sub.FriendlyName})
-	})
-	if errors.Is(err, account.ErrLimit) {
-		d.Create.Errors.Add("form", "subaccounts.limit")
+		d.Create = f
 		return render(w, r, http.StatusUnprocessableEntity, web.Subaccounts(d))
 	}
 	if err != nil {
 		return err
 	}
-	c.flash(ctx, "ok", "subaccounts.created", d.Create.FriendlyName)
+	c.flash(ctx, "ok", "subaccounts.created", f.FriendlyName)
 	return redirect(w, r, "/settings/subaccounts")
 }
 
 // subaccount finds {sid} among the current project's subaccounts; any
 // other SID, the project's own included, is a 404.
 func (c *Console) subaccount(r *http.Request) (*account.Account, error) {
-	p := web.CurrentProject(r.Context())
-	a, err := c.accounts.Get(r.Context(), c.pool, p.SID, chi.URLParam(r, "sid"))
-	if errors.Is(err, account.ErrNotFound) || (err == nil && a.ParentSID != p.SID) {
+	a, err := c.accountService.Subaccount(r.Context(), web.CurrentProject(r.Context()).SID, chi.URLParam(r, "sid"))
+	if errors.Is(err, account.ErrNotFound) {
 		return nil, errNotFound
 	}
 	return a, err
@@ -89,19 +72,13 @@ func (c *Console) renameSubaccount(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	d := web.SubaccountData{Account: a, Rename: web.SubaccountForm{FriendlyName: strings.TrimSpace(r.PostFormValue("friendly_name"))}}
-	checkName(&d.Rename.Errors, "friendly_name", d.Rename.FriendlyName)
-	if a.Status == account.StatusClosed {
-		return errNotFound
-	}
-	if d.Rename.Errors.Any() {
+	_, err = c.accountService.UpdateAccount(ctx, audit.ActorFrom(ctx), a, account.AccountUpdate{FriendlyName: &d.Rename.FriendlyName})
+	if accountProblems(err, &d.Rename.Errors) {
 		return render(w, r, http.StatusUnprocessableEntity, web.Subaccount(d))
 	}
-	err = pgx.BeginFunc(ctx, c.pool, func(tx pgx.Tx) error {
-		if _, err := c.accounts.SetFriendlyName(ctx, tx, a.ProjectSID, a.SID, d.Rename.FriendlyName); err != nil {
-			return err
-		}
-		return c.projectAudit(r, tx, a.SID, "account.renamed", a.SID, map[string]string{"from": a.FriendlyName, "to": d.Rename.FriendlyName})
-	})
+	if errors.Is(err, account.ErrNotActive) {
+		return errNotFound // a closed subaccount keeps its name
+	}
 	if err != nil {
 		return err
 	}
@@ -115,16 +92,13 @@ func (c *Console) setSubaccountStatus(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
+	// This form suspends and reactivates; closing has its own, which asks
+	// for the password again.
 	status := r.PostFormValue("status")
 	if status != account.StatusActive && status != account.StatusSuspended {
 		return &Error{Status: http.StatusUnprocessableEntity, MsgKey: "error.bad_request"}
 	}
-	err = pgx.BeginFunc(ctx, c.pool, func(tx pgx.Tx) error {
-		if _, err := c.accounts.SetStatus(ctx, tx, a.ProjectSID, a.SID, status); err != nil {
-			return err
-		}
-		return c.projectAudit(r, tx, a.SID, "account.status_changed", a.SID, map[string]string{"status": status})
-	})
+	_, err = c.accountService.UpdateAccount(ctx, audit.ActorFrom(ctx), a, account.AccountUpdate{Status: status})
 	if errors.Is(err, account.ErrClosed) {
 		return &Error{Status: http.StatusConflict, MsgKey: "subaccounts.closed_forever"}
 	}
@@ -163,13 +137,7 @@ func (c *Console) closeSubaccount(w http.ResponseWriter, r *http.Request) error 
 	if status != 0 {
 		return render(w, r, status, web.Subaccount(d))
 	}
-	err = pgx.BeginFunc(ctx, c.pool, func(tx pgx.Tx) error {
-		if _, err := c.accounts.SetStatus(ctx, tx, a.ProjectSID, a.SID, account.StatusClosed); err != nil {
-			return err
-		}
-		return c.projectAudit(r, tx, a.SID, "account.status_changed", a.SID, map[string]string{"status": account.StatusClosed})
-	})
-	if err != nil {
+	if _, err := c.accountService.UpdateAccount(ctx, audit.ActorFrom(ctx), a, account.AccountUpdate{Status: account.StatusClosed}); err != nil {
 		return err
 	}
 	if c.sessions.GetString(ctx, keyAccount) == a.SID {
@@ -190,8 +158,7 @@ func (c *Console) viewSubaccount(w http.ResponseWriter, r *http.Request) error {
 		return errNotFound
 	}
 	c.sessions.Put(ctx, keyAccount, a.SID)
-	if err := audit.Write(ctx, c.pool, audit.Entry{ProjectSID: a.ProjectSID, AccountSID: a.SID, ActorUserID: web.CurrentUser(ctx).ID,
-		Action: "user.subaccount_viewed", Target: a.SID, IP: reqlog.ClientIP(r)}); err != nil {
+	if err := c.accountService.RecordSubaccountView(ctx, audit.ActorFrom(ctx), a); err != nil {
 		return err
 	}
 	return redirect(w, r, "/")
