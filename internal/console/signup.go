@@ -22,10 +22,7 @@ func (c *Console) signUpPage(w http.ResponseWriter, r *http.Request) error {
 	if web.CurrentUser(r.Context()) != nil {
 		return redirect(w, r, "/")
 	}
-	f := web.SignUpForm{Currency: "USD"}
-	if i18n.Locale(r.Context()) == i18n.Japanese {
-		f.Currency = "JPY"
-	}
+	f := web.SignUpForm{Currency: i18n.T(r.Context(), "signup.default_currency")}
 	return render(w, r, http.StatusOK, web.SignUp(f))
 }
 
@@ -78,10 +75,7 @@ func (c *Console) signUp(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	locale := i18n.Locale(ctx)
-	tz := "UTC"
-	if locale == i18n.Japanese {
-		tz = "Asia/Tokyo"
-	}
+	tz := i18n.Translate(locale, "signup.default_time_zone")
 	res, err := onboard.CreateOwner(ctx, c.pool, c.users, c.accounts, onboard.Owner{
 		Email: f.Email, Password: password, Name: f.Name, Locale: locale, ProjectName: f.ProjectName,
 		Currency: f.Currency, TimeZone: tz, TrialCredit: true, IP: ip, Via: "signup", SignIn: true,
