@@ -43,6 +43,8 @@ type Config struct {
 	// SMTPURL is where mail goes; empty keeps mail in the development mailbox.
 	SMTPURL  string
 	MailFrom string
+	// Issuer is the operator printed on receipts and monthly statements.
+	Issuer Issuer
 	// FaultPauseAfterCharge holds every payment between the gateway's
 	// answer and its recording: fault injection for the crash test,
 	// refused in production.
@@ -164,6 +166,9 @@ func Load(getenv func(string) string, varDir string) (*Config, error) {
 		return nil, &Error{"SMTP_URL", "is required in production"}
 	}
 	c.MailFrom = orDefault(getenv("CONSOLE_MAIL_FROM"), "Console <no-reply@localhost>")
+	if c.Issuer, err = loadIssuer(getenv); err != nil {
+		return nil, err
+	}
 	if c.WebhooksAllowPrivate, err = parseBool(getenv("CONSOLE_WEBHOOKS_ALLOW_PRIVATE"), !c.Production()); err != nil {
 		return nil, &Error{"CONSOLE_WEBHOOKS_ALLOW_PRIVATE", "must be true or false"}
 	}
@@ -197,6 +202,8 @@ func (c *Config) LogValue() slog.Value {
 		slog.String("CONSOLE_AUDIT_RETENTION", formatRetention(c.AuditRetention)),
 		slog.String("SMTP_URL", maskURL(c.SMTPURL)),
 		slog.String("CONSOLE_MAIL_FROM", c.MailFrom),
+		slog.String("CONSOLE_ISSUER_NAME", c.Issuer.Name),
+		slog.String("CONSOLE_ISSUER_REGISTRATION", c.Issuer.Registration),
 		slog.Bool("CONSOLE_WEBHOOKS_ALLOW_PRIVATE", c.WebhooksAllowPrivate),
 		slog.Int("CONSOLE_PASSWORD_HASH_CONCURRENCY", c.PasswordHashConcurrency),
 		slog.Duration("CONSOLE_PASSWORD_HASH_WAIT", c.PasswordHashWait),
