@@ -6,6 +6,7 @@ package onboard
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -31,6 +32,9 @@ type Owner struct {
 	// SignIn records the creation as the user's first sign-in (sign-up
 	// signs them in at once).
 	SignIn bool
+	// At dates the project, its trial credit and the audit entry; zero
+	// means now. Only seeded history (the demo) creates one in the past.
+	At time.Time
 }
 
 // Result is what was created.
@@ -72,7 +76,8 @@ func CreateOwner(ctx context.Context, pool *pgxpool.Pool, users *auth.Store, acc
 		if err != nil {
 			return err
 		}
-		p, token, err := accounts.CreateProject(ctx, tx, account.NewProject{FriendlyName: o.ProjectName, TimeZone: o.TimeZone, Currency: o.Currency})
+		p, token, err := accounts.CreateProject(ctx, tx, account.NewProject{FriendlyName: o.ProjectName, TimeZone: o.TimeZone, Currency: o.Currency,
+			CreatedAt: o.At})
 		if err != nil {
 			return err
 		}
@@ -83,7 +88,7 @@ func CreateOwner(ctx context.Context, pool *pgxpool.Pool, users *auth.Store, acc
 			return err
 		}
 		if o.TrialCredit {
-			if err := billing.Post(ctx, tx, p.SID, p.SID, billing.KindCredit, "trial", billing.TrialCredit[p.Currency], "trial credit"); err != nil {
+			if err := billing.PostAt(ctx, tx, p.SID, p.SID, billing.KindCredit, "trial", billing.TrialCredit[p.Currency], "trial credit", o.At); err != nil {
 				return err
 			}
 		}
@@ -98,7 +103,7 @@ func CreateOwner(ctx context.Context, pool *pgxpool.Pool, users *auth.Store, acc
 		res = Result{User: u, Project: p, AuthToken: token}
 		return audit.Write(ctx, tx, audit.Entry{
 			ProjectSID: p.SID, AccountSID: p.SID, ActorUserID: u.ID, Action: "user.signed_up", Target: u.ID, IP: o.IP,
-			Details: map[string]string{"via": o.Via, "project": p.SID},
+			Details: map[string]string{"via": o.Via, "project": p.SID}, At: o.At,
 		})
 	})
 	if err != nil {
