@@ -26,6 +26,12 @@ const DefaultSubaccountLimit = 1000
 // inheriting its time zone and currency. The parent row is locked so that
 // concurrent creations cannot pass the limit together.
 func (s *Store) CreateSubaccount(ctx context.Context, tx pgx.Tx, parent *Account, friendlyName string, limit int) (*Account, string, error) {
+	return s.CreateSubaccountAt(ctx, tx, parent, friendlyName, limit, time.Time{})
+}
+
+// CreateSubaccountAt is CreateSubaccount with the subaccount dated at; the
+// zero time means now. Only seeded history (the demo) dates one in the past.
+func (s *Store) CreateSubaccountAt(ctx context.Context, tx pgx.Tx, parent *Account, friendlyName string, limit int, at time.Time) (*Account, string, error) {
 	if !parent.IsProject() {
 		return nil, "", ErrNotFound
 	}
@@ -50,10 +56,13 @@ func (s *Store) CreateSubaccount(ctx context.Context, tx pgx.Tx, parent *Account
 	accSID, testSID := sid.New(sid.Account), sid.New(sid.Account)
 	token := sid.Hex32()
 	a, err := scan(tx.QueryRow(ctx, `
-		INSERT INTO accounts (sid, project_sid, parent_sid, friendly_name, auth_token_enc, time_zone, currency, type, test_sid, test_token_enc)
-		SELECT $1, p.sid, p.sid, $2, $3, p.time_zone, p.currency, p.type, $4, $5 FROM accounts p WHERE p.sid = $6
+		INSERT INTO accounts (sid, project_sid, parent_sid, friendly_name, auth_token_enc, time_zone, currency, type, test_sid, test_token_enc,
+			created_at, updated_at)
+		SELECT $1, p.sid, p.sid, $2, $3, p.time_zone, p.currency, p.type, $4, $5, coalesce($7::timestamptz, now()), coalesce($7::timestamptz, now())
+		FROM accounts p WHERE p.sid = $6
 		RETURNING `+columns,
-		accSID, friendlyName, s.box.Seal([]byte(token), []byte(accSID)), testSID, s.box.Seal([]byte(sid.Hex32()), []byte(testSID)), parent.SID))
+		accSID, friendlyName, s.box.Seal([]byte(token), []byte(accSID)), testSID, s.box.Seal([]byte(sid.Hex32()), []byte(testSID)), parent.SID,
+		optionalTime(at)))
 	return a, token, err
 }
 

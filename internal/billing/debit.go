@@ -36,7 +36,8 @@ type Debit struct {
 	// suspends the project nor starts a recharge.
 	Purchase bool
 	// At dates the ledger entry; zero means now (the database's clock).
-	// Only seeded history (the demo) sets it, to date a charge with the
+	// A recurring charge is dated at the instant it is charged as of;
+	// seeded history (the demo) dates a charge in the past, with the
 	// message or call it pays for; the balance moves now all the same.
 	At time.Time
 	// Apply writes what the debit pays for (a call, a usage event) in
@@ -447,9 +448,4 @@ func (l *Ledger) applyOne(ctx context.Context, tx pgx.Tx, d Debit, apply func(co
 }
 
 // entryTime is the debit's date for the ledger, nil for now.
-func entryTime(d Debit) *time.Time {
-	if d.At.IsZero() {
-		return nil
-	}
-	return &d.At
-}
+func entryTime(d Debit) *time.Time { return optionalTime(d.At) }

@@ -133,7 +133,12 @@ func QueueState(b *pgx.Batch, projectSID string, bal *Money, suspended *bool) {
 // transaction. A balance that becomes positive lifts a suspension at
 // once, and alerts above the new balance are re-armed.
 func (s *Service) Credit(ctx context.Context, tx pgx.Tx, projectSID, kind, source string, amount decimal.Decimal, note string) error {
-	if err := Post(ctx, tx, projectSID, projectSID, kind, source, amount, note); err != nil {
+	return s.creditAt(ctx, tx, projectSID, kind, source, amount, note, time.Time{})
+}
+
+// creditAt is Credit with the entry dated at (zero: now).
+func (s *Service) creditAt(ctx context.Context, tx pgx.Tx, projectSID, kind, source string, amount decimal.Decimal, note string, at time.Time) error {
+	if err := PostAt(ctx, tx, projectSID, projectSID, kind, source, amount, note, at); err != nil {
 		return err
 	}
 	tag, err := tx.Exec(ctx, `UPDATE balances SET suspended_at = NULL WHERE project_sid = $1 AND amount > 0 AND suspended_at IS NOT NULL`, projectSID)

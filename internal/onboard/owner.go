@@ -8,6 +8,7 @@ package onboard
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -37,6 +38,9 @@ type Owner struct {
 	// CLI and fixtures, which act as the system (audit.ActorFrom). The
 	// entry is the new user's either way.
 	By audit.Actor
+	// At dates the project and its trial credit; zero means now. Only
+	// seeded history (the demo) creates one in the past.
+	At time.Time
 }
 
 // Result is what was created.
@@ -81,7 +85,8 @@ func CreateOwner(ctx context.Context, pool *pgxpool.Pool, users *auth.Store, acc
 	}
 	var res Result
 	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-		p, token, err := accounts.CreateProject(ctx, tx, account.NewProject{FriendlyName: o.ProjectName, TimeZone: o.TimeZone, Currency: o.Currency})
+		p, token, err := accounts.CreateProject(ctx, tx, account.NewProject{FriendlyName: o.ProjectName, TimeZone: o.TimeZone, Currency: o.Currency,
+			CreatedAt: o.At})
 		if err != nil {
 			return err
 		}
@@ -97,7 +102,7 @@ func CreateOwner(ctx context.Context, pool *pgxpool.Pool, users *auth.Store, acc
 			return err
 		}
 		if o.TrialCredit {
-			if err := billing.Post(ctx, tx, p.SID, p.SID, billing.KindCredit, "trial", billing.TrialCredit[p.Currency], "trial credit"); err != nil {
+			if err := billing.PostAt(ctx, tx, p.SID, p.SID, billing.KindCredit, "trial", billing.TrialCredit[p.Currency], "trial credit", o.At); err != nil {
 				return err
 			}
 		}
