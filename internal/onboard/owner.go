@@ -29,14 +29,14 @@ type Owner struct {
 	Currency, TimeZone    string
 	// TrialCredit posts the currency's trial credit to the new balance.
 	TrialCredit bool
-	// IP and Via are recorded in the audit log ("signup", "cli").
-	IP, Via string
+	// Via is recorded in the audit log: how the user came ("signup", "cli").
+	Via string
 	// SignIn records the creation as the user's first sign-in (sign-up
 	// signs them in at once).
 	SignIn bool
-	// By is who asked for the user: the visitor signing up; zero for the
-	// CLI and fixtures, which act as the system (audit.ActorFrom). The
-	// entry is the new user's either way.
+	// By is who asked for the user, with their IP: the visitor signing
+	// up; zero for the CLI and fixtures, which act as the system
+	// (audit.ActorFrom). The entry is the new user's either way.
 	By audit.Actor
 	// At dates the project and its trial credit; zero means now. Only
 	// seeded history (the demo) creates one in the past.
@@ -73,9 +73,6 @@ func CreateOwner(ctx context.Context, pool *pgxpool.Pool, users *auth.Store, acc
 	by := o.By
 	if by.Kind == "" {
 		by = audit.ActorFrom(ctx)
-	}
-	if o.IP != "" {
-		by.IP = o.IP
 	}
 	// Hashed before the transaction, so no connection waits for a hashing
 	// slot (auth.ErrBusy when none comes free in time).

@@ -63,10 +63,8 @@ func (s *Service) SignUp(ctx context.Context, by audit.Actor, in SignUpInput) (*
 	if err != nil {
 		return nil, err
 	}
-	tz := "UTC"
-	if in.Locale == i18n.Japanese {
-		tz = "Asia/Tokyo"
-	}
+	// The catalog gives each language's usual zone: Asia/Tokyo for Japanese.
+	tz := i18n.Translate(in.Locale, "signup.default_time_zone")
 	res, err := CreateOwner(ctx, s.pool, s.users, s.accounts, Owner{
 		Email: in.Email, Password: in.Password, Name: in.Name, Locale: in.Locale, ProjectName: in.ProjectName,
 		Currency: in.Currency, TimeZone: tz, TrialCredit: true, Via: "signup", SignIn: true, By: by,
