@@ -252,20 +252,12 @@ func (l *Ledger) applyFast(ctx context.Context, tx pgx.Tx, projectSID string, ba
 	b := &pgx.Batch{}
 	b.Queue(`UPDATE balances SET amount = amount - $2::numeric, updated_at = now()
 		WHERE project_sid = $1 AND suspended_at IS NULL AND amount >= $2::numeric
-		RETURNING (amount + $2::numeric)::text, amount::text, currency`,
+		RETURNING amount + $2::numeric, amount, currency`,
 		projectSID, total.String()).QueryRow(func(row pgx.Row) error {
-		var before, after string
-		err := row.Scan(&before, &after, &st.Currency)
+		err := row.Scan(&st.Before, &st.After, &st.Currency)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return errNotCovered
 		}
-		if err != nil {
-			return err
-		}
-		if st.Before, err = decimal.NewFromString(before); err != nil {
-			return err
-		}
-		st.After, err = decimal.NewFromString(after)
 		return err
 	})
 	return l.send(ctx, tx, b, projectSID, batch, all, st)
@@ -306,17 +298,13 @@ func (l *Ledger) apply(ctx context.Context, tx pgx.Tx, projectSID string, batch 
 			sources[i] = p.d.Source
 		}
 	}
-	var amount string
 	var dups []string
 	err := tx.QueryRow(ctx, `
-		SELECT amount::text, currency, suspended_at IS NOT NULL,
+		SELECT amount, currency, suspended_at IS NOT NULL,
 			ARRAY(SELECT source FROM ledger_entries WHERE project_sid = $1 AND source = ANY($2))
 		FROM balances WHERE project_sid = $1 FOR UPDATE`,
-		projectSID, sources).Scan(&amount, &st.Currency, &st.Suspended, &dups)
+		projectSID, sources).Scan(&st.Before, &st.Currency, &st.Suspended, &dups)
 	if err != nil {
-		return err
-	}
-	if st.Before, err = decimal.NewFromString(amount); err != nil {
 		return err
 	}
 	seen := make(map[string]bool, len(batch))

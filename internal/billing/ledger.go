@@ -87,16 +87,11 @@ func Balance(ctx context.Context, db database.DBTX, projectSID string) (Money, e
 	return scanBalance(db.QueryRow(ctx, balanceSQL, projectSID))
 }
 
-const balanceSQL = `SELECT amount::text, currency FROM balances WHERE project_sid = $1`
+const balanceSQL = `SELECT amount, currency FROM balances WHERE project_sid = $1`
 
 func scanBalance(row pgx.Row) (Money, error) {
 	var m Money
-	var amount string
-	if err := row.Scan(&amount, &m.Currency); err != nil {
-		return m, err
-	}
-	var err error
-	m.Amount, err = decimal.NewFromString(amount)
+	err := row.Scan(&m.Amount, &m.Currency)
 	return m, err
 }
 
@@ -124,18 +119,15 @@ func MoneyMoved(ctx context.Context, db database.DBTX, projectSID string) (bool,
 // balance. It locks the balance row; the caller checks MoneyMoved in the
 // same transaction.
 func ChangeCurrency(ctx context.Context, tx pgx.Tx, projectSID, currency string) error {
-	var cur, amount string
-	if err := tx.QueryRow(ctx, `SELECT currency, amount::text FROM balances WHERE project_sid = $1 FOR UPDATE`, projectSID).Scan(&cur, &amount); err != nil {
+	var cur string
+	var bal decimal.Decimal
+	if err := tx.QueryRow(ctx, `SELECT currency, amount FROM balances WHERE project_sid = $1 FOR UPDATE`, projectSID).Scan(&cur, &bal); err != nil {
 		return err
 	}
 	if cur == currency {
 		return nil
 	}
 	if _, err := tx.Exec(ctx, `UPDATE balances SET currency = $2, updated_at = now() WHERE project_sid = $1`, projectSID, currency); err != nil {
-		return err
-	}
-	bal, err := decimal.NewFromString(amount)
-	if err != nil {
 		return err
 	}
 	if bal.IsZero() {

@@ -71,16 +71,7 @@ func Methods(ctx context.Context, db database.DBTX, projectSID string) ([]*Metho
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []*Method
-	for rows.Next() {
-		m, err := scanMethod(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (*Method, error) { return scanMethod(row) })
 }
 
 // GetMethod returns one of a project's cards.

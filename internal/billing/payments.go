@@ -50,20 +50,18 @@ var FundsLimits = map[string][2]decimal.Decimal{
 	"JPY": {decimal.NewFromInt(1000), decimal.NewFromInt(1000000)},
 }
 
-const paymentColumns = `id, project_sid, coalesce(method_id, ''), card_label, amount::text, currency, kind, status, failure_reason, created_at, completed_at`
+const paymentColumns = `id, project_sid, coalesce(method_id, ''), card_label, amount, currency, kind, status, failure_reason, created_at, completed_at`
 
 func scanPayment(row pgx.Row) (*Payment, error) {
 	var p Payment
-	var amount string
-	err := row.Scan(&p.ID, &p.ProjectSID, &p.MethodID, &p.CardLabel, &amount, &p.Currency, &p.Kind, &p.Status, &p.FailureReason, &p.CreatedAt, &p.CompletedAt)
+	err := row.Scan(&p.ID, &p.ProjectSID, &p.MethodID, &p.CardLabel, &p.Amount, &p.Currency, &p.Kind, &p.Status, &p.FailureReason, &p.CreatedAt, &p.CompletedAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, ErrNotFound
 	}
 	if err != nil {
 		return nil, err
 	}
-	p.Amount, err = decimal.NewFromString(amount)
-	return &p, err
+	return &p, nil
 }
 
 // GetPayment returns one of a project's payments.
@@ -78,16 +76,7 @@ func Payments(ctx context.Context, db database.DBTX, projectSID string, from, to
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []*Payment
-	for rows.Next() {
-		p, err := scanPayment(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (*Payment, error) { return scanPayment(row) })
 }
 
 // openPayment records a pending payment for requestKey, or returns the
