@@ -198,3 +198,15 @@ func (s *Store) SetRequireTwoFactor(ctx context.Context, db database.DBTX, proje
 	_, err := db.Exec(ctx, `UPDATE accounts SET require_2fa = $2, updated_at = now() WHERE project_sid = $1 AND sid = $1`, projectSID, on)
 	return err
 }
+
+// ReportedStatus is the status the API and the console show for a. A
+// project suspended for lack of funds (billing's suspension, which a
+// payment lifts) reports suspended on itself and every subaccount, while
+// each account's own status, which a person sets and only a person lifts,
+// stays as it was underneath: the two suspensions never mix.
+func (a *Account) ReportedStatus(fundsSuspended bool) string {
+	if fundsSuspended && a.Status == StatusActive {
+		return StatusSuspended
+	}
+	return a.Status
+}

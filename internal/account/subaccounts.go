@@ -69,7 +69,11 @@ func (s *Store) CreateSubaccountAt(ctx context.Context, tx pgx.Tx, parent *Accou
 // Filter narrows a list of accounts.
 type Filter struct {
 	FriendlyName string
-	Status       string
+	// Status keeps the accounts that report it (see ReportedStatus).
+	Status string
+	// FundsSuspended is set while the project is suspended for lack of
+	// funds, which its accounts report as their status.
+	FundsSuspended bool
 }
 
 // List returns the accounts viewer may see (itself and, for a master
@@ -79,10 +83,10 @@ func (s *Store) List(ctx context.Context, db database.DBTX, viewer *Account, f F
 	rows, err := db.Query(ctx, `
 		SELECT `+columns+` FROM accounts a
 		WHERE project_sid = $1 AND (sid = $2 OR parent_sid = $2)
-		  AND ($3 = '' OR friendly_name = $3) AND ($4 = '' OR status = $4)
+		  AND ($3 = '' OR friendly_name = $3) AND ($4 = '' OR (CASE WHEN $8 AND status = 'active' THEN 'suspended' ELSE status END) = $4)
 		  AND ($5 = '' OR (created_at, sid) > (SELECT created_at, sid FROM accounts WHERE project_sid = $1 AND sid = $5))
 		ORDER BY created_at, sid OFFSET $6 LIMIT $7`,
-		viewer.ProjectSID, viewer.SID, f.FriendlyName, f.Status, after, offset, limit)
+		viewer.ProjectSID, viewer.SID, f.FriendlyName, f.Status, after, offset, limit, f.FundsSuspended)
 	if err != nil {
 		return nil, err
 	}
