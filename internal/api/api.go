@@ -40,7 +40,7 @@ type API struct {
 	jobs mail.Inserter
 	// messages and calls send and place for the API as for the demo.
 	messages *messaging.Sender
-	calls    *voice.Dialer
+	calls    *voice.Service
 	// Triggers serves the Usage Triggers resource; set by the server.
 	Triggers *trigger.Service
 	// AccountService runs the accounts' use cases; set by the server.
@@ -49,7 +49,7 @@ type API struct {
 
 // New returns the REST API.
 func New(pool *pgxpool.Pool, accounts *account.Store, log *slog.Logger, cfg *config.Config, bill *billing.Service, nums *numbers.Service,
-	msgs *messaging.Sender, calls *voice.Dialer, jobs mail.Inserter) *API {
+	msgs *messaging.Sender, calls *voice.Service, jobs mail.Inserter) *API {
 	return &API{pool: pool, accounts: accounts, log: log, cfg: cfg, billing: bill, numbers: nums, messages: msgs, calls: calls, jobs: jobs}
 }
 

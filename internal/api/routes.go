@@ -32,6 +32,7 @@ func (a *API) Routes() http.Handler {
 		r.Get("/Accounts/{accountSid}/Messages/{sid}.json", a.h(a.getMessage))
 		r.Get("/Accounts/{accountSid}/Calls.json", a.h(a.listCalls))
 		r.Get("/Accounts/{accountSid}/Calls/{sid}.json", a.h(a.getCall))
+		r.Post("/Accounts/{accountSid}/Calls/{sid}.json", a.h(a.updateCall))
 		r.Get("/Accounts/{accountSid}/AvailablePhoneNumbers/{country}/{type}", a.h(a.listAvailable))
 		r.Get("/Accounts/{accountSid}/Usage/Records.json", a.h(a.usageRecords))
 		r.Get("/Accounts/{accountSid}/Usage/Records/{sub}", a.h(a.usageRecords))

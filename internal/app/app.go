@@ -49,7 +49,7 @@ type App struct {
 	Numbers *numbers.Service
 	// Messages sends messages; Calls places calls.
 	Messages *messaging.Sender
-	Calls    *voice.Dialer
+	Calls    *voice.Service
 	// Triggers are the usage triggers: evaluated after every charge that
 	// records usage, delivered by the workers.
 	Triggers *trigger.Service
@@ -114,6 +114,10 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*App, error)
 	river.AddWorker(workers, &billing.RecurringWorker{Service: a.Billing})
 	river.AddWorker(workers, &messaging.CarrierWorker{Pool: pool})
 	river.AddWorker(workers, &messaging.CallbackWorker{Pool: pool, Client: hooks, AuthToken: authToken})
+	// The network worker needs the call service, completed once the River client exists.
+	a.Calls = &voice.Service{Pool: pool}
+	river.AddWorker(workers, &voice.NetworkWorker{Service: a.Calls})
+	river.AddWorker(workers, &voice.CallbackWorker{Pool: pool, Client: hooks, AuthToken: authToken})
 	river.AddWorker(workers, &trigger.WebhookWorker{Pool: pool, Client: hooks, AuthToken: authToken})
 	river.AddWorker(workers, &trigger.SweepWorker{Service: a.Triggers})
 	a.River, err = river.NewClient(riverpgxv5.New(pool), &river.Config{
@@ -133,6 +137,9 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*App, error)
 			river.NewPeriodicJob(river.PeriodicInterval(messaging.CarrierInterval),
 				func() (river.JobArgs, *river.InsertOpts) { return messaging.CarrierArgs{}, nil },
 				&river.PeriodicJobOpts{RunOnStart: true}),
+			river.NewPeriodicJob(river.PeriodicInterval(voice.NetworkInterval),
+				func() (river.JobArgs, *river.InsertOpts) { return voice.NetworkArgs{}, nil },
+				&river.PeriodicJobOpts{RunOnStart: true}),
 			river.NewPeriodicJob(river.PeriodicInterval(trigger.SweepInterval),
 				func() (river.JobArgs, *river.InsertOpts) { return trigger.SweepArgs{}, nil },
 				&river.PeriodicJobOpts{RunOnStart: true}),
@@ -148,7 +155,7 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*App, error)
 	a.Triggers.Jobs = a.Outbox
 	a.Prices = &usage.PriceList{DB: pool}
 	a.Messages = &messaging.Sender{Pool: pool, Ledger: a.Billing.Ledger, Prices: a.Prices}
-	a.Calls = &voice.Dialer{Pool: pool, Ledger: a.Billing.Ledger, Prices: a.Prices}
+	a.Calls.Ledger, a.Calls.Prices, a.Calls.Jobs = a.Billing.Ledger, a.Prices, a.Outbox
 	a.Auth = auth.NewService(pool, a.Users)
 	a.Team = team.NewService(pool, a.Users, a.Outbox, cfg.BaseURL)
 	a.Onboard = onboard.NewService(pool, a.Users, a.Accounts, a.Team)

@@ -13,6 +13,8 @@ const (
 	AccountStatusChanged          = "account.status_changed"
 	AccountSubaccountCreated      = "account.subaccount_created"
 
+	CallEnded = "call.ended"
+
 	CardAdded       = "card.added"
 	CardMadePrimary = "card.made_primary"
 	CardMoved       = "card.moved"
@@ -86,6 +88,7 @@ var Actions = []string{
 	FundsAlertAdded, FundsAlertRemoved, FundsPreferencesChanged,
 	CardAdded, CardMadePrimary, CardMoved, CardRemoved,
 	NumberBought, NumberRenamed, NumberReleased,
+	CallEnded,
 	UsageTriggerCreated, UsageTriggerUpdated, UsageTriggerDeleted, UsageTriggerFired,
 	UserSignedUp, UserSignedIn, UserSignInFailed, UserReauthFailed, UserSignedOut, UserProjectSwitched, UserSubaccountViewed,
 	UserServicePinned, UserServiceUnpinned, UserFriendlyNameChanged, UserEmailChanged, UserPasswordChanged,

@@ -41,7 +41,7 @@ type Deps struct {
 	Billing  *billing.Service
 	Numbers  *numbers.Service
 	Messages *messaging.Sender
-	Calls    *voice.Dialer
+	Calls    *voice.Service
 	// SubaccountLimit is the configured limit per project.
 	SubaccountLimit int
 }

@@ -170,6 +170,9 @@ var apiRows = map[string]row{
 		"A:a=201 A:b=404 A:s2=201 B:a=404 sub:a=404 sub:s2=404 std:a=201 main:a=201 test:a=404 anon:a=401"},
 	"GET /2010-04-01/Accounts/{accountSid}/Calls/{sid}.json": {acct + "{account}/Calls/{call}.json", nil,
 		"A:a=200 A:b=404 A:s2=200 B:a=404 sub:a=404 sub:s2=404 std:a=200 main:a=200 test:a=403 anon:a=401"},
+	// Without a Status the call is answered as it is.
+	"POST /2010-04-01/Accounts/{accountSid}/Calls/{sid}.json": {acct + "{account}/Calls/{call}.json", nil,
+		"A:a=200 A:b=404 A:s2=200 B:a=404 sub:a=404 sub:s2=404 std:a=200 main:a=200 test:a=403 anon:a=401"},
 	"GET /2010-04-01/Accounts/{accountSid}/AvailablePhoneNumbers/{country}/{type}": {acct + "{account}/AvailablePhoneNumbers/JP/Local.json", nil,
 		"A:a=200 A:b=404 A:s2=200 B:a=404 sub:a=404 sub:s2=404 std:a=200 main:a=200 test:a=403 anon:a=401"},
 	"GET /2010-04-01/Accounts/{accountSid}/IncomingPhoneNumbers.json":          {acct + "{account}/IncomingPhoneNumbers.json", nil, "A:a=200 A:b=404 A:s2=200 B:a=404 sub:a=404 sub:s2=404 std:a=200 main:a=200 test:a=403 anon:a=401"},
