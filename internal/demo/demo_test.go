@@ -58,6 +58,8 @@ func TestDemoHistoryIsDated(t *testing.T) {
 		`SELECT max(created_at) FROM payment_methods WHERE project_sid = $1`,
 		`SELECT max(date_created) FROM incoming_phone_numbers WHERE project_sid = $1`,
 		`SELECT max(date_created) FROM usage_triggers WHERE project_sid = $1`,
+		`SELECT max(created_at) FROM memberships WHERE project_sid = $1`,
+		`SELECT max(u.created_at) FROM users u JOIN memberships m ON m.user_id = u.id WHERE m.project_sid = $1`,
 	} {
 		at := scalar[time.Time](t, pool, q, project)
 		require.True(t, !at.Before(created) && at.Before(start), "%s: %s", q, at)

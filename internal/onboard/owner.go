@@ -32,7 +32,8 @@ type Owner struct {
 	// SignIn records the creation as the user's first sign-in (sign-up
 	// signs them in at once).
 	SignIn bool
-	// At dates the project, its trial credit and the audit entry; zero
+	// At dates the user, the project, its trial credit, the membership
+	// and the audit entry; zero
 	// means now. Only seeded history (the demo) creates one in the past.
 	At time.Time
 }
@@ -72,7 +73,7 @@ func CreateOwner(ctx context.Context, pool *pgxpool.Pool, users *auth.Store, acc
 	}
 	var res Result
 	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-		u, err := users.CreateHashed(ctx, tx, o.Email, o.Name, hash, o.Locale)
+		u, err := users.CreateHashedAt(ctx, tx, o.Email, o.Name, hash, o.Locale, o.At)
 		if err != nil {
 			return err
 		}
@@ -81,7 +82,7 @@ func CreateOwner(ctx context.Context, pool *pgxpool.Pool, users *auth.Store, acc
 		if err != nil {
 			return err
 		}
-		if err := team.Add(ctx, tx, p.SID, u.ID, team.RoleOwner); err != nil {
+		if err := team.AddAt(ctx, tx, p.SID, u.ID, team.RoleOwner, o.At); err != nil {
 			return err
 		}
 		if err := billing.OpenBalance(ctx, tx, p.SID, p.Currency); err != nil {
