@@ -149,9 +149,9 @@ var (
 // message; a payment then and one before each month, each sized to fund
 // what follows it; each number's monthly charge on its anniversary; the
 // messages and calls when they were sent; the triggers' firings on the
-// days they crossed their value. The history is charged in that order, so the
-// balance never runs dry and every ledger entry is dated with what it
-// pays for.
+// days they crossed their value. The history is charged in that order,
+// so the balance never runs dry and every ledger entry is dated with what
+// it pays for.
 func Seed(ctx context.Context, d Deps, o Options) (*Summary, error) {
 	if o.Days <= 0 {
 		o.Days = DefaultDays
@@ -204,8 +204,9 @@ func Seed(ctx context.Context, d Deps, o Options) (*Summary, error) {
 	sum := &Summary{ProjectSID: project.SID, Email: o.Email, Password: o.Password, Paid: billing.Zero(Currency)}
 	f := &funding{d: d, card: card, project: project.SID, sum: sum, plan: plan, costs: costs, now: o.Now}
 
-	// The first payment funds the numbers' first month and everything up
-	// to the next payment, before each month of the history.
+	// The first payment funds the numbers' first month and the history up
+	// to the next payment, on the last day of this month: before the
+	// numbers' first monthly charge, which is why it need not know them.
 	numberPrices := decimal.Zero
 	for _, kind := range []string{numbers.Mobile, numbers.Local} {
 		price, _, err := usage.Price(ctx, d.Pool, numbers.Category(kind), "JP", Currency)
