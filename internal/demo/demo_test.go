@@ -140,6 +140,23 @@ func TestDemoHistoryIsDated(t *testing.T) {
 	}, total[1]))
 	require.True(t, shown.Sub(want).Abs().LessThan(decimal.RequireFromString("0.01")), "shown %s, last month's usage %s", total[1], want)
 	require.Contains(t, c.Get("/usage/subaccounts?month="+month).Body, billing.Money{Amount: want, Currency: demo.Currency}.Format())
+	// Payment history: last month's payments, each with its receipt, dated then.
+	var lastPayment string
+	require.NoError(t, pool.QueryRow(ctx, `SELECT id FROM payments WHERE project_sid = $1 AND created_at >= $2 AND created_at < $3
+		ORDER BY created_at DESC LIMIT 1`, project, lastMonth, thisMonth).Scan(&lastPayment), "a payment last month")
+	res = c.Get("/billing/history?month=" + month)
+	require.Equal(t, http.StatusOK, res.Status)
+	require.Contains(t, res.Body, `href="/billing/receipts/`+lastPayment+`"`)
+	res = c.Get("/billing/receipts/" + lastPayment)
+	require.Equal(t, http.StatusOK, res.Status)
+	// The trigger's page lists its firings of the past months.
+	var trig string
+	require.NoError(t, pool.QueryRow(ctx, `SELECT sid FROM usage_triggers WHERE project_sid = $1 AND account_sid = $1`, project).Scan(&trig))
+	res = c.Get("/usage/triggers/" + trig)
+	require.Equal(t, http.StatusOK, res.Status)
+	require.Equal(t, scalar[int](t, pool, `SELECT count(*) FROM usage_trigger_firings WHERE project_sid = $1 AND trigger_sid = $2`, project, trig),
+		strings.Count(res.Body, `class="firing"`), "every firing listed")
+
 	// The first month with usage (or the project's creation) is the
 	// earliest offered; the month before it is refused.
 	before := time.Date(created.In(tokyo).Year(), created.In(tokyo).Month()-1, 1, 0, 0, 0, 0, tokyo).Format("2006-01")
