@@ -29,6 +29,7 @@ import (
 	"console/internal/messaging"
 	"console/internal/numbers"
 	"console/internal/onboard"
+	"console/internal/trigger"
 	"console/internal/usage"
 	"console/internal/voice"
 )
@@ -42,6 +43,9 @@ type Deps struct {
 	Numbers  *numbers.Service
 	Messages *messaging.Sender
 	Calls    *voice.Service
+	// Triggers, when set, get the owner's monthly usage triggers and
+	// their firings across the history.
+	Triggers *trigger.Service
 	// SubaccountLimit is the configured limit per project.
 	SubaccountLimit int
 }
@@ -141,12 +145,13 @@ var (
 // ErrEmailTaken, before creating anything, when the email is taken.
 //
 // Everything is dated on the history's clock: the project, its
-// subaccounts, cards and numbers the day before the first message; a
-// payment then and one before each month, each sized to fund what follows
-// it; each number's monthly charge on its anniversary; the messages and
-// calls when they were sent. The history is charged in that order, so the
-// balance never runs dry and every ledger entry is dated with what it
-// pays for.
+// subaccounts, cards, numbers and usage triggers the day before the first
+// message; a payment then and one before each month, each sized to fund
+// what follows it; each number's monthly charge on its anniversary; the
+// messages and calls when they were sent; the triggers' firings on the
+// days they crossed their value. The history is charged in that order,
+// so the balance never runs dry and every ledger entry is dated with what
+// it pays for.
 func Seed(ctx context.Context, d Deps, o Options) (*Summary, error) {
 	if o.Days <= 0 {
 		o.Days = DefaultDays
@@ -199,8 +204,9 @@ func Seed(ctx context.Context, d Deps, o Options) (*Summary, error) {
 	sum := &Summary{ProjectSID: project.SID, Email: o.Email, Password: o.Password, Paid: billing.Zero(Currency)}
 	f := &funding{d: d, card: card, project: project.SID, sum: sum, plan: plan, costs: costs, now: o.Now}
 
-	// The first payment funds the numbers' first month and everything up
-	// to the next payment, before each month of the history.
+	// The first payment funds the numbers' first month and the history up
+	// to the next payment, on the last day of this month: before the
+	// numbers' first monthly charge, which is why it need not know them.
 	numberPrices := decimal.Zero
 	for _, kind := range []string{numbers.Mobile, numbers.Local} {
 		price, _, err := usage.Price(ctx, d.Pool, numbers.Category(kind), "JP", Currency)
@@ -236,7 +242,11 @@ func Seed(ctx context.Context, d Deps, o Options) (*Summary, error) {
 		return nil, err
 	}
 
+	triggersAt := clock.tick(5 * time.Minute)
 	if err := f.run(ctx, sms, voiceFrom); err != nil {
+		return nil, err
+	}
+	if err := addTriggers(ctx, d, accounts, triggersAt, o.Now); err != nil {
 		return nil, err
 	}
 	for i, acc := range accounts {

@@ -39,7 +39,7 @@ func TestDemoHistoryIsDated(t *testing.T) {
 	s := app.Services
 	now := time.Now()
 	sum, err := demo.Seed(ctx, demo.Deps{Pool: app.Pool, Users: s.Users, Accounts: s.Accounts, Billing: s.Billing, Numbers: s.Numbers,
-		Messages: s.Messages, Calls: s.Calls, SubaccountLimit: app.Config.MaxSubaccounts},
+		Messages: s.Messages, Calls: s.Calls, Triggers: s.Triggers, SubaccountLimit: app.Config.MaxSubaccounts},
 		demo.Options{Email: "history@example.com", Password: "console-demo", Days: days, Now: now})
 	require.NoError(t, err)
 	pool, project := app.Pool, sum.ProjectSID
@@ -57,6 +57,9 @@ func TestDemoHistoryIsDated(t *testing.T) {
 		`SELECT max(created_at) FROM accounts WHERE project_sid = $1`,
 		`SELECT max(created_at) FROM payment_methods WHERE project_sid = $1`,
 		`SELECT max(date_created) FROM incoming_phone_numbers WHERE project_sid = $1`,
+		`SELECT max(date_created) FROM usage_triggers WHERE project_sid = $1`,
+		`SELECT max(created_at) FROM memberships WHERE project_sid = $1`,
+		`SELECT max(u.created_at) FROM users u JOIN memberships m ON m.user_id = u.id WHERE m.project_sid = $1`,
 	} {
 		at := scalar[time.Time](t, pool, q, project)
 		require.True(t, !at.Before(created) && at.Before(start), "%s: %s", q, at)
@@ -105,6 +108,17 @@ func TestDemoHistoryIsDated(t *testing.T) {
 		Equal(decimal.RequireFromString(scalar[string](t, pool, `SELECT sum(price)::text FROM usage_events WHERE project_sid = $1`, project))))
 	require.True(t, scalar[time.Time](t, pool, `SELECT max(created_at) FROM ledger_entries WHERE project_sid = $1`, project).Before(now))
 
+	// The usage triggers fired across the history: last month's value
+	// reached each, once, on a day of the month it counts, dated then.
+	require.Equal(t, 2, scalar[int](t, pool, `SELECT count(*) FROM usage_triggers WHERE project_sid = $1`, project))
+	require.Equal(t, 2, scalar[int](t, pool, `SELECT count(*) FROM usage_trigger_firings WHERE project_sid = $1 AND period_start = $2::date`,
+		project, lastMonth.Format(time.DateOnly)), "last month's firings")
+	require.Zero(t, scalar[int](t, pool, `SELECT count(*) FROM usage_trigger_firings WHERE project_sid = $1
+		AND ((fired_at AT TIME ZONE 'Asia/Tokyo')::date < period_start OR (fired_at AT TIME ZONE 'Asia/Tokyo')::date >= period_start + interval '1 month'
+			OR fired_at > $2 OR current_value < trigger_value)`, project, now), "each fired in its month, in the past, with its value reached")
+	require.Equal(t, scalar[int](t, pool, `SELECT count(*) FROM usage_trigger_firings WHERE project_sid = $1`, project),
+		scalar[int](t, pool, `SELECT count(*) FROM audit_log WHERE project_sid = $1 AND action = 'usage_trigger.fired' AND at < $2`, project, now))
+
 	// Usage › Summary offers last month and shows its figures.
 	c := app.Client()
 	c.SignIn("history@example.com", "console-demo")
@@ -126,6 +140,23 @@ func TestDemoHistoryIsDated(t *testing.T) {
 	}, total[1]))
 	require.True(t, shown.Sub(want).Abs().LessThan(decimal.RequireFromString("0.01")), "shown %s, last month's usage %s", total[1], want)
 	require.Contains(t, c.Get("/usage/subaccounts?month="+month).Body, billing.Money{Amount: want, Currency: demo.Currency}.Format())
+	// Payment history: last month's payments, each with its receipt, dated then.
+	var lastPayment string
+	require.NoError(t, pool.QueryRow(ctx, `SELECT id FROM payments WHERE project_sid = $1 AND created_at >= $2 AND created_at < $3
+		ORDER BY created_at DESC LIMIT 1`, project, lastMonth, thisMonth).Scan(&lastPayment), "a payment last month")
+	res = c.Get("/billing/history?month=" + month)
+	require.Equal(t, http.StatusOK, res.Status)
+	require.Contains(t, res.Body, `href="/billing/receipts/`+lastPayment+`"`)
+	res = c.Get("/billing/receipts/" + lastPayment)
+	require.Equal(t, http.StatusOK, res.Status)
+	// The trigger's page lists its firings of the past months.
+	var trig string
+	require.NoError(t, pool.QueryRow(ctx, `SELECT sid FROM usage_triggers WHERE project_sid = $1 AND account_sid = $1`, project).Scan(&trig))
+	res = c.Get("/usage/triggers/" + trig)
+	require.Equal(t, http.StatusOK, res.Status)
+	require.Equal(t, scalar[int](t, pool, `SELECT count(*) FROM usage_trigger_firings WHERE project_sid = $1 AND trigger_sid = $2`, project, trig),
+		strings.Count(res.Body, `class="firing"`), "every firing listed")
+
 	// The first month with usage (or the project's creation) is the
 	// earliest offered; the month before it is refused.
 	before := time.Date(created.In(tokyo).Year(), created.In(tokyo).Month()-1, 1, 0, 0, 0, 0, tokyo).Format("2006-01")

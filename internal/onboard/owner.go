@@ -38,8 +38,9 @@ type Owner struct {
 	// up; zero for the CLI and fixtures, which act as the system
 	// (audit.ActorFrom). The entry is the new user's either way.
 	By audit.Actor
-	// At dates the project and its trial credit; zero means now. Only
-	// seeded history (the demo) creates one in the past.
+	// At dates the user, the project, its trial credit and the
+	// membership; zero means now. Only seeded history (the demo) creates
+	// one in the past.
 	At time.Time
 }
 
@@ -87,12 +88,12 @@ func CreateOwner(ctx context.Context, pool *pgxpool.Pool, users *auth.Store, acc
 		if err != nil {
 			return err
 		}
-		u, err := newUser(ctx, tx, users, by, user{Email: o.Email, Name: o.Name, Locale: o.Locale, Hash: hash, SignIn: o.SignIn},
+		u, err := newUser(ctx, tx, users, by, user{Email: o.Email, Name: o.Name, Locale: o.Locale, Hash: hash, SignIn: o.SignIn, At: o.At},
 			audit.On{Project: p.SID, Account: p.SID}, map[string]string{"via": o.Via, "project": p.SID})
 		if err != nil {
 			return err
 		}
-		if err := team.Add(ctx, tx, p.SID, u.ID, team.RoleOwner); err != nil {
+		if err := team.AddAt(ctx, tx, p.SID, u.ID, team.RoleOwner, o.At); err != nil {
 			return err
 		}
 		if err := billing.OpenBalance(ctx, tx, p.SID, p.Currency); err != nil {
@@ -118,6 +119,8 @@ type user struct {
 	Hash                auth.PasswordHash
 	// SignIn records the creation as the user's first sign-in.
 	SignIn bool
+	// At dates the user; zero means now.
+	At time.Time
 }
 
 // newUser makes user n in tx with the default pins, and records that they
@@ -125,7 +128,7 @@ type user struct {
 // is the user) with details. It returns auth.ErrEmailTaken for an email
 // another user has.
 func newUser(ctx context.Context, tx pgx.Tx, users *auth.Store, by audit.Actor, n user, on audit.On, details map[string]string) (*auth.User, error) {
-	u, err := users.CreateHashed(ctx, tx, n.Email, n.Name, n.Hash, n.Locale)
+	u, err := users.CreateHashedAt(ctx, tx, n.Email, n.Name, n.Hash, n.Locale, n.At)
 	if err != nil {
 		return nil, err
 	}

@@ -68,22 +68,52 @@ func List(ctx context.Context, db database.DBTX, projectSID, accountSID string, 
 // *FieldError for a bad spec and ErrNotFound for an account outside the
 // project. A trigger whose value is already reached fires at once.
 func (s *Service) Create(ctx context.Context, by audit.Entry, projectSID, accountSID string, spec Spec) (*Trigger, error) {
+	t, err := s.create(ctx, by, projectSID, accountSID, spec, time.Time{})
+	if err != nil {
+		return nil, err
+	}
+	s.Notify(projectSID, accountSID, nil)
+	return t, nil
+}
+
+// CreateAt is Create as of the instant at: the trigger and its entry are
+// dated at, a +N offset is taken from the value then, and it is evaluated
+// as of at, before CreateAt returns. Only seeded history (the demo)
+// creates a trigger in the past, then replays its days with EvaluateAt.
+func (s *Service) CreateAt(ctx context.Context, by audit.Entry, projectSID, accountSID string, spec Spec, at time.Time) (*Trigger, error) {
+	t, err := s.create(ctx, by, projectSID, accountSID, spec, at)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.EvaluateAt(ctx, projectSID, accountSID, nil, at); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// create saves a trigger dated at (zero: now).
+func (s *Service) create(ctx context.Context, by audit.Entry, projectSID, accountSID string, spec Spec, at time.Time) (*Trigger, error) {
 	if err := spec.normalize(); err != nil {
 		return nil, err
 	}
+	var when *time.Time
+	if !at.IsZero() {
+		when, by.At = &at, at
+	}
 	var t *Trigger
 	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
-		if err := s.resolveOffset(ctx, tx, projectSID, accountSID, &spec); err != nil {
+		if err := s.resolveOffset(ctx, tx, projectSID, accountSID, &spec, when); err != nil {
 			return err
 		}
 		var err error
 		t, err = scan(tx.QueryRow(ctx, `
 			INSERT INTO usage_triggers (sid, project_sid, account_sid, friendly_name, usage_category, trigger_by, trigger_value, recurring,
-				callback_url, callback_method, email_team, email_to, email_locale)
-			SELECT $1, $2, $3, $4, $5, $6, $7::numeric, $8, $9, $10, $11, $12, $13 FROM accounts WHERE sid = $3 AND project_sid = $2
+				callback_url, callback_method, email_team, email_to, email_locale, date_created, date_updated)
+			SELECT $1, $2, $3, $4, $5, $6, $7::numeric, $8, $9, $10, $11, $12, $13, coalesce($14::timestamptz, now()), coalesce($14::timestamptz, now())
+			FROM accounts WHERE sid = $3 AND project_sid = $2
 			RETURNING `+columns,
 			sid.New(Prefix), projectSID, accountSID, spec.FriendlyName, spec.UsageCategory, spec.TriggerBy, spec.TriggerValue.String(), spec.Recurring,
-			spec.CallbackURL, spec.CallbackMethod, spec.EmailTeam, emptyIfNil(spec.EmailTo), spec.EmailLocale))
+			spec.CallbackURL, spec.CallbackMethod, spec.EmailTeam, emptyIfNil(spec.EmailTo), spec.EmailLocale, when))
 		if err != nil {
 			return err
 		}
@@ -92,7 +122,6 @@ func (s *Service) Create(ctx context.Context, by audit.Entry, projectSID, accoun
 	if err != nil {
 		return nil, err
 	}
-	s.Notify(projectSID, accountSID, nil)
 	return t, nil
 }
 
@@ -117,7 +146,7 @@ func (s *Service) Update(ctx context.Context, by audit.Entry, projectSID, accoun
 		if err := spec.normalize(); err != nil {
 			return err
 		}
-		if err := s.resolveOffset(ctx, tx, projectSID, accountSID, &spec); err != nil {
+		if err := s.resolveOffset(ctx, tx, projectSID, accountSID, &spec, nil); err != nil {
 			return err
 		}
 		rearm := spec.UsageCategory != old.UsageCategory || spec.TriggerBy != old.TriggerBy || !spec.TriggerValue.Equal(old.TriggerValue) ||
@@ -156,8 +185,9 @@ func (s *Service) Delete(ctx context.Context, by audit.Entry, projectSID, accoun
 }
 
 // resolveOffset turns a +N value into an absolute one, against the
-// current period's value, and checks that the value is positive.
-func (s *Service) resolveOffset(ctx context.Context, tx pgx.Tx, projectSID, accountSID string, spec *Spec) error {
+// current period's value (of the period holding at, when set), and checks
+// that the value is positive.
+func (s *Service) resolveOffset(ctx context.Context, tx pgx.Tx, projectSID, accountSID string, spec *Spec, at *time.Time) error {
 	if spec.Offset {
 		loc, err := projectLocation(ctx, tx, projectSID)
 		if errors.Is(err, pgx.ErrNoRows) {
@@ -166,7 +196,11 @@ func (s *Service) resolveOffset(ctx context.Context, tx pgx.Tx, projectSID, acco
 		if err != nil {
 			return err
 		}
-		cur, err := Value(ctx, tx, projectSID, accountSID, spec.UsageCategory, spec.TriggerBy, spec.Recurring, s.now(), loc)
+		now := s.now()
+		if at != nil {
+			now = *at
+		}
+		cur, err := Value(ctx, tx, projectSID, accountSID, spec.UsageCategory, spec.TriggerBy, spec.Recurring, now, loc)
 		if err != nil {
 			return err
 		}
