@@ -26,10 +26,6 @@ func NewService(pool *pgxpool.Pool, store *Store) *Service {
 	return &Service{pool: pool, store: store}
 }
 
-// Store is the users' store the service runs on: what hashes passwords and
-// counts sign-ups, for the callers that need its settings.
-func (s *Service) Store() *Store { return s.store }
-
 // as is by acting as user u: a visitor who has just proved to be u, or
 // who has just become u by signing up.
 func as(by audit.Actor, userID string) audit.Actor {

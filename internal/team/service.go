@@ -61,11 +61,6 @@ func (s *Service) InvitationByToken(ctx context.Context, token string) (*Invitat
 	return InvitationByToken(ctx, s.pool, token)
 }
 
-// Member returns one member of a project, or ErrNotMember.
-func (s *Service) Member(ctx context.Context, projectSID, userID string) (*Member, error) {
-	return GetMember(ctx, s.pool, projectSID, userID)
-}
-
 // Grantable lists the roles a member with role may give.
 func Grantable(role string) []string {
 	var out []string
