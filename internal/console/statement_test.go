@@ -46,23 +46,7 @@ func requireYen(t *testing.T, want, got string) {
 func TestStatementOfLastMonth(t *testing.T) {
 	app := webtest.Start(t, issuerEnv...)
 	o := app.CreateOwner("JPY")
-	ctx := context.Background()
-	now := time.Now().In(tokyo)
-	thisMonth := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, tokyo)
-	last := thisMonth.AddDate(0, -1, 0)
-	createdIn(t, app, o.AccountSID, last.AddDate(0, 0, 3))
-	sub := createSub(t, app, o.AccountSID, "Shop")
-
-	mid := last.AddDate(0, 0, 10)
-	recordUsage(t, app, o.AccountSID, o.AccountSID, usage.SMSOutbound, 2, "3", "52.5", mid)
-	recordUsage(t, app, o.AccountSID, sub, usage.SMSOutbound, 1, "1", "52.5", mid.Add(time.Hour))
-	recordUsage(t, app, o.AccountSID, o.AccountSID, usage.CallsOutbound, 1, "2", "105", mid)
-	recordUsage(t, app, o.AccountSID, sub, "phonenumbers-local", 1, "1", "105", mid)
-	// Neither the month before nor this one is last month's: a second
-	// before last month in Tokyo, and its first second this month.
-	recordUsage(t, app, o.AccountSID, o.AccountSID, usage.CallsOutbound, 1, "1", "999", last.Add(-time.Second))
-	recordUsage(t, app, o.AccountSID, o.AccountSID, usage.CallsOutbound, 1, "1", "777", thisMonth)
-	require.NoError(t, billing.SetPreferences(ctx, app.Pool, o.AccountSID, billing.Preferences{CompanyName: "株式会社テスト", Address: "東京都千代田区1-2-3"}))
+	last, thisMonth := seedStatementMonth(t, app, o)
 
 	c := app.Client()
 	c.SignIn(o.Email, o.Password)
@@ -126,6 +110,32 @@ func TestStatementOfLastMonth(t *testing.T) {
 		require.Contains(t, text, want)
 	}
 	requireLine(t, text, "10%対象", "¥315", "¥28")
+}
+
+// seedStatementMonth gives a JPY project created last month usage there
+// worth ¥315 in three categories of ¥105, one of them shared with a
+// subaccount, usage just outside the month on either side, and a company
+// name; it returns the first instants of last month and this one in Tokyo.
+func seedStatementMonth(t *testing.T, app *webtest.App, o *webtest.Owner) (last, thisMonth time.Time) {
+	t.Helper()
+	ctx := context.Background()
+	now := time.Now().In(tokyo)
+	thisMonth = time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, tokyo)
+	last = thisMonth.AddDate(0, -1, 0)
+	createdIn(t, app, o.AccountSID, last.AddDate(0, 0, 3))
+	sub := createSub(t, app, o.AccountSID, "Shop")
+
+	mid := last.AddDate(0, 0, 10)
+	recordUsage(t, app, o.AccountSID, o.AccountSID, usage.SMSOutbound, 2, "3", "52.5", mid)
+	recordUsage(t, app, o.AccountSID, sub, usage.SMSOutbound, 1, "1", "52.5", mid.Add(time.Hour))
+	recordUsage(t, app, o.AccountSID, o.AccountSID, usage.CallsOutbound, 1, "2", "105", mid)
+	recordUsage(t, app, o.AccountSID, sub, "phonenumbers-local", 1, "1", "105", mid)
+	// Neither the month before nor this one is last month's: a second
+	// before last month in Tokyo, and its first second this month.
+	recordUsage(t, app, o.AccountSID, o.AccountSID, usage.CallsOutbound, 1, "1", "999", last.Add(-time.Second))
+	recordUsage(t, app, o.AccountSID, o.AccountSID, usage.CallsOutbound, 1, "1", "777", thisMonth)
+	require.NoError(t, billing.SetPreferences(ctx, app.Pool, o.AccountSID, billing.Preferences{CompanyName: "株式会社テスト", Address: "東京都千代田区1-2-3"}))
+	return last, thisMonth
 }
 
 // requireLine checks that one line of a PDF's text holds every part, in
