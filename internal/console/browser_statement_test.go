@@ -14,6 +14,9 @@ import (
 // phone: Payment history leads to the month's statement, which shows its
 // figures and tax line without scrolling sideways.
 func TestBrowserStatement(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test: skipped under -short")
+	}
 	app := webtest.Start(t, issuerEnv...)
 	o := app.CreateOwner("JPY")
 	last, _ := seedStatementMonth(t, app, o)
