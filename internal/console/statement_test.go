@@ -216,3 +216,23 @@ func TestReceiptNamesTheIssuer(t *testing.T) {
 		require.Contains(t, text, want)
 	}
 }
+
+// Usage dated before the project's creation (the demo's history) has its
+// statements: months start at the first usage when it is earlier.
+func TestStatementStartsAtFirstUsage(t *testing.T) {
+	app := webtest.Start(t)
+	o := app.CreateOwner("JPY")
+	now := time.Now().In(tokyo)
+	thisMonth := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, tokyo)
+	early := thisMonth.AddDate(0, -2, 0)
+	recordUsage(t, app, o.AccountSID, o.AccountSID, usage.SMSOutbound, 1, "1", "11.75", early.AddDate(0, 0, 1))
+	c := app.Client()
+	c.SignIn(o.Email, o.Password)
+
+	res := c.Get("/billing/statement?month=" + early.Format("2006-01"))
+	require.Equal(t, http.StatusOK, res.Status)
+	requireYen(t, "¥11.75", cell(t, res.Body, "statement-total"))
+	require.NotContains(t, res.Body, `data-testid="statement-prev"`)
+	require.Equal(t, thisMonth.AddDate(0, -1, 0).Format("2006-01")+" →", cell(t, res.Body, "statement-next"))
+	require.Equal(t, http.StatusNotFound, c.Get("/billing/statement?month="+early.AddDate(0, -1, 0).Format("2006-01")).Status)
+}
