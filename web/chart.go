@@ -9,6 +9,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"console/internal/billing"
+	"console/internal/i18n"
 	"console/internal/usage"
 )
 
@@ -164,10 +165,7 @@ func num(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) }
 
 // dayTitle names a local date in the request's language.
 func dayTitle(ctx context.Context, day time.Time) string {
-	if lang(ctx) == "ja" {
-		return day.Format("2006年1月2日")
-	}
-	return day.Format("Jan 2, 2006")
+	return i18n.Date(lang(ctx), "format.date", day)
 }
 
 // barTitle is what a bar says on hover and to screen readers.

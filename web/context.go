@@ -148,8 +148,5 @@ func containsString(list []string, s string) bool {
 
 // monthTitle names a month in the request's language.
 func monthTitle(ctx context.Context, t time.Time) string {
-	if lang(ctx) == "ja" {
-		return t.Format("2006年1月")
-	}
-	return t.Format("January 2006")
+	return i18n.Date(lang(ctx), "format.month", t)
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"console/internal/billing"
+	"console/internal/i18n"
 )
 
 // StatementData is Billing › a month's statement.
@@ -46,10 +47,7 @@ func (d StatementData) money(amount decimal.Decimal) string {
 // localDate writes a date (a local date at midnight UTC) in the request's
 // language.
 func localDate(ctx context.Context, d time.Time) string {
-	if lang(ctx) == "ja" {
-		return d.Format("2006年1月2日")
-	}
-	return d.Format("January 2, 2006")
+	return i18n.Date(lang(ctx), "format.date_long", d)
 }
 
 // statementTaxes are the statement's tax lines; a month without usage

@@ -8,6 +8,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"console/internal/billing"
+	"console/internal/i18n"
 	"console/internal/trigger"
 	"console/internal/usage"
 )
@@ -158,10 +159,7 @@ func periodLabel(ctx context.Context, recurring string, start time.Time) string 
 	case trigger.Monthly:
 		return monthTitle(ctx, start)
 	case trigger.Yearly:
-		if lang(ctx) == "ja" {
-			return start.Format("2006年")
-		}
-		return start.Format("2006")
+		return i18n.Date(lang(ctx), "format.year", start)
 	}
 	return t(ctx, "triggers.period_alltime")
 }

@@ -176,7 +176,14 @@ func (a *API) listCalls(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := r.URL.Query()
-	calls, err := voice.List(r.Context(), a.pool, acc.ProjectSID, acc.SID, q.Get("To"), q.Get("From"), pg.After, pg.Offset(), pg.Size+1)
+	f := voice.Filter{To: q.Get("To"), From: q.Get("From")}
+	if f.StartedSince, f.StartedBefore, err = dayRange(q, "StartTime"); err != nil {
+		return err
+	}
+	if f.EndedSince, f.EndedBefore, err = dayRange(q, "EndTime"); err != nil {
+		return err
+	}
+	calls, err := voice.List(r.Context(), a.pool, acc.ProjectSID, acc.SID, f, pg.After, pg.Offset(), pg.Size+1)
 	if err != nil {
 		return err
 	}

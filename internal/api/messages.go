@@ -13,7 +13,6 @@ import (
 	"console/internal/billing"
 	"console/internal/messaging"
 	"console/internal/sid"
-	"console/internal/usage"
 )
 
 // messageJSON is Twilio's Message resource.
@@ -182,13 +181,8 @@ func (a *API) listMessages(w http.ResponseWriter, r *http.Request) error {
 	}
 	q := r.URL.Query()
 	f := messaging.Filter{To: q.Get("To"), From: q.Get("From")}
-	if d := q.Get("DateSent"); d != "" {
-		t, err := time.Parse(time.DateOnly, d)
-		if err != nil || !usage.InRange(t) {
-			return errInvalid("DateSent", "must be a date from "+usage.FirstDate.Format(time.DateOnly)+" to "+
-				usage.LastDate.Format(time.DateOnly)+" like 2026-11-27")
-		}
-		f.SentOn = &t
+	if f.SentSince, f.SentBefore, err = dayRange(q, "DateSent"); err != nil {
+		return err
 	}
 	msgs, err := messaging.List(r.Context(), a.pool, acc.ProjectSID, acc.SID, f, pg.After, pg.Offset(), pg.Size+1)
 	if err != nil {

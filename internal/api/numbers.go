@@ -17,10 +17,22 @@ import (
 	"console/internal/sid"
 )
 
+// capabilitiesJSON is an AvailablePhoneNumber's capabilities: Twilio
+// spells SMS and MMS in capitals there, and only there.
 type capabilitiesJSON struct {
 	Voice bool `json:"voice"`
 	SMS   bool `json:"SMS"`
 	MMS   bool `json:"MMS"`
+	Fax   bool `json:"fax"`
+}
+
+// ownedCapabilitiesJSON is an IncomingPhoneNumber's capabilities, all
+// keys lowercase as in Twilio's OpenAPI description: SDKs read
+// capabilities.sms.
+type ownedCapabilitiesJSON struct {
+	Voice bool `json:"voice"`
+	SMS   bool `json:"sms"`
+	MMS   bool `json:"mms"`
 	Fax   bool `json:"fax"`
 }
 
@@ -81,28 +93,28 @@ func (a *API) listAvailable(w http.ResponseWriter, r *http.Request) error {
 
 // numberJSON is Twilio's IncomingPhoneNumber resource.
 type numberJSON struct {
-	AccountSID          string           `json:"account_sid"`
-	AddressRequirements string           `json:"address_requirements"`
-	APIVersion          string           `json:"api_version"`
-	Beta                bool             `json:"beta"`
-	Capabilities        capabilitiesJSON `json:"capabilities"`
-	DateCreated         string           `json:"date_created"`
-	DateUpdated         string           `json:"date_updated"`
-	FriendlyName        string           `json:"friendly_name"`
-	Origin              string           `json:"origin"`
-	PhoneNumber         string           `json:"phone_number"`
-	SID                 string           `json:"sid"`
-	SMSMethod           string           `json:"sms_method"`
-	SMSURL              string           `json:"sms_url"`
-	Status              string           `json:"status"`
-	StatusCallback      string           `json:"status_callback"`
-	URI                 string           `json:"uri"`
-	VoiceMethod         string           `json:"voice_method"`
-	VoiceURL            string           `json:"voice_url"`
+	AccountSID          string                `json:"account_sid"`
+	AddressRequirements string                `json:"address_requirements"`
+	APIVersion          string                `json:"api_version"`
+	Beta                bool                  `json:"beta"`
+	Capabilities        ownedCapabilitiesJSON `json:"capabilities"`
+	DateCreated         string                `json:"date_created"`
+	DateUpdated         string                `json:"date_updated"`
+	FriendlyName        string                `json:"friendly_name"`
+	Origin              string                `json:"origin"`
+	PhoneNumber         string                `json:"phone_number"`
+	SID                 string                `json:"sid"`
+	SMSMethod           string                `json:"sms_method"`
+	SMSURL              string                `json:"sms_url"`
+	Status              string                `json:"status"`
+	StatusCallback      string                `json:"status_callback"`
+	URI                 string                `json:"uri"`
+	VoiceMethod         string                `json:"voice_method"`
+	VoiceURL            string                `json:"voice_url"`
 }
 
 func numberResource(accountSID string, n *numbers.Number) numberJSON {
-	return numberJSON{AccountSID: accountSID, AddressRequirements: "none", APIVersion: "2010-04-01", Capabilities: capabilities(n.Country, n.Type),
+	return numberJSON{AccountSID: accountSID, AddressRequirements: "none", APIVersion: "2010-04-01", Capabilities: ownedCapabilitiesJSON(capabilities(n.Country, n.Type)),
 		DateCreated: rfc2822(n.DateCreated), DateUpdated: rfc2822(n.DateUpdated), FriendlyName: n.FriendlyName, Origin: "twilio",
 		PhoneNumber: n.PhoneNumber, SID: n.SID, SMSMethod: "POST", Status: "in-use", URI: "/2010-04-01/Accounts/" + accountSID + "/IncomingPhoneNumbers/" + n.SID + ".json",
 		VoiceMethod: "POST"}

@@ -23,8 +23,11 @@ import (
 	"console/internal/mail"
 	"console/internal/maintenance"
 	"console/internal/messaging"
+	"console/internal/nav"
 	"console/internal/numbers"
+	"console/internal/onboard"
 	"console/internal/seal"
+	"console/internal/team"
 	"console/internal/trigger"
 	"console/internal/usage"
 	"console/internal/voice"
@@ -51,6 +54,17 @@ type App struct {
 	// records usage, delivered by the workers.
 	Triggers *trigger.Service
 	Prices   *usage.PriceList
+
+	// Auth signs users in and out and keeps their own settings.
+	Auth *auth.Service
+	// Team invites and manages a project's members.
+	Team *team.Service
+	// Onboard signs up new customers and invitees.
+	Onboard *onboard.Service
+	// Frames reads what every console page shows around its content.
+	Frames *nav.Frames
+	// Mailbox reads the outbox for the development mailbox.
+	Mailbox *mail.Mailbox
 
 	// Outbox enqueues the services' jobs and mails in their own
 	// transactions, mail bodies sealed.
@@ -136,6 +150,11 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*App, error)
 	a.Prices = &usage.PriceList{DB: pool}
 	a.Messages = &messaging.Sender{Pool: pool, Ledger: a.Billing.Ledger, Prices: a.Prices}
 	a.Calls = &voice.Dialer{Pool: pool, Ledger: a.Billing.Ledger, Prices: a.Prices}
+	a.Auth = auth.NewService(pool, a.Users)
+	a.Team = team.NewService(pool, a.Users, a.Outbox, cfg.BaseURL)
+	a.Onboard = onboard.NewService(pool, a.Users, a.Accounts, a.Team)
+	a.Frames = nav.NewFrames(pool, a.Users, a.Accounts)
+	a.Mailbox = mail.NewMailbox(pool, a.Outbox)
 	return a, nil
 }
 
@@ -145,6 +164,7 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*App, error)
 func (a *App) SetBaseURL(u string) {
 	a.Config.BaseURL = u
 	a.Billing.BaseURL, a.Triggers.BaseURL = u, u
+	a.Team.BaseURL = u
 }
 
 // StartWorkers starts the River workers.

@@ -94,11 +94,16 @@ func insert(ctx context.Context, db database.DBTX, e Entry) error {
 	if e.Actor == "" {
 		e.Actor = ActorSystem
 	}
+	// Zero is now; only seeded history (the demo) dates an entry in the past.
+	var at *time.Time
+	if !e.At.IsZero() {
+		at = &e.At
+	}
 	_, err := db.Exec(ctx, `
-		INSERT INTO audit_log (project_sid, account_sid, actor_user_id, actor, action, target, ip, details, user_agent, request_id, credential_sid)
-		VALUES (nullif($1, ''), nullif($2, ''), nullif($3, ''), $4, $5, $6, $7, $8, $9, $10, $11)`,
+		INSERT INTO audit_log (project_sid, account_sid, actor_user_id, actor, action, target, ip, details, user_agent, request_id, credential_sid, at)
+		VALUES (nullif($1, ''), nullif($2, ''), nullif($3, ''), $4, $5, $6, $7, $8, $9, $10, $11, coalesce($12::timestamptz, now()))`,
 		e.ProjectSID, e.AccountSID, e.ActorUserID, e.Actor, e.Action, e.Target, e.IP, details,
-		clip(e.UserAgent, maxUserAgent), clip(e.RequestID, maxRequestID), e.CredentialSID)
+		clip(e.UserAgent, maxUserAgent), clip(e.RequestID, maxRequestID), e.CredentialSID, at)
 	return err
 }
 

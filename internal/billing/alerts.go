@@ -60,20 +60,11 @@ func (s *Service) changeAlert(ctx context.Context, by audit.Actor, projectSID st
 
 // Alerts lists the project's low-balance alert thresholds, highest first.
 func Alerts(ctx context.Context, db database.DBTX, projectSID string) ([]decimal.Decimal, error) {
-	rows, err := db.Query(ctx, `SELECT threshold::text FROM balance_alerts WHERE project_sid = $1 ORDER BY threshold DESC`, projectSID)
+	rows, err := db.Query(ctx, `SELECT threshold FROM balance_alerts WHERE project_sid = $1 ORDER BY threshold DESC`, projectSID)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []decimal.Decimal
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		out = append(out, decimal.RequireFromString(s))
-	}
-	return out, rows.Err()
+	return pgx.CollectRows(rows, pgx.RowTo[decimal.Decimal])
 }
 
 // addAlert adds a threshold; it is armed unless the balance is already below it.

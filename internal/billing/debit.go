@@ -36,7 +36,8 @@ type Debit struct {
 	// suspends the project nor starts a recharge.
 	Purchase bool
 	// At dates the ledger entry; zero means now (the database's clock).
-	// Only seeded history (the demo) sets it, to date a charge with the
+	// A recurring charge is dated at the instant it is charged as of;
+	// seeded history (the demo) dates a charge in the past, with the
 	// message or call it pays for; the balance moves now all the same.
 	At time.Time
 	// Apply writes what the debit pays for (a call, a usage event) in
@@ -251,20 +252,12 @@ func (l *Ledger) applyFast(ctx context.Context, tx pgx.Tx, projectSID string, ba
 	b := &pgx.Batch{}
 	b.Queue(`UPDATE balances SET amount = amount - $2::numeric, updated_at = now()
 		WHERE project_sid = $1 AND suspended_at IS NULL AND amount >= $2::numeric
-		RETURNING (amount + $2::numeric)::text, amount::text, currency`,
+		RETURNING amount + $2::numeric, amount, currency`,
 		projectSID, total.String()).QueryRow(func(row pgx.Row) error {
-		var before, after string
-		err := row.Scan(&before, &after, &st.Currency)
+		err := row.Scan(&st.Before, &st.After, &st.Currency)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return errNotCovered
 		}
-		if err != nil {
-			return err
-		}
-		if st.Before, err = decimal.NewFromString(before); err != nil {
-			return err
-		}
-		st.After, err = decimal.NewFromString(after)
 		return err
 	})
 	return l.send(ctx, tx, b, projectSID, batch, all, st)
@@ -305,17 +298,13 @@ func (l *Ledger) apply(ctx context.Context, tx pgx.Tx, projectSID string, batch 
 			sources[i] = p.d.Source
 		}
 	}
-	var amount string
 	var dups []string
 	err := tx.QueryRow(ctx, `
-		SELECT amount::text, currency, suspended_at IS NOT NULL,
+		SELECT amount, currency, suspended_at IS NOT NULL,
 			ARRAY(SELECT source FROM ledger_entries WHERE project_sid = $1 AND source = ANY($2))
 		FROM balances WHERE project_sid = $1 FOR UPDATE`,
-		projectSID, sources).Scan(&amount, &st.Currency, &st.Suspended, &dups)
+		projectSID, sources).Scan(&st.Before, &st.Currency, &st.Suspended, &dups)
 	if err != nil {
-		return err
-	}
-	if st.Before, err = decimal.NewFromString(amount); err != nil {
 		return err
 	}
 	seen := make(map[string]bool, len(batch))
@@ -447,9 +436,4 @@ func (l *Ledger) applyOne(ctx context.Context, tx pgx.Tx, d Debit, apply func(co
 }
 
 // entryTime is the debit's date for the ledger, nil for now.
-func entryTime(d Debit) *time.Time {
-	if d.At.IsZero() {
-		return nil
-	}
-	return &d.At
-}
+func entryTime(d Debit) *time.Time { return optionalTime(d.At) }

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/go-pdf/fpdf"
+
+	"console/internal/i18n"
 )
 
 // Receipt is what a receipt shows.
@@ -21,7 +23,7 @@ type Receipt struct {
 	ProjectName string
 	Prefs       Preferences
 	Issuer      Issuer
-	Locale      string // "en" or "ja"; anything else is English
+	Locale      string // an i18n locale; anything else is English
 }
 
 // Issuer is the operator that issues receipts and statements, from the
@@ -56,67 +58,8 @@ var FontPath = "/usr/share/fonts/opentype/ipafont-gothic/ipag.ttf"
 // only money actually received gets a receipt.
 var ErrNoReceipt = errors.New("billing: only a succeeded payment has a receipt")
 
-// receiptText is the fixed wording of a receipt in one locale. It lives
-// here, not in the i18n catalogs, because it is printed, not shown in the
-// console.
-type receiptText struct {
-	Title        string
-	Addressee    string // %s is the company (or project) name
-	Amount       string
-	For          string
-	Received     string
-	Number       string
-	Issued       string
-	DateLayout   string
-	Details      string
-	Method       string
-	Kind         string
-	Project      string
-	Issuer       string
-	Registration string // %s is the registration number
-	Kinds        map[string]string
-	Footer       string
-}
-
-// receiptLabels holds the receipt wording per locale.
-var receiptLabels = map[string]receiptText{
-	"en": {
-		Title:        "Receipt",
-		Addressee:    "Billed to: %s",
-		Amount:       "Amount",
-		For:          "For: prepaid usage credit",
-		Received:     "Received with thanks.",
-		Number:       "Receipt No.",
-		Issued:       "Date issued",
-		DateLayout:   "January 2, 2006",
-		Details:      "Payment details",
-		Method:       "Payment method",
-		Kind:         "Payment type",
-		Project:      "Project",
-		Issuer:       "Issued by",
-		Registration: "Registration number: %s",
-		Kinds:        map[string]string{PaymentManual: "Add Funds", PaymentAuto: "Auto recharge"},
-		Footer:       "This receipt was issued electronically.",
-	},
-	"ja": {
-		Title:        "領収書",
-		Addressee:    "%s 御中",
-		Amount:       "金額",
-		For:          "但し、ご利用料金として",
-		Received:     "上記正に領収いたしました。",
-		Number:       "領収書番号",
-		Issued:       "発行日",
-		DateLayout:   "2006年1月2日",
-		Details:      "お支払い内容",
-		Method:       "お支払い方法",
-		Kind:         "お支払い種別",
-		Project:      "プロジェクト",
-		Issuer:       "発行者",
-		Registration: "登録番号: %s",
-		Kinds:        map[string]string{PaymentManual: "手動チャージ", PaymentAuto: "自動チャージ"},
-		Footer:       "この領収書は電子的に発行されたものです。",
-	},
-}
+// receiptKinds are the catalog keys of the payment kinds a receipt names.
+var receiptKinds = map[string]string{PaymentManual: "receipt.kind_manual", PaymentAuto: "receipt.kind_auto"}
 
 // Page geometry, in millimetres (A4 is 210 × 297).
 const (
@@ -153,10 +96,11 @@ func (r *Receipt) WritePDF(w io.Writer) error {
 	if number == "" {
 		number = p.ID
 	}
-	txt, ok := receiptLabels[r.Locale]
-	if !ok {
-		txt = receiptLabels["en"]
+	locale := r.Locale
+	if !i18n.Supported(locale) {
+		locale = i18n.English
 	}
+	txt := func(key string, args ...any) string { return i18n.Translate(locale, key, args...) }
 	font, err := os.ReadFile(FontPath)
 	if err != nil {
 		return fmt.Errorf("billing: receipt font %s (Debian package fonts-ipafont-gothic) unreadable: %w", FontPath, err)
@@ -167,7 +111,7 @@ func (r *Receipt) WritePDF(w io.Writer) error {
 	pdf.SetAutoPageBreak(true, rcMargin)
 	pdf.SetCreationDate(issued.UTC()) // fpdf writes no zone
 	pdf.SetModificationDate(issued.UTC())
-	pdf.SetTitle(txt.Title+" "+number, true)
+	pdf.SetTitle(txt("receipt.title")+" "+number, true)
 	pdf.SetAuthor(r.Issuer.DisplayName(), true)
 	pdf.SetCreator(r.Issuer.DisplayName(), true)
 	pdf.AddUTF8FontFromBytes(rcFont, "", font)
@@ -197,7 +141,7 @@ func (r *Receipt) WritePDF(w io.Writer) error {
 	ink(0)
 	pdf.SetFont(rcFont, "", 26)
 	pdf.SetY(rcMargin)
-	bold(26, func() { pdf.CellFormat(rcWidth, 14, txt.Title, "", 1, "C", false, 0, "") })
+	bold(26, func() { pdf.CellFormat(rcWidth, 14, txt("receipt.title"), "", 1, "C", false, 0, "") })
 	y := pdf.GetY() + 3
 	rule(y, 0.6, 40)
 	rule(y+1.2, 0.2, 40)
@@ -207,8 +151,8 @@ func (r *Receipt) WritePDF(w io.Writer) error {
 	ink(60)
 	pdf.SetFont(rcFont, "", 9)
 	pdf.SetXY(rcMargin, top)
-	pdf.CellFormat(rcWidth, 5, txt.Number+": "+number, "", 2, "R", false, 0, "")
-	pdf.CellFormat(rcWidth, 5, txt.Issued+": "+issued.Format(txt.DateLayout), "", 2, "R", false, 0, "")
+	pdf.CellFormat(rcWidth, 5, txt("receipt.number")+": "+number, "", 2, "R", false, 0, "")
+	pdf.CellFormat(rcWidth, 5, txt("receipt.issued")+": "+i18n.Date(locale, "format.date_long", issued), "", 2, "R", false, 0, "")
 	metaBottom := pdf.GetY()
 
 	// Addressee, underlined, and the address under it.
@@ -222,7 +166,7 @@ func (r *Receipt) WritePDF(w io.Writer) error {
 		ink(0)
 		pdf.SetFont(rcFont, "", 16)
 		bold(16, func() {
-			for _, line := range wrapReceiptText(pdf, fmt.Sprintf(txt.Addressee, name), leftW) {
+			for _, line := range wrapReceiptText(pdf, txt("receipt.addressee", name), leftW) {
 				pdf.CellFormat(leftW, 8, line, "", 2, "L", false, 0, "")
 			}
 		})
@@ -236,7 +180,7 @@ func (r *Receipt) WritePDF(w io.Writer) error {
 	}
 	// The customer's own invoice registration number, from their preferences.
 	if reg := strings.TrimSpace(r.Prefs.RegistrationNumber); reg != "" {
-		pdf.CellFormat(leftW, 5.5, fmt.Sprintf(txt.Registration, reg), "", 2, "L", false, 0, "")
+		pdf.CellFormat(leftW, 5.5, txt("receipt.registration", reg), "", 2, "L", false, 0, "")
 	}
 
 	// The amount, large, in a shaded box.
@@ -249,7 +193,7 @@ func (r *Receipt) WritePDF(w io.Writer) error {
 	ink(60)
 	pdf.SetFont(rcFont, "", 12)
 	pdf.SetXY(rcMargin+8, y)
-	pdf.CellFormat(30, boxH, txt.Amount, "", 0, "L", false, 0, "")
+	pdf.CellFormat(30, boxH, txt("receipt.amount"), "", 0, "L", false, 0, "")
 	ink(0)
 	pdf.SetFont(rcFont, "", 28)
 	pdf.SetXY(rcMargin+40, y) // centred in the room right of the label
@@ -257,25 +201,25 @@ func (r *Receipt) WritePDF(w io.Writer) error {
 	pdf.SetXY(rcMargin, y+boxH+4)
 	ink(20)
 	pdf.SetFont(rcFont, "", 11)
-	pdf.CellFormat(rcWidth, 6.5, txt.For, "", 2, "L", false, 0, "")
-	pdf.CellFormat(rcWidth, 6.5, txt.Received, "", 2, "L", false, 0, "")
+	pdf.CellFormat(rcWidth, 6.5, txt("receipt.for"), "", 2, "L", false, 0, "")
+	pdf.CellFormat(rcWidth, 6.5, txt("receipt.received"), "", 2, "L", false, 0, "")
 
 	// Payment details, a two-column table.
 	pdf.Ln(8)
 	ink(20)
 	pdf.SetFont(rcFont, "", 11)
-	pdf.CellFormat(rcWidth, 7, txt.Details, "", 2, "L", false, 0, "")
+	pdf.CellFormat(rcWidth, 7, txt("receipt.details"), "", 2, "L", false, 0, "")
 	rule(pdf.GetY(), 0.4, 40)
-	kind := txt.Kinds[p.Kind]
-	if kind == "" {
-		kind = p.Kind
+	kind := p.Kind
+	if key, ok := receiptKinds[p.Kind]; ok {
+		kind = txt(key)
 	}
 	rows := [][2]string{
-		{txt.Method, p.CardLabel},
-		{txt.Kind, kind},
+		{txt("receipt.method"), p.CardLabel},
+		{txt("receipt.kind"), kind},
 	}
 	if r.ProjectName != "" {
-		rows = append(rows, [2]string{txt.Project, r.ProjectName})
+		rows = append(rows, [2]string{txt("receipt.project"), r.ProjectName})
 	}
 	pdf.SetFont(rcFont, "", 10)
 	const labelW, rowH = 45.0, 8.0
@@ -295,7 +239,7 @@ func (r *Receipt) WritePDF(w io.Writer) error {
 
 	// The issuer, bottom right.
 	pdf.Ln(16)
-	writeIssuer(pdf, r.Issuer, txt.Issuer, txt.Registration, ink, bold)
+	writeIssuer(pdf, r.Issuer, txt, ink, bold)
 
 	// Footer note.
 	pdf.Ln(14)
@@ -303,7 +247,7 @@ func (r *Receipt) WritePDF(w io.Writer) error {
 	pdf.Ln(2)
 	ink(130)
 	pdf.SetFont(rcFont, "", 8)
-	pdf.CellFormat(rcWidth, 5, txt.Footer, "", 2, "L", false, 0, "")
+	pdf.CellFormat(rcWidth, 5, txt("receipt.footer"), "", 2, "L", false, 0, "")
 
 	var buf bytes.Buffer
 	if err := pdf.Output(&buf); err != nil {
@@ -314,13 +258,13 @@ func (r *Receipt) WritePDF(w io.Writer) error {
 }
 
 // writeIssuer prints the issuer's block at the right of the page: its
-// label, name, address and registration number.
-func writeIssuer(pdf *fpdf.Fpdf, is Issuer, label, registration string, ink func(int), bold func(float64, func())) {
+// label, name, address and registration number, worded by txt.
+func writeIssuer(pdf *fpdf.Fpdf, is Issuer, txt func(string, ...any) string, ink func(int), bold func(float64, func())) {
 	const issuerX, issuerW = rcMargin + rcWidth - 80, 80.0
 	ink(110)
 	pdf.SetFont(rcFont, "", 9)
 	pdf.SetX(issuerX)
-	pdf.CellFormat(issuerW, 5, label, "", 2, "L", false, 0, "")
+	pdf.CellFormat(issuerW, 5, txt("receipt.issuer"), "", 2, "L", false, 0, "")
 	ink(0)
 	pdf.SetFont(rcFont, "", 15)
 	bold(15, func() {
@@ -334,7 +278,7 @@ func writeIssuer(pdf *fpdf.Fpdf, is Issuer, label, registration string, ink func
 		pdf.CellFormat(issuerW, 5, line, "", 2, "L", false, 0, "")
 	}
 	if reg := strings.TrimSpace(is.Registration); reg != "" {
-		pdf.CellFormat(issuerW, 5, fmt.Sprintf(registration, reg), "", 2, "L", false, 0, "")
+		pdf.CellFormat(issuerW, 5, txt("receipt.registration", reg), "", 2, "L", false, 0, "")
 	}
 }
 

@@ -39,26 +39,16 @@ func queueAutoRecharge(b *pgx.Batch, projectSID string, dst *AutoRecharge) {
 	b.Queue(autoRechargeSQL, projectSID).QueryRow(func(row pgx.Row) error { return scanAutoRecharge(row, dst) })
 }
 
-const autoRechargeSQL = `SELECT enabled, threshold::text, target::text, monthly_cap::text, consecutive_declines, paused_at
+const autoRechargeSQL = `SELECT enabled, threshold, target, monthly_cap, consecutive_declines, paused_at
 	FROM auto_recharge WHERE project_sid = $1`
 
 func scanAutoRecharge(row pgx.Row, ar *AutoRecharge) error {
-	var th, tg string
-	var cp *string
-	err := row.Scan(&ar.Enabled, &th, &tg, &cp, &ar.ConsecutiveDeclines, &ar.PausedAt)
+	err := row.Scan(&ar.Enabled, &ar.Threshold, &ar.Target, &ar.MonthlyCap, &ar.ConsecutiveDeclines, &ar.PausedAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		*ar = AutoRecharge{}
 		return nil
 	}
-	if err != nil {
-		return err
-	}
-	ar.Threshold, ar.Target = decimal.RequireFromString(th), decimal.RequireFromString(tg)
-	if cp != nil {
-		c := decimal.RequireFromString(*cp)
-		ar.MonthlyCap = &c
-	}
-	return nil
+	return err
 }
 
 // SetAutoRecharge saves the setting; saving it turns a paused
@@ -148,12 +138,12 @@ func (s *Service) recharge(ctx context.Context, projectSID string, id int64) err
 		return err
 	}
 	for _, m := range methods {
-		p, created, err := s.openPayment(ctx, m, amount, bal.Currency, PaymentAuto, "recharge:"+strconv.FormatInt(id, 10)+":"+m.ID, &id)
+		p, created, err := s.openPayment(ctx, m, amount, bal.Currency, PaymentAuto, "recharge:"+strconv.FormatInt(id, 10)+":"+m.ID, &id, time.Time{})
 		if err != nil {
 			return err
 		}
 		if created || p.Status == PaymentPending {
-			if p, err = s.charge(ctx, p, m.Token); err != nil {
+			if p, err = s.charge(ctx, p, m.Token, time.Time{}); err != nil {
 				return err
 			}
 		}
@@ -208,11 +198,8 @@ func (s *Service) failRecharge(ctx context.Context, projectSID string, id int64,
 }
 
 func (s *Service) autoSpentThisMonth(ctx context.Context, projectSID string) (decimal.Decimal, error) {
-	var sum string
-	err := s.Pool.QueryRow(ctx, `SELECT coalesce(sum(amount), 0)::text FROM payments
+	var sum decimal.Decimal
+	err := s.Pool.QueryRow(ctx, `SELECT coalesce(sum(amount), 0) FROM payments
 		WHERE project_sid = $1 AND kind = 'auto' AND status = 'succeeded' AND created_at >= date_trunc('month', now())`, projectSID).Scan(&sum)
-	if err != nil {
-		return decimal.Zero, err
-	}
-	return decimal.NewFromString(sum)
+	return sum, err
 }

@@ -65,23 +65,12 @@ func (s *Service) RecurringItems(ctx context.Context, projectSID string) ([]*Rec
 
 // RecurringItems lists a project's active items.
 func RecurringItems(ctx context.Context, db database.DBTX, projectSID string) ([]*RecurringItem, error) {
-	rows, err := db.Query(ctx, `SELECT id, project_sid, account_sid, description, amount::text, anniversary, next_charge_at, active
+	rows, err := db.Query(ctx, `SELECT id, project_sid, account_sid, description, amount, anniversary, next_charge_at, active
 		FROM recurring_items WHERE project_sid = $1 AND active ORDER BY next_charge_at, id`, projectSID)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []*RecurringItem
-	for rows.Next() {
-		var it RecurringItem
-		var amount string
-		if err := rows.Scan(&it.ID, &it.ProjectSID, &it.AccountSID, &it.Description, &amount, &it.Anniversary, &it.NextChargeAt, &it.Active); err != nil {
-			return nil, err
-		}
-		it.Amount = decimal.RequireFromString(amount)
-		out = append(out, &it)
-	}
-	return out, rows.Err()
+	return pgx.CollectRows(rows, pgx.RowToAddrOfStructByNameLax[RecurringItem])
 }
 
 // RecurringArgs is the periodic job that charges due monthly items.
@@ -102,32 +91,37 @@ func (w *RecurringWorker) Work(ctx context.Context, _ *river.Job[RecurringArgs])
 	return w.Service.ChargeDueItems(ctx, w.Service.Now())
 }
 
-// ChargeDueItems charges every active item whose next charge is at or before now.
+// ChargeDueItems charges every active item whose next charge is at or
+// before now, each charge and its usage dated now.
 func (s *Service) ChargeDueItems(ctx context.Context, now time.Time) error {
-	rows, err := s.Pool.Query(ctx, `SELECT id, project_sid, account_sid, description, usage_category, amount::text, anniversary, next_charge_at
-		FROM recurring_items WHERE active AND next_charge_at <= $1 ORDER BY next_charge_at LIMIT 1000`, now)
+	return s.chargeDue(ctx, "", now)
+}
+
+// ChargeProjectDueItems is ChargeDueItems for one project's items: seeded
+// history (the demo) charges a project's months as its clock passes them,
+// without touching other projects.
+func (s *Service) ChargeProjectDueItems(ctx context.Context, projectSID string, now time.Time) error {
+	if projectSID == "" {
+		return errors.New("billing: no project")
+	}
+	return s.chargeDue(ctx, projectSID, now)
+}
+
+// chargeDue charges the items due at now, of one project or ("") of all.
+func (s *Service) chargeDue(ctx context.Context, projectSID string, now time.Time) error {
+	rows, err := s.Pool.Query(ctx, `SELECT id, project_sid, account_sid, description, usage_category, amount, anniversary, next_charge_at
+		FROM recurring_items WHERE active AND next_charge_at <= $1 AND ($2 = '' OR project_sid = $2) ORDER BY next_charge_at LIMIT 1000`, now, projectSID)
 	if err != nil {
 		return err
 	}
-	var due []RecurringItem
-	for rows.Next() {
-		var it RecurringItem
-		var amount string
-		if err := rows.Scan(&it.ID, &it.ProjectSID, &it.AccountSID, &it.Description, &it.UsageCategory, &amount, &it.Anniversary, &it.NextChargeAt); err != nil {
-			rows.Close()
-			return err
-		}
-		it.Amount = decimal.RequireFromString(amount)
-		due = append(due, it)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	due, err := pgx.CollectRows(rows, pgx.RowToStructByNameLax[RecurringItem])
+	if err != nil {
 		return err
 	}
 	for _, it := range due {
 		period := it.NextChargeAt
 		err := s.Ledger.Debit(ctx, Debit{ProjectSID: it.ProjectSID, AccountSID: it.AccountSID, Kind: KindFee,
-			Source: "recurring:" + it.ID + ":" + period.UTC().Format("2006-01-02"), Amount: it.Amount, Note: it.Description,
+			Source: "recurring:" + it.ID + ":" + period.UTC().Format("2006-01-02"), Amount: it.Amount, Note: it.Description, At: now,
 			Apply: func(ctx context.Context, tx pgx.Tx) error {
 				if _, err := tx.Exec(ctx, `UPDATE recurring_items SET next_charge_at = $3 WHERE project_sid = $1 AND id = $2`,
 					it.ProjectSID, it.ID, NextAnniversary(it.Anniversary, period)); err != nil {
@@ -137,7 +131,7 @@ func (s *Service) ChargeDueItems(ctx context.Context, now time.Time) error {
 					return nil
 				}
 				return usage.Record(ctx, tx, usage.Event{ProjectSID: it.ProjectSID, AccountSID: it.AccountSID, Category: it.UsageCategory,
-					Count: 1, Usage: decimal.NewFromInt(1), Price: it.Amount, Source: it.ID})
+					Count: 1, Usage: decimal.NewFromInt(1), Price: it.Amount, Source: it.ID, At: now})
 			}})
 		switch {
 		case errors.Is(err, ErrDuplicate):
@@ -158,23 +152,18 @@ func (s *Service) ChargeDueItems(ctx context.Context, now time.Time) error {
 // RecurringItemsByID returns a project's items with the given IDs, active
 // or not, keyed by ID: what a page of numbers shows as each one's monthly price.
 func RecurringItemsByID(ctx context.Context, db database.DBTX, projectSID string, ids []string) (map[string]*RecurringItem, error) {
-	rows, err := db.Query(ctx, `SELECT id, project_sid, account_sid, description, usage_category, amount::text, anniversary, next_charge_at, active
+	rows, err := db.Query(ctx, `SELECT id, project_sid, account_sid, description, usage_category, amount, anniversary, next_charge_at, active
 		FROM recurring_items WHERE project_sid = $1 AND id = ANY($2)`, projectSID, ids)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := map[string]*RecurringItem{}
-	for rows.Next() {
-		var it RecurringItem
-		var amount string
-		if err := rows.Scan(&it.ID, &it.ProjectSID, &it.AccountSID, &it.Description, &it.UsageCategory, &amount, &it.Anniversary, &it.NextChargeAt, &it.Active); err != nil {
-			return nil, err
-		}
-		if it.Amount, err = decimal.NewFromString(amount); err != nil {
-			return nil, err
-		}
-		out[it.ID] = &it
+	items, err := pgx.CollectRows(rows, pgx.RowToAddrOfStructByName[RecurringItem])
+	if err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	out := make(map[string]*RecurringItem, len(items))
+	for _, it := range items {
+		out[it.ID] = it
+	}
+	return out, nil
 }

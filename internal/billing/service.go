@@ -117,16 +117,11 @@ const suspendedSQL = `SELECT suspended_at IS NOT NULL FROM balances WHERE projec
 // QueueState adds to a batch the lookup of the project's balance and
 // whether it is suspended, which every console page shows.
 func QueueState(b *pgx.Batch, projectSID string, bal *Money, suspended *bool) {
-	b.Queue(`SELECT amount::text, currency, suspended_at IS NOT NULL FROM balances WHERE project_sid = $1`, projectSID).QueryRow(func(row pgx.Row) error {
-		var amount string
-		err := row.Scan(&amount, &bal.Currency, suspended)
+	b.Queue(`SELECT amount, currency, suspended_at IS NOT NULL FROM balances WHERE project_sid = $1`, projectSID).QueryRow(func(row pgx.Row) error {
+		err := row.Scan(&bal.Amount, &bal.Currency, suspended)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return nil
 		}
-		if err != nil {
-			return err
-		}
-		bal.Amount, err = decimal.NewFromString(amount)
 		return err
 	})
 }
@@ -135,7 +130,12 @@ func QueueState(b *pgx.Batch, projectSID string, bal *Money, suspended *bool) {
 // transaction. A balance that becomes positive lifts a suspension at
 // once, and alerts above the new balance are re-armed.
 func (s *Service) Credit(ctx context.Context, tx pgx.Tx, projectSID, kind, source string, amount decimal.Decimal, note string) error {
-	if err := Post(ctx, tx, projectSID, projectSID, kind, source, amount, note); err != nil {
+	return s.creditAt(ctx, tx, projectSID, kind, source, amount, note, time.Time{})
+}
+
+// creditAt is Credit with the entry dated at (zero: now).
+func (s *Service) creditAt(ctx context.Context, tx pgx.Tx, projectSID, kind, source string, amount decimal.Decimal, note string, at time.Time) error {
+	if err := PostAt(ctx, tx, projectSID, projectSID, kind, source, amount, note, at); err != nil {
 		return err
 	}
 	tag, err := tx.Exec(ctx, `UPDATE balances SET suspended_at = NULL WHERE project_sid = $1 AND amount > 0 AND suspended_at IS NOT NULL`, projectSID)
@@ -157,21 +157,12 @@ func (s *Service) Credit(ctx context.Context, tx pgx.Tx, projectSID, kind, sourc
 // fireAlerts mails the low-balance alerts the balance just fell below.
 func (s *Service) fireAlerts(ctx context.Context, tx pgx.Tx, st *BalanceState) error {
 	rows, err := tx.Query(ctx, `UPDATE balance_alerts SET fired_at = now()
-		WHERE project_sid = $1 AND fired_at IS NULL AND threshold > $2::numeric RETURNING threshold::text`, st.ProjectSID, st.After.String())
+		WHERE project_sid = $1 AND fired_at IS NULL AND threshold > $2::numeric RETURNING threshold`, st.ProjectSID, st.After.String())
 	if err != nil {
 		return err
 	}
-	var fired []decimal.Decimal
-	for rows.Next() {
-		var t string
-		if err := rows.Scan(&t); err != nil {
-			rows.Close()
-			return err
-		}
-		fired = append(fired, decimal.RequireFromString(t))
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	fired, err := pgx.CollectRows(rows, pgx.RowTo[decimal.Decimal])
+	if err != nil {
 		return err
 	}
 	for _, th := range fired {

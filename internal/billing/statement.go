@@ -152,24 +152,13 @@ func (s *Service) Statement(ctx context.Context, projectSID, month string) (*Sta
 // accounts together, as one row per category dated from: whatever the
 // number of days and accounts, a month is a few rows.
 func monthByCategory(ctx context.Context, db database.DBTX, projectSID string, from, last time.Time) ([]usage.LocalRow, error) {
-	r, err := db.Query(ctx, `SELECT category, sum(count), sum(usage)::text, sum(price)::text FROM usage_local_daily
-		WHERE project_sid = $1 AND day BETWEEN $2::date AND $3::date GROUP BY category`,
+	rows, err := db.Query(ctx, `SELECT '' AS account_sid, category, $2::date AS day, sum(count)::bigint AS count, sum(usage) AS usage, sum(price) AS price
+		FROM usage_local_daily WHERE project_sid = $1 AND day BETWEEN $2::date AND $3::date GROUP BY category`,
 		projectSID, from.Format(time.DateOnly), last.Format(time.DateOnly))
 	if err != nil {
 		return nil, err
 	}
-	defer r.Close()
-	var rows []usage.LocalRow
-	for r.Next() {
-		row := usage.LocalRow{Day: from}
-		var use, price string
-		if err := r.Scan(&row.Category, &row.Count, &use, &price); err != nil {
-			return nil, err
-		}
-		row.Usage, row.Price = decimal.RequireFromString(use), decimal.RequireFromString(price)
-		rows = append(rows, row)
-	}
-	return rows, r.Err()
+	return pgx.CollectRows(rows, pgx.RowToStructByName[usage.LocalRow])
 }
 
 // monthOf is the first day of d's month, in the same midnight-UTC form.

@@ -23,9 +23,6 @@ type StatementNames struct {
 	Unit     func(unit string) string
 }
 
-// statementDates are the date layouts of a printed statement per locale.
-var statementDates = map[string]string{"en": "January 2, 2006", "ja": "2006年1月2日"}
-
 // TaxRateLabel writes a tax rate as a percentage ("10%").
 func TaxRateLabel(rate decimal.Decimal) string {
 	return rate.Mul(decimal.NewFromInt(100)).String() + "%"
@@ -40,8 +37,7 @@ func (st *Statement) WritePDF(w io.Writer, names StatementNames) error {
 		locale = i18n.English
 	}
 	tr := func(key string, args ...any) string { return i18n.Translate(locale, key, args...) }
-	layout := statementDates[locale]
-	date := func(d time.Time) string { return d.Format(layout) }
+	date := func(d time.Time) string { return i18n.Date(locale, "format.date_long", d) }
 	money := func(d decimal.Decimal) string { return st.Money(d).Format() }
 	font, err := os.ReadFile(FontPath)
 	if err != nil {
@@ -131,7 +127,7 @@ func (st *Statement) WritePDF(w io.Writer, names StatementNames) error {
 
 	// The issuer, right, with its registration number.
 	pdf.SetY(max(pdf.GetY(), metaBottom) + 4)
-	writeIssuer(pdf, st.Issuer, tr("billing.issuer"), tr("billing.issuer_registration", "%s"), ink, bold)
+	writeIssuer(pdf, st.Issuer, tr, ink, bold)
 
 	// The total, in a shaded box.
 	y = pdf.GetY() + 6

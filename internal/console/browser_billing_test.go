@@ -130,6 +130,7 @@ const rechargeWait = 15 * time.Second
 // in the payment history as automatic payments of ¥7,500 → the balance is
 // ¥10,000 → the receipt of the automatic payment, in HTML and as a PDF.
 func TestBrowserRechargeFromBackupCard(t *testing.T) {
+	browsertest.SkipShort(t)
 	t.Parallel()
 	for _, l := range billingLocales {
 		t.Run(l.name, func(t *testing.T) {
@@ -292,6 +293,7 @@ func TestBrowserRechargeFromBackupCard(t *testing.T) {
 // its Add Funds button leads to the form, and a payment lifts the
 // suspension at once.
 func TestBrowserSuspendedThenAddFunds(t *testing.T) {
+	browsertest.SkipShort(t)
 	t.Parallel()
 	l := billingLocales[0]
 	c := newBillingTour(t, l)

@@ -124,6 +124,7 @@ func (m *sentMessage) price() decimal.Decimal { return m.unit.Mul(decimal.NewFro
 // Subaccounts, the dashboard and Billing all show the figures worked out
 // by hand from the price list: count × segments × unit price.
 func TestBrowserMetered(t *testing.T) {
+	browsertest.SkipShort(t)
 	t.Parallel()
 	for _, l := range meteredLocales {
 		t.Run(l.name, func(t *testing.T) {

@@ -17,6 +17,7 @@ import (
 // purchase through the row's confirmation, the number's page, and its
 // release after typing the number.
 func TestBrowserBuyAndReleaseNumber(t *testing.T) {
+	browsertest.SkipShort(t)
 	c := newConsoleTour(t, "ja-JP", "JPY")
 	b, app := c.b, c.app
 	fund(t, app, c.owner.AccountSID, "5000")

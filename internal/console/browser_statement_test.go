@@ -14,9 +14,7 @@ import (
 // phone: Payment history leads to the month's statement, which shows its
 // figures and tax line without scrolling sideways.
 func TestBrowserStatement(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test: skipped under -short")
-	}
+	browsertest.SkipShort(t)
 	app := webtest.Start(t, issuerEnv...)
 	o := app.CreateOwner("JPY")
 	last, _ := seedStatementMonth(t, app, o)

@@ -24,8 +24,11 @@ import (
 	"console/internal/database"
 	"console/internal/i18n"
 	"console/internal/mail"
+	"console/internal/nav"
 	"console/internal/numbers"
+	"console/internal/onboard"
 	"console/internal/reqlog"
+	"console/internal/team"
 	"console/internal/trigger"
 	"console/web"
 )
@@ -48,6 +51,16 @@ type Deps struct {
 	Triggers *trigger.Service
 	// AccountService runs the accounts' use cases.
 	AccountService *account.Service
+	// Auth signs users in and out and keeps their own settings.
+	Auth *auth.Service
+	// Team invites and manages a project's members.
+	Team *team.Service
+	// Onboard signs up new customers and invitees.
+	Onboard *onboard.Service
+	// Frames reads what every page shows around its content.
+	Frames *nav.Frames
+	// Mailbox reads the outbox for the development mailbox.
+	Mailbox *mail.Mailbox
 }
 
 // Console holds what the handlers need.
@@ -64,6 +77,11 @@ type Console struct {
 	triggers *trigger.Service
 	// accountService runs the accounts' use cases.
 	accountService *account.Service
+	auth           *auth.Service
+	team           *team.Service
+	onboard        *onboard.Service
+	frames         *nav.Frames
+	mails          *mail.Mailbox
 	// preloads are the pages' reads that go in the viewer's round trip,
 	// by method and path (see preload); set with the routes.
 	preloads map[string]preload
@@ -72,7 +90,8 @@ type Console struct {
 // New returns the console's handlers.
 func New(d Deps) *Console {
 	return &Console{pool: d.Pool, sessions: d.Sessions, users: d.Users, accounts: d.Accounts, cfg: d.Config, log: d.Log, jobs: d.Jobs, billing: d.Billing,
-		numbers: d.Numbers, triggers: d.Triggers, accountService: d.AccountService}
+		numbers: d.Numbers, triggers: d.Triggers, accountService: d.AccountService,
+		auth: d.Auth, team: d.Team, onboard: d.Onboard, frames: d.Frames, mails: d.Mailbox}
 }
 
 // Error is an error with an HTTP status and a message safe to show: the

@@ -102,10 +102,7 @@ func (c *Console) dailySpend(ctx context.Context, projectSID string, accounts []
 }
 
 func monthLabel(ctx context.Context, t time.Time) string {
-	if i18n.Locale(ctx) == i18n.Japanese {
-		return t.Format("2006年1月")
-	}
-	return t.Format("January 2006")
+	return i18n.Date(i18n.Locale(ctx), "format.month", t)
 }
 
 func (c *Console) dashboard(w http.ResponseWriter, r *http.Request) error {

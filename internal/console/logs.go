@@ -47,7 +47,7 @@ func (c *Console) callLogs(w http.ResponseWriter, r *http.Request) error {
 	a := actingAccount(r)
 	q := r.URL.Query()
 	d := web.CallLogsData{To: strings.TrimSpace(q.Get("to")), From: strings.TrimSpace(q.Get("from"))}
-	calls, err := voice.List(r.Context(), c.pool, a.ProjectSID, a.SID, d.To, d.From, "", 0, smsPageSize+1)
+	calls, err := voice.List(r.Context(), c.pool, a.ProjectSID, a.SID, voice.Filter{To: d.To, From: d.From}, "", 0, smsPageSize+1)
 	if err != nil {
 		return err
 	}

@@ -34,12 +34,16 @@ func thisMonth(loc *time.Location) time.Time {
 
 // usageMonth reads ?month= (YYYY-MM), the current month of the project's
 // time zone when absent, and the months the picker offers: the last
-// twelve, none before the project was created. A month that is malformed,
-// before the project's creation or after the current one is refused.
-func usageMonth(r *http.Request, project *account.Account) (time.Time, []time.Time, error) {
+// twelve, none before the project was created or, when earlier, before
+// firstUsage (a local date; zero for none). A month that is malformed,
+// before both or after the current one is refused.
+func usageMonth(r *http.Request, project *account.Account, firstUsage time.Time) (time.Time, []time.Time, error) {
 	loc := project.Location()
 	current := thisMonth(loc)
 	c := usage.LocalDate(project.CreatedAt, loc)
+	if !firstUsage.IsZero() && firstUsage.Before(c) {
+		c = firstUsage
+	}
 	created := time.Date(c.Year(), c.Month(), 1, 0, 0, 0, 0, time.UTC)
 	month := current
 	if s := r.URL.Query().Get("month"); s != "" {
@@ -57,6 +61,21 @@ func usageMonth(r *http.Request, project *account.Account) (time.Time, []time.Ti
 		months = append(months, month) // older than the picker's range: still shown as chosen
 	}
 	return month, months, nil
+}
+
+// usagePicker is usageMonth for the viewer's project, from the first usage
+// of what the viewer sees: the project, or the subaccount being viewed.
+func (c *Console) usagePicker(r *http.Request) (time.Time, []time.Time, error) {
+	v := web.ViewerOf(r.Context())
+	var accounts []string
+	if v.Account.SID != v.Project.SID {
+		accounts = []string{v.Account.SID}
+	}
+	first, err := usage.FirstDay(r.Context(), c.pool, v.Project.SID, accounts)
+	if err != nil {
+		return time.Time{}, nil, err
+	}
+	return usageMonth(r, v.Project, first)
 }
 
 // usageAccount is the account a usage page shows: ?account= when it is
@@ -106,7 +125,7 @@ func (c *Console) usageAccount(r *http.Request, withChoices bool) (a *account.Ac
 func (c *Console) usageSummary(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	v := web.ViewerOf(ctx)
-	month, months, err := usageMonth(r, v.Project)
+	month, months, err := c.usagePicker(r)
 	if err != nil {
 		return err
 	}
@@ -141,7 +160,7 @@ var csvHeader = []string{"date", "category", "description", "count", "count_unit
 func (c *Console) usageCSV(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	v := web.ViewerOf(ctx)
-	month, _, err := usageMonth(r, v.Project)
+	month, _, err := c.usagePicker(r)
 	if err != nil {
 		return err
 	}
@@ -182,7 +201,7 @@ func (c *Console) usageSubaccounts(w http.ResponseWriter, r *http.Request) error
 	if v.Account.SID != v.Project.SID {
 		return render(w, r, http.StatusOK, web.UsageSubaccounts(web.UsageSubaccountsData{InSubaccount: true}))
 	}
-	month, months, err := usageMonth(r, v.Project)
+	month, months, err := c.usagePicker(r)
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Supported locales; the first is the fallback.
@@ -75,6 +76,11 @@ func Translate(locale, key string, args ...any) string {
 	}
 	return msg
 }
+
+// Date formats t with the time layout the catalog holds under key
+// ("format.month" and the like), so that each locale writes dates its
+// own way without the code asking which locale it is.
+func Date(locale, key string, t time.Time) string { return t.Format(Translate(locale, key)) }
 
 // Has reports whether key exists in locale's catalog.
 func Has(locale, key string) bool {

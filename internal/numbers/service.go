@@ -45,6 +45,10 @@ type BuyRequest struct {
 	// Then, when set, runs in the purchase's transaction once the number
 	// is recorded (the caller's audit entry); its error undoes the purchase.
 	Then func(ctx context.Context, tx pgx.Tx, n *Number) error
+	// At dates the purchase (the number, its first month's charge and
+	// usage, its monthly anniversary); zero means now. Only seeded
+	// history (the demo) buys in the past.
+	At time.Time
 }
 
 func (s *Service) now() time.Time {
@@ -84,22 +88,25 @@ func (s *Service) Buy(ctx context.Context, acc *account.Account, req BuyRequest)
 	if name == "" {
 		name = phone
 	}
-	now := s.now()
+	now := req.At
+	if now.IsZero() {
+		now = s.now()
+	}
 	n := &Number{SID: sid.New("PN"), ProjectSID: acc.ProjectSID, AccountSID: acc.SID, PhoneNumber: phone, FriendlyName: name,
 		Country: country, Type: numberType}
 	err = s.Ledger.Debit(ctx, billing.Debit{ProjectSID: acc.ProjectSID, AccountSID: acc.SID, Kind: billing.KindFee,
-		Source: "number:" + n.SID + ":" + now.UTC().Format("2006-01-02"), Amount: price, Note: phone, Purchase: true,
+		Source: "number:" + n.SID + ":" + now.UTC().Format("2006-01-02"), Amount: price, Note: phone, Purchase: true, At: req.At,
 		Apply: func(ctx context.Context, tx pgx.Tx) error {
 			item, err := billing.AddRecurringItem(ctx, tx, acc.ProjectSID, acc.SID, phone, category, price, now)
 			if err != nil {
 				return err
 			}
 			n.RecurringItem = item.ID
-			if err := Insert(ctx, tx, n); err != nil {
+			if err := InsertAt(ctx, tx, n, req.At); err != nil {
 				return err
 			}
 			if err := usage.Record(ctx, tx, usage.Event{ProjectSID: acc.ProjectSID, AccountSID: acc.SID, Category: category,
-				Count: 1, Usage: decimal.NewFromInt(1), Price: price, Source: n.SID}); err != nil {
+				Count: 1, Usage: decimal.NewFromInt(1), Price: price, Source: n.SID, At: req.At}); err != nil {
 				return err
 			}
 			if req.Then != nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
+	"github.com/shopspring/decimal"
 
 	"console/internal/webhook"
 )
@@ -95,10 +96,11 @@ func (w *WebhookWorker) Timeout(*river.Job[WebhookArgs]) time.Duration {
 
 // Work makes one attempt.
 func (w *WebhookWorker) Work(ctx context.Context, job *river.Job[WebhookArgs]) error {
-	var accountSID, triggerSID, category, by, recurring, trigValue, curValue, token, cbURL, cbMethod string
+	var accountSID, triggerSID, category, by, recurring, token, cbURL, cbMethod string
+	var trigValue, curValue decimal.Decimal
 	var firedAt time.Time
 	err := w.Pool.QueryRow(ctx, `
-		SELECT f.account_sid, f.trigger_sid, f.usage_category, f.trigger_by, f.recurring, f.trigger_value::text, f.current_value::text,
+		SELECT f.account_sid, f.trigger_sid, f.usage_category, f.trigger_by, f.recurring, f.trigger_value, f.current_value,
 			f.idempotency_token, f.fired_at, t.callback_url, t.callback_method
 		FROM usage_trigger_firings f JOIN usage_triggers t ON t.project_sid = f.project_sid AND t.sid = f.trigger_sid
 		WHERE f.project_sid = $1 AND f.id = $2`, job.Args.ProjectSID, job.Args.FiringID).Scan(
@@ -124,8 +126,8 @@ func (w *WebhookWorker) Work(ctx context.Context, job *river.Job[WebhookArgs]) e
 		"Recurring":        {recurring},
 		"UsageCategory":    {category},
 		"TriggerBy":        {by},
-		"TriggerValue":     {trigValue},
-		"CurrentValue":     {curValue},
+		"TriggerValue":     {trigValue.String()},
+		"CurrentValue":     {curValue.String()},
 		"UsageRecordUri":   {t.UsageRecordURI()},
 		"IdempotencyToken": {token},
 	}

@@ -206,14 +206,12 @@ func (s *Service) Evaluate(ctx context.Context, projectSID, accountSID string, c
 	var tz string
 	for rows.Next() {
 		var t Trigger
-		var value string
-		if err := rows.Scan(&t.SID, &t.ProjectSID, &t.AccountSID, &t.FriendlyName, &t.UsageCategory, &t.TriggerBy, &value, &t.Recurring,
+		if err := rows.Scan(&t.SID, &t.ProjectSID, &t.AccountSID, &t.FriendlyName, &t.UsageCategory, &t.TriggerBy, &t.TriggerValue, &t.Recurring,
 			&t.CallbackURL, &t.CallbackMethod, &t.EmailTeam, &t.EmailTo, &t.EmailLocale, &t.Revision, &t.FiredPeriod, &t.DateFired,
 			&t.DateCreated, &t.DateUpdated, &tz); err != nil {
 			rows.Close()
 			return nil, err
 		}
-		t.TriggerValue = decimal.RequireFromString(value)
 		all = append(all, &t)
 	}
 	rows.Close()

@@ -16,13 +16,12 @@ import (
 // Prefix is the SID prefix of usage triggers.
 const Prefix = "UT"
 
-const columns = `sid, project_sid, account_sid, friendly_name, usage_category, trigger_by, trigger_value::text, recurring,
+const columns = `sid, project_sid, account_sid, friendly_name, usage_category, trigger_by, trigger_value, recurring,
 	callback_url, callback_method, email_team, email_to, email_locale, revision, fired_period, date_fired, date_created, date_updated`
 
 func scan(row pgx.Row) (*Trigger, error) {
 	var t Trigger
-	var value string
-	err := row.Scan(&t.SID, &t.ProjectSID, &t.AccountSID, &t.FriendlyName, &t.UsageCategory, &t.TriggerBy, &value, &t.Recurring,
+	err := row.Scan(&t.SID, &t.ProjectSID, &t.AccountSID, &t.FriendlyName, &t.UsageCategory, &t.TriggerBy, &t.TriggerValue, &t.Recurring,
 		&t.CallbackURL, &t.CallbackMethod, &t.EmailTeam, &t.EmailTo, &t.EmailLocale, &t.Revision, &t.FiredPeriod, &t.DateFired,
 		&t.DateCreated, &t.DateUpdated)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -31,24 +30,14 @@ func scan(row pgx.Row) (*Trigger, error) {
 	if err != nil {
 		return nil, err
 	}
-	t.TriggerValue, err = decimal.NewFromString(value)
-	return &t, err
+	return &t, nil
 }
 
 func scanAll(rows pgx.Rows, err error) ([]*Trigger, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []*Trigger
-	for rows.Next() {
-		t, err := scan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (*Trigger, error) { return scan(row) })
 }
 
 // Get returns one trigger of an account.
@@ -276,7 +265,7 @@ type Email struct {
 // with its webhook attempts and mails.
 func History(ctx context.Context, db database.DBTX, projectSID, accountSID, triggerSID string, limit int) ([]*Firing, error) {
 	rows, err := db.Query(ctx, `
-		SELECT id, trigger_sid, revision, period_start, fired_at, usage_category, trigger_by, recurring, trigger_value::text, current_value::text, idempotency_token
+		SELECT id, trigger_sid, revision, period_start, fired_at, usage_category, trigger_by, recurring, trigger_value, current_value, idempotency_token
 		FROM usage_trigger_firings WHERE project_sid = $1 AND account_sid = $2 AND trigger_sid = $3
 		ORDER BY fired_at DESC, id DESC LIMIT $4`, projectSID, accountSID, triggerSID, limit)
 	if err != nil {
@@ -287,13 +276,11 @@ func History(ctx context.Context, db database.DBTX, projectSID, accountSID, trig
 	var ids []int64
 	for rows.Next() {
 		var f Firing
-		var tv, cv string
-		if err := rows.Scan(&f.ID, &f.TriggerSID, &f.Revision, &f.PeriodStart, &f.FiredAt, &f.UsageCategory, &f.TriggerBy, &f.Recurring, &tv, &cv,
-			&f.IdempotencyToken); err != nil {
+		if err := rows.Scan(&f.ID, &f.TriggerSID, &f.Revision, &f.PeriodStart, &f.FiredAt, &f.UsageCategory, &f.TriggerBy, &f.Recurring,
+			&f.TriggerValue, &f.CurrentValue, &f.IdempotencyToken); err != nil {
 			rows.Close()
 			return nil, err
 		}
-		f.TriggerValue, f.CurrentValue = decimal.RequireFromString(tv), decimal.RequireFromString(cv)
 		if f.Recurring == AllTime {
 			f.PeriodStart = time.Time{}
 		}

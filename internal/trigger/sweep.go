@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 )
 
@@ -58,17 +59,12 @@ func (s *Service) Sweep(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	type key struct{ project, account string }
-	var keys []key
-	for rows.Next() {
+	keys, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (key, error) {
 		var k key
-		if err := rows.Scan(&k.project, &k.account); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		keys = append(keys, k)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		err := row.Scan(&k.project, &k.account)
+		return k, err
+	})
+	if err != nil {
 		return 0, err
 	}
 	for _, k := range keys {

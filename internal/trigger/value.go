@@ -50,7 +50,7 @@ func sqlDate(t time.Time, isEnd bool) string {
 const valueSQL = `SELECT CASE $7
 		WHEN 'count' THEN CASE WHEN $5 = 'totalprice' THEN 0 ELSE coalesce(sum(count), 0) END
 		WHEN 'usage' THEN CASE WHEN $5 = 'totalprice' THEN coalesce(sum(price), 0) ELSE coalesce(sum(usage), 0) END
-		ELSE coalesce(sum(price), 0) END::text
+		ELSE coalesce(sum(price), 0) END
 	FROM usage_local_daily
 	WHERE project_sid = $1 AND account_sid = $2 AND day >= $3::date AND day < $4::date
 	  AND ($5 = 'totalprice' OR category = $5 OR ($6 <> '' AND starts_with(category, $6)))`
@@ -63,11 +63,9 @@ func valueArgs(projectSID, accountSID, category, triggerBy string, start, end ti
 // period of recurring that holds now in the project's time zone loc.
 func Value(ctx context.Context, db database.DBTX, projectSID, accountSID, category, triggerBy, recurring string, now time.Time, loc *time.Location) (decimal.Decimal, error) {
 	start, end := Period(recurring, now, loc)
-	var s string
-	if err := db.QueryRow(ctx, valueSQL, valueArgs(projectSID, accountSID, category, triggerBy, start, end)...).Scan(&s); err != nil {
-		return decimal.Zero, err
-	}
-	return decimal.NewFromString(s)
+	var v decimal.Decimal
+	err := db.QueryRow(ctx, valueSQL, valueArgs(projectSID, accountSID, category, triggerBy, start, end)...).Scan(&v)
+	return v, err
 }
 
 // values computes the current period's value of several triggers of one
@@ -95,15 +93,14 @@ func values(ctx context.Context, db DB, ts []*Trigger, now time.Time, loc *time.
 		}
 		same[k] = []int{i}
 		b.Queue(valueSQL, valueArgs(t.ProjectSID, t.AccountSID, t.UsageCategory, t.TriggerBy, start, end)...).QueryRow(func(row pgx.Row) error {
-			var s string
-			if err := row.Scan(&s); err != nil {
+			var v decimal.Decimal
+			if err := row.Scan(&v); err != nil {
 				return err
 			}
-			v, err := decimal.NewFromString(s)
 			for _, j := range same[k] {
 				out[j] = v
 			}
-			return err
+			return nil
 		})
 	}
 	if err := db.SendBatch(ctx, b).Close(); err != nil {

@@ -26,24 +26,13 @@ type LocalRow struct {
 // category. It reads at most days × accounts × categories rows, however
 // many events there were.
 func LocalDays(ctx context.Context, db database.DBTX, projectSID string, accountSIDs []string, from, to time.Time) ([]LocalRow, error) {
-	rows, err := db.Query(ctx, `SELECT account_sid, category, day, count, usage::text, price::text FROM usage_local_daily
+	rows, err := db.Query(ctx, `SELECT account_sid, category, day, count, usage, price FROM usage_local_daily
 		WHERE project_sid = $1 AND account_sid = ANY($2) AND day BETWEEN $3::date AND $4::date
 		ORDER BY day, account_sid, category`, projectSID, accountSIDs, from.Format(time.DateOnly), to.Format(time.DateOnly))
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []LocalRow
-	for rows.Next() {
-		var r LocalRow
-		var use, price string
-		if err := rows.Scan(&r.AccountSID, &r.Category, &r.Day, &r.Count, &use, &price); err != nil {
-			return nil, err
-		}
-		r.Usage, r.Price = decimal.RequireFromString(use), decimal.RequireFromString(price)
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return pgx.CollectRows(rows, pgx.RowToStructByName[LocalRow])
 }
 
 // DaySpend is what was spent on one local day.
@@ -74,29 +63,18 @@ func QueueDailySpend(b *pgx.Batch, projectSID string, accountSIDs []string, from
 	})
 }
 
-const dailySpendSQL = `SELECT day, sum(price)::text FROM usage_local_daily
+const dailySpendSQL = `SELECT day, sum(price) AS price FROM usage_local_daily
 	WHERE project_sid = $1 AND ($2::text[] IS NULL OR account_sid = ANY($2)) AND day BETWEEN $3::date AND $4::date
 	GROUP BY day ORDER BY day`
 
 func scanDailySpend(rows pgx.Rows) ([]DaySpend, error) {
-	defer rows.Close()
-	var out []DaySpend
-	for rows.Next() {
-		var d DaySpend
-		var price string
-		if err := rows.Scan(&d.Day, &price); err != nil {
-			return nil, err
-		}
-		d.Price = decimal.RequireFromString(price)
-		out = append(out, d)
-	}
-	return out, rows.Err()
+	return pgx.CollectRows(rows, pgx.RowToStructByName[DaySpend])
 }
 
 // SpendByAccount sums what each account of a project used between two
 // local dates, both included; accounts without usage are left out.
 func SpendByAccount(ctx context.Context, db database.DBTX, projectSID string, from, to time.Time) (map[string]decimal.Decimal, error) {
-	rows, err := db.Query(ctx, `SELECT account_sid, sum(price)::text FROM usage_local_daily
+	rows, err := db.Query(ctx, `SELECT account_sid, sum(price) FROM usage_local_daily
 		WHERE project_sid = $1 AND day BETWEEN $2::date AND $3::date GROUP BY account_sid`,
 		projectSID, from.Format(time.DateOnly), to.Format(time.DateOnly))
 	if err != nil {
@@ -105,11 +83,12 @@ func SpendByAccount(ctx context.Context, db database.DBTX, projectSID string, fr
 	defer rows.Close()
 	out := map[string]decimal.Decimal{}
 	for rows.Next() {
-		var acc, price string
+		var acc string
+		var price decimal.Decimal
 		if err := rows.Scan(&acc, &price); err != nil {
 			return nil, err
 		}
-		out[acc] = decimal.RequireFromString(price)
+		out[acc] = price
 	}
 	return out, rows.Err()
 }

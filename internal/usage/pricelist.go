@@ -59,7 +59,7 @@ func (l *PriceList) Price(ctx context.Context, category, country, currency strin
 // load reads the whole list; l.mu is held, so concurrent callers wait for
 // one read rather than each making their own.
 func (l *PriceList) load(ctx context.Context) error {
-	rows, err := l.DB.Query(ctx, `SELECT category, country, currency, price::text, unit FROM prices`)
+	rows, err := l.DB.Query(ctx, `SELECT category, country, currency, price, unit FROM prices`)
 	if err != nil {
 		return err
 	}
@@ -67,15 +67,11 @@ func (l *PriceList) load(ctx context.Context) error {
 	prices := map[priceKey]unitPrice{}
 	for rows.Next() {
 		var k priceKey
-		var price, unit string
-		if err := rows.Scan(&k.category, &k.country, &k.currency, &price, &unit); err != nil {
+		var p unitPrice
+		if err := rows.Scan(&k.category, &k.country, &k.currency, &p.price, &p.unit); err != nil {
 			return err
 		}
-		d, err := decimal.NewFromString(price)
-		if err != nil {
-			return err
-		}
-		prices[k] = unitPrice{d, unit}
+		prices[k] = p
 	}
 	if err := rows.Err(); err != nil {
 		return err

@@ -158,7 +158,7 @@ func Records(ctx context.Context, db database.DBTX, q Query, offset, limit int) 
 	_, from, _ := period(q, offset/nc)
 	_, _, to := period(q, (end-1)/nc)
 
-	rows, err := db.Query(ctx, `SELECT category, `+groupBy+`, sum(count), sum(usage)::text, sum(price)::text FROM usage_daily
+	rows, err := db.Query(ctx, `SELECT category, `+groupBy+`, sum(count), sum(usage), sum(price) FROM usage_daily
 		WHERE project_sid = $1 AND account_sid = ANY($2) AND day BETWEEN $3::date AND $4::date
 		GROUP BY 1, 2`, q.ProjectSID, q.AccountSIDs, from.Format(time.DateOnly), to.Format(time.DateOnly))
 	if err != nil {
@@ -182,16 +182,16 @@ func Records(ctx context.Context, db database.DBTX, q Query, offset, limit int) 
 		r.Price = r.Price.Add(price)
 	}
 	for rows.Next() {
-		var category, use, price string
+		var category string
 		var p time.Time
 		var count int64
-		if err := rows.Scan(&category, &p, &count, &use, &price); err != nil {
+		var u, pr decimal.Decimal
+		if err := rows.Scan(&category, &p, &count, &u, &pr); err != nil {
 			return nil, 0, err
 		}
 		if q.Granularity == Whole {
 			p = time.Time{}
 		}
-		u, pr := decimal.RequireFromString(use), decimal.RequireFromString(price)
 		add(category, p, count, u, pr)
 		for group, prefix := range rollups {
 			if strings.HasPrefix(category, prefix) {

@@ -25,7 +25,8 @@ var ErrNoPrice = errors.New("usage: no price")
 
 // Price returns what one unit of category costs to country in currency.
 func Price(ctx context.Context, db database.DBTX, category, country, currency string) (decimal.Decimal, string, error) {
-	var price, unit string
+	var price decimal.Decimal
+	var unit string
 	err := db.QueryRow(ctx, priceSQL, category, country, currency).Scan(&price, &unit)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return decimal.Zero, "", ErrNoPrice
@@ -33,30 +34,25 @@ func Price(ctx context.Context, db database.DBTX, category, country, currency st
 	if err != nil {
 		return decimal.Zero, "", err
 	}
-	d, err := decimal.NewFromString(price)
-	return d, unit, err
+	return price, unit, nil
 }
 
 // QueuePrice adds the Price lookup to a batch: *dst gets the price and
 // *found whether the price list has one.
 func QueuePrice(b *pgx.Batch, category, country, currency string, dst *decimal.Decimal, found *bool) {
 	b.Queue(priceSQL, category, country, currency).QueryRow(func(row pgx.Row) error {
-		var price, unit string
-		err := row.Scan(&price, &unit)
+		var unit string
+		err := row.Scan(dst, &unit)
 		if errors.Is(err, pgx.ErrNoRows) {
 			*found = false
 			return nil
 		}
-		if err != nil {
-			return err
-		}
-		*found = true
-		*dst, err = decimal.NewFromString(price)
+		*found = err == nil
 		return err
 	})
 }
 
-const priceSQL = `SELECT price::text, unit FROM prices WHERE category = $1 AND country = $2 AND currency = $3`
+const priceSQL = `SELECT price, unit FROM prices WHERE category = $1 AND country = $2 AND currency = $3`
 
 // Event is one metered item: a message, a call.
 type Event struct {

@@ -101,25 +101,3 @@ func optional(t time.Time) *time.Time {
 func Get(ctx context.Context, db database.DBTX, projectSID, accountSID, sid string) (*Call, error) {
 	return scan(db.QueryRow(ctx, `SELECT `+columns+` FROM calls WHERE project_sid = $1 AND account_sid = $2 AND sid = $3`, projectSID, accountSID, sid))
 }
-
-// List returns an account's calls, newest first, after the call with SID
-// after (a page token), skipping offset, at most limit; to and from filter when set.
-func List(ctx context.Context, db database.DBTX, projectSID, accountSID, to, from, after string, offset, limit int) ([]*Call, error) {
-	rows, err := db.Query(ctx, `SELECT `+columns+` FROM calls
-		WHERE project_sid = $1 AND account_sid = $2 AND ($3 = '' OR to_number = $3) AND ($4 = '' OR from_number = $4)
-		  AND ($5 = '' OR (date_created, sid) < (SELECT date_created, sid FROM calls WHERE project_sid = $1 AND sid = $5))
-		ORDER BY date_created DESC, sid DESC OFFSET $6 LIMIT $7`, projectSID, accountSID, to, from, after, offset, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*Call
-	for rows.Next() {
-		c, err := scan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
-}
