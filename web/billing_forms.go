@@ -70,6 +70,7 @@ type ReceiptData struct {
 	Payment     *billing.Payment
 	Prefs       billing.Preferences
 	ProjectName string
+	Issuer      billing.Issuer
 }
 
 // PreferencesForm is Billing › Preferences.

@@ -96,6 +96,7 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*App, error)
 	// Jobs are set once the River client exists; the workers need the services first.
 	a.Billing = billing.NewService(pool, &billing.TestGateway{Pool: pool}, nil, cfg.BaseURL)
 	a.Billing.PauseAfterCharge = cfg.FaultPauseAfterCharge
+	a.Billing.Issuer = billing.Issuer(cfg.Issuer)
 	a.Numbers = &numbers.Service{Pool: pool, Ledger: a.Billing.Ledger}
 	a.Triggers = trigger.NewService(pool, nil, cfg.BaseURL, log)
 	a.Billing.Ledger.UsageRecorded = a.Triggers.UsageRecorded

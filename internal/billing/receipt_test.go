@@ -76,16 +76,20 @@ func TestReceiptJapanese(t *testing.T) {
 			Address:            "東京都千代田区1-2-3\n丸の内ビル 4F",
 			RegistrationNumber: "T1234567890123",
 		},
+		Issuer: billing.Issuer{Name: "株式会社コンソール", Address: "東京都港区芝公園4-2-8\n通信ビル 10F", Registration: "T7000012050002"},
 		Locale: "ja",
 	}
 	text := pdfText(t, writeReceipt(t, r))
 	for _, want := range []string{
 		"領収書", "株式会社テスト 御中", "東京都千代田区1-2-3", "丸の内ビル 4F", "¥5,000",
 		"但し、ご利用料金として", "2026年4月1日", p.ID, "Visa •••• 4242", "自動チャージ",
-		"Console", "登録番号: T1234567890123",
+		"登録番号: T1234567890123",
+		// The issuer, as a qualified invoice names it.
+		"発行者", "株式会社コンソール", "東京都港区芝公園4-2-8", "通信ビル 10F", "登録番号: T7000012050002",
 	} {
 		require.Contains(t, text, want)
 	}
+	require.NotContains(t, text, "Console", "the issuer's name replaces the default")
 	require.NotContains(t, text, "2026年3月31日", "the date is shown in the project's time zone")
 }
 
@@ -104,7 +108,8 @@ func TestReceiptEnglish(t *testing.T) {
 	text := pdfText(t, writeReceipt(t, r))
 	for _, want := range []string{
 		"Receipt", "Billed to: Acme Project", "$25.00", "For: prepaid usage credit",
-		"January 2, 2026", p.ID, "Visa •••• 4242", "Add Funds", "Console",
+		"January 2, 2026", p.ID, "Visa •••• 4242", "Add Funds",
+		"Issued by", "Console", // no issuer configured: the development default
 	} {
 		require.Contains(t, text, want)
 	}

@@ -26,6 +26,8 @@ type Service struct {
 	Jobs    mail.Inserter
 	// BaseURL makes links in mails.
 	BaseURL string
+	// Issuer is the operator named on receipts and statements.
+	Issuer Issuer
 	// PauseAfterCharge, when set, holds a payment between the gateway's
 	// answer and its recording: fault injection for the crash test only.
 	PauseAfterCharge time.Duration

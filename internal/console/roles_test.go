@@ -83,6 +83,8 @@ var roleRows = map[string]roleRow{
 	"GET /billing/history":                         {"/billing/history", nil, "200 200 403 200 403"},
 	"GET /billing/receipts/{id}":                   {"/billing/receipts/{payment}", nil, "200 200 403 200 403"},
 	"GET /billing/receipts/{id}/pdf":               {"/billing/receipts/{payment}/pdf", nil, "200 200 403 200 403"},
+	"GET /billing/statement":                       {"/billing/statement", nil, "200 200 403 200 403"},
+	"GET /billing/statement/pdf":                   {"/billing/statement/pdf", nil, "200 200 403 200 403"},
 	"GET /billing/recurring":                       {"/billing/recurring", nil, "200 200 403 200 403"},
 	"GET /billing/preferences":                     {"/billing/preferences", nil, "200 200 403 200 403"},
 	"POST /billing/add-funds":                      {"/billing/add-funds", f("amount", "1", "method", "{card}", "key", "{key32}"), "422 422 403 422 403"},

@@ -109,6 +109,8 @@ func (c *Console) Routes() http.Handler {
 			r.Get("/billing/history", c.h(c.historyPage))
 			r.Get("/billing/receipts/{id}", c.h(c.receiptPage))
 			r.Get("/billing/receipts/{id}/pdf", c.h(c.receiptPDF))
+			r.Get("/billing/statement", c.h(c.statementPage))
+			r.Get("/billing/statement/pdf", c.h(c.statementPDF))
 			r.Get("/billing/recurring", c.h(c.recurringPage))
 			r.Get("/billing/preferences", c.h(c.preferencesPage))
 		})
