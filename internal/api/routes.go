@@ -30,6 +30,8 @@ func (a *API) Routes() http.Handler {
 		r.Get("/Accounts/{accountSid}/Balance.json", a.h(a.getBalance))
 		r.Get("/Accounts/{accountSid}/Messages.json", a.h(a.listMessages))
 		r.Get("/Accounts/{accountSid}/Messages/{sid}.json", a.h(a.getMessage))
+		r.Post("/Accounts/{accountSid}/Messages/{sid}.json", a.h(a.updateMessage))
+		r.Delete("/Accounts/{accountSid}/Messages/{sid}.json", a.h(a.deleteMessage))
 		r.Get("/Accounts/{accountSid}/Calls.json", a.h(a.listCalls))
 		r.Get("/Accounts/{accountSid}/Calls/{sid}.json", a.h(a.getCall))
 		r.Get("/Accounts/{accountSid}/AvailablePhoneNumbers/{country}/{type}", a.h(a.listAvailable))

@@ -39,6 +39,9 @@ const (
 	MemberRemoved              = "member.removed"
 	MemberRoleChanged          = "member.role_changed"
 
+	MessageDeleted  = "message.deleted"
+	MessageRedacted = "message.redacted"
+
 	NumberBought   = "number.bought"
 	NumberReleased = "number.released"
 	NumberRenamed  = "number.renamed"
@@ -86,6 +89,7 @@ var Actions = []string{
 	FundsAlertAdded, FundsAlertRemoved, FundsPreferencesChanged,
 	CardAdded, CardMadePrimary, CardMoved, CardRemoved,
 	NumberBought, NumberRenamed, NumberReleased,
+	MessageRedacted, MessageDeleted,
 	UsageTriggerCreated, UsageTriggerUpdated, UsageTriggerDeleted, UsageTriggerFired,
 	UserSignedUp, UserSignedIn, UserSignInFailed, UserReauthFailed, UserSignedOut, UserProjectSwitched, UserSubaccountViewed,
 	UserServicePinned, UserServiceUnpinned, UserFriendlyNameChanged, UserEmailChanged, UserPasswordChanged,

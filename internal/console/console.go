@@ -24,6 +24,7 @@ import (
 	"console/internal/database"
 	"console/internal/i18n"
 	"console/internal/mail"
+	"console/internal/messaging"
 	"console/internal/numbers"
 	"console/internal/reqlog"
 	"console/internal/trigger"
@@ -48,6 +49,8 @@ type Deps struct {
 	Triggers *trigger.Service
 	// AccountService runs the accounts' use cases.
 	AccountService *account.Service
+	// Messages reads, redacts and deletes messages.
+	Messages *messaging.Sender
 }
 
 // Console holds what the handlers need.
@@ -64,6 +67,7 @@ type Console struct {
 	triggers *trigger.Service
 	// accountService runs the accounts' use cases.
 	accountService *account.Service
+	messages       *messaging.Sender
 	// preloads are the pages' reads that go in the viewer's round trip,
 	// by method and path (see preload); set with the routes.
 	preloads map[string]preload
@@ -72,7 +76,7 @@ type Console struct {
 // New returns the console's handlers.
 func New(d Deps) *Console {
 	return &Console{pool: d.Pool, sessions: d.Sessions, users: d.Users, accounts: d.Accounts, cfg: d.Config, log: d.Log, jobs: d.Jobs, billing: d.Billing,
-		numbers: d.Numbers, triggers: d.Triggers, accountService: d.AccountService}
+		numbers: d.Numbers, triggers: d.Triggers, accountService: d.AccountService, messages: d.Messages}
 }
 
 // Error is an error with an HTTP status and a message safe to show: the
