@@ -134,9 +134,9 @@ func TestSMSNeedsAnSMSCapableNumber(t *testing.T) {
 	ipPhone, ipCaps := buy("JP", "Local.json", "050")
 	tollFree, tfCaps := buy("US", "TollFree.json", "")
 	mobile, mobileCaps := buy("JP", "Mobile.json", "")
-	require.Equal(t, false, ipCaps["SMS"])
-	require.Equal(t, false, tfCaps["SMS"])
-	require.Equal(t, true, mobileCaps["SMS"])
+	require.Equal(t, false, ipCaps["sms"])
+	require.Equal(t, false, tfCaps["sms"])
+	require.Equal(t, true, mobileCaps["sms"])
 	before := balanceOf(t, app, o.AccountSID)
 
 	for _, from := range []string{ipPhone, tollFree} {

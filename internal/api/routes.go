@@ -8,11 +8,12 @@ import (
 
 // Routes is the route table of the 2010-04-01 API, mounted at
 // /2010-04-01. Every route needs credentials; managing accounts and keys
-// also needs live credentials or a Main key. Input that cannot be text is
+// also needs live credentials or a Main key. Each account's requests are
+// bounded in rate and in number at once (fair), before any work is done. Input that cannot be text is
 // refused once the caller is known, before any handler reads it.
 func (a *API) Routes() http.Handler {
 	r := chi.NewRouter()
-	r.Use(a.authenticate, a.decodeInput)
+	r.Use(a.authenticate, a.fair, a.decodeInput)
 	r.Group(func(r chi.Router) {
 		r.Use(a.manage)
 		r.Get("/Accounts.json", a.h(a.listAccounts))
@@ -30,6 +31,8 @@ func (a *API) Routes() http.Handler {
 		r.Get("/Accounts/{accountSid}/Balance.json", a.h(a.getBalance))
 		r.Get("/Accounts/{accountSid}/Messages.json", a.h(a.listMessages))
 		r.Get("/Accounts/{accountSid}/Messages/{sid}.json", a.h(a.getMessage))
+		r.Post("/Accounts/{accountSid}/Messages/{sid}.json", a.h(a.updateMessage))
+		r.Delete("/Accounts/{accountSid}/Messages/{sid}.json", a.h(a.deleteMessage))
 		r.Get("/Accounts/{accountSid}/Calls.json", a.h(a.listCalls))
 		r.Get("/Accounts/{accountSid}/Calls/{sid}.json", a.h(a.getCall))
 		r.Post("/Accounts/{accountSid}/Calls/{sid}.json", a.h(a.updateCall))
@@ -58,7 +61,7 @@ func (a *API) Routes() http.Handler {
 // rotation), mounted at /v1.
 func (a *API) V1Routes() http.Handler {
 	r := chi.NewRouter()
-	r.Use(a.authenticate, a.decodeInput, a.manage)
+	r.Use(a.authenticate, a.fair, a.decodeInput, a.manage)
 	r.Post("/AuthTokens/Secondary", a.h(a.createSecondary))
 	r.Delete("/AuthTokens/Secondary", a.h(a.deleteSecondary))
 	r.Post("/AuthTokens/Promote", a.h(a.promoteSecondary))

@@ -41,6 +41,9 @@ const (
 	MemberRemoved              = "member.removed"
 	MemberRoleChanged          = "member.role_changed"
 
+	MessageDeleted  = "message.deleted"
+	MessageRedacted = "message.redacted"
+
 	NumberBought   = "number.bought"
 	NumberReleased = "number.released"
 	NumberRenamed  = "number.renamed"
@@ -89,6 +92,7 @@ var Actions = []string{
 	CardAdded, CardMadePrimary, CardMoved, CardRemoved,
 	NumberBought, NumberRenamed, NumberReleased,
 	CallEnded,
+	MessageRedacted, MessageDeleted,
 	UsageTriggerCreated, UsageTriggerUpdated, UsageTriggerDeleted, UsageTriggerFired,
 	UserSignedUp, UserSignedIn, UserSignInFailed, UserReauthFailed, UserSignedOut, UserProjectSwitched, UserSubaccountViewed,
 	UserServicePinned, UserServiceUnpinned, UserFriendlyNameChanged, UserEmailChanged, UserPasswordChanged,

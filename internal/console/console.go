@@ -24,6 +24,7 @@ import (
 	"console/internal/database"
 	"console/internal/i18n"
 	"console/internal/mail"
+	"console/internal/messaging"
 	"console/internal/nav"
 	"console/internal/numbers"
 	"console/internal/onboard"
@@ -61,6 +62,8 @@ type Deps struct {
 	Frames *nav.Frames
 	// Mailbox reads the outbox for the development mailbox.
 	Mailbox *mail.Mailbox
+	// Messages reads, redacts and deletes messages.
+	Messages *messaging.Sender
 }
 
 // Console holds what the handlers need.
@@ -82,6 +85,7 @@ type Console struct {
 	onboard        *onboard.Service
 	frames         *nav.Frames
 	mails          *mail.Mailbox
+	messages       *messaging.Sender
 	// preloads are the pages' reads that go in the viewer's round trip,
 	// by method and path (see preload); set with the routes.
 	preloads map[string]preload
@@ -91,7 +95,7 @@ type Console struct {
 func New(d Deps) *Console {
 	return &Console{pool: d.Pool, sessions: d.Sessions, users: d.Users, accounts: d.Accounts, cfg: d.Config, log: d.Log, jobs: d.Jobs, billing: d.Billing,
 		numbers: d.Numbers, triggers: d.Triggers, accountService: d.AccountService,
-		auth: d.Auth, team: d.Team, onboard: d.Onboard, frames: d.Frames, mails: d.Mailbox}
+		auth: d.Auth, team: d.Team, onboard: d.Onboard, frames: d.Frames, mails: d.Mailbox, messages: d.Messages}
 }
 
 // Error is an error with an HTTP status and a message safe to show: the

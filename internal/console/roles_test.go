@@ -98,6 +98,8 @@ var roleRows = map[string]roleRow{
 	"POST /billing/preferences":                    {"/billing/preferences", f("company_name", "株式会社テスト"), "303 303 403 303 403"},
 	"GET /sms/logs":                                {"/sms/logs", nil, "200 200 200 200 200"},
 	"GET /sms/logs/{sid}":                          {"/sms/logs/{message}", nil, "200 200 200 200 200"},
+	"POST /sms/logs/{sid}/redact":                  {"/sms/logs/{message}/redact", nil, "303 303 303 403 403"},
+	"POST /sms/logs/{sid}/delete":                  {"/sms/logs/{message}/delete", nil, "303 303 303 403 403"},
 	"GET /voice/logs":                              {"/voice/logs", nil, "200 200 200 200 200"},
 	"GET /usage":                                   {"/usage?account={sub}", nil, "200 200 200 200 200"},
 	"GET /usage/summary.csv":                       {"/usage/summary.csv?account={project}", nil, "200 200 200 200 200"},
@@ -199,7 +201,9 @@ func (fx *roleFixture) refresh() {
 		fx.invitation = inv.ID
 	}
 	fx.card, fx.payment = fx.app.EnsureCardAndPayment(project.SID, fx.card, fx.payment)
-	if fx.message == "" {
+	var kept bool
+	require.NoError(t, pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM messages WHERE sid = $1)`, fx.message).Scan(&kept))
+	if !kept { // deleted by a row before
 		fx.message = fx.app.InsertMessage(project.SID, project.SID)
 	}
 	fx.number = fx.app.EnsureNumber(project.SID, project.SID, fx.number)

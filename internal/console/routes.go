@@ -130,6 +130,10 @@ func (c *Console) Routes() http.Handler {
 			r.Get("/sms/logs/{sid}", c.h(c.smsMessage))
 			r.Get("/voice/logs", c.h(c.callLogs))
 		})
+		r.With(c.can(team.PermMessagesManage), c.activeAccount).Group(func(r chi.Router) {
+			r.Post("/sms/logs/{sid}/redact", c.h(c.redactMessage))
+			r.Post("/sms/logs/{sid}/delete", c.h(c.deleteMessage))
+		})
 		r.With(c.can(team.PermUsageView)).Group(func(r chi.Router) {
 			r.Get("/usage", c.h(c.usageSummary))
 			r.Get("/usage/summary.csv", c.h(c.usageCSV))
