@@ -20,6 +20,7 @@ import (
 	"console/internal/billing"
 	"console/internal/config"
 	"console/internal/database"
+	"console/internal/idempotency"
 	"console/internal/mail"
 	"console/internal/messaging"
 	"console/internal/numbers"
@@ -41,6 +42,8 @@ type API struct {
 	// messages and calls send and place for the API as for the demo.
 	messages *messaging.Sender
 	calls    *voice.Service
+	// idempotency keeps the answers to Idempotency-Key requests.
+	idempotency *idempotency.Store
 	// Triggers serves the Usage Triggers resource; set by the server.
 	Triggers *trigger.Service
 	// AccountService runs the accounts' use cases; set by the server.
@@ -50,7 +53,8 @@ type API struct {
 // New returns the REST API.
 func New(pool *pgxpool.Pool, accounts *account.Store, log *slog.Logger, cfg *config.Config, bill *billing.Service, nums *numbers.Service,
 	msgs *messaging.Sender, calls *voice.Service, jobs mail.Inserter) *API {
-	return &API{pool: pool, accounts: accounts, log: log, cfg: cfg, billing: bill, numbers: nums, messages: msgs, calls: calls, jobs: jobs}
+	return &API{pool: pool, accounts: accounts, log: log, cfg: cfg, billing: bill, numbers: nums, messages: msgs, calls: calls, jobs: jobs,
+		idempotency: &idempotency.Store{Pool: pool}}
 }
 
 // Error is a Twilio error: an HTTP status and Twilio's code and message.
