@@ -198,7 +198,8 @@ func (s *Service) finish(ctx context.Context, c *Call, end time.Time, by *audit.
 // Update ends acc's call callSID early, as its caller asked by actor by:
 // Status canceled hangs up a call still queued or ringing, which costs
 // nothing; completed hangs up a call in progress, charged for the minutes
-// it lasted. It returns the call as it is then, or ErrNotFound,
+// it lasted. A suspended account may still hang up: that only stops a
+// cost. It returns the call as it is then, or ErrNotFound,
 // ErrInvalidStatus or ErrInvalidState.
 func (s *Service) Update(ctx context.Context, by audit.Actor, acc *account.Account, callSID, status string) (*Call, error) {
 	switch status {
