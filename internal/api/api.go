@@ -42,10 +42,11 @@ type API struct {
 	// messages and calls send and place for the API as for the demo.
 	messages *messaging.Sender
 	calls    *voice.Service
-	// idempotency keeps the answers to Idempotency-Key requests.
-	idempotency *idempotency.Store
 	// Triggers serves the Usage Triggers resource; set by the server.
 	Triggers *trigger.Service
+	// Idempotency keeps the answers to Idempotency-Key requests; set by
+	// the server. Without it the header is ignored.
+	Idempotency *idempotency.Store
 	// AccountService runs the accounts' use cases; set by the server.
 	AccountService *account.Service
 }
@@ -53,8 +54,7 @@ type API struct {
 // New returns the REST API.
 func New(pool *pgxpool.Pool, accounts *account.Store, log *slog.Logger, cfg *config.Config, bill *billing.Service, nums *numbers.Service,
 	msgs *messaging.Sender, calls *voice.Service, jobs mail.Inserter) *API {
-	return &API{pool: pool, accounts: accounts, log: log, cfg: cfg, billing: bill, numbers: nums, messages: msgs, calls: calls, jobs: jobs,
-		idempotency: &idempotency.Store{Pool: pool}}
+	return &API{pool: pool, accounts: accounts, log: log, cfg: cfg, billing: bill, numbers: nums, messages: msgs, calls: calls, jobs: jobs}
 }
 
 // Error is a Twilio error: an HTTP status and Twilio's code and message.

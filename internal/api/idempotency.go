@@ -45,7 +45,7 @@ func validIdempotencyKey(k string) bool {
 func (a *API) idempotent(next http.Handler) http.Handler {
 	return a.h(func(w http.ResponseWriter, r *http.Request) error {
 		keys, ok := r.Header[http.CanonicalHeaderKey("Idempotency-Key")]
-		if !ok {
+		if !ok || a.Idempotency == nil {
 			next.ServeHTTP(w, r)
 			return nil
 		}
@@ -59,7 +59,7 @@ func (a *API) idempotent(next http.Handler) http.Handler {
 			scope = p.TestSID
 		}
 		request := []byte(r.Method + " " + r.URL.Path + "\n" + r.Form.Encode())
-		answer, err := a.idempotency.Claim(ctx, scope, key, request)
+		answer, err := a.Idempotency.Claim(ctx, scope, key, request)
 		switch {
 		case errors.Is(err, idempotency.ErrMismatch):
 			return errIdempotencyMismatch
@@ -82,9 +82,9 @@ func (a *API) idempotent(next http.Handler) http.Handler {
 			// A database outage (503) or a refusal to serve now (429)
 			// did nothing: a retry may do the work.
 			if rec.wrote && rec.status != http.StatusServiceUnavailable && rec.status != http.StatusTooManyRequests {
-				err = a.idempotency.Finish(done, scope, key, idempotency.Answer{Status: rec.status, ContentType: rec.Header().Get("Content-Type"), Body: rec.body.Bytes()})
+				err = a.Idempotency.Finish(done, scope, key, idempotency.Answer{Status: rec.status, ContentType: rec.Header().Get("Content-Type"), Body: rec.body.Bytes()})
 			} else {
-				err = a.idempotency.Release(done, scope, key)
+				err = a.Idempotency.Release(done, scope, key)
 			}
 			if err != nil {
 				reqlog.Logger(ctx, a.log).Error("idempotency: answer not stored", "path", r.URL.Path, "err", err)

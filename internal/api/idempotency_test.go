@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/url"
@@ -132,6 +133,11 @@ func TestIdempotencyKeyMustBePrintable(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, res.body, again.body, "the key and its secret, once")
 	require.Equal(t, 1, rows(t, app, `SELECT count(*) FROM api_keys WHERE account_sid = $1`, o.AccountSID))
+	var key struct{ Secret string }
+	require.NoError(t, json.Unmarshal([]byte(res.body), &key))
+	require.NotEmpty(t, key.Secret)
+	require.Zero(t, rows(t, app, `SELECT count(*) FROM idempotency_keys WHERE position(convert_to($1, 'UTF8') IN body) > 0`, key.Secret),
+		"the stored answer is sealed: the secret is not in the table")
 }
 
 // An answer is replayed for 24 hours; after that the key does the work

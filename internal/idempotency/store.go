@@ -1,7 +1,9 @@
 // Package idempotency keeps the answers to the API's Idempotency-Key
 // requests, our extension to Twilio's API: a client that retries a POST
 // with the same key and parameters within TTL gets the first answer again,
-// and the work is done once. Keys and requests are stored hashed.
+// and the work is done once. Keys and requests are stored hashed; the
+// answers, which may hold secrets (a new API key's, a subaccount's auth
+// token), sealed with the server's key.
 package idempotency
 
 import (
@@ -15,6 +17,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"console/internal/database"
+	"console/internal/seal"
 )
 
 // TTL is how long an answer is replayed; the cleanup job forgets it after.
@@ -48,6 +51,8 @@ type Answer struct {
 // Store keeps the keys and their answers.
 type Store struct {
 	Pool *pgxpool.Pool
+	// Box seals the answers' bodies.
+	Box *seal.Box
 	// Wait bounds how long Claim waits for a running first request; zero
 	// is DefaultWait.
 	Wait time.Duration
@@ -83,11 +88,11 @@ func (s *Store) Claim(ctx context.Context, account, key string, request []byte) 
 		if tag.RowsAffected() == 1 {
 			return nil, nil
 		}
-		var stored []byte
+		var stored, sealed []byte
 		var status *int
 		a := &Answer{}
 		err = s.Pool.QueryRow(ctx, `SELECT request_hash, status, content_type, body FROM idempotency_keys WHERE account_sid = $1 AND key_hash = $2`,
-			account, kh).Scan(&stored, &status, &a.ContentType, &a.Body)
+			account, kh).Scan(&stored, &status, &a.ContentType, &sealed)
 		switch {
 		case errors.Is(err, pgx.ErrNoRows):
 			continue // gone since: claim it
@@ -97,6 +102,9 @@ func (s *Store) Claim(ctx context.Context, account, key string, request []byte) 
 			return nil, ErrMismatch
 		case status != nil:
 			a.Status = *status
+			if a.Body, err = s.Box.Open(sealed, aad(account, kh)); err != nil {
+				return nil, err
+			}
 			return a, nil
 		case time.Now().After(deadline):
 			return nil, ErrInFlight
@@ -112,9 +120,15 @@ func (s *Store) Claim(ctx context.Context, account, key string, request []byte) 
 
 // Finish stores the answer to the request that claimed key, for its retries.
 func (s *Store) Finish(ctx context.Context, account, key string, a Answer) error {
+	kh := hash([]byte(key))
 	_, err := s.Pool.Exec(ctx, `UPDATE idempotency_keys SET status = $3, content_type = $4, body = $5
-		WHERE account_sid = $1 AND key_hash = $2 AND status IS NULL`, account, hash([]byte(key)), a.Status, a.ContentType, a.Body)
+		WHERE account_sid = $1 AND key_hash = $2 AND status IS NULL`, account, kh, a.Status, a.ContentType, s.Box.Seal(a.Body, aad(account, kh)))
 	return err
+}
+
+// aad binds a sealed answer to its row: moved onto another, it does not open.
+func aad(account string, keyHash []byte) []byte {
+	return append([]byte("idempotency:"+account+":"), keyHash...)
 }
 
 // Release forgets the claim of a request that could not answer, so that a
