@@ -100,6 +100,13 @@ func (s *Service) advanceRinging(ctx context.Context, now time.Time) (int, error
 // step moves a queued or ringing call, locked in tx, one status on.
 func (s *Service) step(ctx context.Context, tx pgx.Tx, c *Call) error {
 	at := *c.NextAt
+	if c.Status == StatusQueued {
+		// Leaving the queue, the call is handed to the network: Twilio's
+		// initiated event.
+		if err := s.notify(ctx, tx, c, EventInitiated, at); err != nil {
+			return err
+		}
+	}
 	switch {
 	case c.Status == StatusQueued && c.Outcome == OutcomeFailed:
 		return s.endUnconnected(ctx, tx, c, StatusFailed, at)
