@@ -21,6 +21,7 @@ import (
 	"console/internal/config"
 	"console/internal/database"
 	"console/internal/fairuse"
+	"console/internal/idempotency"
 	"console/internal/mail"
 	"console/internal/messaging"
 	"console/internal/numbers"
@@ -44,6 +45,9 @@ type API struct {
 	calls    *voice.Service
 	// Triggers serves the Usage Triggers resource; set by the server.
 	Triggers *trigger.Service
+	// Idempotency keeps the answers to Idempotency-Key requests; set by
+	// the server. Without it the header is ignored.
+	Idempotency *idempotency.Store
 	// AccountService runs the accounts' use cases; set by the server.
 	AccountService *account.Service
 	// fairUse bounds each account's request rate and requests in progress.

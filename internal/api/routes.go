@@ -17,11 +17,11 @@ func (a *API) Routes() http.Handler {
 	r.Group(func(r chi.Router) {
 		r.Use(a.manage)
 		r.Get("/Accounts.json", a.h(a.listAccounts))
-		r.Post("/Accounts.json", a.h(a.createAccount))
+		r.With(a.idempotent).Post("/Accounts.json", a.h(a.createAccount))
 		r.Get("/Accounts/{sid}.json", a.h(a.getAccount))
 		r.Post("/Accounts/{sid}.json", a.h(a.updateAccount))
 		r.Get("/Accounts/{accountSid}/Keys.json", a.h(a.listKeys))
-		r.Post("/Accounts/{accountSid}/Keys.json", a.h(a.createKey))
+		r.With(a.idempotent).Post("/Accounts/{accountSid}/Keys.json", a.h(a.createKey))
 		r.Get("/Accounts/{accountSid}/Keys/{sid}.json", a.h(a.getKey))
 		r.Post("/Accounts/{accountSid}/Keys/{sid}.json", a.h(a.updateKey))
 		r.Delete("/Accounts/{accountSid}/Keys/{sid}.json", a.h(a.deleteKey))
@@ -40,7 +40,7 @@ func (a *API) Routes() http.Handler {
 		r.Get("/Accounts/{accountSid}/Usage/Records.json", a.h(a.usageRecords))
 		r.Get("/Accounts/{accountSid}/Usage/Records/{sub}", a.h(a.usageRecords))
 		r.Get("/Accounts/{accountSid}/Usage/Triggers.json", a.h(a.listTriggers))
-		r.Post("/Accounts/{accountSid}/Usage/Triggers.json", a.h(a.createTrigger))
+		r.With(a.idempotent).Post("/Accounts/{accountSid}/Usage/Triggers.json", a.h(a.createTrigger))
 		r.Get("/Accounts/{accountSid}/Usage/Triggers/{sid}.json", a.h(a.getTrigger))
 		r.Post("/Accounts/{accountSid}/Usage/Triggers/{sid}.json", a.h(a.updateTrigger))
 		r.Delete("/Accounts/{accountSid}/Usage/Triggers/{sid}.json", a.h(a.deleteTrigger))
@@ -50,9 +50,10 @@ func (a *API) Routes() http.Handler {
 		r.Delete("/Accounts/{accountSid}/IncomingPhoneNumbers/{sid}.json", a.h(a.releaseNumber))
 	})
 	// Metered services: test credentials reach these, and are never charged.
-	r.Post("/Accounts/{accountSid}/Messages.json", a.h(a.createMessage))
-	r.Post("/Accounts/{accountSid}/Calls.json", a.h(a.createCall))
-	r.Post("/Accounts/{accountSid}/IncomingPhoneNumbers.json", a.h(a.buyNumber))
+	// What creates or costs something is safe to retry with an Idempotency-Key.
+	r.With(a.idempotent).Post("/Accounts/{accountSid}/Messages.json", a.h(a.createMessage))
+	r.With(a.idempotent).Post("/Accounts/{accountSid}/Calls.json", a.h(a.createCall))
+	r.With(a.idempotent).Post("/Accounts/{accountSid}/IncomingPhoneNumbers.json", a.h(a.buyNumber))
 	a.fallbacks(r)
 	return r
 }

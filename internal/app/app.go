@@ -20,6 +20,7 @@ import (
 	"console/internal/auth"
 	"console/internal/billing"
 	"console/internal/config"
+	"console/internal/idempotency"
 	"console/internal/mail"
 	"console/internal/maintenance"
 	"console/internal/messaging"
@@ -69,6 +70,8 @@ type App struct {
 	// Outbox enqueues the services' jobs and mails in their own
 	// transactions, mail bodies sealed.
 	Outbox *mail.Outbox
+	// Idempotency keeps the API's answers to Idempotency-Key requests.
+	Idempotency *idempotency.Store
 	// River runs the workers once started.
 	River *river.Client[pgx.Tx]
 }
@@ -80,7 +83,8 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*App, error)
 	if err != nil {
 		return nil, err
 	}
-	a := &App{Config: cfg, Pool: pool, Log: log, Users: auth.NewStore(box), Accounts: account.NewStore(box)}
+	a := &App{Config: cfg, Pool: pool, Log: log, Users: auth.NewStore(box), Accounts: account.NewStore(box),
+		Idempotency: &idempotency.Store{Pool: pool, Box: box}}
 	a.AccountService = account.NewService(pool, a.Accounts, cfg.MaxSubaccounts)
 	a.Users.Hashing = auth.NewHashGate(cfg.PasswordHashConcurrency, cfg.PasswordHashWait)
 	a.Users.SignUps = auth.SignUpLimits{PerIP: cfg.SignUpPerIPHour, PerDomain: cfg.SignUpPerDomainHour}

@@ -77,6 +77,7 @@ func New(a *app.App) (*Server, error) {
 	rest := api.New(pool, a.Accounts, log, cfg, a.Billing, a.Numbers, a.Messages, a.Calls, a.Outbox)
 	rest.Triggers = a.Triggers
 	rest.AccountService = a.AccountService
+	rest.Idempotency = a.Idempotency
 	static, err := fs.Sub(web.Static, "static")
 	if err != nil {
 		return nil, err

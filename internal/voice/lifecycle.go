@@ -100,6 +100,13 @@ func (s *Service) advanceRinging(ctx context.Context, now time.Time) (int, error
 // step moves a queued or ringing call, locked in tx, one status on.
 func (s *Service) step(ctx context.Context, tx pgx.Tx, c *Call) error {
 	at := *c.NextAt
+	if c.Status == StatusQueued {
+		// Leaving the queue, the call is handed to the network: Twilio's
+		// initiated event.
+		if err := s.notify(ctx, tx, c, EventInitiated, at); err != nil {
+			return err
+		}
+	}
 	switch {
 	case c.Status == StatusQueued && c.Outcome == OutcomeFailed:
 		return s.endUnconnected(ctx, tx, c, StatusFailed, at)
@@ -198,7 +205,8 @@ func (s *Service) finish(ctx context.Context, c *Call, end time.Time, by *audit.
 // Update ends acc's call callSID early, as its caller asked by actor by:
 // Status canceled hangs up a call still queued or ringing, which costs
 // nothing; completed hangs up a call in progress, charged for the minutes
-// it lasted. It returns the call as it is then, or ErrNotFound,
+// it lasted. A suspended account may still hang up: that only stops a
+// cost. It returns the call as it is then, or ErrNotFound,
 // ErrInvalidStatus or ErrInvalidState.
 func (s *Service) Update(ctx context.Context, by audit.Actor, acc *account.Account, callSID, status string) (*Call, error) {
 	switch status {

@@ -236,8 +236,7 @@ func (s *Service) Place(ctx context.Context, acc *account.Account, req CallReque
 	return c, s.placeNow(ctx, acc, c, req)
 }
 
-// placeNow queues c, to ring after the network's dial time; a StatusCallback
-// subscribed to initiated is told at once.
+// placeNow queues c, to be dialled after the network's dial time.
 func (s *Service) placeNow(ctx context.Context, acc *account.Account, c *Call, req CallRequest) error {
 	suspended, err := billing.Suspended(ctx, s.Pool, acc.ProjectSID)
 	if err != nil {
@@ -261,12 +260,7 @@ func (s *Service) placeNow(ctx context.Context, acc *account.Account, c *Call, r
 	if req.StatusCallback != "" {
 		c.StatusCallback, c.StatusCallbackMethod, c.StatusCallbackEvents = req.StatusCallback, strings.ToUpper(req.StatusCallbackMethod), evs
 	}
-	return pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
-		if err := Insert(ctx, tx, c); err != nil {
-			return err
-		}
-		return s.notify(ctx, tx, c, EventInitiated, now)
-	})
+	return pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error { return Insert(ctx, tx, c) })
 }
 
 // placeDated records c completed at once, as seeded history, charged on its date.
