@@ -73,13 +73,34 @@ func List(ctx context.Context, db database.DBTX, projectSID, accountSID string, 
 		projectSID, accountSID, f.Recurring, f.TriggerBy, f.UsageCategory, after, offset, limit))
 }
 
+// Get returns one trigger of an account; ErrNotFound for another
+// account's, another tenant's included.
+func (s *Service) Get(ctx context.Context, projectSID, accountSID, triggerSID string) (*Trigger, error) {
+	return Get(ctx, s.Pool, projectSID, accountSID, triggerSID)
+}
+
+// List returns an account's triggers as List does, each with the value
+// of its current period, read in one round trip.
+func (s *Service) List(ctx context.Context, projectSID, accountSID string, f Filter, after string, offset, limit int) ([]*Trigger, error) {
+	ts, err := List(ctx, s.Pool, projectSID, accountSID, f, after, offset, limit)
+	if err != nil {
+		return nil, err
+	}
+	return ts, s.FillCurrentValues(ctx, projectSID, ts...)
+}
+
+// History returns a trigger's newest firings with their deliveries.
+func (s *Service) History(ctx context.Context, projectSID, accountSID, triggerSID string, limit int) ([]*Firing, error) {
+	return History(ctx, s.Pool, projectSID, accountSID, triggerSID, limit)
+}
+
 // Create saves a new trigger of an account of the project, resolving a +N
-// offset against the current value, and audits it in the same transaction
-// (by names the actor: Actor, ActorUserID, IP, Details). It returns a
-// *FieldError for a bad spec and ErrNotFound for an account outside the
-// project. A trigger whose value is already reached fires at once.
-func (s *Service) Create(ctx context.Context, by audit.Entry, projectSID, accountSID string, spec Spec) (*Trigger, error) {
-	if err := spec.normalize(); err != nil {
+// offset against the current value, and audits it, by actor by, in the
+// same transaction. It returns Problems for a bad spec and ErrNotFound for
+// an account outside the project. A trigger whose value is already
+// reached fires at once.
+func (s *Service) Create(ctx context.Context, by audit.Actor, projectSID, accountSID string, spec Spec) (*Trigger, error) {
+	if err := spec.Validate(); err != nil {
 		return nil, err
 	}
 	var t *Trigger
@@ -98,7 +119,7 @@ func (s *Service) Create(ctx context.Context, by audit.Entry, projectSID, accoun
 		if err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, by, t, "usage_trigger.created", details(t))
+		return record(ctx, tx, by, t, audit.UsageTriggerCreated, details(t))
 	})
 	if err != nil {
 		return nil, err
@@ -112,7 +133,7 @@ func (s *Service) Create(ctx context.Context, by audit.Entry, projectSID, accoun
 // under the trigger's row lock. A change of category, field, value or
 // period re-arms the trigger: it may fire again in the current period,
 // as a new trigger would.
-func (s *Service) Update(ctx context.Context, by audit.Entry, projectSID, accountSID, triggerSID string, change func(*Spec) error) (*Trigger, error) {
+func (s *Service) Update(ctx context.Context, by audit.Actor, projectSID, accountSID, triggerSID string, change func(*Spec) error) (*Trigger, error) {
 	var t *Trigger
 	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
 		old, err := scan(tx.QueryRow(ctx, `SELECT `+columns+` FROM usage_triggers WHERE project_sid = $1 AND account_sid = $2 AND sid = $3 FOR UPDATE`,
@@ -125,7 +146,7 @@ func (s *Service) Update(ctx context.Context, by audit.Entry, projectSID, accoun
 		if err := change(&spec); err != nil {
 			return err
 		}
-		if err := spec.normalize(); err != nil {
+		if err := spec.Validate(); err != nil {
 			return err
 		}
 		if err := s.resolveOffset(ctx, tx, projectSID, accountSID, &spec); err != nil {
@@ -144,7 +165,7 @@ func (s *Service) Update(ctx context.Context, by audit.Entry, projectSID, accoun
 		if err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, by, t, "usage_trigger.updated", details(t))
+		return record(ctx, tx, by, t, audit.UsageTriggerUpdated, details(t))
 	})
 	if err != nil {
 		return nil, err
@@ -155,14 +176,14 @@ func (s *Service) Update(ctx context.Context, by audit.Entry, projectSID, accoun
 
 // Delete removes a trigger with its history, audited; pending deliveries
 // of its firings are dropped.
-func (s *Service) Delete(ctx context.Context, by audit.Entry, projectSID, accountSID, triggerSID string) error {
+func (s *Service) Delete(ctx context.Context, by audit.Actor, projectSID, accountSID, triggerSID string) error {
 	return pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
 		t, err := scan(tx.QueryRow(ctx, `DELETE FROM usage_triggers WHERE project_sid = $1 AND account_sid = $2 AND sid = $3 RETURNING `+columns,
 			projectSID, accountSID, triggerSID))
 		if err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, by, t, "usage_trigger.deleted", map[string]string{"friendly_name": t.FriendlyName})
+		return record(ctx, tx, by, t, audit.UsageTriggerDeleted, map[string]string{"friendly_name": t.FriendlyName})
 	})
 }
 
@@ -184,20 +205,13 @@ func (s *Service) resolveOffset(ctx context.Context, tx pgx.Tx, projectSID, acco
 		spec.TriggerValue, spec.Offset = cur.Add(spec.TriggerValue), false
 	}
 	if spec.TriggerValue.Sign() <= 0 {
-		return &FieldError{FieldTriggerValue, ReasonNotPositive}
+		return Problems{{FieldTriggerValue, ReasonNotPositive}}
 	}
 	return nil
 }
 
-func (s *Service) audit(ctx context.Context, tx pgx.Tx, by audit.Entry, t *Trigger, action string, d map[string]string) error {
-	by.ProjectSID, by.AccountSID, by.Action, by.Target = t.ProjectSID, t.AccountSID, action, t.SID
-	if by.Details == nil {
-		by.Details = map[string]string{}
-	}
-	for k, v := range d {
-		by.Details[k] = v
-	}
-	return audit.Write(ctx, tx, by)
+func record(ctx context.Context, tx pgx.Tx, by audit.Actor, t *Trigger, action string, d map[string]string) error {
+	return audit.Record(ctx, tx, by, action, audit.On{Project: t.ProjectSID, Account: t.AccountSID, Target: t.SID}, d)
 }
 
 func details(t *Trigger) map[string]string {
@@ -214,15 +228,15 @@ func emptyIfNil(s []string) []string {
 
 // FillCurrentValues sets the CurrentValue of triggers of one project to
 // the value of their current period, in one round trip.
-func (s *Service) FillCurrentValues(ctx context.Context, db DB, projectSID string, ts ...*Trigger) error {
+func (s *Service) FillCurrentValues(ctx context.Context, projectSID string, ts ...*Trigger) error {
 	if len(ts) == 0 {
 		return nil
 	}
-	loc, err := projectLocation(ctx, db, projectSID)
+	loc, err := projectLocation(ctx, s.Pool, projectSID)
 	if err != nil {
 		return err
 	}
-	vs, err := values(ctx, db, ts, s.now(), loc)
+	vs, err := values(ctx, s.Pool, ts, s.now(), loc)
 	if err != nil {
 		return err
 	}
