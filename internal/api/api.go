@@ -25,6 +25,7 @@ import (
 	"console/internal/numbers"
 	"console/internal/reqlog"
 	"console/internal/trigger"
+	"console/internal/usage"
 	"console/internal/voice"
 )
 
@@ -45,6 +46,8 @@ type API struct {
 	Triggers *trigger.Service
 	// AccountService runs the accounts' use cases; set by the server.
 	AccountService *account.Service
+	// Usage reads the Usage Records; set by the server.
+	Usage *usage.Service
 }
 
 // New returns the REST API.

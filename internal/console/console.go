@@ -24,9 +24,12 @@ import (
 	"console/internal/database"
 	"console/internal/i18n"
 	"console/internal/mail"
+	"console/internal/monitor"
+	"console/internal/nav"
 	"console/internal/numbers"
 	"console/internal/reqlog"
 	"console/internal/trigger"
+	"console/internal/usage"
 	"console/web"
 )
 
@@ -48,6 +51,13 @@ type Deps struct {
 	Triggers *trigger.Service
 	// AccountService runs the accounts' use cases.
 	AccountService *account.Service
+	// Usage reads what was used.
+	Usage *usage.Service
+	// Shortcuts pins services to the dashboard.
+	Shortcuts *nav.Shortcuts
+	// Events reads Monitor › Events, Logs Monitor › Logs.
+	Events *monitor.Events
+	Logs   *monitor.Logs
 }
 
 // Console holds what the handlers need.
@@ -64,6 +74,10 @@ type Console struct {
 	triggers *trigger.Service
 	// accountService runs the accounts' use cases.
 	accountService *account.Service
+	usage          *usage.Service
+	shortcuts      *nav.Shortcuts
+	events         *monitor.Events
+	logs           *monitor.Logs
 	// preloads are the pages' reads that go in the viewer's round trip,
 	// by method and path (see preload); set with the routes.
 	preloads map[string]preload
@@ -72,7 +86,8 @@ type Console struct {
 // New returns the console's handlers.
 func New(d Deps) *Console {
 	return &Console{pool: d.Pool, sessions: d.Sessions, users: d.Users, accounts: d.Accounts, cfg: d.Config, log: d.Log, jobs: d.Jobs, billing: d.Billing,
-		numbers: d.Numbers, triggers: d.Triggers, accountService: d.AccountService}
+		numbers: d.Numbers, triggers: d.Triggers, accountService: d.AccountService, usage: d.Usage,
+		shortcuts: d.Shortcuts, events: d.Events, logs: d.Logs}
 }
 
 // Error is an error with an HTTP status and a message safe to show: the

@@ -8,7 +8,6 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"console/internal/messaging"
-	"console/internal/voice"
 	"console/web"
 )
 
@@ -21,7 +20,7 @@ func (c *Console) smsLogs(w http.ResponseWriter, r *http.Request) error {
 	a := actingAccount(r)
 	q := r.URL.Query()
 	d := web.SMSLogsData{To: strings.TrimSpace(q.Get("to")), From: strings.TrimSpace(q.Get("from"))}
-	msgs, err := messaging.List(r.Context(), c.pool, a.ProjectSID, a.SID, messaging.Filter{To: d.To, From: d.From}, "", 0, smsPageSize+1)
+	msgs, err := c.logs.Messages(r.Context(), a.ProjectSID, a.SID, messaging.Filter{To: d.To, From: d.From}, "", smsPageSize+1)
 	if err != nil {
 		return err
 	}
@@ -32,7 +31,7 @@ func (c *Console) smsLogs(w http.ResponseWriter, r *http.Request) error {
 
 func (c *Console) smsMessage(w http.ResponseWriter, r *http.Request) error {
 	a := actingAccount(r)
-	m, err := messaging.Get(r.Context(), c.pool, a.ProjectSID, a.SID, chi.URLParam(r, "sid"))
+	m, err := c.logs.Message(r.Context(), a.ProjectSID, a.SID, chi.URLParam(r, "sid"))
 	if errors.Is(err, messaging.ErrNotFound) {
 		return errNotFound
 	}
@@ -47,7 +46,7 @@ func (c *Console) callLogs(w http.ResponseWriter, r *http.Request) error {
 	a := actingAccount(r)
 	q := r.URL.Query()
 	d := web.CallLogsData{To: strings.TrimSpace(q.Get("to")), From: strings.TrimSpace(q.Get("from"))}
-	calls, err := voice.List(r.Context(), c.pool, a.ProjectSID, a.SID, d.To, d.From, "", 0, smsPageSize+1)
+	calls, err := c.logs.Calls(r.Context(), a.ProjectSID, a.SID, d.To, d.From, "", smsPageSize+1)
 	if err != nil {
 		return err
 	}
