@@ -106,13 +106,13 @@ func (c *Console) searchPage(w http.ResponseWriter, r *http.Request) error {
 		return render(w, r, http.StatusOK, web.NumberSearch(d))
 	}
 	d := web.NumberSearchData{Form: searchForm(q.Get)}
+	status := http.StatusOK
 	if d.Form.Errors.Any() {
-		return render(w, r, http.StatusUnprocessableEntity, web.NumberSearch(d))
-	}
-	if err := c.search(r.Context(), &d); err != nil {
+		status = http.StatusUnprocessableEntity
+	} else if err := c.search(r.Context(), &d); err != nil {
 		return err
 	}
-	return render(w, r, http.StatusOK, web.NumberSearch(d))
+	return renderPart(w, r, status, web.NumberSearch(d), web.NumberSearchResults(d))
 }
 
 // buyNumber buys a number for the acting account through the numbers

@@ -3,6 +3,7 @@ package console
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -83,8 +84,19 @@ func (c *Console) triggerData(r *http.Request, tr *trigger.Trigger, f web.Trigge
 	if err := c.triggers.FillCurrentValues(ctx, tr.ProjectSID, tr); err != nil {
 		return web.TriggerData{}, err
 	}
-	h, err := c.triggers.History(ctx, tr.ProjectSID, tr.AccountSID, tr.SID, historySize)
-	return web.TriggerData{Trigger: tr, Form: f, History: h}, err
+	var before int64
+	if b := r.URL.Query().Get("before"); b != "" {
+		var err error
+		if before, err = strconv.ParseInt(b, 10, 64); err != nil || before <= 0 {
+			return web.TriggerData{}, errBadRequest
+		}
+	}
+	h, err := c.triggers.History(ctx, tr.ProjectSID, tr.AccountSID, tr.SID, before, historySize+1)
+	d := web.TriggerData{Trigger: tr, Form: f, History: h[:min(len(h), historySize)]}
+	if len(h) > historySize {
+		d.Older = "/usage/triggers/" + tr.SID + "?before=" + strconv.FormatInt(d.History[historySize-1].ID, 10)
+	}
+	return d, err
 }
 
 func (c *Console) triggerPage(w http.ResponseWriter, r *http.Request) error {
@@ -96,7 +108,7 @@ func (c *Console) triggerPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return render(w, r, http.StatusOK, web.Trigger(d))
+	return renderPart(w, r, http.StatusOK, web.Trigger(d), web.TriggerHistory(d))
 }
 
 // updateTrigger saves every field of the form, the value included (which

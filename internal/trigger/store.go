@@ -89,9 +89,10 @@ func (s *Service) List(ctx context.Context, projectSID, accountSID string, f Fil
 	return ts, s.FillCurrentValues(ctx, projectSID, ts...)
 }
 
-// History returns a trigger's newest firings with their deliveries.
-func (s *Service) History(ctx context.Context, projectSID, accountSID, triggerSID string, limit int) ([]*Firing, error) {
-	return History(ctx, s.Pool, projectSID, accountSID, triggerSID, limit)
+// History returns a trigger's firings with their deliveries, newest
+// first, from the one after the firing with ID before (0 for the newest).
+func (s *Service) History(ctx context.Context, projectSID, accountSID, triggerSID string, before int64, limit int) ([]*Firing, error) {
+	return HistoryBefore(ctx, s.Pool, projectSID, accountSID, triggerSID, before, limit)
 }
 
 // Create saves a new trigger of an account of the project, resolving a +N
@@ -289,10 +290,17 @@ type Email struct {
 // History returns a trigger's firings, newest first, at most limit, each
 // with its webhook attempts and mails.
 func History(ctx context.Context, db database.DBTX, projectSID, accountSID, triggerSID string, limit int) ([]*Firing, error) {
+	return HistoryBefore(ctx, db, projectSID, accountSID, triggerSID, 0, limit)
+}
+
+// HistoryBefore is History from the firing after the one with ID before
+// (0 for the newest): the next page of a trigger's history.
+func HistoryBefore(ctx context.Context, db database.DBTX, projectSID, accountSID, triggerSID string, before int64, limit int) ([]*Firing, error) {
 	rows, err := db.Query(ctx, `
 		SELECT id, trigger_sid, revision, period_start, fired_at, usage_category, trigger_by, recurring, trigger_value::text, current_value::text, idempotency_token
 		FROM usage_trigger_firings WHERE project_sid = $1 AND account_sid = $2 AND trigger_sid = $3
-		ORDER BY fired_at DESC, id DESC LIMIT $4`, projectSID, accountSID, triggerSID, limit)
+		  AND ($4 = 0 OR (fired_at, id) < (SELECT fired_at, id FROM usage_trigger_firings WHERE project_sid = $1 AND id = $4))
+		ORDER BY fired_at DESC, id DESC LIMIT $5`, projectSID, accountSID, triggerSID, before, limit)
 	if err != nil {
 		return nil, err
 	}
