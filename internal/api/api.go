@@ -27,6 +27,7 @@ import (
 	"console/internal/numbers"
 	"console/internal/reqlog"
 	"console/internal/trigger"
+	"console/internal/usage"
 	"console/internal/voice"
 )
 
@@ -52,6 +53,8 @@ type API struct {
 	AccountService *account.Service
 	// fairUse bounds each account's request rate and requests in progress.
 	fairUse *fairuse.Limiter
+	// Usage reads the Usage Records; set by the server.
+	Usage *usage.Service
 }
 
 // New returns the REST API.

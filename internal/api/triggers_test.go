@@ -120,7 +120,7 @@ func TestUsageTriggersCreateFetchListUpdateDelete(t *testing.T) {
 	require.Equal(t, http.StatusNotFound, call("GET", base+"/UT00000000000000000000000000000000.json", nil).Status)
 
 	for _, action := range []string{"usage_trigger.created", "usage_trigger.updated", "usage_trigger.deleted"} {
-		require.Equal(t, 1, rows(t, app, `SELECT count(*) FROM audit_log WHERE action = $1 AND target = $2 AND actor = 'api' AND details->>'credential' = $3`,
+		require.Equal(t, 1, rows(t, app, `SELECT count(*) FROM audit_log WHERE action = $1 AND target = $2 AND actor = 'api' AND credential_sid = $3`,
 			action, sid, o.AccountSID), action)
 	}
 }
@@ -154,6 +154,8 @@ func TestUsageTriggerValidation(t *testing.T) {
 		{"trigger by", valid(func(v url.Values) { v.Set("TriggerBy", "minutes") }), 20001},
 		{"method", valid(func(v url.Values) { v.Set("CallbackMethod", "PUT") }), 20001},
 		{"long name", valid(func(v url.Values) { v.Set("FriendlyName", string(make([]rune, 65))) }), 20001},
+		// The console refuses it too: total price has no count to reach.
+		{"count of total price", valid(func(v url.Values) { v.Set("UsageCategory", "totalprice"); v.Set("TriggerBy", "count") }), 20001},
 	} {
 		res := app.API("POST", base, o.AccountSID, o.AuthToken, c.form)
 		require.Equal(t, http.StatusBadRequest, res.Status, "%s: %s", c.name, res.Body)

@@ -24,6 +24,7 @@ import (
 	"console/internal/mail"
 	"console/internal/maintenance"
 	"console/internal/messaging"
+	"console/internal/monitor"
 	"console/internal/nav"
 	"console/internal/numbers"
 	"console/internal/onboard"
@@ -55,6 +56,14 @@ type App struct {
 	// records usage, delivered by the workers.
 	Triggers *trigger.Service
 	Prices   *usage.PriceList
+	// Usage reads what was used, for the usage pages and Usage Records.
+	Usage *usage.Service
+	// Shortcuts pins services to users' dashboards.
+	Shortcuts *nav.Shortcuts
+	// Events reads the audit trail for Monitor › Events, Logs the
+	// messages and calls for Monitor › Logs.
+	Events *monitor.Events
+	Logs   *monitor.Logs
 
 	// Auth signs users in and out and keeps their own settings.
 	Auth *auth.Service
@@ -159,6 +168,10 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*App, error)
 	a.Billing.Jobs = a.Outbox
 	a.Triggers.Jobs = a.Outbox
 	a.Prices = &usage.PriceList{DB: pool}
+	a.Usage = usage.NewService(pool)
+	a.Shortcuts = nav.NewShortcuts(pool)
+	a.Events = monitor.NewEvents(pool, a.Users)
+	a.Logs = monitor.NewLogs(pool)
 	a.Messages = &messaging.Sender{Pool: pool, Ledger: a.Billing.Ledger, Prices: a.Prices}
 	a.Calls.Ledger, a.Calls.Prices, a.Calls.Jobs = a.Billing.Ledger, a.Prices, a.Outbox
 	a.Auth = auth.NewService(pool, a.Users)

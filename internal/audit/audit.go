@@ -44,6 +44,9 @@ var errNoActor = errors.New("audit: no actor")
 // settings) and the target's identifier (a SID, a user or payment ID).
 type On struct {
 	Project, Account, Target string
+	// At dates the entry; zero means now. Only seeded history (the demo)
+	// records a change in the past.
+	At time.Time
 }
 
 // Record appends the entry of action, made by actor, about on. It is the
@@ -55,7 +58,7 @@ func Record(ctx context.Context, db database.DBTX, by Actor, action string, on O
 		return errNoActor
 	}
 	return insert(ctx, db, Entry{ProjectSID: on.Project, AccountSID: on.Account, ActorUserID: by.UserID, Actor: by.Kind,
-		Action: action, Target: on.Target, IP: by.IP, Details: details,
+		Action: action, Target: on.Target, IP: by.IP, Details: details, At: on.At,
 		UserAgent: by.UserAgent, RequestID: by.RequestID, CredentialSID: by.Credential})
 }
 

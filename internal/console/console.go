@@ -25,12 +25,14 @@ import (
 	"console/internal/i18n"
 	"console/internal/mail"
 	"console/internal/messaging"
+	"console/internal/monitor"
 	"console/internal/nav"
 	"console/internal/numbers"
 	"console/internal/onboard"
 	"console/internal/reqlog"
 	"console/internal/team"
 	"console/internal/trigger"
+	"console/internal/usage"
 	"console/web"
 )
 
@@ -64,6 +66,13 @@ type Deps struct {
 	Mailbox *mail.Mailbox
 	// Messages reads, redacts and deletes messages.
 	Messages *messaging.Sender
+	// Usage reads what was used.
+	Usage *usage.Service
+	// Shortcuts pins services to the dashboard.
+	Shortcuts *nav.Shortcuts
+	// Events reads Monitor › Events, Logs Monitor › Logs.
+	Events *monitor.Events
+	Logs   *monitor.Logs
 }
 
 // Console holds what the handlers need.
@@ -86,6 +95,10 @@ type Console struct {
 	frames         *nav.Frames
 	mails          *mail.Mailbox
 	messages       *messaging.Sender
+	usage          *usage.Service
+	shortcuts      *nav.Shortcuts
+	events         *monitor.Events
+	logs           *monitor.Logs
 	// preloads are the pages' reads that go in the viewer's round trip,
 	// by method and path (see preload); set with the routes.
 	preloads map[string]preload
@@ -95,7 +108,8 @@ type Console struct {
 func New(d Deps) *Console {
 	return &Console{pool: d.Pool, sessions: d.Sessions, users: d.Users, accounts: d.Accounts, cfg: d.Config, log: d.Log, jobs: d.Jobs, billing: d.Billing,
 		numbers: d.Numbers, triggers: d.Triggers, accountService: d.AccountService,
-		auth: d.Auth, team: d.Team, onboard: d.Onboard, frames: d.Frames, mails: d.Mailbox, messages: d.Messages}
+		auth: d.Auth, team: d.Team, onboard: d.Onboard, frames: d.Frames, mails: d.Mailbox, messages: d.Messages,
+		usage: d.Usage, shortcuts: d.Shortcuts, events: d.Events, logs: d.Logs}
 }
 
 // Error is an error with an HTTP status and a message safe to show: the

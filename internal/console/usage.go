@@ -95,7 +95,7 @@ func (c *Console) usageAccount(r *http.Request, withChoices bool) (a *account.Ac
 		return nil, nil, errNotFound // a subaccount sees itself only
 	}
 	if v.Account.SID == v.Project.SID && withChoices {
-		subs, err := c.accounts.Subaccounts(ctx, c.pool, v.Project.SID)
+		subs, err := c.accountService.Subaccounts(ctx, v.Project.SID)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -109,8 +109,8 @@ func (c *Console) usageAccount(r *http.Request, withChoices bool) (a *account.Ac
 		}
 	}
 	if a == nil {
-		a, err = c.accounts.Get(ctx, c.pool, v.Project.SID, want)
-		if errors.Is(err, account.ErrNotFound) || (err == nil && a.ParentSID != v.Project.SID) {
+		a, err = c.accountService.Subaccount(ctx, v.Project.SID, want)
+		if errors.Is(err, account.ErrNotFound) {
 			return nil, nil, errNotFound
 		}
 		if err != nil {
@@ -134,7 +134,7 @@ func (c *Console) usageSummary(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	first, last := usage.MonthDays(month)
-	rows, err := usage.LocalDays(ctx, c.pool, v.Project.SID, []string{a.SID}, first, last)
+	rows, err := c.usage.LocalDays(ctx, v.Project.SID, []string{a.SID}, first, last)
 	if err != nil {
 		return err
 	}
@@ -169,7 +169,7 @@ func (c *Console) usageCSV(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	first, last := usage.MonthDays(month)
-	rows, err := usage.LocalDays(ctx, c.pool, v.Project.SID, []string{a.SID}, first, last)
+	rows, err := c.usage.LocalDays(ctx, v.Project.SID, []string{a.SID}, first, last)
 	if err != nil {
 		return err
 	}
@@ -218,12 +218,12 @@ func (c *Console) usageSubaccounts(w http.ResponseWriter, r *http.Request) error
 	}
 	d.Picker = web.MonthPicker{Action: "/usage/subaccounts", Month: month, Months: months,
 		Keep: [][2]string{{"sort", d.Sort}, {"dir", d.Dir}}}
-	subs, err := c.accounts.Subaccounts(ctx, c.pool, v.Project.SID)
+	subs, err := c.accountService.Subaccounts(ctx, v.Project.SID)
 	if err != nil {
 		return err
 	}
 	first, last := usage.MonthDays(month)
-	spend, err := usage.SpendByAccount(ctx, c.pool, v.Project.SID, first, last)
+	spend, err := c.usage.SpendByAccount(ctx, v.Project.SID, first, last)
 	if err != nil {
 		return err
 	}

@@ -471,10 +471,7 @@ func buyNumber(ctx context.Context, d Deps, acc *account.Account, numberType, pr
 			if owned[phone] || prefer != "" && (len(phone) < len(prefer) || phone[:len(prefer)] != prefer) {
 				continue
 			}
-			n, err := d.Numbers.Buy(ctx, acc, numbers.BuyRequest{PhoneNumber: phone, At: at,
-				Then: func(ctx context.Context, tx pgx.Tx, n *numbers.Number) error {
-					return systemAudit(ctx, tx, at, acc.ProjectSID, acc.SID, "number.bought", n.SID, map[string]string{"phone_number": n.PhoneNumber})
-				}})
+			n, err := d.Numbers.Buy(ctx, audit.System(ctx), acc, numbers.BuyRequest{PhoneNumber: phone, At: at})
 			if errors.Is(err, numbers.ErrNotAvailable) {
 				continue // bought by someone meanwhile
 			}

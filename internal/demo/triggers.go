@@ -45,7 +45,7 @@ func addTriggers(ctx context.Context, d Deps, accounts []*account.Account, at, n
 	loc := tokyo()
 	local := now.In(loc)
 	lastMonth := time.Date(local.Year(), local.Month()-1, 15, 12, 0, 0, 0, loc)
-	by := audit.Entry{Actor: audit.ActorSystem, Details: map[string]string{"via": "demo"}}
+	by := audit.System(ctx)
 	var made []*trigger.Trigger
 	for _, t := range demoTriggers {
 		acc := accounts[t.account]

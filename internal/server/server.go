@@ -70,7 +70,8 @@ func New(a *app.App) (*Server, error) {
 
 	cons := console.New(console.Deps{Pool: pool, Sessions: s.Sessions, Users: a.Users, Accounts: a.Accounts, Config: cfg, Log: log, Jobs: a.Outbox, Billing: a.Billing,
 		Numbers: a.Numbers, Triggers: a.Triggers, AccountService: a.AccountService,
-		Auth: a.Auth, Team: a.Team, Onboard: a.Onboard, Frames: a.Frames, Mailbox: a.Mailbox, Messages: a.Messages})
+		Auth: a.Auth, Team: a.Team, Onboard: a.Onboard, Frames: a.Frames, Mailbox: a.Mailbox, Messages: a.Messages,
+		Usage: a.Usage, Shortcuts: a.Shortcuts, Events: a.Events, Logs: a.Logs})
 	// A session the store cannot load or save is answered by the console:
 	// a 503 page while the database is unreachable.
 	s.Sessions.ErrorFunc = cons.SessionError
@@ -78,6 +79,7 @@ func New(a *app.App) (*Server, error) {
 	rest.Triggers = a.Triggers
 	rest.AccountService = a.AccountService
 	rest.Idempotency = a.Idempotency
+	rest.Usage = a.Usage
 	static, err := fs.Sub(web.Static, "static")
 	if err != nil {
 		return nil, err

@@ -194,7 +194,7 @@ func TestOffsetValues(t *testing.T) {
 	tr := create(t, svc, p, p, trigger.Spec{UsageCategory: "calls", TriggerBy: trigger.ByPrice, TriggerValue: decimal.NewFromInt(20), Offset: true,
 		Recurring: trigger.Daily, CallbackURL: "https://hooks.example.com/t"})
 	require.Equal(t, "50", tr.TriggerValue.String(), "+20 over the 30 used today")
-	require.NoError(t, svc.FillCurrentValues(context.Background(), app.Pool, p, tr))
+	require.NoError(t, svc.FillCurrentValues(context.Background(), p, tr))
 	require.Equal(t, "30", tr.CurrentValue.String())
 	settle(t, svc)
 
@@ -209,9 +209,9 @@ func TestOffsetValues(t *testing.T) {
 	// +0 when nothing was used is no value at all.
 	_, err := svc.Create(context.Background(), byTest, p, p, trigger.Spec{UsageCategory: "phonenumbers", TriggerValue: decimal.Zero, Offset: true,
 		Recurring: trigger.Monthly, EmailTeam: true})
-	var fe *trigger.FieldError
-	require.ErrorAs(t, err, &fe)
-	require.Equal(t, trigger.FieldTriggerValue, fe.Field)
+	var ps trigger.Problems
+	require.ErrorAs(t, err, &ps)
+	require.True(t, ps.Has(trigger.FieldTriggerValue, trigger.ReasonNotPositive), ps)
 }
 
 // A trigger counts its own account's usage: a subaccount's usage does not
@@ -277,7 +277,7 @@ func TestThresholdsSharingAValue(t *testing.T) {
 	require.Empty(t, firings(t, app, byCount.SID), "1 message < 2")
 
 	ts := []*trigger.Trigger{half, most, all, daily, byCount}
-	require.NoError(t, svc.FillCurrentValues(ctx, app.Pool, p, ts...))
+	require.NoError(t, svc.FillCurrentValues(ctx, p, ts...))
 	for _, tr := range ts[:4] {
 		require.Equal(t, "25", tr.CurrentValue.String(), tr.SID)
 	}

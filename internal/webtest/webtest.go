@@ -476,7 +476,7 @@ func (a *App) EnsureTrigger(project, accountSID, triggerSID string) string {
 	if _, err := trigger.Get(ctx, a.Pool, project, accountSID, triggerSID); err == nil {
 		return triggerSID
 	}
-	t, err := a.Services.Triggers.Create(ctx, audit.Entry{Actor: audit.ActorSystem}, project, accountSID, trigger.Spec{FriendlyName: "fixture",
+	t, err := a.Services.Triggers.Create(ctx, audit.System(ctx), project, accountSID, trigger.Spec{FriendlyName: "fixture",
 		UsageCategory: usage.TotalPrice, TriggerBy: trigger.ByPrice, TriggerValue: decimal.NewFromInt(1000), Recurring: trigger.Monthly,
 		CallbackURL: "https://example.com/usage-trigger"})
 	if err != nil {
