@@ -15,6 +15,7 @@ import (
 	"github.com/twilio/twilio-go/client"
 
 	"console/internal/billing"
+	"console/internal/messaging"
 	"console/internal/webtest"
 )
 
@@ -297,7 +298,11 @@ func TestMessagesChargedTogetherAreEachDelivered(t *testing.T) {
 			}
 		}()
 	}
-	time.Sleep(300 * time.Millisecond)
+	// Every message has reached the ledger and the first batch waits on the row.
+	webtest.Eventually(t, "the debits to queue up", func() bool {
+		return app.Services.Billing.Ledger.Pending(o.AccountSID) == n
+	})
+	app.WaitLockWaits(1)
 	require.NoError(t, tx.Rollback(ctx))
 	wg.Wait()
 	require.Equal(t, 21606.0, codes[notOwned], "the message From a number not the account's")
@@ -322,7 +327,8 @@ func TestMessagesChargedTogetherAreEachDelivered(t *testing.T) {
 		}
 		return true
 	}, 15*time.Second, 50*time.Millisecond, "every callback posted")
-	time.Sleep(200 * time.Millisecond) // a duplicate would arrive now
+	// Every callback job has run: a duplicate would have arrived by now.
+	app.WaitJobs(messaging.CallbackArgs{}.Kind())
 	mu.Lock()
 	defer mu.Unlock()
 	require.Len(t, heard, len(sids)/2, "only messages with a StatusCallback are posted")

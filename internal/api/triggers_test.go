@@ -14,6 +14,7 @@ import (
 	"github.com/twilio/twilio-go/client"
 	openapi "github.com/twilio/twilio-go/rest/api/v2010"
 
+	"console/internal/trigger"
 	"console/internal/webtest"
 )
 
@@ -192,7 +193,8 @@ func TestUsageTriggerWebhookEndToEnd(t *testing.T) {
 	sendSMS(t, app, o, 4)
 	require.Eventually(t, func() bool { mu.Lock(); defer mu.Unlock(); return len(got) == 1 }, 20*time.Second, 20*time.Millisecond)
 	settleTriggers(t, app)
-	time.Sleep(700 * time.Millisecond)
+	// Every webhook job has run: a second firing would have arrived.
+	app.WaitJobs(trigger.WebhookArgs{}.Kind())
 	mu.Lock()
 	defer mu.Unlock()
 	require.Len(t, got, 1, "fired once")

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -84,7 +83,11 @@ func TestWritesTogetherThenAlone(t *testing.T) {
 					Source: source, Amount: dec("1"), Writes: &named{name: name, sizes: s}})
 			}()
 		}
-		time.Sleep(300 * time.Millisecond)
+		// Every debit has arrived and the first batch waits on the row.
+		webtest.Eventually(t, "the debits to queue up", func() bool {
+			return app.Services.Billing.Ledger.Pending(o.AccountSID) == len(errs)
+		})
+		app.WaitLockWaits(1)
 		require.NoError(t, tx.Rollback(ctx))
 		wg.Wait()
 		return errs, s

@@ -119,7 +119,8 @@ func TestWebhookSignedRetriedUntil2xx(t *testing.T) {
 	deliverer(t, app, webhook.NewClient(true))
 
 	hits := rc.waitFor(t, 3)
-	time.Sleep(500 * time.Millisecond)
+	// The job has finished: a fourth attempt would have been made.
+	app.WaitJobs(trigger.WebhookArgs{}.Kind())
 	require.Len(t, rc.got(), 3, "a 2xx stops the retries")
 	validator := client.NewRequestValidator(o.AuthToken)
 	wrong := client.NewRequestValidator("00000000000000000000000000000000")
