@@ -19,6 +19,7 @@ import (
 	"console/internal/account"
 	"console/internal/auth"
 	"console/internal/billing"
+	"console/internal/clock"
 	"console/internal/config"
 	"console/internal/mail"
 	"console/internal/maintenance"
@@ -55,6 +56,9 @@ type App struct {
 	// Outbox enqueues the services' jobs and mails in their own
 	// transactions, mail bodies sealed.
 	Outbox *mail.Outbox
+	// Clock is the time every service goes by: the system's, unless a
+	// test moves it.
+	Clock *clock.Clock
 	// River runs the workers once started.
 	River *river.Client[pgx.Tx]
 }
@@ -66,7 +70,8 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*App, error)
 	if err != nil {
 		return nil, err
 	}
-	a := &App{Config: cfg, Pool: pool, Log: log, Users: auth.NewStore(box), Accounts: account.NewStore(box)}
+	a := &App{Config: cfg, Pool: pool, Log: log, Users: auth.NewStore(box), Accounts: account.NewStore(box), Clock: &clock.Clock{}}
+	a.Users.Now = a.Clock.Now
 	a.AccountService = account.NewService(pool, a.Accounts, cfg.MaxSubaccounts)
 	a.Users.Hashing = auth.NewHashGate(cfg.PasswordHashConcurrency, cfg.PasswordHashWait)
 	a.Users.SignUps = auth.SignUpLimits{PerIP: cfg.SignUpPerIPHour, PerDomain: cfg.SignUpPerDomainHour}
@@ -82,8 +87,10 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*App, error)
 	// Jobs are set once the River client exists; the workers need the services first.
 	a.Billing = billing.NewService(pool, &billing.TestGateway{Pool: pool}, nil, cfg.BaseURL)
 	a.Billing.PauseAfterCharge = cfg.FaultPauseAfterCharge
-	a.Numbers = &numbers.Service{Pool: pool, Ledger: a.Billing.Ledger}
+	a.Billing.Now = a.Clock.Now
+	a.Numbers = &numbers.Service{Pool: pool, Ledger: a.Billing.Ledger, Now: a.Clock.Now}
 	a.Triggers = trigger.NewService(pool, nil, cfg.BaseURL, log)
+	a.Triggers.Now = a.Clock.Now
 	a.Billing.Ledger.UsageRecorded = a.Triggers.UsageRecorded
 	authToken := func(ctx context.Context, projectSID, accountSID string) (string, error) {
 		return a.Accounts.AuthToken(ctx, pool, projectSID, accountSID)
@@ -91,14 +98,14 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*App, error)
 	hooks := webhook.NewClient(cfg.WebhooksAllowPrivate)
 	workers := river.NewWorkers()
 	// The outbox, which seals mail bodies, wraps the River client made below.
-	cleanup := &maintenance.CleanupWorker{Pool: pool, AuditRetention: cfg.AuditRetention}
+	cleanup := &maintenance.CleanupWorker{Pool: pool, AuditRetention: cfg.AuditRetention, Now: a.Clock.Now}
 	deliver := &mail.DeliverWorker{Pool: pool, Sender: sender}
 	river.AddWorker(workers, cleanup)
 	river.AddWorker(workers, deliver)
 	river.AddWorker(workers, &billing.RechargeWorker{Service: a.Billing})
 	river.AddWorker(workers, &billing.SettleWorker{Service: a.Billing})
 	river.AddWorker(workers, &billing.RecurringWorker{Service: a.Billing})
-	river.AddWorker(workers, &messaging.CarrierWorker{Pool: pool})
+	river.AddWorker(workers, &messaging.CarrierWorker{Pool: pool, Now: a.Clock.Now})
 	river.AddWorker(workers, &messaging.CallbackWorker{Pool: pool, Client: hooks, AuthToken: authToken})
 	river.AddWorker(workers, &trigger.WebhookWorker{Pool: pool, Client: hooks, AuthToken: authToken})
 	river.AddWorker(workers, &trigger.SweepWorker{Service: a.Triggers})
@@ -132,7 +139,7 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*App, error)
 	cleanup.Outbox, deliver.Outbox = a.Outbox, a.Outbox
 	a.Billing.Jobs = a.Outbox
 	a.Triggers.Jobs = a.Outbox
-	a.Prices = &usage.PriceList{DB: pool}
+	a.Prices = &usage.PriceList{DB: pool, Now: a.Clock.Now}
 	a.Messages = &messaging.Sender{Pool: pool, Ledger: a.Billing.Ledger, Prices: a.Prices}
 	a.Calls = &voice.Dialer{Pool: pool, Ledger: a.Billing.Ledger, Prices: a.Prices}
 	return a, nil

@@ -20,6 +20,7 @@ import (
 	"console/internal/account"
 	"console/internal/auth"
 	"console/internal/billing"
+	"console/internal/clock"
 	"console/internal/config"
 	"console/internal/database"
 	"console/internal/i18n"
@@ -48,6 +49,9 @@ type Deps struct {
 	Triggers *trigger.Service
 	// AccountService runs the accounts' use cases.
 	AccountService *account.Service
+	// Clock times sessions' idle timeout and the second factor's wait;
+	// nil is the system's clock.
+	Clock *clock.Clock
 }
 
 // Console holds what the handlers need.
@@ -67,12 +71,14 @@ type Console struct {
 	// preloads are the pages' reads that go in the viewer's round trip,
 	// by method and path (see preload); set with the routes.
 	preloads map[string]preload
+	// now is the clock sessions are timed with.
+	now func() time.Time
 }
 
 // New returns the console's handlers.
 func New(d Deps) *Console {
 	return &Console{pool: d.Pool, sessions: d.Sessions, users: d.Users, accounts: d.Accounts, cfg: d.Config, log: d.Log, jobs: d.Jobs, billing: d.Billing,
-		numbers: d.Numbers, triggers: d.Triggers, accountService: d.AccountService}
+		numbers: d.Numbers, triggers: d.Triggers, accountService: d.AccountService, now: d.Clock.Now}
 }
 
 // Error is an error with an HTTP status and a message safe to show: the
