@@ -427,16 +427,14 @@ func submatches(body, expr string) []string {
 // waitHistory polls a trigger's history until ok says it is complete.
 func waitHistory(t *testing.T, app *webtest.App, project, account, sidUT string, ok func([]*trigger.Firing) bool) []*trigger.Firing {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		h, err := trigger.History(context.Background(), app.Pool, project, account, sidUT, 10)
+	var h []*trigger.Firing
+	webtest.Eventually(t, "the history of "+sidUT, func() bool {
+		var err error
+		h, err = trigger.History(context.Background(), app.Pool, project, account, sidUT, 10)
 		require.NoError(t, err)
-		if ok(h) {
-			return h
-		}
-		require.True(t, time.Now().Before(deadline), "history of %s incomplete: %+v", sidUT, h)
-		time.Sleep(50 * time.Millisecond)
-	}
+		return ok(h)
+	})
+	return h
 }
 
 // A trigger's page lists each firing (when, the period, the value then)
