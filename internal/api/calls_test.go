@@ -19,6 +19,7 @@ var callFields = []string{"account_sid", "annotation", "answered_by", "api_versi
 	"queue_time", "sid", "start_time", "status", "subresource_uris", "to", "to_formatted", "trunk_sid", "uri"}
 
 func TestPlaceCallIsPricedPerStartedMinute(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("JPY")
 	credit(t, app, o.AccountSID, "1000")
@@ -78,6 +79,7 @@ func TestPlaceCallIsPricedPerStartedMinute(t *testing.T) {
 }
 
 func TestSimulatedDuration(t *testing.T) {
+	t.Parallel()
 	for _, s := range []string{"CA00000000000000000000000000000000", "CAffffffffffffffffffffffffffffffff", "CA0123456789abcdef0123456789abcdef"} {
 		d := voice.SimulatedDuration(s)
 		require.GreaterOrEqual(t, d, 5)

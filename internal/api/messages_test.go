@@ -45,6 +45,7 @@ var messageFields = []string{"account_sid", "api_version", "body", "date_created
 	"from", "messaging_service_sid", "num_media", "num_segments", "price", "price_unit", "sid", "status", "subresource_uris", "to", "uri"}
 
 func TestSendMessageIsPricedChargedAndDelivered(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t, webtest.Workers())
 	o := app.CreateOwner("USD")
 	credit(t, app, o.AccountSID, "1")
@@ -99,6 +100,7 @@ func TestSendMessageIsPricedChargedAndDelivered(t *testing.T) {
 }
 
 func TestMessageValidationChangesNothing(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	credit(t, app, o.AccountSID, "1")
@@ -133,6 +135,7 @@ func TestMessageValidationChangesNothing(t *testing.T) {
 
 // Twilio's magic numbers with test credentials: nothing is sent, stored or charged.
 func TestMessageTestCredentials(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	credit(t, app, o.AccountSID, "1")
@@ -176,6 +179,7 @@ func TestMessageTestCredentials(t *testing.T) {
 // A project whose balance ran out is suspended: paid API calls get
 // Twilio's error and cost nothing, until a payment lifts it.
 func TestSuspendedProjectCannotSend(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	credit(t, app, o.AccountSID, "0.0079")
@@ -209,6 +213,7 @@ func TestSuspendedProjectCannotSend(t *testing.T) {
 // StatusCallback receives each status, signed as Twilio signs: the
 // official SDK's validator accepts the signature.
 func TestMessageStatusCallbackIsSigned(t *testing.T) {
+	t.Parallel()
 	type hit struct {
 		status, sig string
 		params      map[string]string
@@ -254,6 +259,7 @@ func TestMessageStatusCallbackIsSigned(t *testing.T) {
 // simulated carrier, and each with a StatusCallback is told sent and
 // delivered exactly once.
 func TestMessagesChargedTogetherAreEachDelivered(t *testing.T) {
+	t.Parallel()
 	var mu sync.Mutex
 	heard := map[string][]string{}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -40,6 +40,7 @@ func settleTriggers(t *testing.T, app *webtest.App) {
 }
 
 func TestUsageTriggersCreateFetchListUpdateDelete(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("JPY")
 	credit(t, app, o.AccountSID, "1000")
@@ -127,6 +128,7 @@ func TestUsageTriggersCreateFetchListUpdateDelete(t *testing.T) {
 }
 
 func TestUsageTriggerValidation(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	base := "/2010-04-01/Accounts/" + o.AccountSID + "/Usage/Triggers.json"
@@ -170,6 +172,7 @@ func TestUsageTriggerValidation(t *testing.T) {
 // End to end: a trigger made with the API, usage through the Messages
 // API crosses it, and the callback arrives signed, once.
 func TestUsageTriggerWebhookEndToEnd(t *testing.T) {
+	t.Parallel()
 	var mu sync.Mutex
 	var got []*http.Request
 	var forms []url.Values
@@ -214,6 +217,7 @@ func TestUsageTriggerWebhookEndToEnd(t *testing.T) {
 
 // The official twilio-go SDK manages triggers on this server unchanged.
 func TestUsageTriggersWithTwilioGoSDK(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	tw := sdk(t, app, o.AccountSID, o.AuthToken)

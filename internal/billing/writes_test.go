@@ -50,6 +50,7 @@ func (w *named) WriteAll(ctx context.Context, tx pgx.Tx, b *pgx.Batch, batch []b
 // write fails is refused, with its own error, and nothing of it is kept.
 // A batch the balance does not cover whole is made debit by debit.
 func TestWritesTogetherThenAlone(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	ctx := context.Background()

@@ -428,6 +428,7 @@ func (m *matrix) api(caller, method, path string, body url.Values) *webtest.Resp
 }
 
 func TestTenantIsolationMatrix(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	m := &matrix{t: t, app: app}
 	m.a, m.b = m.newTenant(), m.newTenant()

@@ -63,6 +63,7 @@ func newServer(t *testing.T, cfg *config.Config, pool *pgxpool.Pool) *Server {
 }
 
 func TestHealthAndReadiness(t *testing.T) {
+	t.Parallel()
 	pool, dsn := testdb.New(t)
 	s := newServer(t, testConfig(t, dsn), pool)
 	base, stop := serve(t, s)
@@ -85,6 +86,7 @@ func TestHealthAndReadiness(t *testing.T) {
 // SIGTERM (here: the context ending) lets an in-flight request finish and
 // stops the workers before Serve returns.
 func TestGracefulShutdown(t *testing.T) {
+	t.Parallel()
 	pool, dsn := testdb.New(t)
 	s := newServer(t, testConfig(t, dsn), pool)
 	inner := s.handler

@@ -19,6 +19,7 @@ import (
 // Developers or Support) and the given addresses, each in their language,
 // over SMTP through the outbox; the history shows each mail's status.
 func TestEmailInRecipientsLanguage(t *testing.T) {
+	t.Parallel()
 	smtp := mailtest.Start(t)
 	app := webtest.Start(t, webtest.Workers(), webtest.Env("SMTP_URL", smtp.URL()))
 	ctx := context.Background()

@@ -17,6 +17,7 @@ import (
 // price changed in the table is charged once the list is older than its
 // TTL; until then the list it read stands.
 func TestPriceListAnswersAsTheTable(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	ctx := context.Background()
 	var clock clock.Clock
