@@ -62,6 +62,7 @@ func advance(t *testing.T, app *webtest.App, clock *testClock, d time.Duration) 
 // become true, and it is charged once, when it completes, per started
 // minute.
 func TestCallLifecycleIsChargedWhenItCompletes(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("JPY")
 	credit(t, app, o.AccountSID, "1000")
@@ -231,6 +232,7 @@ func TestUpdateCallEndsItEarly(t *testing.T) {
 }
 
 func TestSimulatedDuration(t *testing.T) {
+	t.Parallel()
 	for _, s := range []string{"CA00000000000000000000000000000000", "CAffffffffffffffffffffffffffffffff", "CA0123456789abcdef0123456789abcdef"} {
 		d := voice.SimulatedDuration(s)
 		require.GreaterOrEqual(t, d, 5)

@@ -29,6 +29,7 @@ func buyNumber(t *testing.T, app *webtest.App, user, pass, acc string) (string, 
 // subaccount's or another project's is refused with Twilio's 21606 (SMS)
 // or 21210 (voice), and nothing is stored or charged.
 func TestFromMustBeANumberTheAccountOwns(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	other := app.CreateOwner("USD")
@@ -119,6 +120,7 @@ func TestFromMustBeANumberTheAccountOwns(t *testing.T) {
 // API's capabilities say, and is refused with 21606 for SMS; it still
 // places calls. A Japanese mobile sends both.
 func TestSMSNeedsAnSMSCapableNumber(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	credit(t, app, o.AccountSID, "100")

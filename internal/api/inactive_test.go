@@ -25,6 +25,7 @@ import (
 // 401 once closed) and its API key, and nothing is stored, charged or
 // changed. The parent still reads its data and reactivates it.
 func TestInactiveSubaccountChangesNothing(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	ctx := context.Background()
@@ -124,6 +125,7 @@ func TestInactiveSubaccountChangesNothing(t *testing.T) {
 
 // The services refuse an inactive account themselves, whoever calls them.
 func TestServicesRefuseInactiveAccounts(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	ctx := context.Background()

@@ -16,6 +16,7 @@ import (
 // A purchase through the API is audited in its transaction; one the
 // balance does not cover is refused (10001) without suspending the project.
 func TestBuyNumberIsAuditedAndARefusalDoesNotSuspend(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	credit(t, app, o.AccountSID, "5")

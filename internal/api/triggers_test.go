@@ -14,6 +14,7 @@ import (
 	"github.com/twilio/twilio-go/client"
 	openapi "github.com/twilio/twilio-go/rest/api/v2010"
 
+	"console/internal/trigger"
 	"console/internal/webtest"
 )
 
@@ -39,6 +40,7 @@ func settleTriggers(t *testing.T, app *webtest.App) {
 }
 
 func TestUsageTriggersCreateFetchListUpdateDelete(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("JPY")
 	credit(t, app, o.AccountSID, "1000")
@@ -126,6 +128,7 @@ func TestUsageTriggersCreateFetchListUpdateDelete(t *testing.T) {
 }
 
 func TestUsageTriggerValidation(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	base := "/2010-04-01/Accounts/" + o.AccountSID + "/Usage/Triggers.json"
@@ -171,6 +174,7 @@ func TestUsageTriggerValidation(t *testing.T) {
 // End to end: a trigger made with the API, usage through the Messages
 // API crosses it, and the callback arrives signed, once.
 func TestUsageTriggerWebhookEndToEnd(t *testing.T) {
+	t.Parallel()
 	var mu sync.Mutex
 	var got []*http.Request
 	var forms []url.Values
@@ -194,7 +198,8 @@ func TestUsageTriggerWebhookEndToEnd(t *testing.T) {
 	sendSMS(t, app, o, 4)
 	require.Eventually(t, func() bool { mu.Lock(); defer mu.Unlock(); return len(got) == 1 }, 20*time.Second, 20*time.Millisecond)
 	settleTriggers(t, app)
-	time.Sleep(700 * time.Millisecond)
+	// Every webhook job has run: a second firing would have arrived.
+	app.WaitJobs(trigger.WebhookArgs{}.Kind())
 	mu.Lock()
 	defer mu.Unlock()
 	require.Len(t, got, 1, "fired once")
@@ -214,6 +219,7 @@ func TestUsageTriggerWebhookEndToEnd(t *testing.T) {
 
 // The official twilio-go SDK manages triggers on this server unchanged.
 func TestUsageTriggersWithTwilioGoSDK(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	tw := sdk(t, app, o.AccountSID, o.AuthToken)

@@ -19,6 +19,7 @@ import (
 	"console/internal/account"
 	"console/internal/auth"
 	"console/internal/billing"
+	"console/internal/clock"
 	"console/internal/config"
 	"console/internal/idempotency"
 	"console/internal/mail"
@@ -81,6 +82,9 @@ type App struct {
 	Outbox *mail.Outbox
 	// Idempotency keeps the API's answers to Idempotency-Key requests.
 	Idempotency *idempotency.Store
+	// Clock is the time every service goes by: the system's, unless a
+	// test moves it.
+	Clock *clock.Clock
 	// River runs the workers once started.
 	River *river.Client[pgx.Tx]
 }
@@ -92,8 +96,9 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*App, error)
 	if err != nil {
 		return nil, err
 	}
-	a := &App{Config: cfg, Pool: pool, Log: log, Users: auth.NewStore(box), Accounts: account.NewStore(box),
+	a := &App{Config: cfg, Pool: pool, Log: log, Users: auth.NewStore(box), Accounts: account.NewStore(box), Clock: &clock.Clock{},
 		Idempotency: &idempotency.Store{Pool: pool, Box: box}}
+	a.Users.Now = a.Clock.Now
 	a.AccountService = account.NewService(pool, a.Accounts, cfg.MaxSubaccounts)
 	a.Users.Hashing = auth.NewHashGate(cfg.PasswordHashConcurrency, cfg.PasswordHashWait)
 	a.Users.SignUps = auth.SignUpLimits{PerIP: cfg.SignUpPerIPHour, PerDomain: cfg.SignUpPerDomainHour}
@@ -110,8 +115,10 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*App, error)
 	a.Billing = billing.NewService(pool, &billing.TestGateway{Pool: pool}, nil, cfg.BaseURL)
 	a.Billing.PauseAfterCharge = cfg.FaultPauseAfterCharge
 	a.Billing.Issuer = billing.Issuer(cfg.Issuer)
-	a.Numbers = &numbers.Service{Pool: pool, Ledger: a.Billing.Ledger}
+	a.Billing.Now = a.Clock.Now
+	a.Numbers = &numbers.Service{Pool: pool, Ledger: a.Billing.Ledger, Now: a.Clock.Now}
 	a.Triggers = trigger.NewService(pool, nil, cfg.BaseURL, log)
+	a.Triggers.Now = a.Clock.Now
 	a.Billing.Ledger.UsageRecorded = a.Triggers.UsageRecorded
 	authToken := func(ctx context.Context, projectSID, accountSID string) (string, error) {
 		return a.Accounts.AuthToken(ctx, pool, projectSID, accountSID)
@@ -119,17 +126,17 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*App, error)
 	hooks := webhook.NewClient(cfg.WebhooksAllowPrivate)
 	workers := river.NewWorkers()
 	// The outbox, which seals mail bodies, wraps the River client made below.
-	cleanup := &maintenance.CleanupWorker{Pool: pool, AuditRetention: cfg.AuditRetention}
+	cleanup := &maintenance.CleanupWorker{Pool: pool, AuditRetention: cfg.AuditRetention, Now: a.Clock.Now}
 	deliver := &mail.DeliverWorker{Pool: pool, Sender: sender}
 	river.AddWorker(workers, cleanup)
 	river.AddWorker(workers, deliver)
 	river.AddWorker(workers, &billing.RechargeWorker{Service: a.Billing})
 	river.AddWorker(workers, &billing.SettleWorker{Service: a.Billing})
 	river.AddWorker(workers, &billing.RecurringWorker{Service: a.Billing})
-	river.AddWorker(workers, &messaging.CarrierWorker{Pool: pool})
+	river.AddWorker(workers, &messaging.CarrierWorker{Pool: pool, Now: a.Clock.Now})
 	river.AddWorker(workers, &messaging.CallbackWorker{Pool: pool, Client: hooks, AuthToken: authToken})
 	// The network worker needs the call service, completed once the River client exists.
-	a.Calls = &voice.Service{Pool: pool}
+	a.Calls = &voice.Service{Pool: pool, Now: a.Clock.Now}
 	river.AddWorker(workers, &voice.NetworkWorker{Service: a.Calls})
 	river.AddWorker(workers, &voice.CallbackWorker{Pool: pool, Client: hooks, AuthToken: authToken})
 	river.AddWorker(workers, &trigger.WebhookWorker{Pool: pool, Client: hooks, AuthToken: authToken})
@@ -167,7 +174,7 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*App, error)
 	cleanup.Outbox, deliver.Outbox = a.Outbox, a.Outbox
 	a.Billing.Jobs = a.Outbox
 	a.Triggers.Jobs = a.Outbox
-	a.Prices = &usage.PriceList{DB: pool}
+	a.Prices = &usage.PriceList{DB: pool, Now: a.Clock.Now}
 	a.Usage = usage.NewService(pool)
 	a.Shortcuts = nav.NewShortcuts(pool)
 	a.Events = monitor.NewEvents(pool, a.Users)

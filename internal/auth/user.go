@@ -44,6 +44,8 @@ type Store struct {
 	Now func() time.Time
 	// Hashing bounds the password hashing of every caller of the Store.
 	Hashing *HashGate
+	// HashCost is the cost of new password hashes; zero is DefaultHashCost.
+	HashCost HashCost
 	// SignUps are the sign-up limits ReserveSignUp applies.
 	SignUps SignUpLimits
 }

@@ -61,6 +61,7 @@ func requireFont(t *testing.T) {
 }
 
 func TestReceiptJapanese(t *testing.T) {
+	t.Parallel()
 	requireFont(t)
 	// 2026-03-31 16:30 UTC is already April 1 in Tokyo.
 	completed := time.Date(2026, 3, 31, 16, 30, 0, 0, time.UTC)
@@ -94,6 +95,7 @@ func TestReceiptJapanese(t *testing.T) {
 }
 
 func TestReceiptEnglish(t *testing.T) {
+	t.Parallel()
 	requireFont(t)
 	completed := time.Date(2026, 1, 2, 15, 4, 5, 0, time.UTC)
 	p := receiptPayment(25, "USD", billing.PaymentManual, billing.PaymentSucceeded, completed)
@@ -120,6 +122,7 @@ func TestReceiptEnglish(t *testing.T) {
 // Long Japanese text wraps without losing a character (fpdf's own
 // MultiCell drops the one it breaks at).
 func TestReceiptWrapsLongJapaneseText(t *testing.T) {
+	t.Parallel()
 	requireFont(t)
 	completed := time.Date(2026, 1, 2, 15, 4, 5, 0, time.UTC)
 	p := receiptPayment(1234567, "JPY", billing.PaymentManual, billing.PaymentSucceeded, completed)
@@ -136,6 +139,7 @@ func TestReceiptWrapsLongJapaneseText(t *testing.T) {
 }
 
 func TestReceiptRefusesUnsucceededPayment(t *testing.T) {
+	t.Parallel()
 	completed := time.Date(2026, 1, 2, 15, 4, 5, 0, time.UTC)
 	for _, status := range []string{billing.PaymentFailed, billing.PaymentPending} {
 		p := receiptPayment(5000, "JPY", billing.PaymentManual, status, completed)
@@ -148,6 +152,7 @@ func TestReceiptRefusesUnsucceededPayment(t *testing.T) {
 }
 
 func TestReceiptMissingFont(t *testing.T) {
+	t.Parallel()
 	saved := billing.FontPath
 	t.Cleanup(func() { billing.FontPath = saved })
 	billing.FontPath = filepath.Join(t.TempDir(), "missing.ttf")

@@ -213,13 +213,15 @@ func TestBrowserRechargeFromBackupCard(t *testing.T) {
 			c.openTab("/billing/history", l.tabs[1])
 			autoOK := `tr[data-payment][data-kind="auto"][data-status="succeeded"]`
 			autoFailed := `tr[data-payment][data-kind="auto"][data-status="failed"]`
-			deadline := spent.Add(rechargeWait)
-			for b.Count(autoOK) == 0 {
-				require.True(t, time.Now().Before(deadline), "no automatic payment in the history after %s:\n%s", rechargeWait,
-					strings.Join(b.Texts(`[data-testid="payments"] tbody tr`), "\n"))
-				time.Sleep(250 * time.Millisecond)
+			webtest.Eventually(t, "the automatic payment in the history", func() bool {
+				if b.Count(autoOK) > 0 {
+					return true
+				}
 				require.Equal(t, http.StatusOK, b.Go("/billing/history"))
-			}
+				return false
+			})
+			require.Less(t, time.Since(spent), rechargeWait, "the automatic payment showed late:\n%s",
+				strings.Join(b.Texts(`[data-testid="payments"] tbody tr`), "\n"))
 			t.Logf("the automatic payment showed in the history %s after the usage", time.Since(spent).Round(time.Millisecond))
 			c.requireBillingPage("/billing/history", l.tabs[1], l.tabs[1])
 			require.Equal(t, 1, b.Count(autoOK))

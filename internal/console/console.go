@@ -20,6 +20,7 @@ import (
 	"console/internal/account"
 	"console/internal/auth"
 	"console/internal/billing"
+	"console/internal/clock"
 	"console/internal/config"
 	"console/internal/database"
 	"console/internal/i18n"
@@ -73,6 +74,9 @@ type Deps struct {
 	// Events reads Monitor › Events, Logs Monitor › Logs.
 	Events *monitor.Events
 	Logs   *monitor.Logs
+	// Clock times sessions' idle timeout and the second factor's wait;
+	// nil is the system's clock.
+	Clock *clock.Clock
 }
 
 // Console holds what the handlers need.
@@ -102,6 +106,8 @@ type Console struct {
 	// preloads are the pages' reads that go in the viewer's round trip,
 	// by method and path (see preload); set with the routes.
 	preloads map[string]preload
+	// now is the clock sessions are timed with.
+	now func() time.Time
 }
 
 // New returns the console's handlers.
@@ -109,7 +115,7 @@ func New(d Deps) *Console {
 	return &Console{pool: d.Pool, sessions: d.Sessions, users: d.Users, accounts: d.Accounts, cfg: d.Config, log: d.Log, jobs: d.Jobs, billing: d.Billing,
 		numbers: d.Numbers, triggers: d.Triggers, accountService: d.AccountService,
 		auth: d.Auth, team: d.Team, onboard: d.Onboard, frames: d.Frames, mails: d.Mailbox, messages: d.Messages,
-		usage: d.Usage, shortcuts: d.Shortcuts, events: d.Events, logs: d.Logs}
+		usage: d.Usage, shortcuts: d.Shortcuts, events: d.Events, logs: d.Logs, now: d.Clock.Now}
 }
 
 // Error is an error with an HTTP status and a message safe to show: the

@@ -63,6 +63,7 @@ func buy(c *webtest.Client, phone, name string) *webtest.Response {
 }
 
 func TestNumberSearchFiltersAndPrices(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("JPY")
 	c := app.Client()
@@ -166,6 +167,7 @@ func hasAnyPrefix(s string, ps []string) bool {
 }
 
 func TestBuyNumberChargesTheFirstMonthOnce(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	ctx := context.Background()
 	o := app.CreateOwner("JPY")
@@ -274,6 +276,7 @@ func TestBuyNumberChargesTheFirstMonthOnce(t *testing.T) {
 }
 
 func TestRefusedPurchaseChangesNothing(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	ctx := context.Background()
 	o := app.CreateOwner("JPY")
@@ -340,6 +343,7 @@ func createSubInConsole(t *testing.T, c *webtest.Client, name string) string {
 }
 
 func TestRenameAndReleaseNumber(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	ctx := context.Background()
 	o := app.CreateOwner("USD")
@@ -389,6 +393,7 @@ func TestRenameAndReleaseNumber(t *testing.T) {
 }
 
 func TestNumbersBelongToTheViewedAccount(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	ctx := context.Background()
 	o := app.CreateOwner("JPY")

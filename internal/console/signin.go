@@ -62,7 +62,7 @@ func (c *Console) signIn(w http.ResponseWriter, r *http.Request) error {
 				return err
 			}
 			c.sessions.Put(ctx, keyPendingUID, u.ID)
-			c.sessions.Put(ctx, keyPendingAt, time.Now().Unix())
+			c.sessions.Put(ctx, keyPendingAt, c.now().Unix())
 			c.sessions.Put(ctx, keyNext, f.Next)
 			return redirect(w, r, "/signin/2fa")
 		}
@@ -91,7 +91,7 @@ func (c *Console) completeSignIn(w http.ResponseWriter, r *http.Request, u *auth
 func (c *Console) pendingUser(r *http.Request) (*auth.User, error) {
 	ctx := r.Context()
 	uid := c.sessions.GetString(ctx, keyPendingUID)
-	if uid == "" || time.Since(time.Unix(c.sessions.GetInt64(ctx, keyPendingAt), 0)) > pendingTimeout {
+	if uid == "" || c.now().Sub(time.Unix(c.sessions.GetInt64(ctx, keyPendingAt), 0)) > pendingTimeout {
 		return nil, nil
 	}
 	u, err := c.auth.User(ctx, uid)

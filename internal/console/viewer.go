@@ -26,7 +26,7 @@ func (c *Console) loadViewer(next http.Handler) http.Handler {
 		if uid := c.sessions.GetString(ctx, keyUserID); uid != "" {
 			seen := time.Unix(c.sessions.GetInt64(ctx, keySeen), 0)
 			var err error
-			if time.Since(seen) <= c.cfg.SessionIdleTimeout {
+			if c.now().Sub(seen) <= c.cfg.SessionIdleTimeout {
 				v, pre, err = c.viewer(r, uid)
 			}
 			switch {
@@ -38,8 +38,8 @@ func (c *Console) loadViewer(next http.Handler) http.Handler {
 					return err
 				}
 			default:
-				if time.Since(seen) > seenGranularity {
-					c.sessions.Put(ctx, keySeen, time.Now().Unix())
+				if c.now().Sub(seen) > seenGranularity {
+					c.sessions.Put(ctx, keySeen, c.now().Unix())
 				}
 				if v.User.Locale != "" {
 					locale = v.User.Locale

@@ -99,6 +99,7 @@ func create(t *testing.T, svc *trigger.Service, project, accountSID string, spec
 // trigger fires once in May, again once in June, and June starts at
 // 15:00 UTC on May 31.
 func TestMonthlyTriggerFiresOncePerPeriodAndAgainAfterRollover(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	svc := app.Services.Triggers
 	c := &clock{}
@@ -139,6 +140,7 @@ func TestMonthlyTriggerFiresOncePerPeriodAndAgainAfterRollover(t *testing.T) {
 }
 
 func TestDailyYearlyAndAllTimePeriods(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	svc := app.Services.Triggers
 	c := &clock{}
@@ -183,6 +185,7 @@ func TestDailyYearlyAndAllTimePeriods(t *testing.T) {
 }
 
 func TestOffsetValues(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	svc := app.Services.Triggers
 	o := owner(t, app, "JPY")
@@ -218,6 +221,7 @@ func TestOffsetValues(t *testing.T) {
 // fire the project's trigger, and roll-ups and totalprice see the
 // concrete categories.
 func TestCategoriesAndAccounts(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	svc := app.Services.Triggers
 	ctx := context.Background()
@@ -255,6 +259,7 @@ func TestCategoriesAndAccounts(t *testing.T) {
 // read, and each is still compared with it: those reached fire, the
 // others wait; a trigger on another field or period gets its own value.
 func TestThresholdsSharingAValue(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	svc := app.Services.Triggers
 	ctx := context.Background()
@@ -294,6 +299,7 @@ func TestThresholdsSharingAValue(t *testing.T) {
 // database: the trigger fires exactly once, with one delivery job, one
 // mail per recipient and one audit entry.
 func TestFiresOnceUnderConcurrentUsageOnTwoServers(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	peer := app.Peer()
 	o := owner(t, app, "JPY")
@@ -336,6 +342,7 @@ func TestFiresOnceUnderConcurrentUsageOnTwoServers(t *testing.T) {
 // What a lost evaluation misses (usage recorded without the ledger's
 // hook, as when a process stops right after its commit) the sweep fires.
 func TestSweepCatchesMissedEvaluations(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	svc := app.Services.Triggers
 	ctx := context.Background()
@@ -371,6 +378,7 @@ func TestSweepCatchesMissedEvaluations(t *testing.T) {
 // Changing what a trigger watches re-arms it within the period, as a new
 // trigger would be; renaming does not.
 func TestUpdateRearms(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	svc := app.Services.Triggers
 	ctx := context.Background()

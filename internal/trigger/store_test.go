@@ -16,6 +16,7 @@ import (
 var byTest = audit.Actor{Kind: audit.ActorSystem}
 
 func TestStoreCreateGetListUpdateDelete(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	svc := app.Services.Triggers
 	ctx := context.Background()
