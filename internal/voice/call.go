@@ -58,13 +58,12 @@ func Minutes(seconds int) int {
 	return (seconds + 59) / 60
 }
 
-const columns = `sid, project_sid, account_sid, to_number, from_number, status, direction, duration, price::text, price_unit, url, twiml,
+const columns = `sid, project_sid, account_sid, to_number, from_number, status, direction, duration, price, price_unit, url, twiml,
 	date_created, date_updated, start_time, end_time`
 
 func scan(row pgx.Row) (*Call, error) {
 	var c Call
-	var price string
-	err := row.Scan(&c.SID, &c.ProjectSID, &c.AccountSID, &c.To, &c.From, &c.Status, &c.Direction, &c.Duration, &price, &c.PriceUnit,
+	err := row.Scan(&c.SID, &c.ProjectSID, &c.AccountSID, &c.To, &c.From, &c.Status, &c.Direction, &c.Duration, &c.Price, &c.PriceUnit,
 		&c.URL, &c.Twiml, &c.DateCreated, &c.DateUpdated, &c.StartTime, &c.EndTime)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, ErrNotFound
@@ -72,8 +71,7 @@ func scan(row pgx.Row) (*Call, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.Price, err = decimal.NewFromString(price)
-	return &c, err
+	return &c, nil
 }
 
 // Insert records a completed call in the caller's transaction (the debit
@@ -112,14 +110,5 @@ func List(ctx context.Context, db database.DBTX, projectSID, accountSID, to, fro
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []*Call
-	for rows.Next() {
-		c, err := scan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (*Call, error) { return scan(row) })
 }
