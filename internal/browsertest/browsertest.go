@@ -31,6 +31,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -502,12 +503,7 @@ func (b *Browser) ignored(m Message) bool {
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	for _, re := range b.ignore {
-		if re.MatchString(m.Text) || re.MatchString(m.URL) {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(b.ignore, func(re *regexp.Regexp) bool { return re.MatchString(m.Text) || re.MatchString(m.URL) })
 }
 
 // ConsoleErrors returns the console errors seen so far: console.error

@@ -7,6 +7,7 @@ package trigger
 import (
 	"errors"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -163,15 +164,6 @@ func ValidCallbackURL(u string) bool {
 	return err == nil && (p.Scheme == "http" || p.Scheme == "https") && p.Host != "" && len(u) <= 4000
 }
 
-func oneOf(v string, set []string) bool {
-	for _, s := range set {
-		if s == v {
-			return true
-		}
-	}
-	return false
-}
-
 // normalize fills defaults and trims, then checks the spec; the value's
 // sign is checked once an offset is resolved.
 func (s *Spec) normalize() error {
@@ -208,9 +200,9 @@ func (s *Spec) normalize() error {
 		return &FieldError{FieldUsageCategory, ReasonRequired}
 	case !validCategory(s.UsageCategory):
 		return &FieldError{FieldUsageCategory, ReasonInvalid}
-	case !oneOf(s.TriggerBy, TriggerBys):
+	case !slices.Contains(TriggerBys, s.TriggerBy):
 		return &FieldError{FieldTriggerBy, ReasonInvalid}
-	case !oneOf(s.Recurring, Recurrings):
+	case !slices.Contains(Recurrings, s.Recurring):
 		return &FieldError{FieldRecurring, ReasonInvalid}
 	case s.CallbackURL != "" && !ValidCallbackURL(s.CallbackURL):
 		return &FieldError{FieldCallbackURL, ReasonInvalid}
