@@ -3,6 +3,7 @@ package api
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/go-chi/chi/v5"
@@ -210,9 +211,9 @@ func (a *API) listTriggers(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	f := trigger.Filter{Recurring: q.Get("Recurring"), TriggerBy: q.Get("TriggerBy"), UsageCategory: q.Get("UsageCategory")}
 	switch {
-	case f.Recurring != "" && !oneOf(f.Recurring, trigger.Recurrings):
+	case f.Recurring != "" && !slices.Contains(trigger.Recurrings, f.Recurring):
 		return errInvalid("Recurring", "must be daily, monthly, yearly or alltime")
-	case f.TriggerBy != "" && !oneOf(f.TriggerBy, trigger.TriggerBys):
+	case f.TriggerBy != "" && !slices.Contains(trigger.TriggerBys, f.TriggerBy):
 		return errInvalid("TriggerBy", "must be count, usage or price")
 	}
 	if f.UsageCategory != "" {
@@ -229,13 +230,4 @@ func (a *API) listTriggers(w http.ResponseWriter, r *http.Request) error {
 	}
 	return writePage(w, r, pg, ts, "usage_triggers", func(t *trigger.Trigger) string { return t.SID },
 		func(t *trigger.Trigger) (usageTriggerJSON, error) { return usageTriggerResource(t), nil })
-}
-
-func oneOf(v string, set []string) bool {
-	for _, s := range set {
-		if s == v {
-			return true
-		}
-	}
-	return false
 }

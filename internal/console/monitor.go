@@ -5,11 +5,13 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
+	"console/internal/account"
 	"console/internal/audit"
 	"console/internal/auth"
 	"console/internal/i18n"
@@ -141,21 +143,11 @@ func (c *Console) namePeople(ctx context.Context, people map[string]web.Person, 
 }
 
 func isMember(members []*team.Member, userID string) bool {
-	for _, m := range members {
-		if m.UserID == userID {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(members, func(m *team.Member) bool { return m.UserID == userID })
 }
 
 func hasAccount(d web.EventsData, sid string) bool {
-	for _, a := range d.Accounts {
-		if a.SID == sid {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(d.Accounts, func(a *account.Account) bool { return a.SID == sid })
 }
 
 // eventsPage is Monitor › Events: the project's audit trail, newest first.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/mail"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -204,7 +205,7 @@ func parseTriggerForm(r *http.Request) (web.TriggerForm, trigger.Spec) {
 		f.Errors.Add("usage_category", "triggers.error_category")
 	}
 	switch {
-	case !oneOf(f.TriggerBy, trigger.TriggerBys):
+	case !slices.Contains(trigger.TriggerBys, f.TriggerBy):
 		f.Errors.Add("trigger_by", "triggers.error_trigger_by")
 	case f.TriggerBy == trigger.ByCount && f.UsageCategory == usage.TotalPrice:
 		// Total price has no count: such a trigger could never fire.
@@ -220,7 +221,7 @@ func parseTriggerForm(r *http.Request) (web.TriggerForm, trigger.Spec) {
 		f.Errors.Add("trigger_value", "triggers.error_value_positive")
 	}
 	spec.TriggerValue, spec.Offset = v, offset
-	if !oneOf(f.Recurring, trigger.Recurrings) {
+	if !slices.Contains(trigger.Recurrings, f.Recurring) {
 		f.Errors.Add("recurring", "triggers.error_recurring")
 	}
 	for _, addr := range spec.EmailTo {
@@ -275,13 +276,4 @@ func fieldErr(err error, errs *web.FieldErrors) bool {
 	}
 	errs.Add(k[0], k[1])
 	return true
-}
-
-func oneOf(v string, set []string) bool {
-	for _, s := range set {
-		if s == v {
-			return true
-		}
-	}
-	return false
 }
