@@ -137,15 +137,6 @@ func when(ctx context.Context, t time.Time) string {
 	return t.In(loc).Format("2006-01-02 15:04 MST")
 }
 
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 // monthTitle names a month in the request's language.
 func monthTitle(ctx context.Context, t time.Time) string {
 	return i18n.Date(lang(ctx), "format.month", t)

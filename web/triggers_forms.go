@@ -11,6 +11,7 @@ import (
 	"console/internal/i18n"
 	"console/internal/trigger"
 	"console/internal/usage"
+	"console/internal/webhook"
 )
 
 // TriggerForm is the create and edit form of a usage trigger, as typed.
@@ -176,20 +177,22 @@ func attemptOutcome(ctx context.Context, a trigger.Attempt) string {
 }
 
 // attemptOutcomeKey is the catalog key of what became of a webhook
-// attempt that got no answer, from the error the worker logged.
+// attempt: its status, or why it got none, as stored with it.
 func attemptOutcomeKey(a trigger.Attempt) string {
-	e := strings.ToLower(a.Error)
-	switch {
-	case a.StatusCode != 0:
+	if a.StatusCode != 0 {
 		return "triggers.attempt_status"
-	case strings.Contains(e, "not allowed"):
-		return "triggers.attempt_forbidden"
-	case strings.Contains(e, "timeout") || strings.Contains(e, "deadline exceeded"):
-		return "triggers.attempt_timeout"
-	case strings.Contains(e, "connection refused"):
-		return "triggers.attempt_refused"
-	case strings.Contains(e, "no such host"):
-		return "triggers.attempt_dns"
+	}
+	if key, ok := attemptFailureKeys[a.Failure]; ok {
+		return key
 	}
 	return "triggers.attempt_failed"
+}
+
+// attemptFailureKeys are the catalog keys of the ways an attempt gets no answer.
+var attemptFailureKeys = map[string]string{
+	webhook.FailureForbidden: "triggers.attempt_forbidden",
+	webhook.FailureTimeout:   "triggers.attempt_timeout",
+	webhook.FailureRefused:   "triggers.attempt_refused",
+	webhook.FailureDNS:       "triggers.attempt_dns",
+	webhook.FailureTLS:       "triggers.attempt_tls",
 }

@@ -6,6 +6,7 @@ package account
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"time"
 
@@ -91,12 +92,7 @@ type NewProject struct {
 
 // ValidCurrency reports whether c is a supported currency.
 func ValidCurrency(c string) bool {
-	for _, x := range Currencies {
-		if x == c {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(Currencies, c)
 }
 
 // ValidTimeZone reports whether tz names a known IANA zone.

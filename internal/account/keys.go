@@ -99,16 +99,7 @@ func (s *Store) Keys(ctx context.Context, db database.DBTX, projectSID, accountS
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []*Key
-	for rows.Next() {
-		k, err := scanKey(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, k)
-	}
-	return out, rows.Err()
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (*Key, error) { return scanKey(row) })
 }
 
 // RenameKey changes a key's friendly name.

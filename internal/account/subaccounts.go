@@ -90,16 +90,7 @@ func (s *Store) List(ctx context.Context, db database.DBTX, viewer *Account, f F
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []*Account
-	for rows.Next() {
-		a, err := scanWith(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (*Account, error) { return scanWith(row) })
 }
 
 // Subaccounts lists a project's subaccounts, newest first, for the console.
@@ -108,16 +99,7 @@ func (s *Store) Subaccounts(ctx context.Context, db database.DBTX, projectSID st
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []*Account
-	for rows.Next() {
-		a, err := scanWith(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (*Account, error) { return scanWith(row) })
 }
 
 // SetFriendlyName renames an account.

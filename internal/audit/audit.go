@@ -15,6 +15,8 @@ import (
 	"errors"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"console/internal/database"
 	"console/internal/reqlog"
 )
@@ -118,18 +120,9 @@ func ForUser(ctx context.Context, db database.DBTX, userID string, limit int) ([
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []Entry
-	for rows.Next() {
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (Entry, error) {
 		var e Entry
-		var details []byte
-		if err := rows.Scan(&e.ProjectSID, &e.AccountSID, &e.ActorUserID, &e.Actor, &e.Action, &e.Target, &e.IP, &details, &e.At); err != nil {
-			return nil, err
-		}
-		if err := json.Unmarshal(details, &e.Details); err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+		err := row.Scan(&e.ProjectSID, &e.AccountSID, &e.ActorUserID, &e.Actor, &e.Action, &e.Target, &e.IP, &e.Details, &e.At)
+		return e, err
+	})
 }

@@ -1,7 +1,7 @@
 package audit
 
 import (
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -40,8 +40,8 @@ func Changes(details map[string]string) ([]Change, []Detail) {
 			changes = append(changes, Change{Field: field, From: v, To: details[pairKey(field, "to")]})
 		}
 	}
-	sort.Slice(changes, func(i, j int) bool { return changes[i].Field < changes[j].Field })
-	sort.Slice(rest, func(i, j int) bool { return rest[i].Key < rest[j].Key })
+	slices.SortFunc(changes, func(a, b Change) int { return strings.Compare(a.Field, b.Field) })
+	slices.SortFunc(rest, func(a, b Detail) int { return strings.Compare(a.Key, b.Key) })
 	return changes, rest
 }
 

@@ -2,7 +2,6 @@ package audit
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"strconv"
 	"strings"
@@ -112,12 +111,8 @@ func List(ctx context.Context, db database.DBTX, projectSID string, f Filter, li
 	var out []Event
 	for rows.Next() {
 		var e Event
-		var details []byte
 		if err := rows.Scan(&e.ID, &e.At, &e.ProjectSID, &e.AccountSID, &e.ActorUserID, &e.Actor, &e.Action,
-			&e.Target, &e.IP, &e.UserAgent, &e.RequestID, &e.CredentialSID, &details); err != nil {
-			return nil, nil, err
-		}
-		if err := json.Unmarshal(details, &e.Details); err != nil {
+			&e.Target, &e.IP, &e.UserAgent, &e.RequestID, &e.CredentialSID, &e.Details); err != nil {
 			return nil, nil, err
 		}
 		// Entries from before the credential had a column of its own

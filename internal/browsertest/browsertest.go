@@ -34,6 +34,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -518,12 +519,7 @@ func (b *Browser) ignored(m Message) bool {
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	for _, re := range b.ignore {
-		if re.MatchString(m.Text) || re.MatchString(m.URL) {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(b.ignore, func(re *regexp.Regexp) bool { return re.MatchString(m.Text) || re.MatchString(m.URL) })
 }
 
 // ConsoleErrors returns the console errors seen so far: console.error

@@ -411,21 +411,12 @@ func requireNoConsoleErrorsBut403(t *testing.T, b *browsertest.Browser, forbidde
 	t.Helper()
 	var lines []string
 	for _, m := range b.ConsoleErrors() {
-		expected := m.Source == "network" && strings.Contains(m.Text, "status of 403") && containsString(forbidden, m.URL)
+		expected := m.Source == "network" && strings.Contains(m.Text, "status of 403") && slices.Contains(forbidden, m.URL)
 		if !expected {
 			lines = append(lines, "  "+m.String())
 		}
 	}
 	require.Empty(t, lines, "the browser console shows errors:\n%s", strings.Join(lines, "\n"))
-}
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // screenshot saves a full-page screenshot of b when BROWSERTEST_SCREENSHOTS

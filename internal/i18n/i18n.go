@@ -7,7 +7,8 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -90,12 +91,7 @@ func Has(locale, key string) bool {
 
 // Keys lists the keys of locale's catalog, sorted.
 func Keys(locale string) []string {
-	keys := make([]string, 0, len(catalogs[locale]))
-	for k := range catalogs[locale] {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
+	return slices.Sorted(maps.Keys(catalogs[locale]))
 }
 
 // Supported reports whether l is a supported locale.

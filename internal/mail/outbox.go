@@ -122,16 +122,7 @@ func Recent(ctx context.Context, db database.DBTX, limit int) ([]*Mail, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []*Mail
-	for rows.Next() {
-		m, err := scanMail(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (*Mail, error) { return scanMail(row) })
 }
 
 // Get returns one mail of the outbox with its body opened; a purged
@@ -167,17 +158,12 @@ func (o *Outbox) SealLegacy(ctx context.Context, db database.DBTX, limit int) (i
 		id   int64
 		body string
 	}
-	var todo []legacy
-	for rows.Next() {
+	todo, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (legacy, error) {
 		var l legacy
-		if err := rows.Scan(&l.id, &l.body); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		todo = append(todo, l)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		err := row.Scan(&l.id, &l.body)
+		return l, err
+	})
+	if err != nil {
 		return 0, err
 	}
 	for _, l := range todo {

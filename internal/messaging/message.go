@@ -60,13 +60,12 @@ func Country(n string) string {
 	return ""
 }
 
-const columns = `sid, project_sid, account_sid, to_number, from_number, body, status, direction, num_segments, encoding, price::text, price_unit,
+const columns = `sid, project_sid, account_sid, to_number, from_number, body, status, direction, num_segments, encoding, price, price_unit,
 	status_callback, date_created, date_updated, date_sent`
 
 func scan(row pgx.Row) (*Message, error) {
 	var m Message
-	var price string
-	err := row.Scan(&m.SID, &m.ProjectSID, &m.AccountSID, &m.To, &m.From, &m.Body, &m.Status, &m.Direction, &m.NumSegments, &m.Encoding, &price,
+	err := row.Scan(&m.SID, &m.ProjectSID, &m.AccountSID, &m.To, &m.From, &m.Body, &m.Status, &m.Direction, &m.NumSegments, &m.Encoding, &m.Price,
 		&m.PriceUnit, &m.StatusCallback, &m.DateCreated, &m.DateUpdated, &m.DateSent)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, ErrNotFound
@@ -74,8 +73,7 @@ func scan(row pgx.Row) (*Message, error) {
 	if err != nil {
 		return nil, err
 	}
-	m.Price, err = decimal.NewFromString(price)
-	return &m, err
+	return &m, nil
 }
 
 // Insert records a message in the caller's transaction; see InsertAll.
@@ -189,16 +187,7 @@ func List(ctx context.Context, db database.DBTX, projectSID, accountSID string, 
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []*Message
-	for rows.Next() {
-		m, err := scan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (*Message, error) { return scan(row) })
 }
 
 // CallbackArgs tells the message's StatusCallback URL of one status.

@@ -43,16 +43,15 @@ func Owned(ctx context.Context, db database.DBTX, numbers []string) (map[string]
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	owned := map[string]bool{}
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
+	found, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, err
+	}
+	owned := make(map[string]bool, len(found))
+	for _, s := range found {
 		owned[s] = true
 	}
-	return owned, rows.Err()
+	return owned, nil
 }
 
 // Insert records a bought number in the transaction that charges its first month.
@@ -100,16 +99,7 @@ func List(ctx context.Context, db database.DBTX, projectSID, accountSID, after s
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []*Number
-	for rows.Next() {
-		n, err := scan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, n)
-	}
-	return out, rows.Err()
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (*Number, error) { return scan(row) })
 }
 
 // Rename changes a number's friendly name.

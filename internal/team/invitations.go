@@ -126,16 +126,7 @@ func OpenInvitations(ctx context.Context, db database.DBTX, projectSID string) (
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []*Invitation
-	for rows.Next() {
-		i, err := scanInvitation(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (*Invitation, error) { return scanInvitation(row) })
 }
 
 // Resend gives an open invitation a new token and a new expiry: the old

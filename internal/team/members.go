@@ -37,16 +37,11 @@ func Members(ctx context.Context, db database.DBTX, projectSID string) ([]*Membe
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []*Member
-	for rows.Next() {
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (*Member, error) {
 		var m Member
-		if err := rows.Scan(&m.UserID, &m.Email, &m.FriendlyName, &m.Locale, &m.Role, &m.TwoFactor, &m.LastSignIn, &m.JoinedAt); err != nil {
-			return nil, err
-		}
-		out = append(out, &m)
-	}
-	return out, rows.Err()
+		err := row.Scan(&m.UserID, &m.Email, &m.FriendlyName, &m.Locale, &m.Role, &m.TwoFactor, &m.LastSignIn, &m.JoinedAt)
+		return &m, err
+	})
 }
 
 // Member returns one member of a project.

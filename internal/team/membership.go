@@ -80,14 +80,5 @@ func QueueProjectsOf(b *pgx.Batch, userID string, dst *[]Project) {
 }
 
 func scanProjects(rows pgx.Rows) ([]Project, error) {
-	defer rows.Close()
-	var out []Project
-	for rows.Next() {
-		var p Project
-		if err := rows.Scan(&p.SID, &p.FriendlyName, &p.Role); err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[Project])
 }

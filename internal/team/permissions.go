@@ -1,5 +1,7 @@
 package team
 
+import "slices"
+
 // Permission is an area and action of the console.
 type Permission string
 
@@ -74,12 +76,7 @@ var InvitableRoles = []string{RoleAdmin, RoleDeveloper, RoleBilling, RoleSupport
 
 // ValidInvitableRole reports whether r can be granted.
 func ValidInvitableRole(r string) bool {
-	for _, x := range InvitableRoles {
-		if x == r {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(InvitableRoles, r)
 }
 
 // CanGrant reports whether a member with role actor may give, change or

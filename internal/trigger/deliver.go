@@ -143,8 +143,8 @@ func (w *WebhookWorker) Work(ctx context.Context, job *river.Job[WebhookArgs]) e
 	}
 	// Logged even when the attempt ran out of time.
 	_, err = w.Pool.Exec(context.WithoutCancel(ctx), `
-		INSERT INTO usage_trigger_attempts (project_sid, firing_id, attempt, method, url, status_code, error, duration_ms)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-		job.Args.ProjectSID, job.Args.FiringID, job.Attempt, cbMethod, cbURL, code, msg, time.Since(start).Milliseconds())
+		INSERT INTO usage_trigger_attempts (project_sid, firing_id, attempt, method, url, status_code, error, failure, duration_ms)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		job.Args.ProjectSID, job.Args.FiringID, job.Attempt, cbMethod, cbURL, code, msg, webhook.FailureKind(status, sendErr), time.Since(start).Milliseconds())
 	return errors.Join(sendErr, err)
 }

@@ -167,9 +167,11 @@ func TestWebhookSignedRetriedUntil2xx(t *testing.T) {
 	}
 	require.Equal(t, []int{500, 503, 204}, statuses)
 	require.Contains(t, hist[0].Attempts[0].Error, "answered 500")
+	require.Equal(t, webhook.FailureStatus, hist[0].Attempts[0].Failure)
 	require.False(t, hist[0].Attempts[0].OK())
 	require.True(t, hist[0].Attempts[2].OK())
 	require.Empty(t, hist[0].Attempts[2].Error)
+	require.Empty(t, hist[0].Attempts[2].Failure)
 	require.Eventually(t, func() bool {
 		return count(t, app, `SELECT count(*) FROM river_job WHERE kind = 'usage_trigger_webhook' AND state = 'completed'`) == 1
 	}, 5*time.Second, 20*time.Millisecond)
@@ -239,6 +241,7 @@ func TestWebhookAddressBlocklist(t *testing.T) {
 		for _, a := range h[0].Attempts {
 			require.Zero(t, a.StatusCode, targets[i])
 			require.Contains(t, a.Error, "destination address not allowed", targets[i])
+			require.Equal(t, webhook.FailureForbidden, a.Failure, targets[i])
 		}
 	}
 	require.Empty(t, private.got(), "nothing reached the loopback receiver")

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"maps"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -148,10 +150,7 @@ func (s *Service) drain(projectSID string) {
 		for accountSID, cats := range accs {
 			var list []string
 			if cats != nil {
-				list = make([]string, 0, len(cats))
-				for c := range cats {
-					list = append(list, c)
-				}
+				list = slices.AppendSeq(make([]string, 0, len(cats)), maps.Keys(cats))
 			}
 			s.slots <- struct{}{}
 			wg.Go(func() {

@@ -294,6 +294,7 @@ type Attempt struct {
 	URL        string
 	StatusCode int // 0 when no response came
 	Error      string
+	Failure    string // why it failed, a webhook.Failure… kind; "" when delivered
 	Duration   time.Duration
 }
 
@@ -347,7 +348,7 @@ func HistoryBefore(ctx context.Context, db database.DBTX, projectSID, accountSID
 	if err := rows.Err(); err != nil || len(ids) == 0 {
 		return out, err
 	}
-	rows, err = db.Query(ctx, `SELECT firing_id, attempt, at, method, url, coalesce(status_code, 0), error, duration_ms
+	rows, err = db.Query(ctx, `SELECT firing_id, attempt, at, method, url, coalesce(status_code, 0), error, failure, duration_ms
 		FROM usage_trigger_attempts WHERE project_sid = $1 AND firing_id = ANY($2) ORDER BY id`, projectSID, ids)
 	if err != nil {
 		return nil, err
@@ -356,7 +357,7 @@ func HistoryBefore(ctx context.Context, db database.DBTX, projectSID, accountSID
 		var id int64
 		var a Attempt
 		var ms int
-		if err := rows.Scan(&id, &a.Attempt, &a.At, &a.Method, &a.URL, &a.StatusCode, &a.Error, &ms); err != nil {
+		if err := rows.Scan(&id, &a.Attempt, &a.At, &a.Method, &a.URL, &a.StatusCode, &a.Error, &a.Failure, &ms); err != nil {
 			rows.Close()
 			return nil, err
 		}

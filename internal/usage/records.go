@@ -4,7 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -244,12 +245,7 @@ func recordCategories(ctx context.Context, db database.DBTX, q Query) ([]string,
 		}
 		seen[TotalPrice] = true
 	}
-	out := make([]string, 0, len(seen))
-	for c := range seen {
-		out = append(out, c)
-	}
-	sort.Strings(out)
-	return out, nil
+	return slices.Sorted(maps.Keys(seen)), nil
 }
 
 func maxTime(a, b time.Time) time.Time {

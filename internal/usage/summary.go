@@ -1,8 +1,8 @@
 package usage
 
 import (
+	"maps"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -71,11 +71,7 @@ func Summarize(rows []LocalRow) Summary {
 			s.Days = append(s.Days, DaySpend{Day: r.Day, Price: r.Price})
 		}
 	}
-	categories := make([]string, 0, len(lines))
-	for c := range lines {
-		categories = append(categories, c)
-	}
-	sort.Strings(categories)
+	categories := slices.Sorted(maps.Keys(lines))
 	for _, service := range append(slices.Clone(Services), "") {
 		su := ServiceUsage{Service: service}
 		for _, c := range categories {

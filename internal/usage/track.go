@@ -2,6 +2,8 @@ package usage
 
 import (
 	"context"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -27,11 +29,7 @@ func Track(ctx context.Context) (context.Context, func() []Touched) {
 	return context.WithValue(ctx, trackerKey{}, tr), func() []Touched {
 		tr.mu.Lock()
 		defer tr.mu.Unlock()
-		out := make([]Touched, 0, len(tr.set))
-		for t := range tr.set {
-			out = append(out, t)
-		}
-		return out
+		return slices.Collect(maps.Keys(tr.set))
 	}
 }
 

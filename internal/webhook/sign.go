@@ -7,8 +7,9 @@ import (
 	"crypto/hmac"
 	"crypto/sha1"
 	"encoding/base64"
+	"maps"
 	"net/url"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -18,14 +19,9 @@ import (
 func Signature(authToken, fullURL string, params url.Values) string {
 	var b strings.Builder
 	b.WriteString(fullURL)
-	keys := make([]string, 0, len(params))
-	for k := range params {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		vs := append([]string(nil), params[k]...)
-		sort.Strings(vs)
+	for _, k := range slices.Sorted(maps.Keys(params)) {
+		vs := slices.Clone(params[k])
+		slices.Sort(vs)
 		for _, v := range vs {
 			b.WriteString(k)
 			b.WriteString(v)
