@@ -119,7 +119,7 @@ type user struct {
 	Hash                auth.PasswordHash
 	// SignIn records the creation as the user's first sign-in.
 	SignIn bool
-	// At dates the user; zero means now.
+	// At dates the user and their entry; zero means now.
 	At time.Time
 }
 
@@ -141,7 +141,7 @@ func newUser(ctx context.Context, tx pgx.Tx, users *auth.Store, by audit.Actor, 
 		}
 	}
 	by.Kind, by.UserID = audit.ActorUser, u.ID
-	on.Target = u.ID
+	on.Target, on.At = u.ID, n.At
 	if err := audit.Record(ctx, tx, by, audit.UserSignedUp, on, details); err != nil {
 		return nil, err
 	}

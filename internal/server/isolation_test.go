@@ -101,6 +101,8 @@ var consoleRows = map[string]row{
 	"GET /billing":                                 {"/billing", nil, "A=200 B=200 anon=303"},
 	"GET /billing/payment-methods":                 {"/billing/payment-methods", nil, "A=200 B=200 anon=303"},
 	"GET /billing/history":                         {"/billing/history", nil, "A=200 B=200 anon=303"},
+	"GET /billing/statement":                       {"/billing/statement", nil, "A=200 B=200 anon=303"},
+	"GET /billing/statement/pdf":                   {"/billing/statement/pdf", nil, "A=200 B=200 anon=303"},
 	"GET /billing/receipts/{id}":                   {"/billing/receipts/{payment}", nil, "A:a=200 A:b=404 B:a=404 anon=303"},
 	"GET /billing/receipts/{id}/pdf":               {"/billing/receipts/{payment}/pdf", nil, "A:a=200 A:b=404 B:a=404 anon=303"},
 	"GET /billing/recurring":                       {"/billing/recurring", nil, "A=200 B=200 anon=303"},
