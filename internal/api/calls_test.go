@@ -37,8 +37,8 @@ func TestPlaceCallIsPricedPerStartedMinute(t *testing.T) {
 	minutes := (seconds + 59) / 60
 	want := decimal.RequireFromString("23.64").Mul(decimal.NewFromInt(int64(minutes)))
 	require.Equal(t, want.Neg().StringFixed(5), c["price"], "%d s = %d started minutes at ¥23.64", seconds, minutes)
-	require.Equal(t, decimal.NewFromInt(1000).Sub(want).String(), balanceOf(t, app, o.AccountSID))
-	require.Equal(t, 1, rows(t, app, `SELECT count(*) FROM usage_events WHERE source = $1 AND category = 'calls-outbound' AND usage = $2`, c["sid"], minutes))
+	require.Equal(t, decimal.NewFromInt(1000).Sub(want).String(), webtest.Balance(t, app, o.AccountSID).String())
+	require.Equal(t, 1, webtest.Count(t, app, `SELECT count(*) FROM usage_events WHERE source = $1 AND category = 'calls-outbound' AND usage = $2`, c["sid"], minutes))
 
 	fetched := app.API("GET", "/2010-04-01/Accounts/"+o.AccountSID+"/Calls/"+c["sid"].(string)+".json", o.AccountSID, o.AuthToken, nil).JSON(t)
 	require.Equal(t, c["sid"], fetched["sid"])
@@ -62,7 +62,7 @@ func TestPlaceCallIsPricedPerStartedMinute(t *testing.T) {
 		require.Equal(t, http.StatusBadRequest, res.Status, tc.form.Encode())
 		require.Equal(t, float64(tc.code), res.JSON(t)["code"], tc.form.Encode())
 	}
-	require.Equal(t, 1, rows(t, app, `SELECT count(*) FROM calls`), "refused calls change nothing")
+	require.Equal(t, 1, webtest.Count(t, app, `SELECT count(*) FROM calls`), "refused calls change nothing")
 
 	testSID, testToken, err := app.Services.Accounts.TestCredentials(context.Background(), app.Pool, o.AccountSID, o.AccountSID)
 	require.NoError(t, err)
@@ -74,8 +74,8 @@ func TestPlaceCallIsPricedPerStartedMinute(t *testing.T) {
 			require.Equal(t, code, res.JSON(t)["code"], to)
 		}
 	}
-	require.Equal(t, 1, rows(t, app, `SELECT count(*) FROM calls`), "test credentials store nothing")
-	require.Equal(t, decimal.NewFromInt(1000).Sub(want).String(), balanceOf(t, app, o.AccountSID), "and charge nothing")
+	require.Equal(t, 1, webtest.Count(t, app, `SELECT count(*) FROM calls`), "test credentials store nothing")
+	require.Equal(t, decimal.NewFromInt(1000).Sub(want).String(), webtest.Balance(t, app, o.AccountSID).String(), "and charge nothing")
 }
 
 func TestSimulatedDuration(t *testing.T) {
