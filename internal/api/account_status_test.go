@@ -48,7 +48,7 @@ func TestAccountsReportFundsSuspension(t *testing.T) {
 	credit(t, app, o.AccountSID, "0.0079")
 	_, err = tw.Api.CreateMessage(&openapi.CreateMessageParams{To: ptr("+14155550100"), From: ptr(from), Body: ptr("the last one")})
 	require.NoError(t, err)
-	require.Equal(t, "0", balanceOf(t, app, o.AccountSID))
+	require.Equal(t, "0", webtest.Balance(t, app, o.AccountSID).String())
 	_, err = tw.Api.CreateMessage(&openapi.CreateMessageParams{To: ptr("+14155550100"), From: ptr(from), Body: ptr("refused")})
 	require.ErrorContains(t, err, "10001")
 

@@ -70,8 +70,8 @@ func TestTwilioGoSDKDrivesCalls(t *testing.T) {
 	calls, err := tw.Api.ListCall(&openapi.ListCallParams{})
 	require.NoError(t, err)
 	require.Len(t, calls, 2)
-	require.Equal(t, 1, rows(t, app, `SELECT count(*) FROM ledger_entries WHERE project_sid = $1 AND kind = 'usage'`, o.AccountSID))
-	require.Equal(t, "9.958", balanceOf(t, app, o.AccountSID))
+	require.Equal(t, 1, webtest.Count(t, app, `SELECT count(*) FROM ledger_entries WHERE project_sid = $1 AND kind = 'usage'`, o.AccountSID))
+	require.Equal(t, "9.958", webtest.Balance(t, app, o.AccountSID).String())
 }
 
 // A call's StatusCallback is told the events it subscribed to (here all
@@ -125,6 +125,6 @@ func TestCallStatusCallbacksAreSigned(t *testing.T) {
 	}
 	require.Equal(t, "1", got["3"]["CallDuration"])
 	require.Eventually(t, func() bool {
-		return rows(t, app, `SELECT count(*) FROM ledger_entries WHERE project_sid = $1 AND kind = 'usage'`, o.AccountSID) == 1
+		return webtest.Count(t, app, `SELECT count(*) FROM ledger_entries WHERE project_sid = $1 AND kind = 'usage'`, o.AccountSID) == 1
 	}, 5*time.Second, 50*time.Millisecond)
 }

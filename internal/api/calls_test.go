@@ -82,7 +82,7 @@ func TestCallLifecycleIsChargedWhenItCompletes(t *testing.T) {
 	callPath := "/2010-04-01/Accounts/" + o.AccountSID + "/Calls/" + c["sid"].(string) + ".json"
 	get := func() map[string]any { return app.API("GET", callPath, o.AccountSID, o.AuthToken, nil).JSON(t) }
 	charges := func() int {
-		return rows(t, app, `SELECT count(*) FROM ledger_entries WHERE project_sid = $1 AND source = $2`, o.AccountSID, "call:"+c["sid"].(string))
+		return webtest.Count(t, app, `SELECT count(*) FROM ledger_entries WHERE project_sid = $1 AND source = $2`, o.AccountSID, "call:"+c["sid"].(string))
 	}
 
 	advance(t, app, clock, 999*time.Millisecond)
@@ -105,8 +105,8 @@ func TestCallLifecycleIsChargedWhenItCompletes(t *testing.T) {
 	want := decimal.RequireFromString("23.64").Mul(decimal.NewFromInt(2))
 	require.Equal(t, want.Neg().StringFixed(5), done["price"], "61 s = 2 started minutes at ¥23.64")
 	require.Equal(t, 1, charges())
-	require.Equal(t, decimal.NewFromInt(1000).Sub(want).String(), balanceOf(t, app, o.AccountSID))
-	require.Equal(t, 1, rows(t, app, `SELECT count(*) FROM usage_events WHERE source = $1 AND category = 'calls-outbound' AND usage = 2`, c["sid"]))
+	require.Equal(t, decimal.NewFromInt(1000).Sub(want).String(), webtest.Balance(t, app, o.AccountSID).String())
+	require.Equal(t, 1, webtest.Count(t, app, `SELECT count(*) FROM usage_events WHERE source = $1 AND category = 'calls-outbound' AND usage = 2`, c["sid"]))
 	advance(t, app, clock, time.Minute)
 	require.Equal(t, 1, charges(), "charged once")
 
@@ -134,7 +134,7 @@ func TestCallLifecycleIsChargedWhenItCompletes(t *testing.T) {
 		require.Equal(t, http.StatusBadRequest, res.Status, tc.form.Encode())
 		require.Equal(t, float64(tc.code), res.JSON(t)["code"], tc.form.Encode())
 	}
-	require.Equal(t, 1, rows(t, app, `SELECT count(*) FROM calls`), "refused calls change nothing")
+	require.Equal(t, 1, webtest.Count(t, app, `SELECT count(*) FROM calls`), "refused calls change nothing")
 
 	testSID, testToken, err := app.Services.Accounts.TestCredentials(context.Background(), app.Pool, o.AccountSID, o.AccountSID)
 	require.NoError(t, err)
@@ -146,8 +146,8 @@ func TestCallLifecycleIsChargedWhenItCompletes(t *testing.T) {
 			require.Equal(t, code, res.JSON(t)["code"], to)
 		}
 	}
-	require.Equal(t, 1, rows(t, app, `SELECT count(*) FROM calls`), "test credentials store nothing")
-	require.Equal(t, decimal.NewFromInt(1000).Sub(want).String(), balanceOf(t, app, o.AccountSID), "and charge nothing")
+	require.Equal(t, 1, webtest.Count(t, app, `SELECT count(*) FROM calls`), "test credentials store nothing")
+	require.Equal(t, decimal.NewFromInt(1000).Sub(want).String(), webtest.Balance(t, app, o.AccountSID).String(), "and charge nothing")
 }
 
 // A callee who is busy, does not answer, or a call that fails ends
@@ -172,8 +172,8 @@ func TestUnconnectedCallsCostNothing(t *testing.T) {
 		require.Nil(t, c["start_time"], outcome)
 		require.NotNil(t, c["end_time"], outcome)
 	}
-	require.Zero(t, rows(t, app, `SELECT count(*) FROM ledger_entries WHERE project_sid = $1 AND kind = 'usage'`, o.AccountSID))
-	require.Equal(t, "10", balanceOf(t, app, o.AccountSID))
+	require.Zero(t, webtest.Count(t, app, `SELECT count(*) FROM ledger_entries WHERE project_sid = $1 AND kind = 'usage'`, o.AccountSID))
+	require.Equal(t, "10", webtest.Balance(t, app, o.AccountSID).String())
 }
 
 // Ending a call early: canceled while queued or ringing costs nothing;
@@ -226,9 +226,9 @@ func TestUpdateCallEndsItEarly(t *testing.T) {
 	require.Equal(t, 21220.0, update(queued, "canceled").JSON(t)["code"], "already over")
 
 	advance(t, app, clock, 10*time.Minute)
-	require.Equal(t, 1, rows(t, app, `SELECT count(*) FROM ledger_entries WHERE project_sid = $1 AND kind = 'usage'`, o.AccountSID), "the answered call alone")
-	require.Equal(t, "9.972", balanceOf(t, app, o.AccountSID))
-	require.Equal(t, 3, rows(t, app, `SELECT count(*) FROM audit_log WHERE project_sid = $1 AND action = 'call.ended'`, o.AccountSID))
+	require.Equal(t, 1, webtest.Count(t, app, `SELECT count(*) FROM ledger_entries WHERE project_sid = $1 AND kind = 'usage'`, o.AccountSID), "the answered call alone")
+	require.Equal(t, "9.972", webtest.Balance(t, app, o.AccountSID).String())
+	require.Equal(t, 3, webtest.Count(t, app, `SELECT count(*) FROM audit_log WHERE project_sid = $1 AND action = 'call.ended'`, o.AccountSID))
 }
 
 func TestSimulatedDuration(t *testing.T) {

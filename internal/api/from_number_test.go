@@ -48,7 +48,7 @@ func TestFromMustBeANumberTheAccountOwns(t *testing.T) {
 	otherPhone, _ := buyNumber(t, app, other.AccountSID, other.AuthToken, other.AccountSID)
 	releasedPhone, releasedSID := buyNumber(t, app, o.AccountSID, o.AuthToken, o.AccountSID)
 	require.Equal(t, http.StatusNoContent, app.API("DELETE", "/2010-04-01/Accounts/"+o.AccountSID+"/IncomingPhoneNumbers/"+releasedSID+".json", o.AccountSID, o.AuthToken, nil).Status)
-	before := balanceOf(t, app, o.AccountSID)
+	before := webtest.Balance(t, app, o.AccountSID).String()
 
 	type sender struct{ user, pass, acc string }
 	asMain := sender{o.AccountSID, o.AuthToken, o.AccountSID}
@@ -102,14 +102,14 @@ func TestFromMustBeANumberTheAccountOwns(t *testing.T) {
 			"You may only make calls from phone numbers that you've verified or purchased from Twilio.", body["message"], bad.name)
 	}
 
-	require.Equal(t, 3, rows(t, app, `SELECT count(*) FROM messages`), "only the owned numbers' messages are stored")
-	require.Equal(t, 3, rows(t, app, `SELECT count(*) FROM calls`))
-	require.Equal(t, 3, rows(t, app, `SELECT count(*) FROM usage_events WHERE category = 'sms-outbound'`))
-	require.Zero(t, rows(t, app, `SELECT count(*) FROM usage_events WHERE category = 'calls-outbound'`), "calls are charged when they complete")
-	require.Equal(t, 3, rows(t, app, `SELECT count(*) FROM messages WHERE status IN ('queued', 'sent')`), "for the carrier")
+	require.Equal(t, 3, webtest.Count(t, app, `SELECT count(*) FROM messages`), "only the owned numbers' messages are stored")
+	require.Equal(t, 3, webtest.Count(t, app, `SELECT count(*) FROM calls`))
+	require.Equal(t, 3, webtest.Count(t, app, `SELECT count(*) FROM usage_events WHERE category = 'sms-outbound'`))
+	require.Zero(t, webtest.Count(t, app, `SELECT count(*) FROM usage_events WHERE category = 'calls-outbound'`), "calls are charged when they complete")
+	require.Equal(t, 3, webtest.Count(t, app, `SELECT count(*) FROM messages WHERE status IN ('queued', 'sent')`), "for the carrier")
 	spent := decimal.RequireFromString("0.0079").Mul(decimal.NewFromInt(3))
-	require.Equal(t, decimal.RequireFromString(before).Sub(spent).String(), balanceOf(t, app, o.AccountSID), "only they are charged")
-	require.Equal(t, "18.85", balanceOf(t, app, other.AccountSID), "the other project paid for its number only")
+	require.Equal(t, decimal.RequireFromString(before).Sub(spent).String(), webtest.Balance(t, app, o.AccountSID).String(), "only they are charged")
+	require.Equal(t, "18.85", webtest.Balance(t, app, other.AccountSID).String(), "the other project paid for its number only")
 	bad, err := billing.CheckLedger(context.Background(), app.Pool)
 	require.NoError(t, err)
 	require.Empty(t, bad)
@@ -139,20 +139,20 @@ func TestSMSNeedsAnSMSCapableNumber(t *testing.T) {
 	require.Equal(t, false, ipCaps["sms"])
 	require.Equal(t, false, tfCaps["sms"])
 	require.Equal(t, true, mobileCaps["sms"])
-	before := balanceOf(t, app, o.AccountSID)
+	before := webtest.Balance(t, app, o.AccountSID).String()
 
 	for _, from := range []string{ipPhone, tollFree} {
 		res := app.API("POST", base+"/Messages.json", o.AccountSID, o.AuthToken, url.Values{"To": {"+819012345678"}, "From": {from}, "Body": {"hi"}})
 		require.Equal(t, http.StatusBadRequest, res.Status, from)
 		require.Equal(t, 21606.0, res.JSON(t)["code"], from)
 	}
-	require.Zero(t, rows(t, app, `SELECT count(*) FROM messages`))
-	require.Zero(t, rows(t, app, `SELECT count(*) FROM usage_events WHERE category = 'sms-outbound'`))
-	require.Equal(t, before, balanceOf(t, app, o.AccountSID), "nothing charged for the refused messages")
+	require.Zero(t, webtest.Count(t, app, `SELECT count(*) FROM messages`))
+	require.Zero(t, webtest.Count(t, app, `SELECT count(*) FROM usage_events WHERE category = 'sms-outbound'`))
+	require.Equal(t, before, webtest.Balance(t, app, o.AccountSID).String(), "nothing charged for the refused messages")
 
 	res := app.API("POST", base+"/Calls.json", o.AccountSID, o.AuthToken, url.Values{"To": {"+819012345678"}, "From": {ipPhone}, "Url": {"https://example.com/twiml"}})
 	require.Equal(t, http.StatusCreated, res.Status, res.Body)
 	res = app.API("POST", base+"/Messages.json", o.AccountSID, o.AuthToken, url.Values{"To": {"+819012345678"}, "From": {mobile}, "Body": {"hi"}})
 	require.Equal(t, http.StatusCreated, res.Status, res.Body)
-	require.Equal(t, 1, rows(t, app, `SELECT count(*) FROM messages`))
+	require.Equal(t, 1, webtest.Count(t, app, `SELECT count(*) FROM messages`))
 }

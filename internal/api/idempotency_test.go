@@ -70,7 +70,7 @@ func TestIdempotencyKeySendsOnce(t *testing.T) {
 		wg.Go(func() { answers[i], errs[i] = postWithKey(app, path, o.AccountSID, o.AuthToken, "order-42/sms", form) })
 	}
 	require.Eventually(t, func() bool {
-		return rows(t, app, `SELECT count(*) FROM idempotency_keys WHERE account_sid = $1 AND status IS NULL`, o.AccountSID) == 1
+		return webtest.Count(t, app, `SELECT count(*) FROM idempotency_keys WHERE account_sid = $1 AND status IS NULL`, o.AccountSID) == 1
 	}, 10*time.Second, 10*time.Millisecond, "the first request claimed the key")
 	require.NoError(t, tx.Rollback(ctx))
 	wg.Wait()
@@ -84,9 +84,9 @@ func TestIdempotencyKeySendsOnce(t *testing.T) {
 		}
 	}
 	require.Equal(t, n-1, replays)
-	require.Equal(t, 1, rows(t, app, `SELECT count(*) FROM messages WHERE project_sid = $1`, o.AccountSID))
-	require.Equal(t, 1, rows(t, app, `SELECT count(*) FROM ledger_entries WHERE project_sid = $1 AND kind = 'usage'`, o.AccountSID))
-	require.Equal(t, decimal.RequireFromString("0.9921").String(), balanceOf(t, app, o.AccountSID))
+	require.Equal(t, 1, webtest.Count(t, app, `SELECT count(*) FROM messages WHERE project_sid = $1`, o.AccountSID))
+	require.Equal(t, 1, webtest.Count(t, app, `SELECT count(*) FROM ledger_entries WHERE project_sid = $1 AND kind = 'usage'`, o.AccountSID))
+	require.Equal(t, decimal.RequireFromString("0.9921").String(), webtest.Balance(t, app, o.AccountSID).String())
 
 	other := url.Values{"To": {"+14155550100"}, "From": {from}, "Body": {"twice?"}}
 	for _, tc := range []struct {
@@ -99,7 +99,7 @@ func TestIdempotencyKeySendsOnce(t *testing.T) {
 		require.Contains(t, res.body, `"code":20422`)
 		require.Contains(t, res.body, "different parameters")
 	}
-	require.Equal(t, 1, rows(t, app, `SELECT count(*) FROM messages`)+rows(t, app, `SELECT count(*) FROM calls`))
+	require.Equal(t, 1, webtest.Count(t, app, `SELECT count(*) FROM messages`)+webtest.Count(t, app, `SELECT count(*) FROM calls`))
 
 	// Keys are the account's: another project's same key does its own work.
 	o2 := app.CreateOwner("USD")
@@ -111,7 +111,7 @@ func TestIdempotencyKeySendsOnce(t *testing.T) {
 	require.False(t, res.replayed)
 
 	// Stored hashed: neither the key nor the parameters are in the table.
-	require.Zero(t, rows(t, app, `SELECT count(*) FROM idempotency_keys WHERE position('order-42' IN encode(key_hash, 'escape')) > 0`))
+	require.Zero(t, webtest.Count(t, app, `SELECT count(*) FROM idempotency_keys WHERE position('order-42' IN encode(key_hash, 'escape')) > 0`))
 }
 
 // A key is 1 to 255 printable ASCII characters; anything else is a 400
@@ -132,11 +132,11 @@ func TestIdempotencyKeyMustBePrintable(t *testing.T) {
 	again, err := postWithKey(app, path, o.AccountSID, o.AuthToken, strings.Repeat("k", 255), url.Values{"FriendlyName": {"k"}})
 	require.NoError(t, err)
 	require.Equal(t, res.body, again.body, "the key and its secret, once")
-	require.Equal(t, 1, rows(t, app, `SELECT count(*) FROM api_keys WHERE account_sid = $1`, o.AccountSID))
+	require.Equal(t, 1, webtest.Count(t, app, `SELECT count(*) FROM api_keys WHERE account_sid = $1`, o.AccountSID))
 	var key struct{ Secret string }
 	require.NoError(t, json.Unmarshal([]byte(res.body), &key))
 	require.NotEmpty(t, key.Secret)
-	require.Zero(t, rows(t, app, `SELECT count(*) FROM idempotency_keys WHERE position(convert_to($1, 'UTF8') IN body) > 0`, key.Secret),
+	require.Zero(t, webtest.Count(t, app, `SELECT count(*) FROM idempotency_keys WHERE position(convert_to($1, 'UTF8') IN body) > 0`, key.Secret),
 		"the stored answer is sealed: the secret is not in the table")
 }
 
@@ -161,11 +161,11 @@ func TestIdempotencyKeysExpire(t *testing.T) {
 	require.NoError(t, err)
 	w := &maintenance.CleanupWorker{Pool: app.Pool, Outbox: app.Services.Outbox}
 	require.NoError(t, w.Work(context.Background(), nil))
-	require.Zero(t, rows(t, app, `SELECT count(*) FROM idempotency_keys`), "forgotten by the cleanup")
+	require.Zero(t, webtest.Count(t, app, `SELECT count(*) FROM idempotency_keys`), "forgotten by the cleanup")
 	fresh, err := postWithKey(app, path, o.AccountSID, o.AuthToken, "sub-1", form)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusCreated, fresh.status)
 	require.False(t, fresh.replayed)
 	require.NotEqual(t, first.body, fresh.body, "a new subaccount")
-	require.Equal(t, 2, rows(t, app, `SELECT count(*) FROM accounts WHERE parent_sid = $1`, o.AccountSID))
+	require.Equal(t, 2, webtest.Count(t, app, `SELECT count(*) FROM accounts WHERE parent_sid = $1`, o.AccountSID))
 }

@@ -72,7 +72,7 @@ func TestInactiveSubaccountChangesNothing(t *testing.T) {
 		return path == base+".json" || path == "/2010-04-01/Accounts.json" || path[:4] == "/v1/"
 	}
 	state := func() string {
-		return fmt.Sprint(app.Fingerprint(), rows(t, app, `SELECT count(*) FROM messages`), rows(t, app, `SELECT count(*) FROM calls`))
+		return fmt.Sprint(app.Fingerprint(), webtest.Count(t, app, `SELECT count(*) FROM messages`), webtest.Count(t, app, `SELECT count(*) FROM calls`))
 	}
 	setStatus := func(status string) {
 		res := app.API("POST", base+".json", o.AccountSID, o.AuthToken, url.Values{"Status": {status}})
@@ -113,7 +113,7 @@ func TestInactiveSubaccountChangesNothing(t *testing.T) {
 			setStatus(account.StatusActive)
 			require.Equal(t, http.StatusCreated, app.API("POST", routes[0].path, o.AccountSID, o.AuthToken, routes[0].form).Status)
 			require.Equal(t, http.StatusCreated, app.API("POST", routes[0].path, subSID, subToken, routes[0].form).Status)
-			require.Equal(t, 2, rows(t, app, `SELECT count(*) FROM messages WHERE account_sid = $1`, subSID))
+			require.Equal(t, 2, webtest.Count(t, app, `SELECT count(*) FROM messages WHERE account_sid = $1`, subSID))
 		}
 	}
 	// Closed is final: no status, no name.
@@ -147,6 +147,6 @@ func TestServicesRefuseInactiveAccounts(t *testing.T) {
 		_, err = app.Services.Numbers.Release(ctx, audit.System(ctx), acc, numberSID)
 		require.ErrorIs(t, err, account.ErrNotActive)
 	}
-	require.Equal(t, 0, rows(t, app, `SELECT count(*) FROM messages`)+rows(t, app, `SELECT count(*) FROM calls`))
-	require.Equal(t, 0, rows(t, app, `SELECT count(*) FROM ledger_entries WHERE kind <> 'adjustment'`))
+	require.Equal(t, 0, webtest.Count(t, app, `SELECT count(*) FROM messages`)+webtest.Count(t, app, `SELECT count(*) FROM calls`))
+	require.Equal(t, 0, webtest.Count(t, app, `SELECT count(*) FROM ledger_entries WHERE kind <> 'adjustment'`))
 }

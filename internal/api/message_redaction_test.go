@@ -42,7 +42,7 @@ func TestRedactAndDeleteMessages(t *testing.T) {
 
 	_, err = app.Pool.Exec(ctx, `UPDATE messages SET status = 'delivered', date_sent = now() WHERE sid = $1`, sid)
 	require.NoError(t, err)
-	balance := balanceOf(t, app, o.AccountSID)
+	balance := webtest.Balance(t, app, o.AccountSID).String()
 
 	for _, tc := range []struct {
 		form   url.Values
@@ -78,10 +78,10 @@ func TestRedactAndDeleteMessages(t *testing.T) {
 	require.ErrorAs(t, err, &tErr)
 	require.Equal(t, 20404, tErr.Code)
 	require.Equal(t, http.StatusNotFound, app.API("DELETE", base+sid+".json", o.AccountSID, o.AuthToken, nil).Status, "deleted once")
-	require.Equal(t, balance, balanceOf(t, app, o.AccountSID), "the charge stays")
-	require.Equal(t, 1, rows(t, app, `SELECT count(*) FROM usage_events WHERE source = $1`, sid), "the usage stays")
-	require.Equal(t, 1, rows(t, app, `SELECT count(*) FROM audit_log WHERE target = $1 AND action = 'message.redacted'`, sid))
-	require.Equal(t, 1, rows(t, app, `SELECT count(*) FROM audit_log WHERE target = $1 AND action = 'message.deleted'`, sid))
+	require.Equal(t, balance, webtest.Balance(t, app, o.AccountSID).String(), "the charge stays")
+	require.Equal(t, 1, webtest.Count(t, app, `SELECT count(*) FROM usage_events WHERE source = $1`, sid), "the usage stays")
+	require.Equal(t, 1, webtest.Count(t, app, `SELECT count(*) FROM audit_log WHERE target = $1 AND action = 'message.redacted'`, sid))
+	require.Equal(t, 1, webtest.Count(t, app, `SELECT count(*) FROM audit_log WHERE target = $1 AND action = 'message.deleted'`, sid))
 
 	// The console: the message page offers both to those who manage messages.
 	msg := app.InsertMessage(o.AccountSID, o.AccountSID)

@@ -27,20 +27,6 @@ func credit(t *testing.T, app *webtest.App, project, amount string) {
 	}))
 }
 
-func balanceOf(t *testing.T, app *webtest.App, project string) string {
-	t.Helper()
-	b, err := billing.Balance(context.Background(), app.Pool, project)
-	require.NoError(t, err)
-	return b.Amount.String()
-}
-
-func rows(t *testing.T, app *webtest.App, sql string, args ...any) int {
-	t.Helper()
-	var n int
-	require.NoError(t, app.Pool.QueryRow(context.Background(), sql, args...).Scan(&n))
-	return n
-}
-
 var messageFields = []string{"account_sid", "api_version", "body", "date_created", "date_sent", "date_updated", "direction", "error_code", "error_message",
 	"from", "messaging_service_sid", "num_media", "num_segments", "price", "price_unit", "sid", "status", "subresource_uris", "to", "uri"}
 
@@ -66,8 +52,8 @@ func TestSendMessageIsPricedChargedAndDelivered(t *testing.T) {
 	require.Equal(t, "+14155550100", m["to"])
 	require.Equal(t, "2010-04-01", m["api_version"])
 	require.Nil(t, m["date_sent"])
-	require.Equal(t, "0.9921", balanceOf(t, app, o.AccountSID), "charged exactly")
-	require.Equal(t, 1, rows(t, app, `SELECT count(*) FROM usage_events WHERE source = $1 AND category = 'sms-outbound' AND usage = 1 AND price = 0.0079`, m["sid"]))
+	require.Equal(t, "0.9921", webtest.Balance(t, app, o.AccountSID).String(), "charged exactly")
+	require.Equal(t, 1, webtest.Count(t, app, `SELECT count(*) FROM usage_events WHERE source = $1 AND category = 'sms-outbound' AND usage = 1 AND price = 0.0079`, m["sid"]))
 
 	// Japanese to a Japanese number: UCS-2, 70 characters a segment, the JP price.
 	long := ""
@@ -78,7 +64,7 @@ func TestSendMessageIsPricedChargedAndDelivered(t *testing.T) {
 	require.Equal(t, http.StatusCreated, res.Status, res.Body)
 	require.Equal(t, "2", res.JSON(t)["num_segments"])
 	require.Equal(t, "-0.15660", res.JSON(t)["price"])
-	require.Equal(t, "0.8355", balanceOf(t, app, o.AccountSID))
+	require.Equal(t, "0.8355", webtest.Balance(t, app, o.AccountSID).String())
 
 	sid := m["sid"].(string)
 	require.Eventually(t, func() bool {
@@ -128,9 +114,9 @@ func TestMessageValidationChangesNothing(t *testing.T) {
 		require.Equal(t, http.StatusBadRequest, res.Status, tc.form.Encode())
 		require.Equal(t, float64(tc.code), res.JSON(t)["code"], tc.form.Encode())
 	}
-	require.Zero(t, rows(t, app, `SELECT count(*) FROM messages`))
-	require.Zero(t, rows(t, app, `SELECT count(*) FROM usage_events`))
-	require.Equal(t, "1", balanceOf(t, app, o.AccountSID))
+	require.Zero(t, webtest.Count(t, app, `SELECT count(*) FROM messages`))
+	require.Zero(t, webtest.Count(t, app, `SELECT count(*) FROM usage_events`))
+	require.Equal(t, "1", webtest.Balance(t, app, o.AccountSID).String())
 }
 
 // Twilio's magic numbers with test credentials: nothing is sent, stored or charged.
@@ -168,9 +154,9 @@ func TestMessageTestCredentials(t *testing.T) {
 			require.Equal(t, "queued", body["status"])
 		}
 	}
-	require.Zero(t, rows(t, app, `SELECT count(*) FROM messages`), "nothing stored")
-	require.Zero(t, rows(t, app, `SELECT count(*) FROM usage_events`))
-	require.Equal(t, "1", balanceOf(t, app, o.AccountSID), "nothing charged")
+	require.Zero(t, webtest.Count(t, app, `SELECT count(*) FROM messages`), "nothing stored")
+	require.Zero(t, webtest.Count(t, app, `SELECT count(*) FROM usage_events`))
+	require.Equal(t, "1", webtest.Balance(t, app, o.AccountSID).String(), "nothing charged")
 	// Test credentials reach no other account, and cannot read messages.
 	require.Equal(t, http.StatusNotFound, app.API("POST", "/2010-04-01/Accounts/"+o.AccountSID+"/Messages.json", testSID, testToken, url.Values{"From": {"+15005550006"}, "To": {"+14155550100"}, "Body": {"x"}}).Status)
 	require.Equal(t, http.StatusForbidden, app.API("GET", path, testSID, testToken, nil).Status)
@@ -191,8 +177,8 @@ func TestSuspendedProjectCannotSend(t *testing.T) {
 	}
 	// The subaccount's message is charged to the parent's balance, which reaches zero.
 	require.Equal(t, http.StatusCreated, send(subSID, subToken, subSID).Status)
-	require.Equal(t, "0", balanceOf(t, app, o.AccountSID))
-	require.Equal(t, 1, rows(t, app, `SELECT count(*) FROM ledger_entries WHERE project_sid = $1 AND account_sid = $2 AND kind = 'usage'`, o.AccountSID, subSID))
+	require.Equal(t, "0", webtest.Balance(t, app, o.AccountSID).String())
+	require.Equal(t, 1, webtest.Count(t, app, `SELECT count(*) FROM ledger_entries WHERE project_sid = $1 AND account_sid = $2 AND kind = 'usage'`, o.AccountSID, subSID))
 	suspended, err := billing.Suspended(context.Background(), app.Pool, o.AccountSID)
 	require.NoError(t, err)
 	require.True(t, suspended)
@@ -202,7 +188,7 @@ func TestSuspendedProjectCannotSend(t *testing.T) {
 		require.Equal(t, http.StatusForbidden, res.Status)
 		require.Equal(t, 10001.0, res.JSON(t)["code"])
 	}
-	require.Equal(t, 1, rows(t, app, `SELECT count(*) FROM messages`), "nothing stored while suspended")
+	require.Equal(t, 1, webtest.Count(t, app, `SELECT count(*) FROM messages`), "nothing stored while suspended")
 	// Free calls still work.
 	require.Equal(t, http.StatusOK, app.API("GET", "/2010-04-01/Accounts/"+o.AccountSID+"/Balance.json", o.AccountSID, o.AuthToken, nil).Status)
 
@@ -317,11 +303,11 @@ func TestMessagesChargedTogetherAreEachDelivered(t *testing.T) {
 		require.NotEmpty(t, sid, "message %d answered 201", i)
 	}
 	// A transaction's messages share its start as their date.
-	require.Less(t, rows(t, app, `SELECT count(DISTINCT date_created) FROM messages WHERE project_sid = $1`, o.AccountSID), len(sids),
+	require.Less(t, webtest.Count(t, app, `SELECT count(DISTINCT date_created) FROM messages WHERE project_sid = $1`, o.AccountSID), len(sids),
 		"messages charged together, in fewer transactions than messages")
 
 	require.Eventually(t, func() bool {
-		return rows(t, app, `SELECT count(*) FROM messages WHERE project_sid = $1 AND status = 'delivered' AND date_sent IS NOT NULL`, o.AccountSID) == len(sids)
+		return webtest.Count(t, app, `SELECT count(*) FROM messages WHERE project_sid = $1 AND status = 'delivered' AND date_sent IS NOT NULL`, o.AccountSID) == len(sids)
 	}, 15*time.Second, 50*time.Millisecond, "every message delivered")
 	require.Eventually(t, func() bool {
 		mu.Lock()
@@ -341,9 +327,9 @@ func TestMessagesChargedTogetherAreEachDelivered(t *testing.T) {
 	for i := 0; i < len(sids); i += 2 {
 		require.ElementsMatch(t, []string{"sent", "delivered"}, heard[sids[i]], "message %d", i)
 	}
-	require.Equal(t, len(sids), rows(t, app, `SELECT count(*) FROM messages WHERE project_sid = $1`, o.AccountSID))
-	require.Equal(t, len(sids), rows(t, app, `SELECT count(*) FROM usage_events WHERE project_sid = $1`, o.AccountSID))
-	require.Equal(t, len(sids), rows(t, app, `SELECT count(*) FROM ledger_entries WHERE project_sid = $1 AND kind = 'usage'`, o.AccountSID))
+	require.Equal(t, len(sids), webtest.Count(t, app, `SELECT count(*) FROM messages WHERE project_sid = $1`, o.AccountSID))
+	require.Equal(t, len(sids), webtest.Count(t, app, `SELECT count(*) FROM usage_events WHERE project_sid = $1`, o.AccountSID))
+	require.Equal(t, len(sids), webtest.Count(t, app, `SELECT count(*) FROM ledger_entries WHERE project_sid = $1 AND kind = 'usage'`, o.AccountSID))
 	require.Equal(t, decimal.NewFromInt(1).Sub(decimal.RequireFromString("0.0079").Mul(decimal.NewFromInt(int64(len(sids))))).String(),
-		balanceOf(t, app, o.AccountSID), "only the accepted ones charged")
+		webtest.Balance(t, app, o.AccountSID).String(), "only the accepted ones charged")
 }

@@ -26,9 +26,9 @@ func TestBuyNumberIsAuditedAndARefusalDoesNotSuspend(t *testing.T) {
 	res := app.API("POST", base, o.AccountSID, o.AuthToken, url.Values{"PhoneNumber": {phones[0]}})
 	require.Equal(t, http.StatusCreated, res.Status, res.Body)
 	sid := res.JSON(t)["sid"].(string)
-	require.Equal(t, 1, rows(t, app, `SELECT count(*) FROM audit_log WHERE project_sid = $1 AND actor = 'api' AND action = 'number.bought' AND target = $2
+	require.Equal(t, 1, webtest.Count(t, app, `SELECT count(*) FROM audit_log WHERE project_sid = $1 AND actor = 'api' AND action = 'number.bought' AND target = $2
 		AND details->>'phone_number' = $3 AND credential_sid = $1`, o.AccountSID, sid, phones[0]))
-	require.Equal(t, "0.5", balanceOf(t, app, o.AccountSID))
+	require.Equal(t, "0.5", webtest.Balance(t, app, o.AccountSID).String())
 
 	refused := app.API("POST", base, o.AccountSID, o.AuthToken, url.Values{"PhoneNumber": {phones[1]}})
 	require.Equal(t, http.StatusForbidden, refused.Status)
@@ -36,7 +36,7 @@ func TestBuyNumberIsAuditedAndARefusalDoesNotSuspend(t *testing.T) {
 	suspended, err := billing.Suspended(context.Background(), app.Pool, o.AccountSID)
 	require.NoError(t, err)
 	require.False(t, suspended, "a refused purchase is only refused")
-	require.Equal(t, "0.5", balanceOf(t, app, o.AccountSID))
-	require.Equal(t, 1, rows(t, app, `SELECT count(*) FROM incoming_phone_numbers WHERE project_sid = $1`, o.AccountSID))
-	require.Equal(t, 1, rows(t, app, `SELECT count(*) FROM audit_log WHERE action = 'number.bought'`))
+	require.Equal(t, "0.5", webtest.Balance(t, app, o.AccountSID).String())
+	require.Equal(t, 1, webtest.Count(t, app, `SELECT count(*) FROM incoming_phone_numbers WHERE project_sid = $1`, o.AccountSID))
+	require.Equal(t, 1, webtest.Count(t, app, `SELECT count(*) FROM audit_log WHERE action = 'number.bought'`))
 }

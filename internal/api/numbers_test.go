@@ -44,14 +44,14 @@ func TestSearchBuyAndReleaseNumbers(t *testing.T) {
 	require.Regexp(t, `^PN[0-9a-f]{32}$`, n["sid"])
 	require.Equal(t, phone, n["phone_number"])
 	require.Equal(t, "大阪サポート", n["friendly_name"])
-	require.Equal(t, "9325", balanceOf(t, app, o.AccountSID), "the first month (¥675) is charged at once")
+	require.Equal(t, "9325", webtest.Balance(t, app, o.AccountSID).String(), "the first month (¥675) is charged at once")
 	items, err := billing.RecurringItems(context.Background(), app.Pool, o.AccountSID)
 	require.NoError(t, err)
 	require.Len(t, items, 1)
 	require.Equal(t, phone, items[0].Description)
 	require.Equal(t, "675", items[0].Amount.String())
 	require.WithinDuration(t, time.Now().AddDate(0, 1, 0), items[0].NextChargeAt, 48*time.Hour)
-	require.Equal(t, 1, rows(t, app, `SELECT count(*) FROM usage_events WHERE category = 'phonenumbers-local' AND source = $1`, n["sid"]))
+	require.Equal(t, 1, webtest.Count(t, app, `SELECT count(*) FROM usage_events WHERE category = 'phonenumbers-local' AND source = $1`, n["sid"]))
 
 	// Owned: gone from the inventory and refused to anyone else.
 	again := app.API("GET", base+"/AvailablePhoneNumbers/JP/Local.json?PageSize=5", o.AccountSID, o.AuthToken, nil).JSON(t)["available_phone_numbers"].([]any)
@@ -61,7 +61,7 @@ func TestSearchBuyAndReleaseNumbers(t *testing.T) {
 	taken := app.API("POST", "/2010-04-01/Accounts/"+other.AccountSID+"/IncomingPhoneNumbers.json", other.AccountSID, other.AuthToken, url.Values{"PhoneNumber": {phone}})
 	require.Equal(t, http.StatusBadRequest, taken.Status)
 	require.Equal(t, 21422.0, taken.JSON(t)["code"])
-	require.Equal(t, "100", balanceOf(t, app, other.AccountSID), "a refused purchase charges nothing")
+	require.Equal(t, "100", webtest.Balance(t, app, other.AccountSID).String(), "a refused purchase charges nothing")
 	bad := app.API("POST", base+"/IncomingPhoneNumbers.json", o.AccountSID, o.AuthToken, url.Values{"PhoneNumber": {"+442071234567"}})
 	require.Equal(t, 21422.0, bad.JSON(t)["code"])
 
@@ -78,15 +78,15 @@ func TestSearchBuyAndReleaseNumbers(t *testing.T) {
 	require.Empty(t, items, "releasing stops the monthly charge")
 	res = app.API("POST", "/2010-04-01/Accounts/"+other.AccountSID+"/IncomingPhoneNumbers.json", other.AccountSID, other.AuthToken, url.Values{"PhoneNumber": {phone}})
 	require.Equal(t, http.StatusCreated, res.Status, "a released number can be bought again: %s", res.Body)
-	require.Equal(t, "95.5", balanceOf(t, app, other.AccountSID), "4.50 USD for a JP local number")
+	require.Equal(t, "95.5", webtest.Balance(t, app, other.AccountSID).String(), "4.50 USD for a JP local number")
 
 	testSID, testToken, err := app.Services.Accounts.TestCredentials(context.Background(), app.Pool, o.AccountSID, o.AccountSID)
 	require.NoError(t, err)
 	tbase := "/2010-04-01/Accounts/" + testSID + "/IncomingPhoneNumbers.json"
 	require.Equal(t, 21422.0, app.API("POST", tbase, testSID, testToken, url.Values{"PhoneNumber": {"+15005550000"}}).JSON(t)["code"])
 	require.Equal(t, http.StatusCreated, app.API("POST", tbase, testSID, testToken, url.Values{"PhoneNumber": {"+15005550006"}}).Status)
-	require.Equal(t, 2, rows(t, app, `SELECT count(*) FROM incoming_phone_numbers`), "test credentials buy nothing")
-	require.Equal(t, "9325", balanceOf(t, app, o.AccountSID))
+	require.Equal(t, 2, webtest.Count(t, app, `SELECT count(*) FROM incoming_phone_numbers`), "test credentials buy nothing")
+	require.Equal(t, "9325", webtest.Balance(t, app, o.AccountSID).String())
 }
 
 // Owned numbers never empty the inventory: with one result per page, each

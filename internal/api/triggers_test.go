@@ -122,7 +122,7 @@ func TestUsageTriggersCreateFetchListUpdateDelete(t *testing.T) {
 	require.Equal(t, http.StatusNotFound, call("GET", base+"/UT00000000000000000000000000000000.json", nil).Status)
 
 	for _, action := range []string{"usage_trigger.created", "usage_trigger.updated", "usage_trigger.deleted"} {
-		require.Equal(t, 1, rows(t, app, `SELECT count(*) FROM audit_log WHERE action = $1 AND target = $2 AND actor = 'api' AND credential_sid = $3`,
+		require.Equal(t, 1, webtest.Count(t, app, `SELECT count(*) FROM audit_log WHERE action = $1 AND target = $2 AND actor = 'api' AND credential_sid = $3`,
 			action, sid, o.AccountSID), action)
 	}
 }
@@ -164,7 +164,7 @@ func TestUsageTriggerValidation(t *testing.T) {
 		require.Equal(t, http.StatusBadRequest, res.Status, "%s: %s", c.name, res.Body)
 		require.Equal(t, float64(c.code), res.JSON(t)["code"], c.name)
 	}
-	require.Zero(t, rows(t, app, `SELECT count(*) FROM usage_triggers`))
+	require.Zero(t, webtest.Count(t, app, `SELECT count(*) FROM usage_triggers`))
 	res := app.API("POST", base, o.AccountSID, o.AuthToken, valid(func(v url.Values) { v.Set("TriggerValue", "0.5"); v.Set("CallbackMethod", "get") }))
 	require.Equal(t, http.StatusCreated, res.Status, res.Body)
 	require.Equal(t, "0.5", res.JSON(t)["trigger_value"])

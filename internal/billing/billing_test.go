@@ -27,13 +27,6 @@ func setBalance(t *testing.T, app *webtest.App, project, amount string) {
 	}))
 }
 
-func balance(t *testing.T, app *webtest.App, project string) decimal.Decimal {
-	t.Helper()
-	b, err := billing.Balance(context.Background(), app.Pool, project)
-	require.NoError(t, err)
-	return b.Amount
-}
-
 func requireLedgerMatches(t *testing.T, app *webtest.App) {
 	t.Helper()
 	bad, err := billing.CheckLedger(context.Background(), app.Pool)
@@ -54,13 +47,6 @@ func addCard(t *testing.T, app *webtest.App, project, number string) *billing.Me
 		return err
 	}))
 	return m
-}
-
-func count(t *testing.T, app *webtest.App, sql string, args ...any) int {
-	t.Helper()
-	var n int
-	require.NoError(t, app.Pool.QueryRow(context.Background(), sql, args...).Scan(&n))
-	return n
 }
 
 func TestConcurrentDebitsNeverOverdraw(t *testing.T) {
@@ -93,7 +79,7 @@ func TestConcurrentDebitsNeverOverdraw(t *testing.T) {
 	}
 	require.Equal(t, 50, ok)
 	require.Equal(t, 50, refused)
-	require.True(t, balance(t, app, o.AccountSID).IsZero())
+	require.True(t, webtest.Balance(t, app, o.AccountSID).IsZero())
 	requireLedgerMatches(t, app)
 	suspended, err := billing.Suspended(context.Background(), app.Pool, o.AccountSID)
 	require.NoError(t, err)
@@ -108,7 +94,7 @@ func TestConcurrentDebitsNeverOverdraw(t *testing.T) {
 	setBalance2()
 	require.NoError(t, app.Services.Billing.Ledger.Debit(context.Background(), billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID, Kind: billing.KindUsage, Source: "again", Amount: dec("0.0079")}))
 	require.ErrorIs(t, app.Services.Billing.Ledger.Debit(context.Background(), billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID, Kind: billing.KindUsage, Source: "again", Amount: dec("0.0079")}), billing.ErrDuplicate)
-	require.Equal(t, "4.9921", balance(t, app, o.AccountSID).String())
+	require.Equal(t, "4.9921", webtest.Balance(t, app, o.AccountSID).String())
 	requireLedgerMatches(t, app)
 }
 
@@ -151,7 +137,7 @@ func TestDatedDebitsKeepTheirDates(t *testing.T) {
 			require.WithinDuration(t, time.Now(), at, time.Minute, "debit %d undated", i)
 		}
 	}
-	require.Equal(t, "60", balance(t, app, o.AccountSID).String())
+	require.Equal(t, "60", webtest.Balance(t, app, o.AccountSID).String())
 	requireLedgerMatches(t, app)
 }
 
@@ -174,12 +160,12 @@ func TestOneRechargeForManyDebitsCrossingTheThreshold(t *testing.T) {
 	}
 	wg.Wait()
 	require.Eventually(t, func() bool {
-		return count(t, app, `SELECT count(*) FROM recharges WHERE project_sid = $1 AND status <> 'open'`, o.AccountSID) == 1
+		return webtest.Count(t, app, `SELECT count(*) FROM recharges WHERE project_sid = $1 AND status <> 'open'`, o.AccountSID) == 1
 	}, 15*time.Second, 50*time.Millisecond)
-	require.Equal(t, 1, count(t, app, `SELECT count(*) FROM recharges WHERE project_sid = $1`, o.AccountSID))
-	require.Equal(t, 1, count(t, app, `SELECT count(*) FROM test_gateway_charges`))
-	require.Equal(t, 1, count(t, app, `SELECT count(*) FROM ledger_entries WHERE project_sid = $1 AND kind = 'payment'`, o.AccountSID))
-	require.Equal(t, "100", balance(t, app, o.AccountSID).String(), "recharged to the target")
+	require.Equal(t, 1, webtest.Count(t, app, `SELECT count(*) FROM recharges WHERE project_sid = $1`, o.AccountSID))
+	require.Equal(t, 1, webtest.Count(t, app, `SELECT count(*) FROM test_gateway_charges`))
+	require.Equal(t, 1, webtest.Count(t, app, `SELECT count(*) FROM ledger_entries WHERE project_sid = $1 AND kind = 'payment'`, o.AccountSID))
+	require.Equal(t, "100", webtest.Balance(t, app, o.AccountSID).String(), "recharged to the target")
 	requireLedgerMatches(t, app)
 }
 
@@ -194,13 +180,13 @@ func TestRechargeFallsBackToTheBackupCard(t *testing.T) {
 	require.NoError(t, billing.SetAutoRecharge(ctx, app.Pool, o.AccountSID, billing.AutoRecharge{Enabled: true, Threshold: dec("3000"), Target: dec("10000")}))
 	require.NoError(t, app.Services.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID, Kind: billing.KindUsage, Source: "big", Amount: dec("2500")}))
 	require.Eventually(t, func() bool {
-		return count(t, app, `SELECT count(*) FROM recharges WHERE status = 'succeeded'`) == 1
+		return webtest.Count(t, app, `SELECT count(*) FROM recharges WHERE status = 'succeeded'`) == 1
 	}, 15*time.Second, 50*time.Millisecond)
-	require.Equal(t, 1, count(t, app, `SELECT count(*) FROM test_gateway_charges WHERE token = $1`, primary.Token), "primary tried once")
-	require.Equal(t, 1, count(t, app, `SELECT count(*) FROM test_gateway_charges WHERE token = $1 AND outcome = 'succeeded'`, backup.Token), "backup charged once")
-	require.Equal(t, 1, count(t, app, `SELECT count(*) FROM payments WHERE method_id = $1 AND status = 'failed' AND failure_reason = 'card_declined'`, primary.ID))
-	require.Equal(t, 1, count(t, app, `SELECT count(*) FROM payments WHERE method_id = $1 AND status = 'succeeded' AND amount = 7500`, backup.ID))
-	require.Equal(t, "10000", balance(t, app, o.AccountSID).String())
+	require.Equal(t, 1, webtest.Count(t, app, `SELECT count(*) FROM test_gateway_charges WHERE token = $1`, primary.Token), "primary tried once")
+	require.Equal(t, 1, webtest.Count(t, app, `SELECT count(*) FROM test_gateway_charges WHERE token = $1 AND outcome = 'succeeded'`, backup.Token), "backup charged once")
+	require.Equal(t, 1, webtest.Count(t, app, `SELECT count(*) FROM payments WHERE method_id = $1 AND status = 'failed' AND failure_reason = 'card_declined'`, primary.ID))
+	require.Equal(t, 1, webtest.Count(t, app, `SELECT count(*) FROM payments WHERE method_id = $1 AND status = 'succeeded' AND amount = 7500`, backup.ID))
+	require.Equal(t, "10000", webtest.Balance(t, app, o.AccountSID).String())
 	requireLedgerMatches(t, app)
 }
 
@@ -215,12 +201,12 @@ func TestAllCardsDeclineThenAddFundsLiftsSuspension(t *testing.T) {
 	require.NoError(t, billing.SetAutoRecharge(ctx, app.Pool, o.AccountSID, billing.AutoRecharge{Enabled: true, Threshold: dec("10"), Target: dec("50")}))
 	require.NoError(t, app.Services.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID, Kind: billing.KindUsage, Source: "all", Amount: dec("20")}))
 	require.Eventually(t, func() bool {
-		return count(t, app, `SELECT count(*) FROM recharges WHERE status = 'failed'`) == 1
+		return webtest.Count(t, app, `SELECT count(*) FROM recharges WHERE status = 'failed'`) == 1
 	}, 15*time.Second, 50*time.Millisecond)
-	require.True(t, balance(t, app, o.AccountSID).IsZero(), "no credit")
-	require.Equal(t, 0, count(t, app, `SELECT count(*) FROM ledger_entries WHERE kind = 'payment'`))
-	require.Equal(t, 1, count(t, app, `SELECT count(*) FROM mail_outbox WHERE kind = 'recharge_declined'`), "one email")
-	require.Equal(t, 1, count(t, app, `SELECT count(*) FROM mail_outbox WHERE kind = 'recharge_declined' AND to_addr = $1`, o.Email))
+	require.True(t, webtest.Balance(t, app, o.AccountSID).IsZero(), "no credit")
+	require.Equal(t, 0, webtest.Count(t, app, `SELECT count(*) FROM ledger_entries WHERE kind = 'payment'`))
+	require.Equal(t, 1, webtest.Count(t, app, `SELECT count(*) FROM mail_outbox WHERE kind = 'recharge_declined'`), "one email")
+	require.Equal(t, 1, webtest.Count(t, app, `SELECT count(*) FROM mail_outbox WHERE kind = 'recharge_declined' AND to_addr = $1`, o.Email))
 	suspended, err := billing.Suspended(ctx, app.Pool, o.AccountSID)
 	require.NoError(t, err)
 	require.True(t, suspended)
@@ -233,7 +219,7 @@ func TestAllCardsDeclineThenAddFundsLiftsSuspension(t *testing.T) {
 	suspended, err = billing.Suspended(ctx, app.Pool, o.AccountSID)
 	require.NoError(t, err)
 	require.False(t, suspended, "a payment that makes the balance positive lifts it at once")
-	require.Equal(t, "25", balance(t, app, o.AccountSID).String())
+	require.Equal(t, "25", webtest.Balance(t, app, o.AccountSID).String())
 	requireLedgerMatches(t, app)
 }
 
@@ -264,15 +250,15 @@ func TestAddFundsOnceForOneKey(t *testing.T) {
 		}
 		require.Equal(t, first, id, "every request sees the one payment")
 	}
-	require.Equal(t, 1, count(t, app, `SELECT count(*) FROM test_gateway_charges`))
-	require.Equal(t, "5000", balance(t, app, o.AccountSID).String())
+	require.Equal(t, 1, webtest.Count(t, app, `SELECT count(*) FROM test_gateway_charges`))
+	require.Equal(t, "5000", webtest.Balance(t, app, o.AccountSID).String())
 
 	declined := addCard(t, app, o.AccountSID, "4000000000000002")
 	p, err := app.Services.Billing.AddFunds(ctx, declined, dec("5000"), "JPY", "other-key")
 	require.NoError(t, err)
 	require.Equal(t, billing.PaymentFailed, p.Status)
 	require.Equal(t, billing.DeclineGeneric, p.FailureReason)
-	require.Equal(t, "5000", balance(t, app, o.AccountSID).String(), "a decline changes nothing")
+	require.Equal(t, "5000", webtest.Balance(t, app, o.AccountSID).String(), "a decline changes nothing")
 	requireLedgerMatches(t, app)
 }
 
@@ -317,13 +303,13 @@ func TestRecurringItemsChargeOncePerMonth(t *testing.T) {
 	require.Equal(t, time.Date(2026, 2, 15, 12, 0, 0, 0, time.UTC), it.NextChargeAt)
 	svc := app.Services.Billing
 	require.NoError(t, svc.ChargeDueItems(ctx, time.Date(2026, 2, 14, 0, 0, 0, 0, time.UTC)))
-	require.Equal(t, "10", balance(t, app, o.AccountSID).String(), "not due yet")
+	require.Equal(t, "10", webtest.Balance(t, app, o.AccountSID).String(), "not due yet")
 	for i := 0; i < 3; i++ { // run three times: charged once
 		require.NoError(t, svc.ChargeDueItems(ctx, time.Date(2026, 2, 15, 13, 0, 0, 0, time.UTC)))
 	}
-	require.Equal(t, "8.85", balance(t, app, o.AccountSID).String())
+	require.Equal(t, "8.85", webtest.Balance(t, app, o.AccountSID).String())
 	require.NoError(t, svc.ChargeDueItems(ctx, time.Date(2026, 3, 16, 0, 0, 0, 0, time.UTC)))
-	require.Equal(t, "7.7", balance(t, app, o.AccountSID).String())
+	require.Equal(t, "7.7", webtest.Balance(t, app, o.AccountSID).String())
 	// Each renewal is usage of the item's category, in the usage roll-ups too.
 	var events int
 	var price string
@@ -341,7 +327,7 @@ func TestRecurringItemsChargeOncePerMonth(t *testing.T) {
 	require.Equal(t, time.Date(2026, 4, 15, 12, 0, 0, 0, time.UTC), items[0].NextChargeAt.UTC())
 	require.NoError(t, billing.StopRecurringItem(ctx, app.Pool, o.AccountSID, it.ID))
 	require.NoError(t, svc.ChargeDueItems(ctx, time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)))
-	require.Equal(t, "7.7", balance(t, app, o.AccountSID).String())
+	require.Equal(t, "7.7", webtest.Balance(t, app, o.AccountSID).String())
 	requireLedgerMatches(t, app)
 }
 
@@ -357,7 +343,7 @@ func TestAutoRechargePausesAfterThreeDeclines(t *testing.T) {
 		require.NoError(t, app.Services.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID,
 			Kind: billing.KindUsage, Source: fmt.Sprintf("spend-%d", i), Amount: dec("10")}))
 		require.Eventually(t, func() bool {
-			return count(t, app, `SELECT count(*) FROM recharges WHERE status = 'failed'`) == i
+			return webtest.Count(t, app, `SELECT count(*) FROM recharges WHERE status = 'failed'`) == i
 		}, 15*time.Second, 50*time.Millisecond, "recharge %d", i)
 		// Past the cooldown, so the next debit may try again.
 		_, err := app.Pool.Exec(ctx, `UPDATE recharges SET finished_at = now() - interval '1 hour'`)
@@ -367,11 +353,11 @@ func TestAutoRechargePausesAfterThreeDeclines(t *testing.T) {
 	require.NoError(t, err)
 	require.NotNil(t, ar.PausedAt)
 	require.Equal(t, 3, ar.ConsecutiveDeclines)
-	require.Equal(t, 1, count(t, app, `SELECT count(*) FROM mail_outbox WHERE kind = 'recharge_declined'`), "mailed at the first decline only")
-	require.Equal(t, 1, count(t, app, `SELECT count(*) FROM mail_outbox WHERE kind = 'recharge_paused'`))
+	require.Equal(t, 1, webtest.Count(t, app, `SELECT count(*) FROM mail_outbox WHERE kind = 'recharge_declined'`), "mailed at the first decline only")
+	require.Equal(t, 1, webtest.Count(t, app, `SELECT count(*) FROM mail_outbox WHERE kind = 'recharge_paused'`))
 	// Paused: further debits open no recharge.
 	require.NoError(t, app.Services.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID, Kind: billing.KindUsage, Source: "spend-4", Amount: dec("10")}))
-	require.Equal(t, 3, count(t, app, `SELECT count(*) FROM recharges`))
+	require.Equal(t, 3, webtest.Count(t, app, `SELECT count(*) FROM recharges`))
 	// Saving the setting resumes it.
 	require.NoError(t, billing.SetAutoRecharge(ctx, app.Pool, o.AccountSID, billing.AutoRecharge{Enabled: true, Threshold: dec("50"), Target: dec("80")}))
 	ar, err = billing.GetAutoRecharge(ctx, app.Pool, o.AccountSID)
@@ -391,16 +377,16 @@ func TestMonthlyCapBoundsAutoRecharge(t *testing.T) {
 	require.NoError(t, billing.SetAutoRecharge(ctx, app.Pool, o.AccountSID, billing.AutoRecharge{Enabled: true, Threshold: dec("50"), Target: dec("100"), MonthlyCap: &capAmount}))
 	require.NoError(t, app.Services.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID, Kind: billing.KindUsage, Source: "s1", Amount: dec("60")}))
 	require.Eventually(t, func() bool {
-		return count(t, app, `SELECT count(*) FROM recharges WHERE status = 'succeeded'`) == 1
+		return webtest.Count(t, app, `SELECT count(*) FROM recharges WHERE status = 'succeeded'`) == 1
 	}, 15*time.Second, 50*time.Millisecond)
-	require.Equal(t, "70", balance(t, app, o.AccountSID).String(), "charged 30, the cap, not 60")
+	require.Equal(t, "70", webtest.Balance(t, app, o.AccountSID).String(), "charged 30, the cap, not 60")
 	require.NoError(t, app.Services.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID, Kind: billing.KindUsage, Source: "s2", Amount: dec("30")}))
 	require.Eventually(t, func() bool {
-		return count(t, app, `SELECT count(*) FROM recharges WHERE status = 'failed'`) == 1
+		return webtest.Count(t, app, `SELECT count(*) FROM recharges WHERE status = 'failed'`) == 1
 	}, 15*time.Second, 50*time.Millisecond)
-	require.Equal(t, "40", balance(t, app, o.AccountSID).String(), "the cap is spent for the month")
-	require.Equal(t, 1, count(t, app, `SELECT count(*) FROM test_gateway_charges`))
-	require.Equal(t, 0, count(t, app, `SELECT count(*) FROM mail_outbox WHERE kind = 'recharge_declined'`), "the cap is no decline")
+	require.Equal(t, "40", webtest.Balance(t, app, o.AccountSID).String(), "the cap is spent for the month")
+	require.Equal(t, 1, webtest.Count(t, app, `SELECT count(*) FROM test_gateway_charges`))
+	require.Equal(t, 0, webtest.Count(t, app, `SELECT count(*) FROM mail_outbox WHERE kind = 'recharge_declined'`), "the cap is no decline")
 	ar, err := billing.GetAutoRecharge(ctx, app.Pool, o.AccountSID)
 	require.NoError(t, err)
 	require.Zero(t, ar.ConsecutiveDeclines)
@@ -418,7 +404,9 @@ func TestLowBalanceAlertsFireOncePerCrossing(t *testing.T) {
 	debit := func(src, amount string) {
 		require.NoError(t, app.Services.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID, Kind: billing.KindUsage, Source: src, Amount: dec(amount)}))
 	}
-	mails := func() int { return count(t, app, `SELECT count(*) FROM mail_outbox WHERE kind = 'low_balance'`) }
+	mails := func() int {
+		return webtest.Count(t, app, `SELECT count(*) FROM mail_outbox WHERE kind = 'low_balance'`)
+	}
 	debit("a", "4000")
 	require.Zero(t, mails())
 	debit("b", "1500")
@@ -451,18 +439,18 @@ func TestReceiptMailAndAudit(t *testing.T) {
 
 	// Running out suspends, a payment lifts it: both audited as the system's doing.
 	require.NoError(t, app.Services.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID, Kind: billing.KindUsage, Source: "all", Amount: dec("3000")}))
-	require.Equal(t, 1, count(t, app, `SELECT count(*) FROM audit_log WHERE action = 'project.suspended_for_funds' AND actor = 'system' AND project_sid = $1`, o.AccountSID))
+	require.Equal(t, 1, webtest.Count(t, app, `SELECT count(*) FROM audit_log WHERE action = 'project.suspended_for_funds' AND actor = 'system' AND project_sid = $1`, o.AccountSID))
 	_, err = app.Services.Billing.AddFunds(ctx, m, dec("1000"), "JPY", "k2")
 	require.NoError(t, err)
-	require.Equal(t, 1, count(t, app, `SELECT count(*) FROM audit_log WHERE action = 'project.suspension_lifted' AND project_sid = $1`, o.AccountSID))
+	require.Equal(t, 1, webtest.Count(t, app, `SELECT count(*) FROM audit_log WHERE action = 'project.suspension_lifted' AND project_sid = $1`, o.AccountSID))
 
 	// Automatic payments are audited too.
 	require.NoError(t, billing.SetAutoRecharge(ctx, app.Pool, o.AccountSID, billing.AutoRecharge{Enabled: true, Threshold: dec("2000"), Target: dec("5000")}))
 	require.NoError(t, app.Services.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID, Kind: billing.KindUsage, Source: "some", Amount: dec("500")}))
 	require.Eventually(t, func() bool {
-		return count(t, app, `SELECT count(*) FROM audit_log WHERE action = 'funds.auto_recharge_succeeded' AND actor = 'system'`) == 1
+		return webtest.Count(t, app, `SELECT count(*) FROM audit_log WHERE action = 'funds.auto_recharge_succeeded' AND actor = 'system'`) == 1
 	}, 15*time.Second, 50*time.Millisecond)
-	require.Equal(t, "5000", balance(t, app, o.AccountSID).String(), "exactly target − balance")
+	require.Equal(t, "5000", webtest.Balance(t, app, o.AccountSID).String(), "exactly target − balance")
 }
 
 // A purchase the balance does not cover is refused and nothing else
@@ -488,5 +476,5 @@ func TestRefusedPurchaseDoesNotSuspend(t *testing.T) {
 	suspended, err = billing.Suspended(ctx, app.Pool, o.AccountSID)
 	require.NoError(t, err)
 	require.True(t, suspended)
-	require.True(t, balance(t, app, o.AccountSID).Equal(dec("3")))
+	require.True(t, webtest.Balance(t, app, o.AccountSID).Equal(dec("3")))
 }

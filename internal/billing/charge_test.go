@@ -55,9 +55,9 @@ func TestAutoRechargeChargesWholeUnits(t *testing.T) {
 			require.NoError(t, app.Services.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID,
 				Kind: billing.KindUsage, Source: "usage", Amount: dec(c.debit)}))
 			require.Eventually(t, func() bool {
-				return count(t, app, `SELECT count(*) FROM recharges WHERE project_sid = $1 AND status <> 'open'`, o.AccountSID) == 1
+				return webtest.Count(t, app, `SELECT count(*) FROM recharges WHERE project_sid = $1 AND status <> 'open'`, o.AccountSID) == 1
 			}, 15*time.Second, 50*time.Millisecond)
-			require.Equal(t, 1, count(t, app, `SELECT count(*) FROM recharges WHERE status = 'succeeded'`))
+			require.Equal(t, 1, webtest.Count(t, app, `SELECT count(*) FROM recharges WHERE status = 'succeeded'`))
 			var gateway, paid, credited string
 			require.NoError(t, app.Pool.QueryRow(ctx, `SELECT amount::text FROM test_gateway_charges`).Scan(&gateway))
 			require.NoError(t, app.Pool.QueryRow(ctx, `SELECT amount::text FROM payments WHERE project_sid = $1 AND status = 'succeeded'`, o.AccountSID).Scan(&paid))
@@ -65,7 +65,7 @@ func TestAutoRechargeChargesWholeUnits(t *testing.T) {
 			require.True(t, dec(gateway).Equal(dec(c.charged)), "the card was charged %s", gateway)
 			require.True(t, dec(paid).Equal(dec(c.charged)), "the payment says %s", paid)
 			require.True(t, dec(credited).Equal(dec(c.charged)), "the balance was credited %s", credited)
-			require.True(t, balance(t, app, o.AccountSID).Equal(dec(c.after)), "balance %s", balance(t, app, o.AccountSID))
+			require.True(t, webtest.Balance(t, app, o.AccountSID).Equal(dec(c.after)), "balance %s", webtest.Balance(t, app, o.AccountSID))
 			requireLedgerMatches(t, app)
 		})
 	}
@@ -86,10 +86,10 @@ func TestAutoRechargeCapStaysWhole(t *testing.T) {
 	require.NoError(t, app.Services.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID,
 		Kind: billing.KindUsage, Source: "usage", Amount: dec("1000")}))
 	require.Eventually(t, func() bool {
-		return count(t, app, `SELECT count(*) FROM recharges WHERE status = 'succeeded'`) == 1
+		return webtest.Count(t, app, `SELECT count(*) FROM recharges WHERE status = 'succeeded'`) == 1
 	}, 15*time.Second, 50*time.Millisecond)
-	require.Equal(t, 1, count(t, app, `SELECT count(*) FROM test_gateway_charges WHERE amount = 2999`))
-	require.True(t, balance(t, app, o.AccountSID).Equal(dec("3181.08")))
+	require.Equal(t, 1, webtest.Count(t, app, `SELECT count(*) FROM test_gateway_charges WHERE amount = 2999`))
+	require.True(t, webtest.Balance(t, app, o.AccountSID).Equal(dec("3181.08")))
 	requireLedgerMatches(t, app)
 }
 
@@ -113,13 +113,13 @@ func TestSettleChargesWholeUnits(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, billing.PaymentSucceeded, p.Status)
 	require.True(t, p.Amount.Equal(dec("12.35")), "recorded %s", p.Amount)
-	require.Equal(t, 1, count(t, app, `SELECT count(*) FROM test_gateway_charges WHERE amount = 12.35`))
-	require.True(t, balance(t, app, o.AccountSID).Equal(dec("12.35")))
+	require.Equal(t, 1, webtest.Count(t, app, `SELECT count(*) FROM test_gateway_charges WHERE amount = 12.35`))
+	require.True(t, webtest.Balance(t, app, o.AccountSID).Equal(dec("12.35")))
 	requireLedgerMatches(t, app)
 
 	_, err = app.Services.Billing.AddFunds(ctx, m, dec("10.005"), "USD", "fraction")
 	require.Error(t, err, "no payment is opened for a fraction of a cent")
 	_, err = app.Services.Billing.Gateway.Charge(ctx, billing.Charge{Token: m.Token, Amount: dec("4817.92"), Currency: "JPY", IdempotencyKey: "k"})
 	require.Error(t, err, "the gateway takes whole units only")
-	require.Equal(t, 1, count(t, app, `SELECT count(*) FROM payments`))
+	require.Equal(t, 1, webtest.Count(t, app, `SELECT count(*) FROM payments`))
 }

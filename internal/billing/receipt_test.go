@@ -3,7 +3,6 @@ package billing_test
 import (
 	"bytes"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"console/internal/billing"
+	"console/internal/webtest"
 )
 
 var tokyo = time.FixedZone("JST", 9*60*60)
@@ -34,24 +34,12 @@ func receiptPayment(amount int64, currency, kind, status string, completed time.
 }
 
 // writeReceipt writes r to a temporary file and returns the file's path.
-func writeReceipt(t *testing.T, r *billing.Receipt) string {
+func writeReceipt(t *testing.T, r *billing.Receipt) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	require.NoError(t, r.WritePDF(&buf))
 	require.True(t, bytes.HasPrefix(buf.Bytes(), []byte("%PDF")), "not a PDF: %q", buf.Bytes()[:min(buf.Len(), 16)])
-	path := filepath.Join(t.TempDir(), "receipt.pdf")
-	require.NoError(t, os.WriteFile(path, buf.Bytes(), 0o600))
-	return path
-}
-
-// pdfText extracts the text of a PDF with poppler's pdftotext.
-func pdfText(t *testing.T, path string) string {
-	t.Helper()
-	bin, err := exec.LookPath("pdftotext")
-	require.NoError(t, err, "pdftotext is missing: install the Debian package poppler-utils (.ci/run does)")
-	out, err := exec.Command(bin, "-layout", path, "-").CombinedOutput()
-	require.NoError(t, err, "pdftotext: %s", out)
-	return string(out)
+	return buf.Bytes()
 }
 
 func requireFont(t *testing.T) {
@@ -80,7 +68,7 @@ func TestReceiptJapanese(t *testing.T) {
 		Issuer: billing.Issuer{Name: "株式会社コンソール", Address: "東京都港区芝公園4-2-8\n通信ビル 10F", Registration: "T7000012050002"},
 		Locale: "ja",
 	}
-	text := pdfText(t, writeReceipt(t, r))
+	text := webtest.PDFText(t, writeReceipt(t, r))
 	for _, want := range []string{
 		"領収書", "株式会社テスト 御中", "東京都千代田区1-2-3", "丸の内ビル 4F", "¥5,000",
 		"但し、ご利用料金として", "2026年4月1日", p.ID, "Visa •••• 4242", "自動チャージ",
@@ -107,7 +95,7 @@ func TestReceiptEnglish(t *testing.T) {
 		ProjectName: "Acme Project",
 		Locale:      "en",
 	}
-	text := pdfText(t, writeReceipt(t, r))
+	text := webtest.PDFText(t, writeReceipt(t, r))
 	for _, want := range []string{
 		"Receipt", "Billed to: Acme Project", "$25.00", "For: prepaid usage credit",
 		"January 2, 2026", p.ID, "Visa •••• 4242", "Add Funds",
@@ -130,7 +118,7 @@ func TestReceiptWrapsLongJapaneseText(t *testing.T) {
 	address := "東京都千代田区丸の内一丁目二番三号とても長い住所の建物名称ビルディング二十四階受付気付経理部"
 	r := &billing.Receipt{Payment: p, Location: tokyo, Locale: "ja",
 		Prefs: billing.Preferences{CompanyName: company, Address: address}}
-	text := strings.Join(strings.Fields(pdfText(t, writeReceipt(t, r))), "")
+	text := strings.Join(strings.Fields(webtest.PDFText(t, writeReceipt(t, r))), "")
 	require.Contains(t, text, company+"御中")
 	require.Contains(t, text, address)
 	require.Contains(t, text, "¥1,234,567")

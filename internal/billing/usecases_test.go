@@ -69,7 +69,9 @@ func TestTopUpValidatesChargesOnceAndAudits(t *testing.T) {
 	by := userActor(o)
 	card := addCard(t, app, o.AccountSID, "4242424242424242")
 	foreign := addCard(t, app, other.AccountSID, "4242424242424242")
-	payments := func() int { return count(t, app, `SELECT count(*) FROM payments WHERE project_sid = $1`, o.AccountSID) }
+	payments := func() int {
+		return webtest.Count(t, app, `SELECT count(*) FROM payments WHERE project_sid = $1`, o.AccountSID)
+	}
 
 	_, err := svc.TopUp(ctx, by, o.AccountSID, billing.AddFundsInput{Amount: "10,00", MethodID: card.ID, Key: "short"})
 	var fes billing.FieldErrors
@@ -85,12 +87,12 @@ func TestTopUpValidatesChargesOnceAndAudits(t *testing.T) {
 	p, err := svc.TopUp(ctx, by, o.AccountSID, in)
 	require.NoError(t, err)
 	require.Equal(t, billing.PaymentSucceeded, p.Status)
-	require.Equal(t, "5000", balance(t, app, o.AccountSID).String())
+	require.Equal(t, "5000", webtest.Balance(t, app, o.AccountSID).String())
 	again, err := svc.TopUp(ctx, by, o.AccountSID, in)
 	require.NoError(t, err)
 	require.Equal(t, p.ID, again.ID, "a double submit is the same payment")
 	require.Equal(t, 1, payments())
-	require.Equal(t, "5000", balance(t, app, o.AccountSID).String())
+	require.Equal(t, "5000", webtest.Balance(t, app, o.AccountSID).String())
 
 	es := entries(t, app, o.AccountSID, audit.FundsAdded)
 	require.Len(t, es, 2, "each submit is audited, the payment made once")
@@ -107,7 +109,7 @@ func TestTopUpValidatesChargesOnceAndAudits(t *testing.T) {
 	es = entries(t, app, o.AccountSID, audit.FundsAdded)
 	require.Len(t, es, 3)
 	require.Equal(t, billing.PaymentFailed, es[2].Details["status"])
-	require.Equal(t, "5000", balance(t, app, o.AccountSID).String(), "a decline credits nothing")
+	require.Equal(t, "5000", webtest.Balance(t, app, o.AccountSID).String(), "a decline credits nothing")
 	requireLedgerMatches(t, app)
 }
 
@@ -329,7 +331,7 @@ func TestCreditByOperator(t *testing.T) {
 		return err
 	}))
 	require.NoError(t, app.Services.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID, Kind: billing.KindUsage,
-		Source: "all", Amount: balance(t, app, o.AccountSID)}))
+		Source: "all", Amount: webtest.Balance(t, app, o.AccountSID)}))
 	ov, err := svc.Overview(ctx, o.AccountSID)
 	require.NoError(t, err)
 	require.True(t, ov.Suspended)

@@ -105,8 +105,8 @@ func TestWritesTogetherThenAlone(t *testing.T) {
 		sum += n
 	}
 	require.Equal(t, 30, sum, "each write made once: %v", s.all)
-	require.Equal(t, 30, count(t, app, `SELECT count(*) FROM writes_test WHERE name LIKE 'ok-%'`))
-	require.Equal(t, "70", balance(t, app, o.AccountSID).String())
+	require.Equal(t, 30, webtest.Count(t, app, `SELECT count(*) FROM writes_test WHERE name LIKE 'ok-%'`))
+	require.Equal(t, "70", webtest.Balance(t, app, o.AccountSID).String())
 
 	// One write fails: only its debit is refused, with its own error.
 	errs, s = run("bad", 7, false)
@@ -120,10 +120,10 @@ func TestWritesTogetherThenAlone(t *testing.T) {
 		require.NoError(t, err, "debit %d", i)
 	}
 	require.Greater(t, maxOf(s.all), 1, "tried together first: %v", s.all)
-	require.Equal(t, 29, count(t, app, `SELECT count(*) FROM writes_test WHERE name LIKE 'bad-%'`))
-	require.Equal(t, 0, count(t, app, `SELECT count(*) FROM ledger_entries WHERE project_sid = $1 AND source = 'bad-7'`, o.AccountSID))
-	require.Equal(t, 29, count(t, app, `SELECT count(*) FROM ledger_entries WHERE project_sid = $1 AND source LIKE 'bad-%'`, o.AccountSID))
-	require.Equal(t, "41", balance(t, app, o.AccountSID).String())
+	require.Equal(t, 29, webtest.Count(t, app, `SELECT count(*) FROM writes_test WHERE name LIKE 'bad-%'`))
+	require.Equal(t, 0, webtest.Count(t, app, `SELECT count(*) FROM ledger_entries WHERE project_sid = $1 AND source = 'bad-7'`, o.AccountSID))
+	require.Equal(t, 29, webtest.Count(t, app, `SELECT count(*) FROM ledger_entries WHERE project_sid = $1 AND source LIKE 'bad-%'`, o.AccountSID))
+	require.Equal(t, "41", webtest.Balance(t, app, o.AccountSID).String())
 	requireLedgerMatches(t, app)
 
 	// A retried debit among others is refused as a duplicate; the
@@ -136,17 +136,17 @@ func TestWritesTogetherThenAlone(t *testing.T) {
 		}
 		require.NoError(t, err, "debit %d", i)
 	}
-	require.Equal(t, 29, count(t, app, `SELECT count(*) FROM writes_test WHERE name LIKE 'dup-%'`))
-	require.Equal(t, 0, count(t, app, `SELECT count(*) FROM writes_test WHERE name = 'dup-4'`))
-	require.Equal(t, 1, count(t, app, `SELECT count(*) FROM ledger_entries WHERE project_sid = $1 AND source = 'ok-3'`, o.AccountSID))
-	require.Equal(t, "12", balance(t, app, o.AccountSID).String())
+	require.Equal(t, 29, webtest.Count(t, app, `SELECT count(*) FROM writes_test WHERE name LIKE 'dup-%'`))
+	require.Equal(t, 0, webtest.Count(t, app, `SELECT count(*) FROM writes_test WHERE name = 'dup-4'`))
+	require.Equal(t, 1, webtest.Count(t, app, `SELECT count(*) FROM ledger_entries WHERE project_sid = $1 AND source = 'ok-3'`, o.AccountSID))
+	require.Equal(t, "12", webtest.Balance(t, app, o.AccountSID).String())
 	requireLedgerMatches(t, app)
 
 	// Apply and Writes together is a mistake, refused before anything is made.
 	err = app.Services.Billing.Ledger.Debit(ctx, billing.Debit{ProjectSID: o.AccountSID, AccountSID: o.AccountSID, Kind: billing.KindUsage,
 		Source: "both", Amount: dec("1"), Writes: &named{name: "both", sizes: &sizes{}}, Apply: func(context.Context, pgx.Tx) error { return nil }})
 	require.Error(t, err)
-	require.Equal(t, "12", balance(t, app, o.AccountSID).String())
+	require.Equal(t, "12", webtest.Balance(t, app, o.AccountSID).String())
 
 	// A batch the balance covers only in part: the debits are taken in
 	// order while it lasts, the rest refused, and only the taken ones'
@@ -162,9 +162,9 @@ func TestWritesTogetherThenAlone(t *testing.T) {
 		require.True(t, errors.Is(err, billing.ErrInsufficientFunds) || errors.Is(err, billing.ErrSuspended), "debit %d: %v", i, err)
 	}
 	require.Equal(t, 12, made)
-	require.Equal(t, 12, count(t, app, `SELECT count(*) FROM writes_test WHERE name LIKE 'short-%'`))
-	require.Equal(t, 12, count(t, app, `SELECT count(*) FROM ledger_entries WHERE project_sid = $1 AND source LIKE 'short-%'`, o.AccountSID))
-	require.True(t, balance(t, app, o.AccountSID).IsZero())
+	require.Equal(t, 12, webtest.Count(t, app, `SELECT count(*) FROM writes_test WHERE name LIKE 'short-%'`))
+	require.Equal(t, 12, webtest.Count(t, app, `SELECT count(*) FROM ledger_entries WHERE project_sid = $1 AND source LIKE 'short-%'`, o.AccountSID))
+	require.True(t, webtest.Balance(t, app, o.AccountSID).IsZero())
 	requireLedgerMatches(t, app)
 }
 

@@ -57,7 +57,7 @@ func TestBillingFormsRefuseBadInputAndChangeNothing(t *testing.T) {
 		res := c.Post("/billing/add-funds", url.Values{"amount": {amount}, "method": {ms[0].ID}, "key": {"0123456789abcdef0123456789abcdef"}})
 		require.Equal(t, http.StatusUnprocessableEntity, res.Status, amount)
 	}
-	require.Equal(t, 0, countAudit(t, app, "funds.added"))
+	require.Equal(t, 0, webtest.CountAudit(t, app, "funds.added"))
 	res = c.Post("/billing/preferences", url.Values{"registration_number": {"T123"}, "receipt_email": {"nope"}})
 	require.Equal(t, http.StatusUnprocessableEntity, res.Status)
 	require.Contains(t, res.Body, "Enter T followed by 13 digits.")

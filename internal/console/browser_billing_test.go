@@ -6,9 +6,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -280,7 +277,7 @@ func TestBrowserRechargeFromBackupCard(t *testing.T) {
 			body, err := base64.StdEncoding.DecodeString(pdf.Body)
 			require.NoError(t, err)
 			require.True(t, bytes.HasPrefix(body, []byte("%PDF-")), "not a PDF: %q", body[:min(len(body), 16)])
-			text := pdfText(t, body)
+			text := webtest.PDFText(t, body)
 			for _, want := range []string{l.receipt, "Test Project", "¥7,500", autoID, "Mastercard •••• 4444", l.kindAuto} {
 				require.Contains(t, text, want, "the PDF, in the browser's language")
 			}
@@ -495,16 +492,4 @@ func fetchFromPage(t *testing.T, b *browsertest.Browser, path string) fetched {
 	res, err := chromedp.Run(ctx, chromedp.Evaluate[fetched](js, chromedp.EvalAwaitPromise))
 	require.NoError(t, err, "fetch %s", path)
 	return res
-}
-
-// pdfText extracts the text of a PDF with poppler's pdftotext.
-func pdfText(t *testing.T, pdf []byte) string {
-	t.Helper()
-	bin, err := exec.LookPath("pdftotext")
-	require.NoError(t, err, "pdftotext is missing: install the Debian package poppler-utils (.ci/run does)")
-	path := filepath.Join(t.TempDir(), "receipt.pdf")
-	require.NoError(t, os.WriteFile(path, pdf, 0o600))
-	out, err := exec.Command(bin, "-layout", path, "-").CombinedOutput()
-	require.NoError(t, err, "pdftotext: %s", out)
-	return string(out)
 }

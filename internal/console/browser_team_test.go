@@ -327,7 +327,7 @@ func TestBrowserRequiredTwoFactor(t *testing.T) {
 	require.Equal(t, "Set up two-factor authentication", dev.Text("main h1"))
 	secret := strings.Join(strings.Fields(dev.Text(browsertest.TestID("totp-secret"))), "")
 	require.NotEmpty(t, secret)
-	code, _ := nextUnusedCode(t, secret, 0)
+	code, _ := nextUnusedCode(t, app.Services.Clock, secret, 0)
 	dev.Fill(`input[name="code"]`, code)
 	require.Equal(t, http.StatusOK, dev.Submit(browsertest.TestID("twofactor-confirm")))
 	require.Equal(t, "Recovery codes", dev.Text("main h1"))

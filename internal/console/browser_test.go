@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"console/internal/browsertest"
+	"console/internal/clock"
 	"console/internal/sid"
 	"console/internal/webtest"
 )
@@ -179,7 +180,7 @@ func (f *flow) enableTwoFactor() {
 		"the QR code image loads")
 	secret := strings.Join(strings.Fields(b.Text(browsertest.TestID("totp-secret"))), "")
 	require.NotEmpty(t, secret)
-	f.otp = &authenticator{t: t, secret: secret}
+	f.otp = &authenticator{t: t, clock: f.app.Services.Clock, secret: secret}
 
 	code := f.otp.code()
 	b.Fill(`input[name="code"]`, code)
@@ -275,6 +276,7 @@ func (f *flow) requireAPI(token string, status int) {
 // sign-in or re-authentication needs a step not used before.
 type authenticator struct {
 	t       testing.TB
+	clock   *clock.Clock // the server's
 	secret  string
 	last    int64 // the last step the server accepted
 	pending int64 // the step of the code handed out
@@ -283,7 +285,7 @@ type authenticator struct {
 // code returns a code for the earliest step the server will accept.
 func (a *authenticator) code() string {
 	a.t.Helper()
-	code, step := nextUnusedCode(a.t, a.secret, a.last)
+	code, step := nextUnusedCode(a.t, a.clock, a.secret, a.last)
 	a.pending = step
 	return code
 }
@@ -299,14 +301,13 @@ const (
 )
 
 // nextUnusedCode returns a TOTP code and its step: the earliest step after
-// lastUsed that the server accepts now (now-1 … now+1) and still will for
-// codeMargin. When every acceptable step is used (lastUsed is now+1), it
-// waits for the clock to reach the next step, at most one period.
-func nextUnusedCode(t testing.TB, secret string, lastUsed int64) (string, int64) {
+// lastUsed that the server accepts now (now-1 … now+1) on its clock, and
+// still will for codeMargin. When every acceptable step is used (lastUsed
+// is now+1), it moves the server's clock on a period rather than wait.
+func nextUnusedCode(t testing.TB, clk *clock.Clock, secret string, lastUsed int64) (string, int64) {
 	t.Helper()
-	deadline := time.Now().Add(totpPeriod + 5*time.Second)
-	for {
-		now := time.Now()
+	for range 3 {
+		now := clk.Now()
 		cur := now.Unix() / int64(totpPeriod.Seconds())
 		for step := max(cur-1, lastUsed+1); step <= cur+1; step++ {
 			// A code for step is accepted until step+1 ends.
@@ -318,10 +319,8 @@ func nextUnusedCode(t testing.TB, secret string, lastUsed int64) (string, int64)
 			require.NoError(t, err)
 			return code, step
 		}
-		require.True(t, now.Before(deadline), "no unused TOTP step after %d", lastUsed)
-		// Sleep until the step after lastUsed becomes "now+1" or later.
-		wake := time.Unix(lastUsed*int64(totpPeriod.Seconds()), 0).Add(50 * time.Millisecond)
-		t.Logf("waiting %s for an unused TOTP step", time.Until(wake).Round(time.Millisecond))
-		time.Sleep(max(time.Until(wake), 100*time.Millisecond))
+		clk.Advance(totpPeriod)
 	}
+	t.Fatalf("no unused TOTP step after %d", lastUsed)
+	return "", 0
 }

@@ -58,7 +58,7 @@ func TestSignUpCreatesOwnerProjectAndTrialCredit(t *testing.T) {
 	var ledgerSum string
 	require.NoError(t, app.Pool.QueryRow(context.Background(), `SELECT sum(amount)::text FROM ledger_entries WHERE project_sid = $1`, sid).Scan(&ledgerSum))
 	require.Equal(t, balance, ledgerSum)
-	require.Equal(t, 1, countAudit(t, app, "user.signed_up"))
+	require.Equal(t, 1, webtest.CountAudit(t, app, "user.signed_up"))
 
 	// The same email again, in any case, is a field error.
 	again := app.Client().Post("/signup", url.Values{"name": {"X"}, "email": {"TARO@example.jp"}, "password": {"password123"}, "project_name": {"P"}, "currency": {"USD"}})
@@ -117,7 +117,7 @@ func TestRevealAndRegenerateAuthToken(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(old.Body), &body))
 	require.Equal(t, map[string]any{"code": 20003.0, "message": "Authenticate", "more_info": "https://www.twilio.com/docs/errors/20003", "status": 401.0}, body)
 	require.Equal(t, http.StatusOK, app.APIGet(path, o.AccountSID, newToken).Status)
-	require.Equal(t, 1, countAudit(t, app, "account.auth_token_regenerated"))
+	require.Equal(t, 1, webtest.CountAudit(t, app, "account.auth_token_regenerated"))
 }
 
 func mustReq(t *testing.T, u string, headers ...string) *http.Request {
@@ -154,7 +154,7 @@ func TestPinsAreShortcutsOnTheDashboard(t *testing.T) {
 	oc := app.Client()
 	oc.SignIn(other.Email, other.Password)
 	require.Contains(t, oc.Get("/").Body, `data-testid="shortcut-voice"`)
-	require.Equal(t, 2, countAudit(t, app, "user.service_pinned")+countAudit(t, app, "user.service_unpinned"))
+	require.Equal(t, 2, webtest.CountAudit(t, app, "user.service_pinned")+webtest.CountAudit(t, app, "user.service_unpinned"))
 }
 
 func TestUnbuiltServicesSayso(t *testing.T) {
@@ -204,7 +204,7 @@ func TestUserSettingsChanges(t *testing.T) {
 	require.Equal(t, http.StatusUnprocessableEntity, c.Post("/user/settings/language", url.Values{"locale": {"fr"}}).Status)
 
 	for _, action := range []string{"user.friendly_name_changed", "user.email_changed", "user.language_changed"} {
-		require.Equal(t, 1, countAudit(t, app, action), action)
+		require.Equal(t, 1, webtest.CountAudit(t, app, action), action)
 	}
 }
 
@@ -229,8 +229,8 @@ func TestDisableTwoFactorNeedsPasswordAndCode(t *testing.T) {
 	require.Nil(t, enc)
 	c2 := app.Client()
 	c2.SignIn(o.Email, o.Password)
-	require.Equal(t, 1, countAudit(t, app, "user.two_factor_enabled"))
-	require.Equal(t, 1, countAudit(t, app, "user.two_factor_disabled"))
+	require.Equal(t, 1, webtest.CountAudit(t, app, "user.two_factor_enabled"))
+	require.Equal(t, 1, webtest.CountAudit(t, app, "user.two_factor_disabled"))
 }
 
 func TestSMSLogs(t *testing.T) {

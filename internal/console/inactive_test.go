@@ -63,7 +63,7 @@ func TestConsoleChangesNothingInASuspendedSubaccount(t *testing.T) {
 		require.Contains(t, res.Body, "This account is suspended: nothing can be bought, sent or changed in it until it is reactivated.", path)
 	}
 	require.Equal(t, before, app.Fingerprint(), "nothing bought, charged or changed")
-	require.Zero(t, countAudit(t, app, "number.bought")+countAudit(t, app, "key.created")+countAudit(t, app, "trigger.created"))
+	require.Zero(t, webtest.CountAudit(t, app, "number.bought")+webtest.CountAudit(t, app, "key.created")+webtest.CountAudit(t, app, "trigger.created"))
 	for _, page := range []string{"/phone-numbers", "/phone-numbers/" + numberSID, "/settings/keys", "/usage/triggers", "/usage/triggers/" + triggerSID, "/settings/credentials"} {
 		require.Equal(t, http.StatusOK, c.Get(page).Status, page)
 	}

@@ -40,7 +40,7 @@ func TestInvitationTakesOneAddress(t *testing.T) {
 	var n int
 	require.NoError(t, app.Pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM invitations) + (SELECT count(*) FROM mail_outbox WHERE kind = 'invitation')`).Scan(&n))
 	require.Zero(t, n, "no invitation, no mail")
-	require.Zero(t, countAudit(t, app, "member.invited"))
+	require.Zero(t, webtest.CountAudit(t, app, "member.invited"))
 
 	require.Equal(t, http.StatusSeeOther, c.Post("/settings/users/invite", url.Values{"email": {"  dev@example.com "}, "role": {"developer"}}).Status)
 	invs, err := team.OpenInvitations(ctx, app.Pool, o.AccountSID)

@@ -28,20 +28,6 @@ func fund(t *testing.T, app *webtest.App, project, amount string) {
 	}))
 }
 
-func balance(t *testing.T, app *webtest.App, project string) string {
-	t.Helper()
-	b, err := billing.Balance(context.Background(), app.Pool, project)
-	require.NoError(t, err)
-	return b.Amount.String()
-}
-
-func count(t *testing.T, app *webtest.App, sql string, args ...any) int {
-	t.Helper()
-	var n int
-	require.NoError(t, app.Pool.QueryRow(context.Background(), sql, args...).Scan(&n))
-	return n
-}
-
 var resultRow = regexp.MustCompile(`<tr data-number="([^"]+)">`)
 var resultPrice = regexp.MustCompile(`data-testid="result-price">([^<]+)<`)
 
@@ -187,7 +173,7 @@ func TestBuyNumberChargesTheFirstMonthOnce(t *testing.T) {
 	require.Equal(t, "JP", n.Country)
 	require.Equal(t, numbers.Local, n.Type)
 
-	require.Equal(t, "9325", balance(t, app, o.AccountSID), "exactly the monthly price is charged")
+	require.Equal(t, "9325", webtest.Balance(t, app, o.AccountSID).String(), "exactly the monthly price is charged")
 	var amount, kind string
 	require.NoError(t, app.Pool.QueryRow(ctx, `SELECT amount::text, kind FROM ledger_entries WHERE project_sid = $1 AND account_sid = $1 AND note = $2`,
 		o.AccountSID, phone).Scan(&amount, &kind))
@@ -208,7 +194,7 @@ func TestBuyNumberChargesTheFirstMonthOnce(t *testing.T) {
 	require.Equal(t, "phonenumbers-local", it.UsageCategory)
 	require.Equal(t, "675", it.Amount.String())
 	require.Equal(t, o.AccountSID, it.AccountSID)
-	require.Equal(t, 1, countAudit(t, app, "number.bought"))
+	require.Equal(t, 1, webtest.CountAudit(t, app, "number.bought"))
 
 	page := c.Get(res.Location())
 	require.Equal(t, http.StatusOK, page.Status)
@@ -232,10 +218,10 @@ func TestBuyNumberChargesTheFirstMonthOnce(t *testing.T) {
 	require.Equal(t, http.StatusSeeOther, again.Status)
 	require.Equal(t, "/phone-numbers/"+n.SID, again.Location())
 	require.Contains(t, c.Get(again.Location()).Body, numbers.Format(phone)+" is already yours: it was not bought or charged again.")
-	require.Equal(t, "9325", balance(t, app, o.AccountSID))
-	require.Equal(t, 1, count(t, app, `SELECT count(*) FROM ledger_entries WHERE project_sid = $1 AND note = $2`, o.AccountSID, phone))
-	require.Equal(t, 1, count(t, app, `SELECT count(*) FROM incoming_phone_numbers WHERE phone_number = $1`, phone))
-	require.Equal(t, 1, count(t, app, `SELECT count(*) FROM recurring_items WHERE project_sid = $1`, o.AccountSID))
+	require.Equal(t, "9325", webtest.Balance(t, app, o.AccountSID).String())
+	require.Equal(t, 1, webtest.Count(t, app, `SELECT count(*) FROM ledger_entries WHERE project_sid = $1 AND note = $2`, o.AccountSID, phone))
+	require.Equal(t, 1, webtest.Count(t, app, `SELECT count(*) FROM incoming_phone_numbers WHERE phone_number = $1`, phone))
+	require.Equal(t, 1, webtest.Count(t, app, `SELECT count(*) FROM recurring_items WHERE project_sid = $1`, o.AccountSID))
 
 	// Two submits at once: one purchase, one charge.
 	second := ns[1]
@@ -250,11 +236,11 @@ func TestBuyNumberChargesTheFirstMonthOnce(t *testing.T) {
 	}
 	wg.Wait()
 	require.Equal(t, []int{303, 303, 303, 303}, statuses)
-	require.Equal(t, "8650", balance(t, app, o.AccountSID))
-	require.Equal(t, 1, count(t, app, `SELECT count(*) FROM ledger_entries WHERE project_sid = $1 AND note = $2`, o.AccountSID, second))
-	require.Equal(t, 1, count(t, app, `SELECT count(*) FROM incoming_phone_numbers WHERE phone_number = $1`, second))
-	require.Equal(t, 1, count(t, app, `SELECT count(*) FROM usage_events WHERE project_sid = $1 AND source IN (SELECT sid FROM incoming_phone_numbers WHERE phone_number = $2)`, o.AccountSID, second))
-	require.Equal(t, 2, count(t, app, `SELECT count(*) FROM recurring_items WHERE project_sid = $1 AND active`, o.AccountSID))
+	require.Equal(t, "8650", webtest.Balance(t, app, o.AccountSID).String())
+	require.Equal(t, 1, webtest.Count(t, app, `SELECT count(*) FROM ledger_entries WHERE project_sid = $1 AND note = $2`, o.AccountSID, second))
+	require.Equal(t, 1, webtest.Count(t, app, `SELECT count(*) FROM incoming_phone_numbers WHERE phone_number = $1`, second))
+	require.Equal(t, 1, webtest.Count(t, app, `SELECT count(*) FROM usage_events WHERE project_sid = $1 AND source IN (SELECT sid FROM incoming_phone_numbers WHERE phone_number = $2)`, o.AccountSID, second))
+	require.Equal(t, 2, webtest.Count(t, app, `SELECT count(*) FROM recurring_items WHERE project_sid = $1 AND active`, o.AccountSID))
 
 	// Someone else's number is refused with a clear message and no charge.
 	u := app.CreateOwner("USD")
@@ -268,7 +254,7 @@ func TestBuyNumberChargesTheFirstMonthOnce(t *testing.T) {
 	require.Contains(t, taken.Body, `data-testid="numbers-results"`, "the search is shown again to choose another")
 	require.NotContains(t, taken.Body, `data-number="`+phone+`"`)
 	require.Equal(t, before, app.Fingerprint())
-	require.Equal(t, "100", balance(t, app, u.AccountSID))
+	require.Equal(t, "100", webtest.Balance(t, app, u.AccountSID).String())
 }
 
 func TestRefusedPurchaseChangesNothing(t *testing.T) {
@@ -312,8 +298,8 @@ func TestRefusedPurchaseChangesNothing(t *testing.T) {
 	require.Equal(t, http.StatusUnprocessableEntity, res.Status)
 	require.Contains(t, res.Body, "The project is suspended for lack of funds, so it cannot buy numbers.")
 	require.Equal(t, before, app.Fingerprint())
-	require.Equal(t, 0, count(t, app, `SELECT count(*) FROM incoming_phone_numbers`))
-	require.Equal(t, 0, countAudit(t, app, "number.bought"))
+	require.Equal(t, 0, webtest.Count(t, app, `SELECT count(*) FROM incoming_phone_numbers`))
+	require.Equal(t, 0, webtest.CountAudit(t, app, "number.bought"))
 
 	// A suspended subaccount may not buy either, though the project may.
 	_, err = app.Pool.Exec(ctx, `UPDATE balances SET suspended_at = NULL WHERE project_sid = $1`, o.AccountSID)
@@ -349,7 +335,7 @@ func TestRenameAndReleaseNumber(t *testing.T) {
 	ns, _ := results(t, c.Get("/phone-numbers/search?country=US&type=tollfree").Body)
 	res := c.Post("/phone-numbers/buy", url.Values{"phone_number": {ns[0]}, "country": {"US"}, "type": {"tollfree"}})
 	require.Equal(t, http.StatusSeeOther, res.Status, res.Body)
-	require.Equal(t, "97.85", balance(t, app, o.AccountSID))
+	require.Equal(t, "97.85", webtest.Balance(t, app, o.AccountSID).String())
 	path := res.Location()
 	n, err := numbers.GetByPhone(ctx, app.Pool, o.AccountSID, o.AccountSID, ns[0])
 	require.NoError(t, err)
@@ -362,7 +348,7 @@ func TestRenameAndReleaseNumber(t *testing.T) {
 	page := c.Get(path)
 	require.Contains(t, page.Body, `data-testid="number-name">Support line<`)
 	require.Contains(t, c.Get("/phone-numbers").Body, "Support line")
-	require.Equal(t, 1, countAudit(t, app, "number.renamed"))
+	require.Equal(t, 1, webtest.CountAudit(t, app, "number.renamed"))
 
 	wrong := c.Post(path+"/release", url.Values{"confirm_number": {"+18005550000"}})
 	require.Equal(t, http.StatusUnprocessableEntity, wrong.Status)
@@ -383,8 +369,8 @@ func TestRenameAndReleaseNumber(t *testing.T) {
 	active, err := billing.RecurringItems(ctx, app.Pool, o.AccountSID)
 	require.NoError(t, err)
 	require.Empty(t, active)
-	require.Equal(t, 1, countAudit(t, app, "number.released"))
-	require.Equal(t, "97.85", balance(t, app, o.AccountSID), "releasing refunds nothing and charges nothing")
+	require.Equal(t, 1, webtest.CountAudit(t, app, "number.released"))
+	require.Equal(t, "97.85", webtest.Balance(t, app, o.AccountSID).String(), "releasing refunds nothing and charges nothing")
 	require.Equal(t, http.StatusNotFound, c.Post(path+"/release", url.Values{"confirm_number": {ns[0]}}).Status, "a second release finds nothing")
 }
 
@@ -430,6 +416,6 @@ func TestNumbersBelongToTheViewedAccount(t *testing.T) {
 	n, err := numbers.GetByPhone(ctx, app.Pool, o.AccountSID, sub, ns[1])
 	require.NoError(t, err)
 	require.Equal(t, sub, n.AccountSID)
-	require.Equal(t, "8650", balance(t, app, o.AccountSID))
-	require.Equal(t, 1, count(t, app, `SELECT count(*) FROM ledger_entries WHERE project_sid = $1 AND account_sid = $2 AND note = $3`, o.AccountSID, sub, ns[1]))
+	require.Equal(t, "8650", webtest.Balance(t, app, o.AccountSID).String())
+	require.Equal(t, 1, webtest.Count(t, app, `SELECT count(*) FROM ledger_entries WHERE project_sid = $1 AND account_sid = $2 AND note = $3`, o.AccountSID, sub, ns[1]))
 }

@@ -59,9 +59,9 @@ func TestGeneralSettings(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "JPY", bal.Currency)
 	for _, a := range []string{"project.renamed", "project.currency_changed"} {
-		require.Equal(t, 1, countAudit(t, app, a), a)
+		require.Equal(t, 1, webtest.CountAudit(t, app, a), a)
 	}
-	require.Equal(t, 0, countAudit(t, app, "project.time_zone_changed"), "unchanged time zone is not audited")
+	require.Equal(t, 0, webtest.CountAudit(t, app, "project.time_zone_changed"), "unchanged time zone is not audited")
 }
 
 var subRow = regexp.MustCompile(`<tr data-sid="(AC[0-9a-f]{32})">`)
@@ -124,8 +124,8 @@ func TestSubaccountsInTheConsole(t *testing.T) {
 	require.NotContains(t, c.Get("/settings/subaccounts").Body, `data-testid="view-`+kyoto+`"`)
 	// Still listed, and still counted against the limit.
 	require.Len(t, subRow.FindAllStringSubmatch(c.Get("/settings/subaccounts").Body, -1), 2)
-	require.Equal(t, 2, countAudit(t, app, "account.subaccount_created"))
-	require.Equal(t, 3, countAudit(t, app, "account.status_changed"))
+	require.Equal(t, 2, webtest.CountAudit(t, app, "account.subaccount_created"))
+	require.Equal(t, 3, webtest.CountAudit(t, app, "account.status_changed"))
 }
 
 var revealed = regexp.MustCompile(`data-testid="(primary|secondary|test)-token">([0-9a-f]{32})<`)
@@ -185,7 +185,7 @@ func TestCredentialsRotationInTheConsole(t *testing.T) {
 	require.Equal(t, 20008.0, res2.JSON(t)["code"])
 
 	for _, a := range []string{"account.secondary_token_created", "account.secondary_token_promoted", "account.secondary_token_deleted"} {
-		require.GreaterOrEqual(t, countAudit(t, app, a), 1, a)
+		require.GreaterOrEqual(t, webtest.CountAudit(t, app, a), 1, a)
 	}
 	// Tokens are sealed at rest.
 	var raw string
@@ -226,8 +226,8 @@ func TestAPIKeysInTheConsole(t *testing.T) {
 	require.Equal(t, http.StatusSeeOther, c.Post("/settings/keys/"+sid+"/delete", nil).Status)
 	require.Equal(t, http.StatusUnauthorized, app.APIGet(path, sid, secret).Status)
 	require.Equal(t, http.StatusNotFound, c.Post("/settings/keys/"+sid+"/delete", nil).Status)
-	require.Equal(t, 1, countAudit(t, app, "key.created"))
-	require.Equal(t, 1, countAudit(t, app, "key.revoked"))
+	require.Equal(t, 1, webtest.CountAudit(t, app, "key.created"))
+	require.Equal(t, 1, webtest.CountAudit(t, app, "key.revoked"))
 	require.False(t, strings.Contains(c.Get("/settings/keys").Body, sid))
 }
 

@@ -42,7 +42,7 @@ func TestSessionsAreStoredByTokenHash(t *testing.T) {
 
 	other := app.Client()
 	other.SignIn(o.Email, o.Password)
-	require.Equal(t, 2, count(t, app, `SELECT count(*) FROM sessions WHERE user_id = $1`, o.UserID))
+	require.Equal(t, 2, webtest.Count(t, app, `SELECT count(*) FROM sessions WHERE user_id = $1`, o.UserID))
 
 	// Ending one session by its row takes effect on the next request, on another server too.
 	peer := app.Peer()

@@ -16,13 +16,6 @@ import (
 	"console/internal/webtest"
 )
 
-func countAudit(t *testing.T, app *webtest.App, action string) int {
-	t.Helper()
-	var n int
-	require.NoError(t, app.Pool.QueryRow(context.Background(), `SELECT count(*) FROM audit_log WHERE action = $1`, action).Scan(&n))
-	return n
-}
-
 func TestUnknownEmailAndWrongPasswordLookTheSame(t *testing.T) {
 	t.Parallel()
 	app := webtest.Start(t)
@@ -34,7 +27,7 @@ func TestUnknownEmailAndWrongPasswordLookTheSame(t *testing.T) {
 	// The page differs only in the echoed email.
 	require.Equal(t, unknown.Body, strings.Replace(wrong.Body, o.Email, "nobody@example.com", 1))
 	require.Contains(t, wrong.Body, "The email or password is not correct.")
-	require.Equal(t, 2, countAudit(t, app, "user.sign_in_failed"))
+	require.Equal(t, 2, webtest.CountAudit(t, app, "user.sign_in_failed"))
 }
 
 func TestSignInIsThrottledPerAccount(t *testing.T) {
@@ -104,7 +97,7 @@ func TestSignOutEndsTheSessionOnTheServer(t *testing.T) {
 	res := replay.Get("/")
 	require.Equal(t, http.StatusSeeOther, res.Status)
 	require.Equal(t, "/signin", res.Location())
-	require.Equal(t, 1, countAudit(t, app, "user.signed_out"))
+	require.Equal(t, 1, webtest.CountAudit(t, app, "user.signed_out"))
 }
 
 var recoveryCodeItem = regexp.MustCompile(`<li><code>([a-z0-9]{5}-[a-z0-9]{5})</code></li>`)
@@ -252,7 +245,7 @@ func TestPasswordChangeEndsOtherSessions(t *testing.T) {
 	require.Equal(t, http.StatusOK, a.Get("/").Status)
 	require.Equal(t, http.StatusSeeOther, b.Get("/").Status)
 	app.Client().SignIn(o.Email, "a brand new password")
-	require.Equal(t, 1, countAudit(t, app, "user.password_changed"))
+	require.Equal(t, 1, webtest.CountAudit(t, app, "user.password_changed"))
 }
 
 func TestIdleSessionExpires(t *testing.T) {

@@ -83,7 +83,7 @@ func TestStatementOfLastMonth(t *testing.T) {
 	require.Equal(t, http.StatusOK, pdf.Status)
 	require.Equal(t, "application/pdf", pdf.Header.Get("Content-Type"))
 	require.Equal(t, `attachment; filename="statement-`+month+`.pdf"`, pdf.Header.Get("Content-Disposition"))
-	text := pdfText(t, []byte(pdf.Body))
+	text := webtest.PDFText(t, []byte(pdf.Body))
 	for _, want := range []string{
 		"Monthly statement", "Billed to: 株式会社テスト", "東京都千代田区1-2-3",
 		"株式会社コンソール", "東京都港区芝公園4-2-8", "通信ビル 10F", "Registration number: T7000012050002",
@@ -104,7 +104,7 @@ func TestStatementOfLastMonth(t *testing.T) {
 	require.Equal(t, "登録番号: T7000012050002", cell(t, res.Body, "issuer-registration"))
 	require.Contains(t, res.Body, "10%対象")
 	requireYen(t, "¥28", cell(t, res.Body, "statement-tax"))
-	text = pdfText(t, []byte(c.Get("/billing/statement/pdf?month="+month).Body))
+	text = webtest.PDFText(t, []byte(c.Get("/billing/statement/pdf?month="+month).Body))
 	for _, want := range []string{"請求書（利用明細）", "株式会社テスト 御中", "発行者", "株式会社コンソール", "登録番号: T7000012050002",
 		"税率別内訳", "消費税額", "ご利用金額（税込）", last.Format("2006年1月2日")} {
 		require.Contains(t, text, want)
@@ -180,7 +180,7 @@ func TestStatementMonths(t *testing.T) {
 	require.Equal(t, http.StatusOK, c.Get("/billing/statement?month="+thisMonth.Format("2006-01")).Status)
 	pdf := c.Get("/billing/statement/pdf")
 	require.Equal(t, http.StatusOK, pdf.Status)
-	require.Contains(t, pdfText(t, []byte(pdf.Body)), "Taxed at 10%")
+	require.Contains(t, webtest.PDFText(t, []byte(pdf.Body)), "Taxed at 10%")
 
 	for _, month := range []string{
 		thisMonth.AddDate(0, -1, 0).Format("2006-01"), // before the project
@@ -211,7 +211,7 @@ func TestReceiptNamesTheIssuer(t *testing.T) {
 	require.Contains(t, res.Body, "株式会社コンソール")
 	require.Contains(t, res.Body, "東京都港区芝公園4-2-8\n通信ビル 10F")
 	require.Equal(t, "Registration number: T7000012050002", cell(t, res.Body, "issuer-registration"))
-	text := pdfText(t, []byte(c.Get("/billing/receipts/"+payment+"/pdf").Body))
+	text := webtest.PDFText(t, []byte(c.Get("/billing/receipts/"+payment+"/pdf").Body))
 	for _, want := range []string{"Issued by", "株式会社コンソール", "東京都港区芝公園4-2-8", "通信ビル 10F", "Registration number: T7000012050002"} {
 		require.Contains(t, text, want)
 	}

@@ -104,7 +104,7 @@ func TestInvitationBySMTPAndRoleChange(t *testing.T) {
 	require.Equal(t, http.StatusForbidden, res.Status)
 	require.Contains(t, res.Body, "You are not a member of any project.")
 	for _, a := range []string{"member.invited", "member.joined", "member.role_changed", "member.removed"} {
-		require.Equal(t, 1, countAudit(t, app, a), a)
+		require.Equal(t, 1, webtest.CountAudit(t, app, a), a)
 	}
 }
 
@@ -257,7 +257,7 @@ func TestRequireTwoFactor(t *testing.T) {
 	require.NotContains(t, page, o.Email+"&gt;")
 	require.Equal(t, http.StatusSeeOther, owner.Post("/settings/general/require-2fa", url.Values{"on": {"true"}}).Status)
 	require.Contains(t, owner.Get("/settings/general").Body, "Required for every member.")
-	require.Equal(t, 1, countAudit(t, app, "project.require_2fa_changed"))
+	require.Equal(t, 1, webtest.CountAudit(t, app, "project.require_2fa_changed"))
 
 	// The member without 2FA is sent to enrolment whatever they open, and can do nothing else.
 	for _, p := range []string{"/", "/settings/keys", "/user/settings", "/services"} {

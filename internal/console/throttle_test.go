@@ -62,8 +62,8 @@ func TestParallelWrongPasswordsAreCheckedUpToTheAccountLimit(t *testing.T) {
 	})
 	require.Equal(t, map[int]int{http.StatusUnprocessableEntity: left, http.StatusTooManyRequests: 30 - left}, got)
 	require.Equal(t, left, gate.Acquired()-before, "exactly the attempts under the limit hashed a password")
-	require.Equal(t, auth.MaxFailuresPerAccount, count(t, app, `SELECT count(*) FROM sign_in_failures WHERE email_key = lower($1)`, o.Email))
-	require.Equal(t, left, countAudit(t, app, "user.sign_in_failed"))
+	require.Equal(t, auth.MaxFailuresPerAccount, webtest.Count(t, app, `SELECT count(*) FROM sign_in_failures WHERE email_key = lower($1)`, o.Email))
+	require.Equal(t, left, webtest.CountAudit(t, app, "user.sign_in_failed"))
 
 	res := app.Client().Post("/signin", url.Values{"email": {o.Email}, "password": {o.Password}})
 	require.Equal(t, http.StatusTooManyRequests, res.Status, "the right password is refused too, unchecked")
@@ -87,7 +87,7 @@ func TestParallelUnknownEmailsAreCheckedUpToTheIPLimit(t *testing.T) {
 	})
 	require.Equal(t, map[int]int{http.StatusUnprocessableEntity: left, http.StatusTooManyRequests: 30 - left}, got)
 	require.Equal(t, left, gate.Acquired()-before, "at most the per-IP limit hashed")
-	require.Equal(t, auth.MaxFailuresPerIP, count(t, app, `SELECT count(*) FROM sign_in_failures WHERE ip = '127.0.0.1'`))
+	require.Equal(t, auth.MaxFailuresPerIP, webtest.Count(t, app, `SELECT count(*) FROM sign_in_failures WHERE ip = '127.0.0.1'`))
 }
 
 // Concurrent sign-ins never hash more passwords at once than the gate's
@@ -143,9 +143,9 @@ func TestNoHashingCapacityAnswers503WithRetryAfter(t *testing.T) {
 	busy(owner.Post("/user/settings/password", url.Values{"current_password": {o.Password}, "new_password": {"another long password"}}), "password change")
 	busy(owner.Post("/console/auth-token/regenerate", url.Values{"password": {o.Password}}), "auth token")
 	require.GreaterOrEqual(t, gate.Refused(), 6)
-	require.Zero(t, count(t, app, `SELECT count(*) FROM sign_in_failures`), "an attempt never checked is not counted")
-	require.Zero(t, count(t, app, `SELECT count(*) FROM sign_ups`))
-	require.Zero(t, count(t, app, `SELECT count(*) FROM users WHERE email IN ('n@example.net', 'new@example.com')`))
+	require.Zero(t, webtest.Count(t, app, `SELECT count(*) FROM sign_in_failures`), "an attempt never checked is not counted")
+	require.Zero(t, webtest.Count(t, app, `SELECT count(*) FROM sign_ups`))
+	require.Zero(t, webtest.Count(t, app, `SELECT count(*) FROM users WHERE email IN ('n@example.net', 'new@example.com')`))
 
 	release()
 	app.Client().SignIn(o.Email, o.Password)
@@ -229,7 +229,7 @@ func TestRechecksAreThrottledOnEveryForm(t *testing.T) {
 			require.Equal(t, fingerprint, app.Fingerprint(), "nothing changed")
 			require.Equal(t, http.StatusTooManyRequests, app.Client().Post("/signin", url.Values{"email": {o.Email}, "password": {o.Password}}).Status,
 				"one budget with sign-in")
-			require.Equal(t, auth.MaxFailuresPerAccount, count(t, app, `SELECT count(*) FROM audit_log WHERE action = 'user.reauth_failed' AND actor_user_id = $1`, o.UserID))
+			require.Equal(t, auth.MaxFailuresPerAccount, webtest.Count(t, app, `SELECT count(*) FROM audit_log WHERE action = 'user.reauth_failed' AND actor_user_id = $1`, o.UserID))
 		})
 	}
 }
@@ -248,8 +248,8 @@ func TestSignUpsAreThrottledPerIPAndDomain(t *testing.T) {
 			return signUp(c, "user@domain"+strings.Repeat("x", i)+".example")
 		})
 		require.Equal(t, map[int]int{http.StatusSeeOther: 5, http.StatusTooManyRequests: 5}, got, "CONSOLE_SIGNUP_PER_IP_HOUR defaults to 5")
-		require.Equal(t, 5, count(t, app, `SELECT count(*) FROM users`))
-		require.Equal(t, 5, count(t, app, `SELECT count(*) FROM ledger_entries WHERE source = 'trial'`), "five trial credits, not ten")
+		require.Equal(t, 5, webtest.Count(t, app, `SELECT count(*) FROM users`))
+		require.Equal(t, 5, webtest.Count(t, app, `SELECT count(*) FROM ledger_entries WHERE source = 'trial'`), "five trial credits, not ten")
 		res := signUp(app.Client(), "late@another.example")
 		require.Equal(t, http.StatusTooManyRequests, res.Status)
 		require.Contains(t, res.Body, "Too many sign-ups from your network or email domain.")

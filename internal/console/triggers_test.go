@@ -250,7 +250,7 @@ func TestTriggerValidation(t *testing.T) {
 	list, err := trigger.List(ctx, app.Pool, o.AccountSID, o.AccountSID, trigger.Filter{}, "", 0, 10)
 	require.NoError(t, err)
 	require.Empty(t, list)
-	require.Zero(t, countAudit(t, app, "usage_trigger.created"))
+	require.Zero(t, webtest.CountAudit(t, app, "usage_trigger.created"))
 
 	// The same on edit: a 422 on the trigger's page, the trigger unchanged.
 	sidUT := createTrigger(t, c, seedForm())
@@ -271,7 +271,7 @@ func TestTriggerValidation(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "月間の利用額", tr.FriendlyName)
 	require.Equal(t, 1, tr.Revision)
-	require.Zero(t, countAudit(t, app, "usage_trigger.updated"))
+	require.Zero(t, webtest.CountAudit(t, app, "usage_trigger.updated"))
 }
 
 // Every field can be edited, the value included; a +N value is counted
@@ -303,7 +303,7 @@ func TestTriggerEditAndDelete(t *testing.T) {
 	require.Equal(t, "https://hooks.example.com/usage?team=1", tr.CallbackURL)
 	require.Equal(t, "GET", tr.CallbackMethod)
 	require.Equal(t, 2, tr.Revision, "a new value arms the trigger again")
-	require.Equal(t, 1, countAudit(t, app, "usage_trigger.updated"))
+	require.Equal(t, 1, webtest.CountAudit(t, app, "usage_trigger.updated"))
 
 	page := c.Get("/usage/triggers/" + sidUT)
 	require.Contains(t, page.Body, `<div class="flash flash-ok" role="status">Trigger &#34;SMS this year&#34; was saved.</div>`)
@@ -350,7 +350,7 @@ func TestTriggerEditAndDelete(t *testing.T) {
 	require.Equal(t, "/usage/triggers", res.Location())
 	_, err = trigger.Get(ctx, app.Pool, o.AccountSID, o.AccountSID, sidUT)
 	require.ErrorIs(t, err, trigger.ErrNotFound)
-	require.Equal(t, 1, countAudit(t, app, "usage_trigger.deleted"))
+	require.Equal(t, 1, webtest.CountAudit(t, app, "usage_trigger.deleted"))
 	list = c.Get("/usage/triggers")
 	require.Contains(t, list.Body, `<div class="flash flash-ok" role="status">Trigger &#34;月間の利用額&#34; was deleted.</div>`)
 	require.Nil(t, rowCells(list.Body, sidUT))

@@ -13,6 +13,7 @@ import (
 	"console/internal/clock"
 	"console/internal/messaging"
 	"console/internal/sid"
+	"console/internal/webtest"
 )
 
 // One pass of the carrier sends every queued message, past its 5,000 per
@@ -59,7 +60,7 @@ func TestCarrierPassSendsThenDelivers(t *testing.T) {
 
 	pass()
 	require.Equal(t, map[string]int{messaging.StatusSent: n}, statuses())
-	require.Equal(t, n, count(t, app, `SELECT count(*) FROM messages WHERE project_sid = $1 AND body = 'hi' AND date_sent IS NOT NULL`, acc.ProjectSID))
+	require.Equal(t, n, webtest.Count(t, app, `SELECT count(*) FROM messages WHERE project_sid = $1 AND body = 'hi' AND date_sent IS NOT NULL`, acc.ProjectSID))
 	pass()
 	require.Equal(t, map[string]int{messaging.StatusSent: n}, statuses(), "not delivered within a second of being sent")
 

@@ -29,13 +29,6 @@ func setup(t *testing.T) (*webtest.App, *account.Account, *messaging.Sender) {
 	return app, acc, &messaging.Sender{Pool: app.Pool, Ledger: app.Services.Billing.Ledger, Prices: &usage.PriceList{DB: app.Pool}}
 }
 
-func count(t *testing.T, app *webtest.App, sql string, args ...any) int {
-	t.Helper()
-	var n int
-	require.NoError(t, app.Pool.QueryRow(context.Background(), sql, args...).Scan(&n))
-	return n
-}
-
 // A message dated in the past (seeded history) is recorded delivered on
 // its date: the message, its charge and its usage carry the date, the
 // roll-ups count it on its GMT day and on its day in the project's zone,
@@ -63,9 +56,9 @@ func TestDatedMessageIsHistory(t *testing.T) {
 	require.True(t, at.Equal(ledgerAt), ledgerAt)
 	require.NoError(t, app.Pool.QueryRow(ctx, `SELECT at FROM usage_events WHERE project_sid = $1 AND source = $2`, acc.ProjectSID, m.SID).Scan(&eventAt))
 	require.True(t, at.Equal(eventAt), eventAt)
-	require.Equal(t, 1, count(t, app, `SELECT count(*) FROM usage_daily WHERE project_sid = $1 AND day = '2026-08-31' AND category = 'sms-outbound' AND count = 1 AND price = 11.75`, acc.ProjectSID))
-	require.Equal(t, 1, count(t, app, `SELECT count(*) FROM usage_local_daily WHERE project_sid = $1 AND day = '2026-09-01' AND category = 'sms-outbound' AND count = 1 AND price = 11.75`, acc.ProjectSID))
-	require.Zero(t, count(t, app, `SELECT count(*) FROM messages WHERE status IN ('queued', 'sent')`), "nothing for the carrier")
+	require.Equal(t, 1, webtest.Count(t, app, `SELECT count(*) FROM usage_daily WHERE project_sid = $1 AND day = '2026-08-31' AND category = 'sms-outbound' AND count = 1 AND price = 11.75`, acc.ProjectSID))
+	require.Equal(t, 1, webtest.Count(t, app, `SELECT count(*) FROM usage_local_daily WHERE project_sid = $1 AND day = '2026-09-01' AND category = 'sms-outbound' AND count = 1 AND price = 11.75`, acc.ProjectSID))
+	require.Zero(t, webtest.Count(t, app, `SELECT count(*) FROM messages WHERE status IN ('queued', 'sent')`), "nothing for the carrier")
 	b, err := billing.Balance(ctx, app.Pool, acc.ProjectSID)
 	require.NoError(t, err)
 	require.Equal(t, "988.25", b.Amount.String())
@@ -76,7 +69,7 @@ func TestDatedMessageIsHistory(t *testing.T) {
 	require.Equal(t, messaging.StatusQueued, m.Status)
 	require.Nil(t, m.DateSent)
 	require.WithinDuration(t, time.Now(), m.DateCreated, time.Minute)
-	require.Equal(t, 1, count(t, app, `SELECT count(*) FROM messages WHERE status IN ('queued', 'sent')`))
+	require.Equal(t, 1, webtest.Count(t, app, `SELECT count(*) FROM messages WHERE status IN ('queued', 'sent')`))
 
 	_, err = s.Send(ctx, acc, messaging.SendRequest{To: "+819012345678", From: from, Body: "later", At: time.Now().Add(time.Hour)})
 	require.ErrorIs(t, err, messaging.ErrFuture)
@@ -108,7 +101,7 @@ func TestSendErrors(t *testing.T) {
 		_, err := s.Send(ctx, acc, tc.req)
 		require.ErrorIs(t, err, tc.want, "%+v", tc.req)
 	}
-	require.Zero(t, count(t, app, `SELECT count(*) FROM messages`))
-	require.Zero(t, count(t, app, `SELECT count(*) FROM usage_events`))
-	require.Equal(t, 1, count(t, app, `SELECT count(*) FROM ledger_entries WHERE project_sid = $1`, acc.ProjectSID), "the setup credit only")
+	require.Zero(t, webtest.Count(t, app, `SELECT count(*) FROM messages`))
+	require.Zero(t, webtest.Count(t, app, `SELECT count(*) FROM usage_events`))
+	require.Equal(t, 1, webtest.Count(t, app, `SELECT count(*) FROM ledger_entries WHERE project_sid = $1`, acc.ProjectSID), "the setup credit only")
 }

@@ -76,7 +76,7 @@ func TestBadInputNeverYieldsAServerError(t *testing.T) {
 		method, pattern, _ := strings.Cut(r, " ")
 		row, isAPI := apiRows[r]
 		if !isAPI {
-			row = consoleRows[r]
+			row = consoleRows[r].request()
 		}
 		require.NotEmpty(t, row.path, "route %s has no row in the isolation matrix", r)
 		adapted := !strings.HasPrefix(pattern, "/healthz") && !strings.HasPrefix(pattern, "/readyz") && !strings.HasPrefix(pattern, "/static/")

@@ -173,7 +173,7 @@ func TestWebhookSignedRetriedUntil2xx(t *testing.T) {
 	require.Empty(t, hist[0].Attempts[2].Error)
 	require.Empty(t, hist[0].Attempts[2].Failure)
 	require.Eventually(t, func() bool {
-		return count(t, app, `SELECT count(*) FROM river_job WHERE kind = 'usage_trigger_webhook' AND state = 'completed'`) == 1
+		return webtest.Count(t, app, `SELECT count(*) FROM river_job WHERE kind = 'usage_trigger_webhook' AND state = 'completed'`) == 1
 	}, 5*time.Second, 20*time.Millisecond)
 }
 
@@ -287,10 +287,10 @@ func TestDeletedTriggerIsNotDelivered(t *testing.T) {
 	require.NoError(t, app.Services.Triggers.Delete(ctx, byTest, p, p, tr.SID))
 	deliverer(t, app, webhook.NewClient(true))
 	require.Eventually(t, func() bool {
-		return count(t, app, `SELECT count(*) FROM river_job WHERE kind = 'usage_trigger_webhook' AND state = 'cancelled'`) == 1
+		return webtest.Count(t, app, `SELECT count(*) FROM river_job WHERE kind = 'usage_trigger_webhook' AND state = 'cancelled'`) == 1
 	}, 10*time.Second, 20*time.Millisecond)
 	require.Empty(t, rc.got())
-	require.Zero(t, count(t, app, `SELECT count(*) FROM usage_trigger_firings`))
+	require.Zero(t, webtest.Count(t, app, `SELECT count(*) FROM usage_trigger_firings`))
 }
 
 // Retries span about a day: exponential from 30 s, at most 2 h apart.

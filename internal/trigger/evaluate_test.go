@@ -81,13 +81,6 @@ func firings(t *testing.T, app *webtest.App, triggerSID string) []firingRow {
 	return out
 }
 
-func count(t *testing.T, app *webtest.App, sql string, args ...any) int {
-	t.Helper()
-	var n int
-	require.NoError(t, app.Pool.QueryRow(context.Background(), sql, args...).Scan(&n))
-	return n
-}
-
 func create(t *testing.T, svc *trigger.Service, project, accountSID string, spec trigger.Spec) *trigger.Trigger {
 	t.Helper()
 	tr, err := svc.Create(context.Background(), byTest, project, accountSID, spec)
@@ -135,8 +128,8 @@ func TestMonthlyTriggerFiresOncePerPeriodAndAgainAfterRollover(t *testing.T) {
 	require.NoError(t, err)
 	require.NotNil(t, got.DateFired)
 	require.True(t, got.DateFired.Equal(june), "date_fired is the last firing")
-	require.Equal(t, 2, count(t, app, `SELECT count(*) FROM river_job WHERE kind = 'usage_trigger_webhook'`), "a delivery per firing")
-	require.Equal(t, 2, count(t, app, `SELECT count(*) FROM audit_log WHERE action = 'usage_trigger.fired' AND target = $1`, tr.SID))
+	require.Equal(t, 2, webtest.Count(t, app, `SELECT count(*) FROM river_job WHERE kind = 'usage_trigger_webhook'`), "a delivery per firing")
+	require.Equal(t, 2, webtest.Count(t, app, `SELECT count(*) FROM audit_log WHERE action = 'usage_trigger.fired' AND target = $1`, tr.SID))
 }
 
 func TestDailyYearlyAndAllTimePeriods(t *testing.T) {
@@ -334,9 +327,9 @@ func TestFiresOnceUnderConcurrentUsageOnTwoServers(t *testing.T) {
 	require.Len(t, fs, 1)
 	v := decimal.RequireFromString(fs[0].CurrentValue)
 	require.True(t, v.GreaterThanOrEqual(decimal.NewFromInt(50)) && v.LessThanOrEqual(decimal.NewFromInt(160)), v.String())
-	require.Equal(t, 1, count(t, app, `SELECT count(*) FROM river_job WHERE kind = 'usage_trigger_webhook'`))
-	require.Equal(t, 2, count(t, app, `SELECT count(*) FROM mail_outbox WHERE kind = 'usage_trigger'`), "the owner and ops@")
-	require.Equal(t, 1, count(t, app, `SELECT count(*) FROM audit_log WHERE action = 'usage_trigger.fired'`))
+	require.Equal(t, 1, webtest.Count(t, app, `SELECT count(*) FROM river_job WHERE kind = 'usage_trigger_webhook'`))
+	require.Equal(t, 2, webtest.Count(t, app, `SELECT count(*) FROM mail_outbox WHERE kind = 'usage_trigger'`), "the owner and ops@")
+	require.Equal(t, 1, webtest.Count(t, app, `SELECT count(*) FROM audit_log WHERE action = 'usage_trigger.fired'`))
 }
 
 // What a lost evaluation misses (usage recorded without the ledger's
@@ -412,5 +405,5 @@ func TestUpdateRearms(t *testing.T) {
 	require.NoError(t, err)
 	settle(t, svc)
 	require.Len(t, firings(t, app, tr.SID), 3)
-	require.Equal(t, 3, count(t, app, `SELECT count(*) FROM audit_log WHERE action = 'usage_trigger.updated' AND target = $1`, tr.SID))
+	require.Equal(t, 3, webtest.Count(t, app, `SELECT count(*) FROM audit_log WHERE action = 'usage_trigger.updated' AND target = $1`, tr.SID))
 }
