@@ -58,7 +58,6 @@ type Browser struct {
 	base    *url.URL
 	ctx     context.Context // the tab's context; steps derive timeouts from it
 	timeout time.Duration
-	lang    string
 
 	mu      sync.Mutex
 	console []Message        // every console message, in order
@@ -135,7 +134,7 @@ func New(t testing.TB, baseURL string, opts ...Option) *Browser {
 			"install it (apt-get install chromium) or point BROWSERTEST_CHROMIUM at a Chromium or Chrome binary", exe, err)
 	}
 
-	b := &Browser{t: t, base: base, timeout: cfg.timeout, lang: cfg.lang}
+	b := &Browser{t: t, base: base, timeout: cfg.timeout}
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
 		chromedp.ExecPath(exe),
 		chromedp.Headless,
@@ -314,12 +313,6 @@ func (b *Browser) currentURL() string {
 	return u
 }
 
-// Run runs chromedp actions as one step, with the step timeout.
-func (b *Browser) Run(actions ...chromedp.Action[chromedp.Void]) {
-	b.t.Helper()
-	b.run("run actions", actions...)
-}
-
 // abs resolves a path against the base URL.
 func (b *Browser) abs(path string) string {
 	u, err := b.base.Parse(path)
@@ -402,12 +395,6 @@ func (b *Browser) WaitVisible(sel string) {
 	b.run("wait for "+sel+" to be visible", chromedp.WaitVisible(chromedp.CSS(sel)))
 }
 
-// WaitGone waits until no element matches the CSS selector.
-func (b *Browser) WaitGone(sel string) {
-	b.t.Helper()
-	b.run("wait for "+sel+" to go away", chromedp.WaitNotPresent(chromedp.CSS(sel)))
-}
-
 // Text waits until the first element matching the CSS selector is visible
 // and returns its rendered text (innerText), trimmed.
 func (b *Browser) Text(sel string) string {
@@ -472,9 +459,6 @@ func (b *Browser) HTML() string {
 	b.t.Helper()
 	return value(b, "page HTML", chromedp.OuterHTML(chromedp.CSS("html")))
 }
-
-// Lang is the language New was given.
-func (b *Browser) Lang() string { return b.lang }
 
 // Console returns the console messages seen so far.
 func (b *Browser) Console() []Message {
