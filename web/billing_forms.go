@@ -70,6 +70,7 @@ type ReceiptData struct {
 	Payment     *billing.Payment
 	Prefs       billing.Preferences
 	ProjectName string
+	Issuer      billing.Issuer
 }
 
 // PreferencesForm is Billing › Preferences.
@@ -99,7 +100,11 @@ var (
 		messaging.StatusQueued: "sms.status_queued", messaging.StatusSent: "sms.status_sent",
 		messaging.StatusDelivered: "sms.status_delivered", messaging.StatusFailed: "sms.status_failed",
 	}
-	callStatusKeys = map[string]string{voice.StatusQueued: "voice.status_queued", voice.StatusCompleted: "voice.status_completed"}
+	callStatusKeys = map[string]string{
+		voice.StatusQueued: "voice.status_queued", voice.StatusRinging: "voice.status_ringing", voice.StatusInProgress: "voice.status_in_progress",
+		voice.StatusCompleted: "voice.status_completed", voice.StatusBusy: "voice.status_busy", voice.StatusNoAnswer: "voice.status_no_answer",
+		voice.StatusFailed: "voice.status_failed", voice.StatusCanceled: "voice.status_canceled",
+	}
 )
 
 // messagePrice is what a message cost, in its account's currency.
@@ -107,7 +112,11 @@ func messagePrice(m *messaging.Message) string {
 	return billing.Money{Amount: m.Price, Currency: m.PriceUnit}.Format()
 }
 
-// callPrice is what a call cost, in its account's currency.
+// callPrice is what a call cost, in its account's currency; a dash until
+// it is charged, and for a call that never connected.
 func callPrice(c *voice.Call) string {
+	if !c.Charged() {
+		return "—"
+	}
 	return billing.Money{Amount: c.Price, Currency: c.PriceUnit}.Format()
 }

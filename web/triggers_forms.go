@@ -56,6 +56,8 @@ type TriggerData struct {
 	Trigger *trigger.Trigger
 	Form    TriggerForm
 	History []*trigger.Firing
+	// Older is the URL of the history's next page; "" when none.
+	Older string
 }
 
 // CategoryGroup is an <optgroup> of the usage category select.

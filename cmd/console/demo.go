@@ -59,7 +59,7 @@ func seedDemo(ctx context.Context, cfg *config.Config, args []string, stdout, st
 	}
 	start := time.Now()
 	sum, err := demo.Seed(ctx, demo.Deps{Pool: pool, Users: svc.Users, Accounts: svc.Accounts, Billing: svc.Billing, Numbers: svc.Numbers,
-		Messages: svc.Messages, Calls: svc.Calls, SubaccountLimit: cfg.MaxSubaccounts}, demo.Options{Email: *email, Password: *password})
+		Messages: svc.Messages, Calls: svc.Calls, Triggers: svc.Triggers, SubaccountLimit: cfg.MaxSubaccounts}, demo.Options{Email: *email, Password: *password})
 	switch {
 	case errors.Is(err, demo.ErrEmailTaken):
 		fmt.Fprintf(stderr, "console: a user with email %s exists already (the demo was seeded before?); pass another --email\n", *email)

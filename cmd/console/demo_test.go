@@ -142,6 +142,13 @@ func TestDemoSeedsAConsistentProject(t *testing.T) {
 			OR NOT EXISTS (SELECT 1 FROM usage_events e WHERE e.project_sid = $1 AND e.source = i.sid AND e.category = $3
 				AND e.account_sid = i.account_sid AND e.price = i.price AND e.at = i.date_created)`, project, item.prefix, item.category), item.table)
 	}
+	// Dated across the history: the project the day before it, a payment
+	// before each of its months, the triggers firing in each past month.
+	created := scalar[time.Time](t, pool, `SELECT created_at FROM accounts WHERE sid = $1`, project)
+	require.True(t, created.Before(first) && created.After(first.Add(-48*time.Hour)), "project created %s, first message %s", created, first)
+	require.GreaterOrEqual(t, scalar[int](t, pool, `SELECT count(DISTINCT date_trunc('month', created_at AT TIME ZONE 'Asia/Tokyo')) FROM payments
+		WHERE project_sid = $1`, project), 3)
+	require.GreaterOrEqual(t, scalar[int](t, pool, `SELECT count(DISTINCT period_start) FROM usage_trigger_firings WHERE project_sid = $1`, project), 2)
 	require.Equal(t, sum.Payments, scalar[int](t, pool, `SELECT count(*) FROM payments WHERE project_sid = $1 AND status = 'succeeded'`, project))
 	require.Positive(t, sum.Payments)
 	require.Equal(t, 2, scalar[int](t, pool, `SELECT count(*) FROM payment_methods WHERE project_sid = $1`, project))

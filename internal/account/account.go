@@ -85,6 +85,9 @@ type NewProject struct {
 	FriendlyName string
 	TimeZone     string
 	Currency     string
+	// CreatedAt dates the project; zero means now. Only seeded history
+	// (the demo) creates a project in the past.
+	CreatedAt time.Time
 }
 
 // ValidCurrency reports whether c is a supported currency.
@@ -106,13 +109,22 @@ func (s *Store) CreateProject(ctx context.Context, db database.DBTX, p NewProjec
 	accSID, testSID := sid.New(sid.Account), sid.New(sid.Account)
 	token := sid.Hex32()
 	row := db.QueryRow(ctx, `
-		INSERT INTO accounts (sid, project_sid, friendly_name, auth_token_enc, time_zone, currency, test_sid, test_token_enc)
-		VALUES ($1, $1, $2, $3, $4, $5, $6, $7)
+		INSERT INTO accounts (sid, project_sid, friendly_name, auth_token_enc, time_zone, currency, test_sid, test_token_enc, created_at, updated_at)
+		VALUES ($1, $1, $2, $3, $4, $5, $6, $7, coalesce($8::timestamptz, now()), coalesce($8::timestamptz, now()))
 		RETURNING `+columns,
 		accSID, p.FriendlyName, s.box.Seal([]byte(token), []byte(accSID)), p.TimeZone, p.Currency,
-		testSID, s.box.Seal([]byte(sid.Hex32()), []byte(testSID)))
+		testSID, s.box.Seal([]byte(sid.Hex32()), []byte(testSID)), optionalTime(p.CreatedAt))
 	a, err := scan(row)
 	return a, token, err
+}
+
+// optionalTime is a timestamptz parameter: nil (the database's now()) for
+// the zero time.
+func optionalTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
 }
 
 const columns = `sid, project_sid, coalesce(parent_sid, ''), friendly_name, status, type, time_zone, currency, created_at, updated_at, secondary_created_at, require_2fa`
@@ -181,4 +193,16 @@ func scanWith(row pgx.Row, extra ...any) (*Account, error) {
 func (s *Store) SetRequireTwoFactor(ctx context.Context, db database.DBTX, projectSID string, on bool) error {
 	_, err := db.Exec(ctx, `UPDATE accounts SET require_2fa = $2, updated_at = now() WHERE project_sid = $1 AND sid = $1`, projectSID, on)
 	return err
+}
+
+// ReportedStatus is the status the API and the console show for a. A
+// project suspended for lack of funds (billing's suspension, which a
+// payment lifts) reports suspended on itself and every subaccount, while
+// each account's own status, which a person sets and only a person lifts,
+// stays as it was underneath: the two suspensions never mix.
+func (a *Account) ReportedStatus(fundsSuspended bool) string {
+	if fundsSuspended && a.Status == StatusActive {
+		return StatusSuspended
+	}
+	return a.Status
 }

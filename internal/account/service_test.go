@@ -37,6 +37,7 @@ func byOwner(o *webtest.Owner) audit.Actor {
 // account's status is not changed, a closed account is neither reopened
 // nor renamed, and what does not change writes no entry.
 func TestUpdateAccount(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	svc := app.Services.AccountService
 	ctx := context.Background()
@@ -101,6 +102,7 @@ func TestUpdateAccount(t *testing.T) {
 // Keys are changed only in an active account and only by their own
 // account; each change is one entry naming the key.
 func TestKeyUseCases(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	svc := app.Services.AccountService
 	ctx := context.Background()
@@ -159,6 +161,7 @@ func TestKeyUseCases(t *testing.T) {
 // The secondary token's life cycle: each step one entry on the account,
 // a step out of order an error and no entry.
 func TestSecondaryTokenUseCases(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	svc := app.Services.AccountService
 	ctx := context.Background()
@@ -207,6 +210,7 @@ func TestSecondaryTokenUseCases(t *testing.T) {
 // UpdateProject changes what changed, one entry each, in one transaction:
 // a currency fixed by money that moved leaves the name unchanged too.
 func TestUpdateProject(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	svc := app.Services.AccountService
 	ctx := context.Background()

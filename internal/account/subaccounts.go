@@ -26,6 +26,12 @@ const DefaultSubaccountLimit = 1000
 // inheriting its time zone and currency. The parent row is locked so that
 // concurrent creations cannot pass the limit together.
 func (s *Store) CreateSubaccount(ctx context.Context, tx pgx.Tx, parent *Account, friendlyName string, limit int) (*Account, string, error) {
+	return s.CreateSubaccountAt(ctx, tx, parent, friendlyName, limit, time.Time{})
+}
+
+// CreateSubaccountAt is CreateSubaccount with the subaccount dated at; the
+// zero time means now. Only seeded history (the demo) dates one in the past.
+func (s *Store) CreateSubaccountAt(ctx context.Context, tx pgx.Tx, parent *Account, friendlyName string, limit int, at time.Time) (*Account, string, error) {
 	if !parent.IsProject() {
 		return nil, "", ErrNotFound
 	}
@@ -50,17 +56,24 @@ func (s *Store) CreateSubaccount(ctx context.Context, tx pgx.Tx, parent *Account
 	accSID, testSID := sid.New(sid.Account), sid.New(sid.Account)
 	token := sid.Hex32()
 	a, err := scan(tx.QueryRow(ctx, `
-		INSERT INTO accounts (sid, project_sid, parent_sid, friendly_name, auth_token_enc, time_zone, currency, type, test_sid, test_token_enc)
-		SELECT $1, p.sid, p.sid, $2, $3, p.time_zone, p.currency, p.type, $4, $5 FROM accounts p WHERE p.sid = $6
+		INSERT INTO accounts (sid, project_sid, parent_sid, friendly_name, auth_token_enc, time_zone, currency, type, test_sid, test_token_enc,
+			created_at, updated_at)
+		SELECT $1, p.sid, p.sid, $2, $3, p.time_zone, p.currency, p.type, $4, $5, coalesce($7::timestamptz, now()), coalesce($7::timestamptz, now())
+		FROM accounts p WHERE p.sid = $6
 		RETURNING `+columns,
-		accSID, friendlyName, s.box.Seal([]byte(token), []byte(accSID)), testSID, s.box.Seal([]byte(sid.Hex32()), []byte(testSID)), parent.SID))
+		accSID, friendlyName, s.box.Seal([]byte(token), []byte(accSID)), testSID, s.box.Seal([]byte(sid.Hex32()), []byte(testSID)), parent.SID,
+		optionalTime(at)))
 	return a, token, err
 }
 
 // Filter narrows a list of accounts.
 type Filter struct {
 	FriendlyName string
-	Status       string
+	// Status keeps the accounts that report it (see ReportedStatus).
+	Status string
+	// FundsSuspended is set while the project is suspended for lack of
+	// funds, which its accounts report as their status.
+	FundsSuspended bool
 }
 
 // List returns the accounts viewer may see (itself and, for a master
@@ -70,10 +83,10 @@ func (s *Store) List(ctx context.Context, db database.DBTX, viewer *Account, f F
 	rows, err := db.Query(ctx, `
 		SELECT `+columns+` FROM accounts a
 		WHERE project_sid = $1 AND (sid = $2 OR parent_sid = $2)
-		  AND ($3 = '' OR friendly_name = $3) AND ($4 = '' OR status = $4)
+		  AND ($3 = '' OR friendly_name = $3) AND ($4 = '' OR (CASE WHEN $8 AND status = 'active' THEN 'suspended' ELSE status END) = $4)
 		  AND ($5 = '' OR (created_at, sid) > (SELECT created_at, sid FROM accounts WHERE project_sid = $1 AND sid = $5))
 		ORDER BY created_at, sid OFFSET $6 LIMIT $7`,
-		viewer.ProjectSID, viewer.SID, f.FriendlyName, f.Status, after, offset, limit)
+		viewer.ProjectSID, viewer.SID, f.FriendlyName, f.Status, after, offset, limit, f.FundsSuspended)
 	if err != nil {
 		return nil, err
 	}

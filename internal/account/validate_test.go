@@ -33,6 +33,7 @@ var (
 
 // Each input type's Validate returns every field's problem at once.
 func TestValidate(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name string
 		in   interface{ Validate() error }
@@ -74,6 +75,7 @@ func TestValidate(t *testing.T) {
 }
 
 func TestProblemsSayWhatIsWrong(t *testing.T) {
+	t.Parallel()
 	ps := account.Problems{nameLong, {Field: account.FieldCurrency, Reason: account.ReasonFixed}}
 	require.Equal(t, "account: friendly_name: too_long; currency: fixed", ps.Error())
 	require.True(t, ps.Has(account.FieldCurrency, account.ReasonFixed))

@@ -6,10 +6,6 @@ import (
 	"console/internal/account"
 )
 
-// maxFriendlyName is the domain's limit, for the handlers that still
-// check a friendly name themselves.
-const maxFriendlyName = account.MaxFriendlyName
-
 // accountParams are Twilio's names of the account domain's fields.
 var accountParams = map[string]string{
 	account.FieldFriendlyName: "FriendlyName",

@@ -25,7 +25,9 @@ type accountJSON struct {
 	URI             string            `json:"uri"`
 }
 
-func accountResource(a *account.Account, token string) accountJSON {
+// accountResource is a's resource; fundsSuspended tells whether its
+// project is suspended for lack of funds, which a reports as its status.
+func accountResource(a *account.Account, token string, fundsSuspended bool) accountJSON {
 	base := "/2010-04-01/Accounts/" + a.SID
 	owner := a.ParentSID
 	if owner == "" {
@@ -33,7 +35,7 @@ func accountResource(a *account.Account, token string) accountJSON {
 	}
 	return accountJSON{
 		AuthToken: token, DateCreated: rfc2822(a.CreatedAt), DateUpdated: rfc2822(a.UpdatedAt),
-		FriendlyName: a.FriendlyName, OwnerAccountSID: owner, SID: a.SID, Status: a.Status,
+		FriendlyName: a.FriendlyName, OwnerAccountSID: owner, SID: a.SID, Status: a.ReportedStatus(fundsSuspended),
 		Type: a.Type, URI: base + ".json",
 		SubresourceURIs: map[string]string{
 			"balance": base + "/Balance.json",
@@ -97,7 +99,11 @@ func (a *API) writeAccount(w http.ResponseWriter, r *http.Request, status int, a
 	if err != nil {
 		return err
 	}
-	writeJSON(w, status, accountResource(acc, token))
+	suspended, err := a.billing.FundsSuspended(r.Context(), acc.ProjectSID)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, status, accountResource(acc, token, suspended))
 	return nil
 }
 
@@ -118,6 +124,12 @@ func (a *API) listAccounts(w http.ResponseWriter, r *http.Request) error {
 	f := account.Filter{FriendlyName: q.Get("FriendlyName"), Status: q.Get("Status")}
 	ctx := r.Context()
 	p := principal(ctx)
+	// Every account listed is of the caller's project.
+	suspended, err := a.billing.FundsSuspended(ctx, p.Account.ProjectSID)
+	if err != nil {
+		return err
+	}
+	f.FundsSuspended = suspended
 	rows, err := a.AccountService.List(ctx, p.Account, f, pg.After, pg.Offset(), pg.Size+1)
 	if err != nil {
 		return accountInputError(err)
@@ -125,7 +137,7 @@ func (a *API) listAccounts(w http.ResponseWriter, r *http.Request) error {
 	return writePage(w, r, pg, rows, "accounts", func(acc *account.Account) string { return acc.SID },
 		func(acc *account.Account) (accountJSON, error) {
 			token, err := a.AccountService.AuthToken(ctx, acc.ProjectSID, acc.SID)
-			return accountResource(acc, token), err
+			return accountResource(acc, token, suspended), err
 		})
 }
 
@@ -152,7 +164,11 @@ func (a *API) createAccount(w http.ResponseWriter, r *http.Request) error {
 	case err != nil:
 		return accountInputError(err)
 	}
-	writeJSON(w, http.StatusCreated, accountResource(sub, token))
+	suspended, err := a.billing.FundsSuspended(ctx, sub.ProjectSID)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, accountResource(sub, token, suspended))
 	return nil
 }
 

@@ -12,6 +12,7 @@ import (
 )
 
 func TestFetchAccount(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("JPY")
 	res := app.APIGet("/2010-04-01/Accounts/"+o.AccountSID+".json", o.AccountSID, o.AuthToken)
@@ -39,6 +40,7 @@ func TestFetchAccount(t *testing.T) {
 }
 
 func TestAPIAuthentication(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	a := app.CreateOwner("USD")
 	b := app.CreateOwner("USD")

@@ -37,6 +37,7 @@ func twilioBody(t *testing.T, w *httptest.ResponseRecorder) errorBody {
 // A panic in a handler is answered in Twilio's JSON shape, its text kept
 // out of the answer; the server's own abort still aborts.
 func TestAdapterAnswersAPanicInTwilioShape(t *testing.T) {
+	t.Parallel()
 	w := adapt(func(w http.ResponseWriter, r *http.Request) error {
 		var s []int
 		_ = s[5] // index out of range
@@ -63,6 +64,7 @@ func TestAdapterAnswersAPanicInTwilioShape(t *testing.T) {
 // A database outage is a 503 with Retry-After and Twilio's 20503; any
 // other unexpected error stays a 500.
 func TestAdapterAnswersAnOutageWith503(t *testing.T) {
+	t.Parallel()
 	w := adapt(func(w http.ResponseWriter, r *http.Request) error {
 		return fmt.Errorf("listing: %w", &pgconn.PgError{Severity: "FATAL", Code: "57P01", Message: "terminating connection due to administrator command"})
 	})

@@ -20,11 +20,14 @@ import (
 	"console/internal/billing"
 	"console/internal/config"
 	"console/internal/database"
+	"console/internal/fairuse"
+	"console/internal/idempotency"
 	"console/internal/mail"
 	"console/internal/messaging"
 	"console/internal/numbers"
 	"console/internal/reqlog"
 	"console/internal/trigger"
+	"console/internal/usage"
 	"console/internal/voice"
 )
 
@@ -40,17 +43,25 @@ type API struct {
 	jobs mail.Inserter
 	// messages and calls send and place for the API as for the demo.
 	messages *messaging.Sender
-	calls    *voice.Dialer
+	calls    *voice.Service
 	// Triggers serves the Usage Triggers resource; set by the server.
 	Triggers *trigger.Service
+	// Idempotency keeps the answers to Idempotency-Key requests; set by
+	// the server. Without it the header is ignored.
+	Idempotency *idempotency.Store
 	// AccountService runs the accounts' use cases; set by the server.
 	AccountService *account.Service
+	// fairUse bounds each account's request rate and requests in progress.
+	fairUse *fairuse.Limiter
+	// Usage reads the Usage Records; set by the server.
+	Usage *usage.Service
 }
 
 // New returns the REST API.
 func New(pool *pgxpool.Pool, accounts *account.Store, log *slog.Logger, cfg *config.Config, bill *billing.Service, nums *numbers.Service,
-	msgs *messaging.Sender, calls *voice.Dialer, jobs mail.Inserter) *API {
-	return &API{pool: pool, accounts: accounts, log: log, cfg: cfg, billing: bill, numbers: nums, messages: msgs, calls: calls, jobs: jobs}
+	msgs *messaging.Sender, calls *voice.Service, jobs mail.Inserter) *API {
+	return &API{pool: pool, accounts: accounts, log: log, cfg: cfg, billing: bill, numbers: nums, messages: msgs, calls: calls, jobs: jobs,
+		fairUse: fairuse.New(float64(cfg.APIRatePerSecond), cfg.APIRateBurst, cfg.APIConcurrencyPerAccount)}
 }
 
 // Error is a Twilio error: an HTTP status and Twilio's code and message.
@@ -59,6 +70,8 @@ type Error struct {
 	Code    int
 	Message string
 	Err     error // the cause, logged for 5xx only
+	// RetryAfter, when set, is sent as Retry-After (a 429's wait).
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string { return fmt.Sprintf("%d %d %s", e.Status, e.Code, e.Message) }
@@ -158,6 +171,9 @@ func writeError(w http.ResponseWriter, e *Error) {
 		w.Header().Set("WWW-Authenticate", `Basic realm="Twilio API"`)
 	case http.StatusServiceUnavailable:
 		w.Header().Set("Retry-After", strconv.Itoa(int(database.RetryAfter/time.Second)))
+	}
+	if e.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int(e.RetryAfter.Round(time.Second)/time.Second)))
 	}
 	writeJSON(w, e.Status, errorBody{Code: e.Code, Message: e.Message, MoreInfo: fmt.Sprintf("https://www.twilio.com/docs/errors/%d", e.Code), Status: e.Status})
 }

@@ -85,6 +85,7 @@ type boundCase struct {
 }
 
 func TestListsAreBoundedByThePage(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	acc := o.AccountSID

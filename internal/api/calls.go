@@ -25,7 +25,7 @@ type callJSON struct {
 	DateCreated     string            `json:"date_created"`
 	DateUpdated     string            `json:"date_updated"`
 	Direction       string            `json:"direction"`
-	Duration        string            `json:"duration"`
+	Duration        *string           `json:"duration"`
 	EndTime         *string           `json:"end_time"`
 	ForwardedFrom   *string           `json:"forwarded_from"`
 	From            string            `json:"from"`
@@ -54,13 +54,24 @@ func optionalTime(t *time.Time) *string {
 	return &s
 }
 
+// callResource renders c as Twilio does: its duration once it has ended,
+// its price once it has been charged (null for a call that never
+// connected), null before.
 func callResource(accountSID string, c *voice.Call) callJSON {
 	base := "/2010-04-01/Accounts/" + accountSID + "/Calls/" + c.SID
-	price := c.Price.Neg().StringFixed(5)
+	var duration, price *string
+	if c.Ended() {
+		d := strconv.Itoa(c.Duration)
+		duration = &d
+	}
+	if c.Charged() {
+		p := c.Price.Neg().StringFixed(5)
+		price = &p
+	}
 	return callJSON{
 		AccountSID: accountSID, APIVersion: "2010-04-01", DateCreated: rfc2822(c.DateCreated), DateUpdated: rfc2822(c.DateUpdated),
-		Direction: c.Direction, Duration: strconv.Itoa(c.Duration), EndTime: optionalTime(c.EndTime), From: c.From, FromFormatted: c.From,
-		Price: &price, PriceUnit: c.PriceUnit, QueueTime: "0", SID: c.SID, StartTime: optionalTime(c.StartTime), Status: c.Status,
+		Direction: c.Direction, Duration: duration, EndTime: optionalTime(c.EndTime), From: c.From, FromFormatted: c.From,
+		Price: price, PriceUnit: c.PriceUnit, QueueTime: "0", SID: c.SID, StartTime: optionalTime(c.StartTime), Status: c.Status,
 		To: c.To, ToFormatted: c.To, URI: base + ".json",
 		SubresourceURIs: map[string]string{"notifications": base + "/Notifications.json", "recordings": base + "/Recordings.json"},
 	}
@@ -90,6 +101,12 @@ func callError(err error, req voice.CallRequest) error {
 		return twilioError(400, 21205, "A 'Url' or 'Twiml' parameter is required")
 	case errors.Is(err, voice.ErrInvalidURL):
 		return twilioError(400, 21205, "Url is not a valid URL: "+req.URL)
+	case errors.Is(err, voice.ErrStatusCallback):
+		return twilioError(400, 21609, "Invalid StatusCallback url")
+	case errors.Is(err, voice.ErrStatusCallbackEvent):
+		return twilioError(400, 21626, "Invalid 'StatusCallbackEvent': each must be initiated, ringing, answered or completed")
+	case errors.Is(err, voice.ErrStatusCallbackMethod):
+		return errInvalid("StatusCallbackMethod", "must be GET or POST")
 	case errors.Is(err, voice.ErrInvalidTo):
 		return twilioError(400, 21211, "Invalid 'To' Phone Number: "+req.To)
 	case errors.Is(err, voice.ErrInvalidFrom):
@@ -115,7 +132,9 @@ func (a *API) createCall(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	req := voice.CallRequest{To: strings.TrimSpace(r.PostFormValue("To")), From: strings.TrimSpace(r.PostFormValue("From")),
-		URL: strings.TrimSpace(r.PostFormValue("Url")), Twiml: r.PostFormValue("Twiml")}
+		URL: strings.TrimSpace(r.PostFormValue("Url")), Twiml: r.PostFormValue("Twiml"),
+		StatusCallback: strings.TrimSpace(r.PostFormValue("StatusCallback")), StatusCallbackMethod: r.PostFormValue("StatusCallbackMethod"),
+		StatusCallbackEvents: r.PostForm["StatusCallbackEvent"]}
 	if p.Cred == account.CredTest {
 		return a.testCall(w, p.TestSID, acc, req)
 	}
@@ -155,7 +174,7 @@ func (a *API) getCall(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	c, err := voice.Get(r.Context(), a.pool, acc.ProjectSID, acc.SID, chi.URLParam(r, "sid"))
+	c, err := a.calls.Get(r.Context(), acc.ProjectSID, acc.SID, chi.URLParam(r, "sid"))
 	if errors.Is(err, voice.ErrNotFound) {
 		return errNotFound(r.URL.Path)
 	}
@@ -176,10 +195,47 @@ func (a *API) listCalls(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := r.URL.Query()
-	calls, err := voice.List(r.Context(), a.pool, acc.ProjectSID, acc.SID, q.Get("To"), q.Get("From"), pg.After, pg.Offset(), pg.Size+1)
+	f := voice.Filter{To: q.Get("To"), From: q.Get("From")}
+	if f.StartedSince, f.StartedBefore, err = dayRange(q, "StartTime"); err != nil {
+		return err
+	}
+	if f.EndedSince, f.EndedBefore, err = dayRange(q, "EndTime"); err != nil {
+		return err
+	}
+	calls, err := a.calls.List(r.Context(), acc.ProjectSID, acc.SID, f, pg.After, pg.Offset(), pg.Size+1)
 	if err != nil {
 		return err
 	}
 	return writePage(w, r, pg, calls, "calls", func(c *voice.Call) string { return c.SID },
 		func(c *voice.Call) (callJSON, error) { return callResource(acc.SID, c), nil })
+}
+
+// updateCall ends a call early: Status=canceled while it is queued or
+// ringing, Status=completed while it is in progress. Without a Status
+// (a redirect, which the simulated network has nothing to do with) the
+// call is answered as it is.
+func (a *API) updateCall(w http.ResponseWriter, r *http.Request) error {
+	acc, err := a.targetAccount(r, "accountSid")
+	if err != nil {
+		return err
+	}
+	callSID, status := chi.URLParam(r, "sid"), strings.TrimSpace(r.PostFormValue("Status"))
+	var c *voice.Call
+	if status == "" {
+		c, err = a.calls.Get(r.Context(), acc.ProjectSID, acc.SID, callSID)
+	} else {
+		c, err = a.calls.Update(r.Context(), principal(r.Context()).actor(r), acc, callSID, status)
+	}
+	switch {
+	case errors.Is(err, voice.ErrNotFound):
+		return errNotFound(r.URL.Path)
+	case errors.Is(err, voice.ErrInvalidStatus):
+		return errInvalid("Status", "must be canceled or completed")
+	case errors.Is(err, voice.ErrInvalidState):
+		return twilioError(400, 21220, "Invalid call state: Status=canceled ends a queued or ringing call, Status=completed one in progress")
+	case err != nil:
+		return err
+	}
+	writeJSON(w, http.StatusOK, callResource(acc.SID, c))
+	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"console/internal/account"
+	"console/internal/audit"
 	"console/internal/messaging"
 	"console/internal/numbers"
 	"console/internal/voice"
@@ -24,6 +25,7 @@ import (
 // 401 once closed) and its API key, and nothing is stored, charged or
 // changed. The parent still reads its data and reactivates it.
 func TestInactiveSubaccountChangesNothing(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	ctx := context.Background()
@@ -123,6 +125,7 @@ func TestInactiveSubaccountChangesNothing(t *testing.T) {
 
 // The services refuse an inactive account themselves, whoever calls them.
 func TestServicesRefuseInactiveAccounts(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	ctx := context.Background()
@@ -139,9 +142,9 @@ func TestServicesRefuseInactiveAccounts(t *testing.T) {
 		require.ErrorIs(t, err, account.ErrNotActive)
 		_, err = app.Services.Calls.Place(ctx, acc, voice.CallRequest{To: "+14155550100", From: from, URL: "https://example.com/twiml"})
 		require.ErrorIs(t, err, account.ErrNotActive)
-		_, err = app.Services.Numbers.Buy(ctx, acc, numbers.BuyRequest{PhoneNumber: numbers.Candidates("US", numbers.Local, "", 7, 1)[0]})
+		_, err = app.Services.Numbers.Buy(ctx, audit.System(ctx), acc, numbers.BuyRequest{PhoneNumber: numbers.Candidates("US", numbers.Local, "", 7, 1)[0]})
 		require.ErrorIs(t, err, account.ErrNotActive)
-		_, err = app.Services.Numbers.Release(ctx, acc, numberSID, nil)
+		_, err = app.Services.Numbers.Release(ctx, audit.System(ctx), acc, numberSID)
 		require.ErrorIs(t, err, account.ErrNotActive)
 	}
 	require.Equal(t, 0, rows(t, app, `SELECT count(*) FROM messages`)+rows(t, app, `SELECT count(*) FROM calls`))

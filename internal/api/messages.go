@@ -10,10 +10,10 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"console/internal/account"
+	"console/internal/audit"
 	"console/internal/billing"
 	"console/internal/messaging"
 	"console/internal/sid"
-	"console/internal/usage"
 )
 
 // messageJSON is Twilio's Message resource.
@@ -160,7 +160,7 @@ func (a *API) getMessage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	m, err := messaging.Get(r.Context(), a.pool, acc.ProjectSID, acc.SID, chi.URLParam(r, "sid"))
+	m, err := a.messages.Get(r.Context(), acc, chi.URLParam(r, "sid"))
 	if errors.Is(err, messaging.ErrNotFound) {
 		return errNotFound(r.URL.Path)
 	}
@@ -182,18 +182,80 @@ func (a *API) listMessages(w http.ResponseWriter, r *http.Request) error {
 	}
 	q := r.URL.Query()
 	f := messaging.Filter{To: q.Get("To"), From: q.Get("From")}
-	if d := q.Get("DateSent"); d != "" {
-		t, err := time.Parse(time.DateOnly, d)
-		if err != nil || !usage.InRange(t) {
-			return errInvalid("DateSent", "must be a date from "+usage.FirstDate.Format(time.DateOnly)+" to "+
-				usage.LastDate.Format(time.DateOnly)+" like 2026-11-27")
-		}
-		f.SentOn = &t
+	if f.SentSince, f.SentBefore, err = dayRange(q, "DateSent"); err != nil {
+		return err
 	}
-	msgs, err := messaging.List(r.Context(), a.pool, acc.ProjectSID, acc.SID, f, pg.After, pg.Offset(), pg.Size+1)
+	msgs, err := a.messages.List(r.Context(), acc, f, pg.After, pg.Offset(), pg.Size+1)
 	if err != nil {
 		return err
 	}
 	return writePage(w, r, pg, msgs, "messages", func(m *messaging.Message) string { return m.SID },
 		func(m *messaging.Message) (messageJSON, error) { return messageResource(acc.SID, m), nil })
+}
+
+// messageChangeError answers a refused redaction or deletion.
+func messageChangeError(r *http.Request, err error, what string) error {
+	switch {
+	case errors.Is(err, messaging.ErrNotFound):
+		return errNotFound(r.URL.Path)
+	case errors.Is(err, messaging.ErrInFlight):
+		return twilioError(http.StatusBadRequest, 20009, "Cannot "+what+" message because delivery has not been completed")
+	case errors.Is(err, account.ErrNotActive):
+		return errAccountInactive
+	}
+	return err
+}
+
+// updateMessage redacts a message: Twilio's only change to a sent
+// message's content is an empty Body. Without a Body it answers the
+// message unchanged; a message that was never scheduled cannot be
+// canceled (30409).
+func (a *API) updateMessage(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	acc, err := a.targetAccount(r, "accountSid")
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return errInvalid("body", "must be form-encoded")
+	}
+	sid := chi.URLParam(r, "sid")
+	if st := r.PostForm.Get("Status"); st != "" {
+		if _, err := a.messages.Get(ctx, acc, sid); err != nil {
+			return messageChangeError(r, err, "cancel")
+		}
+		return twilioError(http.StatusBadRequest, 30409, "This message cannot be canceled: only a scheduled message can be")
+	}
+	body, ok := r.PostForm["Body"]
+	if !ok {
+		m, err := a.messages.Get(ctx, acc, sid)
+		if err != nil {
+			return messageChangeError(r, err, "update")
+		}
+		writeJSON(w, http.StatusOK, messageResource(acc.SID, m))
+		return nil
+	}
+	if body[0] != "" {
+		return errInvalid("Body", "must be empty: a sent message can only be redacted")
+	}
+	m, err := a.messages.Redact(ctx, audit.ActorFrom(ctx), acc, sid)
+	if err != nil {
+		return messageChangeError(r, err, "redact")
+	}
+	writeJSON(w, http.StatusOK, messageResource(acc.SID, m))
+	return nil
+}
+
+// deleteMessage removes a message from the logs; its charge and usage stay.
+func (a *API) deleteMessage(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	acc, err := a.targetAccount(r, "accountSid")
+	if err != nil {
+		return err
+	}
+	if err := a.messages.Delete(ctx, audit.ActorFrom(ctx), acc, chi.URLParam(r, "sid")); err != nil {
+		return messageChangeError(r, err, "delete")
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/twilio/twilio-go/client"
 
 	"console/internal/billing"
+	"console/internal/messaging"
 	"console/internal/webtest"
 )
 
@@ -44,6 +45,7 @@ var messageFields = []string{"account_sid", "api_version", "body", "date_created
 	"from", "messaging_service_sid", "num_media", "num_segments", "price", "price_unit", "sid", "status", "subresource_uris", "to", "uri"}
 
 func TestSendMessageIsPricedChargedAndDelivered(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t, webtest.Workers())
 	o := app.CreateOwner("USD")
 	credit(t, app, o.AccountSID, "1")
@@ -98,6 +100,7 @@ func TestSendMessageIsPricedChargedAndDelivered(t *testing.T) {
 }
 
 func TestMessageValidationChangesNothing(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	credit(t, app, o.AccountSID, "1")
@@ -132,6 +135,7 @@ func TestMessageValidationChangesNothing(t *testing.T) {
 
 // Twilio's magic numbers with test credentials: nothing is sent, stored or charged.
 func TestMessageTestCredentials(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	credit(t, app, o.AccountSID, "1")
@@ -175,6 +179,7 @@ func TestMessageTestCredentials(t *testing.T) {
 // A project whose balance ran out is suspended: paid API calls get
 // Twilio's error and cost nothing, until a payment lifts it.
 func TestSuspendedProjectCannotSend(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	credit(t, app, o.AccountSID, "0.0079")
@@ -208,6 +213,7 @@ func TestSuspendedProjectCannotSend(t *testing.T) {
 // StatusCallback receives each status, signed as Twilio signs: the
 // official SDK's validator accepts the signature.
 func TestMessageStatusCallbackIsSigned(t *testing.T) {
+	t.Parallel()
 	type hit struct {
 		status, sig string
 		params      map[string]string
@@ -253,6 +259,7 @@ func TestMessageStatusCallbackIsSigned(t *testing.T) {
 // simulated carrier, and each with a StatusCallback is told sent and
 // delivered exactly once.
 func TestMessagesChargedTogetherAreEachDelivered(t *testing.T) {
+	t.Parallel()
 	var mu sync.Mutex
 	heard := map[string][]string{}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -297,7 +304,11 @@ func TestMessagesChargedTogetherAreEachDelivered(t *testing.T) {
 			}
 		}()
 	}
-	time.Sleep(300 * time.Millisecond)
+	// Every message has reached the ledger and the first batch waits on the row.
+	webtest.Eventually(t, "the debits to queue up", func() bool {
+		return app.Services.Billing.Ledger.Pending(o.AccountSID) == n
+	})
+	app.WaitLockWaits(1)
 	require.NoError(t, tx.Rollback(ctx))
 	wg.Wait()
 	require.Equal(t, 21606.0, codes[notOwned], "the message From a number not the account's")
@@ -322,7 +333,8 @@ func TestMessagesChargedTogetherAreEachDelivered(t *testing.T) {
 		}
 		return true
 	}, 15*time.Second, 50*time.Millisecond, "every callback posted")
-	time.Sleep(200 * time.Millisecond) // a duplicate would arrive now
+	// Every callback job has run: a duplicate would have arrived by now.
+	app.WaitJobs(messaging.CallbackArgs{}.Kind())
 	mu.Lock()
 	defer mu.Unlock()
 	require.Len(t, heard, len(sids)/2, "only messages with a StatusCallback are posted")

@@ -1,26 +1,36 @@
 package api
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
-	"github.com/jackc/pgx/v5"
 
 	"console/internal/account"
+	"console/internal/audit"
 	"console/internal/numbers"
 	"console/internal/sid"
 )
 
+// capabilitiesJSON is an AvailablePhoneNumber's capabilities: Twilio
+// spells SMS and MMS in capitals there, and only there.
 type capabilitiesJSON struct {
 	Voice bool `json:"voice"`
 	SMS   bool `json:"SMS"`
 	MMS   bool `json:"MMS"`
+	Fax   bool `json:"fax"`
+}
+
+// ownedCapabilitiesJSON is an IncomingPhoneNumber's capabilities, all
+// keys lowercase as in Twilio's OpenAPI description: SDKs read
+// capabilities.sms.
+type ownedCapabilitiesJSON struct {
+	Voice bool `json:"voice"`
+	SMS   bool `json:"sms"`
+	MMS   bool `json:"mms"`
 	Fax   bool `json:"fax"`
 }
 
@@ -66,7 +76,7 @@ func (a *API) listAvailable(w http.ResponseWriter, r *http.Request) error {
 		size = min(size, 50)
 	}
 	contains := strings.TrimPrefix(strings.ReplaceAll(r.URL.Query().Get("Contains"), "*", ""), "+")
-	available, err := numbers.Available(r.Context(), a.pool, country, numberType, contains, size)
+	available, err := a.numbers.Available(r.Context(), country, numberType, contains, size)
 	if err != nil {
 		return err
 	}
@@ -81,28 +91,28 @@ func (a *API) listAvailable(w http.ResponseWriter, r *http.Request) error {
 
 // numberJSON is Twilio's IncomingPhoneNumber resource.
 type numberJSON struct {
-	AccountSID          string           `json:"account_sid"`
-	AddressRequirements string           `json:"address_requirements"`
-	APIVersion          string           `json:"api_version"`
-	Beta                bool             `json:"beta"`
-	Capabilities        capabilitiesJSON `json:"capabilities"`
-	DateCreated         string           `json:"date_created"`
-	DateUpdated         string           `json:"date_updated"`
-	FriendlyName        string           `json:"friendly_name"`
-	Origin              string           `json:"origin"`
-	PhoneNumber         string           `json:"phone_number"`
-	SID                 string           `json:"sid"`
-	SMSMethod           string           `json:"sms_method"`
-	SMSURL              string           `json:"sms_url"`
-	Status              string           `json:"status"`
-	StatusCallback      string           `json:"status_callback"`
-	URI                 string           `json:"uri"`
-	VoiceMethod         string           `json:"voice_method"`
-	VoiceURL            string           `json:"voice_url"`
+	AccountSID          string                `json:"account_sid"`
+	AddressRequirements string                `json:"address_requirements"`
+	APIVersion          string                `json:"api_version"`
+	Beta                bool                  `json:"beta"`
+	Capabilities        ownedCapabilitiesJSON `json:"capabilities"`
+	DateCreated         string                `json:"date_created"`
+	DateUpdated         string                `json:"date_updated"`
+	FriendlyName        string                `json:"friendly_name"`
+	Origin              string                `json:"origin"`
+	PhoneNumber         string                `json:"phone_number"`
+	SID                 string                `json:"sid"`
+	SMSMethod           string                `json:"sms_method"`
+	SMSURL              string                `json:"sms_url"`
+	Status              string                `json:"status"`
+	StatusCallback      string                `json:"status_callback"`
+	URI                 string                `json:"uri"`
+	VoiceMethod         string                `json:"voice_method"`
+	VoiceURL            string                `json:"voice_url"`
 }
 
 func numberResource(accountSID string, n *numbers.Number) numberJSON {
-	return numberJSON{AccountSID: accountSID, AddressRequirements: "none", APIVersion: "2010-04-01", Capabilities: capabilities(n.Country, n.Type),
+	return numberJSON{AccountSID: accountSID, AddressRequirements: "none", APIVersion: "2010-04-01", Capabilities: ownedCapabilitiesJSON(capabilities(n.Country, n.Type)),
 		DateCreated: rfc2822(n.DateCreated), DateUpdated: rfc2822(n.DateUpdated), FriendlyName: n.FriendlyName, Origin: "twilio",
 		PhoneNumber: n.PhoneNumber, SID: n.SID, SMSMethod: "POST", Status: "in-use", URI: "/2010-04-01/Accounts/" + accountSID + "/IncomingPhoneNumbers/" + n.SID + ".json",
 		VoiceMethod: "POST"}
@@ -122,14 +132,11 @@ func (a *API) buyNumber(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	phone := strings.TrimSpace(r.PostFormValue("PhoneNumber"))
-	name := r.PostFormValue("FriendlyName")
-	if phone == "" {
-		return twilioError(400, 21452, "A PhoneNumber or AreaCode is required")
+	req := numbers.BuyRequest{PhoneNumber: strings.TrimSpace(r.PostFormValue("PhoneNumber")), FriendlyName: r.PostFormValue("FriendlyName")}
+	if err := req.Validate(); err != nil {
+		return numberError(err)
 	}
-	if utf8.RuneCountInString(name) > maxFriendlyName {
-		return errInvalid("FriendlyName", "must be at most 64 characters")
-	}
+	phone, name := req.PhoneNumber, strings.TrimSpace(req.FriendlyName)
 	if name == "" {
 		name = phone
 	}
@@ -142,10 +149,7 @@ func (a *API) buyNumber(w http.ResponseWriter, r *http.Request) error {
 		writeJSON(w, http.StatusCreated, numberResource(p.TestSID, n))
 		return nil
 	}
-	n, err := a.numbers.Buy(ctx, acc, numbers.BuyRequest{PhoneNumber: phone, FriendlyName: name,
-		Then: func(ctx context.Context, tx pgx.Tx, n *numbers.Number) error {
-			return a.audit(r, tx, "number.bought", n.SID, map[string]string{"phone_number": n.PhoneNumber})
-		}})
+	n, err := a.numbers.Buy(ctx, audit.ActorFrom(ctx), acc, req)
 	switch {
 	case errors.Is(err, numbers.ErrNotAvailable), errors.Is(err, numbers.ErrNoPrice):
 		return errNumberUnavailable
@@ -169,7 +173,7 @@ func (a *API) listNumbers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ns, err := numbers.List(r.Context(), a.pool, acc.ProjectSID, acc.SID, pg.After, pg.Offset(), pg.Size+1)
+	ns, err := a.numbers.List(r.Context(), acc.ProjectSID, acc.SID, pg.After, pg.Offset(), pg.Size+1)
 	if err != nil {
 		return err
 	}
@@ -182,7 +186,7 @@ func (a *API) number(r *http.Request) (*account.Account, *numbers.Number, error)
 	if err != nil {
 		return nil, nil, err
 	}
-	n, err := numbers.Get(r.Context(), a.pool, acc.ProjectSID, acc.SID, chi.URLParam(r, "sid"))
+	n, err := a.numbers.Get(r.Context(), acc.ProjectSID, acc.SID, chi.URLParam(r, "sid"))
 	if errors.Is(err, numbers.ErrNotFound) {
 		return nil, nil, errNotFound(r.URL.Path)
 	}
@@ -207,11 +211,13 @@ func (a *API) updateNumber(w http.ResponseWriter, r *http.Request) error {
 		return errInvalid("body", "must be form-encoded")
 	}
 	if names, ok := r.PostForm["FriendlyName"]; ok {
-		if utf8.RuneCountInString(names[0]) > maxFriendlyName {
-			return errInvalid("FriendlyName", "must be at most 64 characters")
+		ctx := r.Context()
+		n, err = a.numbers.Rename(ctx, audit.ActorFrom(ctx), acc, n.SID, numbers.RenameInput{FriendlyName: names[0]})
+		if errors.Is(err, numbers.ErrNotFound) {
+			return errNotFound(r.URL.Path)
 		}
-		if n, err = numbers.Rename(r.Context(), a.pool, acc.ProjectSID, acc.SID, n.SID, names[0]); err != nil {
-			return err
+		if err != nil {
+			return numberError(err)
 		}
 	}
 	writeJSON(w, http.StatusOK, numberResource(acc.SID, n))
@@ -225,9 +231,7 @@ func (a *API) releaseNumber(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	_, err = a.numbers.Release(ctx, acc, n.SID, func(ctx context.Context, tx pgx.Tx, n *numbers.Number) error {
-		return a.audit(r, tx, "number.released", n.SID, map[string]string{"phone_number": n.PhoneNumber})
-	})
+	_, err = a.numbers.Release(ctx, audit.ActorFrom(ctx), acc, n.SID)
 	if errors.Is(err, numbers.ErrNotFound) {
 		return errNotFound(r.URL.Path)
 	}
@@ -239,4 +243,24 @@ func (a *API) releaseNumber(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
+}
+
+// numberProblemErrors are Twilio's errors for the numbers inputs' problems.
+var numberProblemErrors = map[numbers.Problem]*Error{
+	{Field: numbers.FieldPhoneNumber, Reason: numbers.ReasonRequired}:  twilioError(400, 21452, "A PhoneNumber or AreaCode is required"),
+	{Field: numbers.FieldFriendlyName, Reason: numbers.ReasonRequired}: errInvalid("FriendlyName", "must not be empty"),
+	{Field: numbers.FieldFriendlyName, Reason: numbers.ReasonTooLong}:  errInvalid("FriendlyName", "must be at most 64 characters"),
+}
+
+// numberError turns the numbers.Problems in err into Twilio's error for
+// the first; any other err is returned as it is.
+func numberError(err error) error {
+	var ps numbers.Problems
+	if !errors.As(err, &ps) || len(ps) == 0 {
+		return err
+	}
+	if e, ok := numberProblemErrors[ps[0]]; ok {
+		return e
+	}
+	return errInvalid(ps[0].Field, "is not valid")
 }

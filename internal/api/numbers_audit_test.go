@@ -16,6 +16,7 @@ import (
 // A purchase through the API is audited in its transaction; one the
 // balance does not cover is refused (10001) without suspending the project.
 func TestBuyNumberIsAuditedAndARefusalDoesNotSuspend(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	credit(t, app, o.AccountSID, "5")
@@ -26,7 +27,7 @@ func TestBuyNumberIsAuditedAndARefusalDoesNotSuspend(t *testing.T) {
 	require.Equal(t, http.StatusCreated, res.Status, res.Body)
 	sid := res.JSON(t)["sid"].(string)
 	require.Equal(t, 1, rows(t, app, `SELECT count(*) FROM audit_log WHERE project_sid = $1 AND actor = 'api' AND action = 'number.bought' AND target = $2
-		AND details->>'phone_number' = $3 AND details->>'credential' = $1`, o.AccountSID, sid, phones[0]))
+		AND details->>'phone_number' = $3 AND credential_sid = $1`, o.AccountSID, sid, phones[0]))
 	require.Equal(t, "0.5", balanceOf(t, app, o.AccountSID))
 
 	refused := app.API("POST", base, o.AccountSID, o.AuthToken, url.Values{"PhoneNumber": {phones[1]}})

@@ -15,6 +15,7 @@ import (
 )
 
 func TestSearchBuyAndReleaseNumbers(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("JPY")
 	other := app.CreateOwner("USD")
@@ -92,6 +93,7 @@ func TestSearchBuyAndReleaseNumbers(t *testing.T) {
 // buyer in turn still finds a number (the third used to find none, once
 // the first two candidates were taken).
 func TestAvailableNumbersSkipOwnedOnes(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("JPY")
 	credit(t, app, o.AccountSID, "100000")

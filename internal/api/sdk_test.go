@@ -36,6 +36,7 @@ func sdk(t *testing.T, app *webtest.App, user, pass string) *twilio.RestClient {
 // The official twilio-go SDK drives subaccounts, keys, the balance and
 // token rotation against this server.
 func TestTwilioGoSDK(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("JPY")
 	tw := sdk(t, app, o.AccountSID, o.AuthToken)

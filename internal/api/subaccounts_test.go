@@ -25,6 +25,7 @@ func keysOf(m map[string]any) []string {
 var accountFields = []string{"auth_token", "date_created", "date_updated", "friendly_name", "owner_account_sid", "sid", "status", "subresource_uris", "type", "uri"}
 
 func TestCreateAndListSubaccounts(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 
@@ -83,6 +84,7 @@ func TestCreateAndListSubaccounts(t *testing.T) {
 }
 
 func TestAccountPagingIsStableWhileRowsAreAdded(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	for i := 0; i < 5; i++ {
@@ -123,6 +125,7 @@ func TestAccountPagingIsStableWhileRowsAreAdded(t *testing.T) {
 }
 
 func TestSuspendAndCloseSubaccount(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	sub := app.API("POST", "/2010-04-01/Accounts.json", o.AccountSID, o.AuthToken, url.Values{"FriendlyName": {"Temp"}}).JSON(t)
@@ -164,6 +167,7 @@ func TestSuspendAndCloseSubaccount(t *testing.T) {
 }
 
 func TestSubaccountLimit(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t, webtest.Env("CONSOLE_MAX_SUBACCOUNTS", "2"))
 	o := app.CreateOwner("USD")
 	codes := make(chan int, 12)
@@ -182,6 +186,7 @@ func TestSubaccountLimit(t *testing.T) {
 }
 
 func TestRotationEndToEnd(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	get := func(token string) int {
@@ -219,6 +224,7 @@ func TestRotationEndToEnd(t *testing.T) {
 }
 
 func TestAPIKeys(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	base := "/2010-04-01/Accounts/" + o.AccountSID + "/Keys"

@@ -9,7 +9,6 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"console/internal/audit"
-	"console/internal/reqlog"
 	"console/internal/sid"
 	"console/internal/trigger"
 	"console/internal/usage"
@@ -58,48 +57,78 @@ func errMissing(param string) *Error {
 
 var errCallbackURL = &Error{Status: http.StatusBadRequest, Code: 21502, Message: "Invalid callback url"}
 
-// triggerError turns the store's verdict on a spec into Twilio's error.
-func triggerError(err error) error {
-	var fe *trigger.FieldError
-	if !errors.As(err, &fe) {
-		return err
-	}
-	switch fe.Field {
-	case trigger.FieldCallbackURL:
-		return errCallbackURL
-	case trigger.FieldAction:
-		return errMissing("CallbackUrl")
-	case trigger.FieldFriendlyName:
-		return errInvalid("FriendlyName", "must be at most 64 characters")
-	case trigger.FieldUsageCategory:
-		if fe.Reason == trigger.ReasonRequired {
-			return errMissing("UsageCategory")
-		}
-		return errInvalid("UsageCategory", "is not a usage category")
-	case trigger.FieldTriggerBy:
-		return errInvalid("TriggerBy", "must be count, usage or price")
-	case trigger.FieldRecurring:
-		return errInvalid("Recurring", "must be daily, monthly, yearly or alltime")
-	case trigger.FieldCallbackMethod:
-		return errInvalid("CallbackMethod", "must be GET or POST")
-	case trigger.FieldTriggerValue:
-		return errInvalid("TriggerValue", "must be a positive number, or an offset such as +30")
-	}
-	return errInvalid(fe.Field, fe.Reason)
+// triggerParams are Twilio's names of the trigger's fields.
+var triggerParams = map[string]string{
+	trigger.FieldFriendlyName:   "FriendlyName",
+	trigger.FieldUsageCategory:  "UsageCategory",
+	trigger.FieldTriggerBy:      "TriggerBy",
+	trigger.FieldTriggerValue:   "TriggerValue",
+	trigger.FieldRecurring:      "Recurring",
+	trigger.FieldCallbackURL:    "CallbackUrl",
+	trigger.FieldCallbackMethod: "CallbackMethod",
+	// The API sends no email: a trigger must call back.
+	trigger.FieldAction: "CallbackUrl",
 }
 
-// actor is the audit entry of a change made by the request's principal.
-func (a *API) actor(r *http.Request) audit.Entry {
-	p := principal(r.Context())
-	cred := p.Account.SID
-	if p.Key != nil {
-		cred = p.Key.SID
+// triggerProblemWhy says, for each of the trigger input's problems, what
+// the parameter must be; a missing parameter and a bad callback URL have
+// Twilio's errors of their own (triggerProblemError).
+var triggerProblemWhy = map[trigger.Problem]string{
+	{Field: trigger.FieldFriendlyName, Reason: trigger.ReasonTooLong}:     "must be at most 64 characters",
+	{Field: trigger.FieldUsageCategory, Reason: trigger.ReasonInvalid}:    "is not a usage category",
+	{Field: trigger.FieldTriggerBy, Reason: trigger.ReasonInvalid}:        "must be count, usage or price",
+	{Field: trigger.FieldTriggerBy, Reason: trigger.ReasonNoCount}:        "must be usage or price for totalprice, which has no count",
+	{Field: trigger.FieldTriggerValue, Reason: trigger.ReasonInvalid}:     "must be a positive number, or an offset such as +30",
+	{Field: trigger.FieldTriggerValue, Reason: trigger.ReasonNotPositive}: "must be a positive number, or an offset such as +30",
+	{Field: trigger.FieldRecurring, Reason: trigger.ReasonInvalid}:        "must be daily, monthly, yearly or alltime",
+	{Field: trigger.FieldCallbackMethod, Reason: trigger.ReasonInvalid}:   "must be GET or POST",
+}
+
+// requiredFirst are the problems Twilio reports before any other, in its
+// order: the missing required parameters.
+var requiredFirst = []trigger.Problem{
+	{Field: trigger.FieldAction, Reason: trigger.ReasonRequired},
+	{Field: trigger.FieldTriggerValue, Reason: trigger.ReasonRequired},
+	{Field: trigger.FieldUsageCategory, Reason: trigger.ReasonRequired},
+}
+
+// triggerError turns the trigger.Problems in err into Twilio's error: a
+// missing parameter first, else the first problem; any other err is
+// returned as it is.
+func triggerError(err error) error {
+	var ps trigger.Problems
+	if !errors.As(err, &ps) || len(ps) == 0 {
+		return err
 	}
-	return audit.Entry{Actor: audit.ActorAPI, IP: reqlog.ClientIP(r), Details: map[string]string{"credential": cred}}
+	for _, p := range requiredFirst {
+		if ps.Has(p.Field, p.Reason) {
+			return triggerProblemError(p)
+		}
+	}
+	return triggerProblemError(ps[0])
+}
+
+// triggerProblemError is Twilio's error for one problem.
+func triggerProblemError(p trigger.Problem) *Error {
+	param := triggerParams[p.Field]
+	switch {
+	case p.Reason == trigger.ReasonRequired:
+		return errMissing(param)
+	case p.Field == trigger.FieldCallbackURL:
+		return errCallbackURL
+	}
+	why, ok := triggerProblemWhy[p]
+	if !ok {
+		why = "is not valid"
+	}
+	if param == "" {
+		param = p.Field
+	}
+	return errInvalid(param, why)
 }
 
 func (a *API) writeTrigger(w http.ResponseWriter, r *http.Request, status int, t *trigger.Trigger) error {
-	if err := a.Triggers.FillCurrentValues(r.Context(), a.pool, t.ProjectSID, t); err != nil {
+	if err := a.Triggers.FillCurrentValues(r.Context(), t.ProjectSID, t); err != nil {
 		return err
 	}
 	writeJSON(w, status, usageTriggerResource(t))
@@ -112,21 +141,15 @@ func (a *API) createTrigger(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	f := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
-	switch {
-	case f("CallbackUrl") == "":
-		return errMissing("CallbackUrl")
-	case f("TriggerValue") == "":
-		return errMissing("TriggerValue")
-	case f("UsageCategory") == "":
-		return errMissing("UsageCategory")
-	}
-	value, offset, err := trigger.ParseValue(f("TriggerValue"))
+	in := trigger.Input{Value: f("TriggerValue"), Spec: trigger.Spec{FriendlyName: r.PostFormValue("FriendlyName"),
+		UsageCategory: f("UsageCategory"), TriggerBy: f("TriggerBy"), Recurring: f("Recurring"), CallbackURL: f("CallbackUrl"),
+		CallbackMethod: f("CallbackMethod")}}
+	spec, err := in.Parse()
 	if err != nil {
-		return errInvalid("TriggerValue", "must be a positive number, or an offset such as +30")
+		return triggerError(err)
 	}
-	spec := trigger.Spec{FriendlyName: r.PostFormValue("FriendlyName"), UsageCategory: f("UsageCategory"), TriggerBy: f("TriggerBy"),
-		TriggerValue: value, Offset: offset, Recurring: f("Recurring"), CallbackURL: f("CallbackUrl"), CallbackMethod: f("CallbackMethod")}
-	t, err := a.Triggers.Create(r.Context(), a.actor(r), acc.ProjectSID, acc.SID, spec)
+	ctx := r.Context()
+	t, err := a.Triggers.Create(ctx, audit.ActorFrom(ctx), acc.ProjectSID, acc.SID, spec)
 	if err != nil {
 		return triggerError(err)
 	}
@@ -138,7 +161,7 @@ func (a *API) getTrigger(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	t, err := trigger.Get(r.Context(), a.pool, acc.ProjectSID, acc.SID, chi.URLParam(r, "sid"))
+	t, err := a.Triggers.Get(r.Context(), acc.ProjectSID, acc.SID, chi.URLParam(r, "sid"))
 	if errors.Is(err, trigger.ErrNotFound) {
 		return errNotFound(r.URL.Path)
 	}
@@ -158,7 +181,8 @@ func (a *API) updateTrigger(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return errInvalid("body", "is not a form")
 	}
-	t, err := a.Triggers.Update(r.Context(), a.actor(r), acc.ProjectSID, acc.SID, chi.URLParam(r, "sid"), func(s *trigger.Spec) error {
+	ctx := r.Context()
+	t, err := a.Triggers.Update(ctx, audit.ActorFrom(ctx), acc.ProjectSID, acc.SID, chi.URLParam(r, "sid"), func(s *trigger.Spec) error {
 		if v, ok := r.PostForm["CallbackUrl"]; ok {
 			s.CallbackURL = v[0]
 		}
@@ -184,7 +208,8 @@ func (a *API) deleteTrigger(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	err = a.Triggers.Delete(r.Context(), a.actor(r), acc.ProjectSID, acc.SID, chi.URLParam(r, "sid"))
+	ctx := r.Context()
+	err = a.Triggers.Delete(ctx, audit.ActorFrom(ctx), acc.ProjectSID, acc.SID, chi.URLParam(r, "sid"))
 	if errors.Is(err, trigger.ErrNotFound) {
 		return errNotFound(r.URL.Path)
 	}
@@ -221,11 +246,8 @@ func (a *API) listTriggers(w http.ResponseWriter, r *http.Request) error {
 			return errInvalid("UsageCategory", "is not a usage category")
 		}
 	}
-	ts, err := trigger.List(ctx, a.pool, acc.ProjectSID, acc.SID, f, pg.After, pg.Offset(), pg.Size+1)
+	ts, err := a.Triggers.List(ctx, acc.ProjectSID, acc.SID, f, pg.After, pg.Offset(), pg.Size+1)
 	if err != nil {
-		return err
-	}
-	if err := a.Triggers.FillCurrentValues(ctx, a.pool, acc.ProjectSID, ts[:min(len(ts), pg.Size)]...); err != nil {
 		return err
 	}
 	return writePage(w, r, pg, ts, "usage_triggers", func(t *trigger.Trigger) string { return t.SID },

@@ -155,7 +155,7 @@ func (a *API) usageRecords(w http.ResponseWriter, r *http.Request) error {
 	q.ProjectSID = acc.ProjectSID
 	q.AccountSIDs = []string{acc.SID}
 	if acc.IsProject() && r.URL.Query().Get("IncludeSubaccounts") != "false" {
-		subs, err := a.accounts.Subaccounts(ctx, a.pool, acc.SID)
+		subs, err := a.AccountService.Subaccounts(ctx, acc.SID)
 		if err != nil {
 			return err
 		}
@@ -164,7 +164,7 @@ func (a *API) usageRecords(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	offset := pg.Number * pg.Size
-	page, total, err := usage.Records(ctx, a.pool, q, offset, pg.Size)
+	page, total, err := a.Usage.Records(ctx, q, offset, pg.Size)
 	if err != nil {
 		return err
 	}

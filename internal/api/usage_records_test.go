@@ -23,6 +23,7 @@ func recordsBy(t *testing.T, res *webtest.Response) map[string]map[string]any {
 }
 
 func TestUsageRecords(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	credit(t, app, o.AccountSID, "100")

@@ -19,12 +19,18 @@ import (
 	"console/internal/account"
 	"console/internal/auth"
 	"console/internal/billing"
+	"console/internal/clock"
 	"console/internal/config"
+	"console/internal/idempotency"
 	"console/internal/mail"
 	"console/internal/maintenance"
 	"console/internal/messaging"
+	"console/internal/monitor"
+	"console/internal/nav"
 	"console/internal/numbers"
+	"console/internal/onboard"
 	"console/internal/seal"
+	"console/internal/team"
 	"console/internal/trigger"
 	"console/internal/usage"
 	"console/internal/voice"
@@ -46,15 +52,39 @@ type App struct {
 	Numbers *numbers.Service
 	// Messages sends messages; Calls places calls.
 	Messages *messaging.Sender
-	Calls    *voice.Dialer
+	Calls    *voice.Service
 	// Triggers are the usage triggers: evaluated after every charge that
 	// records usage, delivered by the workers.
 	Triggers *trigger.Service
 	Prices   *usage.PriceList
+	// Usage reads what was used, for the usage pages and Usage Records.
+	Usage *usage.Service
+	// Shortcuts pins services to users' dashboards.
+	Shortcuts *nav.Shortcuts
+	// Events reads the audit trail for Monitor › Events, Logs the
+	// messages and calls for Monitor › Logs.
+	Events *monitor.Events
+	Logs   *monitor.Logs
+
+	// Auth signs users in and out and keeps their own settings.
+	Auth *auth.Service
+	// Team invites and manages a project's members.
+	Team *team.Service
+	// Onboard signs up new customers and invitees.
+	Onboard *onboard.Service
+	// Frames reads what every console page shows around its content.
+	Frames *nav.Frames
+	// Mailbox reads the outbox for the development mailbox.
+	Mailbox *mail.Mailbox
 
 	// Outbox enqueues the services' jobs and mails in their own
 	// transactions, mail bodies sealed.
 	Outbox *mail.Outbox
+	// Idempotency keeps the API's answers to Idempotency-Key requests.
+	Idempotency *idempotency.Store
+	// Clock is the time every service goes by: the system's, unless a
+	// test moves it.
+	Clock *clock.Clock
 	// River runs the workers once started.
 	River *river.Client[pgx.Tx]
 }
@@ -66,7 +96,9 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*App, error)
 	if err != nil {
 		return nil, err
 	}
-	a := &App{Config: cfg, Pool: pool, Log: log, Users: auth.NewStore(box), Accounts: account.NewStore(box)}
+	a := &App{Config: cfg, Pool: pool, Log: log, Users: auth.NewStore(box), Accounts: account.NewStore(box), Clock: &clock.Clock{},
+		Idempotency: &idempotency.Store{Pool: pool, Box: box}}
+	a.Users.Now = a.Clock.Now
 	a.AccountService = account.NewService(pool, a.Accounts, cfg.MaxSubaccounts)
 	a.Users.Hashing = auth.NewHashGate(cfg.PasswordHashConcurrency, cfg.PasswordHashWait)
 	a.Users.SignUps = auth.SignUpLimits{PerIP: cfg.SignUpPerIPHour, PerDomain: cfg.SignUpPerDomainHour}
@@ -82,8 +114,11 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*App, error)
 	// Jobs are set once the River client exists; the workers need the services first.
 	a.Billing = billing.NewService(pool, &billing.TestGateway{Pool: pool}, nil, cfg.BaseURL)
 	a.Billing.PauseAfterCharge = cfg.FaultPauseAfterCharge
-	a.Numbers = &numbers.Service{Pool: pool, Ledger: a.Billing.Ledger}
+	a.Billing.Issuer = billing.Issuer(cfg.Issuer)
+	a.Billing.Now = a.Clock.Now
+	a.Numbers = &numbers.Service{Pool: pool, Ledger: a.Billing.Ledger, Now: a.Clock.Now}
 	a.Triggers = trigger.NewService(pool, nil, cfg.BaseURL, log)
+	a.Triggers.Now = a.Clock.Now
 	a.Billing.Ledger.UsageRecorded = a.Triggers.UsageRecorded
 	authToken := func(ctx context.Context, projectSID, accountSID string) (string, error) {
 		return a.Accounts.AuthToken(ctx, pool, projectSID, accountSID)
@@ -91,15 +126,19 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*App, error)
 	hooks := webhook.NewClient(cfg.WebhooksAllowPrivate)
 	workers := river.NewWorkers()
 	// The outbox, which seals mail bodies, wraps the River client made below.
-	cleanup := &maintenance.CleanupWorker{Pool: pool, AuditRetention: cfg.AuditRetention}
+	cleanup := &maintenance.CleanupWorker{Pool: pool, AuditRetention: cfg.AuditRetention, Now: a.Clock.Now}
 	deliver := &mail.DeliverWorker{Pool: pool, Sender: sender}
 	river.AddWorker(workers, cleanup)
 	river.AddWorker(workers, deliver)
 	river.AddWorker(workers, &billing.RechargeWorker{Service: a.Billing})
 	river.AddWorker(workers, &billing.SettleWorker{Service: a.Billing})
 	river.AddWorker(workers, &billing.RecurringWorker{Service: a.Billing})
-	river.AddWorker(workers, &messaging.CarrierWorker{Pool: pool})
+	river.AddWorker(workers, &messaging.CarrierWorker{Pool: pool, Now: a.Clock.Now})
 	river.AddWorker(workers, &messaging.CallbackWorker{Pool: pool, Client: hooks, AuthToken: authToken})
+	// The network worker needs the call service, completed once the River client exists.
+	a.Calls = &voice.Service{Pool: pool, Now: a.Clock.Now}
+	river.AddWorker(workers, &voice.NetworkWorker{Service: a.Calls})
+	river.AddWorker(workers, &voice.CallbackWorker{Pool: pool, Client: hooks, AuthToken: authToken})
 	river.AddWorker(workers, &trigger.WebhookWorker{Pool: pool, Client: hooks, AuthToken: authToken})
 	river.AddWorker(workers, &trigger.SweepWorker{Service: a.Triggers})
 	a.River, err = river.NewClient(riverpgxv5.New(pool), &river.Config{
@@ -119,6 +158,9 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*App, error)
 			river.NewPeriodicJob(river.PeriodicInterval(messaging.CarrierInterval),
 				func() (river.JobArgs, *river.InsertOpts) { return messaging.CarrierArgs{}, nil },
 				&river.PeriodicJobOpts{RunOnStart: true}),
+			river.NewPeriodicJob(river.PeriodicInterval(voice.NetworkInterval),
+				func() (river.JobArgs, *river.InsertOpts) { return voice.NetworkArgs{}, nil },
+				&river.PeriodicJobOpts{RunOnStart: true}),
 			river.NewPeriodicJob(river.PeriodicInterval(trigger.SweepInterval),
 				func() (river.JobArgs, *river.InsertOpts) { return trigger.SweepArgs{}, nil },
 				&river.PeriodicJobOpts{RunOnStart: true}),
@@ -132,9 +174,18 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*App, error)
 	cleanup.Outbox, deliver.Outbox = a.Outbox, a.Outbox
 	a.Billing.Jobs = a.Outbox
 	a.Triggers.Jobs = a.Outbox
-	a.Prices = &usage.PriceList{DB: pool}
+	a.Prices = &usage.PriceList{DB: pool, Now: a.Clock.Now}
+	a.Usage = usage.NewService(pool)
+	a.Shortcuts = nav.NewShortcuts(pool)
+	a.Events = monitor.NewEvents(pool, a.Users)
+	a.Logs = monitor.NewLogs(pool)
 	a.Messages = &messaging.Sender{Pool: pool, Ledger: a.Billing.Ledger, Prices: a.Prices}
-	a.Calls = &voice.Dialer{Pool: pool, Ledger: a.Billing.Ledger, Prices: a.Prices}
+	a.Calls.Ledger, a.Calls.Prices, a.Calls.Jobs = a.Billing.Ledger, a.Prices, a.Outbox
+	a.Auth = auth.NewService(pool, a.Users)
+	a.Team = team.NewService(pool, a.Users, a.Outbox, cfg.BaseURL)
+	a.Onboard = onboard.NewService(pool, a.Users, a.Accounts, a.Team)
+	a.Frames = nav.NewFrames(pool, a.Users, a.Accounts)
+	a.Mailbox = mail.NewMailbox(pool, a.Outbox)
 	return a, nil
 }
 
@@ -144,6 +195,7 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*App, error)
 func (a *App) SetBaseURL(u string) {
 	a.Config.BaseURL = u
 	a.Billing.BaseURL, a.Triggers.BaseURL = u, u
+	a.Team.BaseURL = u
 }
 
 // StartWorkers starts the River workers.

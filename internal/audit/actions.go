@@ -13,6 +13,8 @@ const (
 	AccountStatusChanged          = "account.status_changed"
 	AccountSubaccountCreated      = "account.subaccount_created"
 
+	CallEnded = "call.ended"
+
 	CardAdded       = "card.added"
 	CardMadePrimary = "card.made_primary"
 	CardMoved       = "card.moved"
@@ -38,6 +40,9 @@ const (
 	MemberOwnershipTransferred = "member.ownership_transferred"
 	MemberRemoved              = "member.removed"
 	MemberRoleChanged          = "member.role_changed"
+
+	MessageDeleted  = "message.deleted"
+	MessageRedacted = "message.redacted"
 
 	NumberBought   = "number.bought"
 	NumberReleased = "number.released"
@@ -86,6 +91,8 @@ var Actions = []string{
 	FundsAlertAdded, FundsAlertRemoved, FundsPreferencesChanged,
 	CardAdded, CardMadePrimary, CardMoved, CardRemoved,
 	NumberBought, NumberRenamed, NumberReleased,
+	CallEnded,
+	MessageRedacted, MessageDeleted,
 	UsageTriggerCreated, UsageTriggerUpdated, UsageTriggerDeleted, UsageTriggerFired,
 	UserSignedUp, UserSignedIn, UserSignInFailed, UserReauthFailed, UserSignedOut, UserProjectSwitched, UserSubaccountViewed,
 	UserServicePinned, UserServiceUnpinned, UserFriendlyNameChanged, UserEmailChanged, UserPasswordChanged,

@@ -22,6 +22,7 @@ import (
 // Every action constant is offered by Monitor › Events and labelled in
 // both languages.
 func TestEveryActionIsListedAndLabelled(t *testing.T) {
+	t.Parallel()
 	file, err := parser.ParseFile(token.NewFileSet(), "actions.go", nil, 0)
 	require.NoError(t, err)
 	var consts []string
@@ -59,6 +60,7 @@ func TestEveryActionIsListedAndLabelled(t *testing.T) {
 // yet moved to the constants) must be one of the constants: a typo would
 // file entries under an action the Monitor cannot filter or name.
 func TestActionLiteralsAreKnown(t *testing.T) {
+	t.Parallel()
 	groups := map[string]bool{}
 	for _, a := range audit.Actions {
 		g, _, _ := strings.Cut(a, ".")

@@ -44,6 +44,9 @@ var errNoActor = errors.New("audit: no actor")
 // settings) and the target's identifier (a SID, a user or payment ID).
 type On struct {
 	Project, Account, Target string
+	// At dates the entry; zero means now. Only seeded history (the demo)
+	// records a change in the past.
+	At time.Time
 }
 
 // Record appends the entry of action, made by actor, about on. It is the
@@ -55,7 +58,7 @@ func Record(ctx context.Context, db database.DBTX, by Actor, action string, on O
 		return errNoActor
 	}
 	return insert(ctx, db, Entry{ProjectSID: on.Project, AccountSID: on.Account, ActorUserID: by.UserID, Actor: by.Kind,
-		Action: action, Target: on.Target, IP: by.IP, Details: details,
+		Action: action, Target: on.Target, IP: by.IP, Details: details, At: on.At,
 		UserAgent: by.UserAgent, RequestID: by.RequestID, CredentialSID: by.Credential})
 }
 
@@ -94,10 +97,15 @@ func insert(ctx context.Context, db database.DBTX, e Entry) error {
 	if e.Actor == "" {
 		e.Actor = ActorSystem
 	}
+	// Zero is now; only seeded history (the demo) dates an entry in the past.
+	var at *time.Time
+	if !e.At.IsZero() {
+		at = &e.At
+	}
 	_, err := db.Exec(ctx, `
-		INSERT INTO audit_log (project_sid, account_sid, actor_user_id, actor, action, target, ip, details, user_agent, request_id, credential_sid)
-		VALUES (nullif($1, ''), nullif($2, ''), nullif($3, ''), $4, $5, $6, $7, $8, $9, $10, $11)`,
+		INSERT INTO audit_log (project_sid, account_sid, actor_user_id, actor, action, target, ip, details, user_agent, request_id, credential_sid, at)
+		VALUES (nullif($1, ''), nullif($2, ''), nullif($3, ''), $4, $5, $6, $7, $8, $9, $10, $11, coalesce($12::timestamptz, now()))`,
 		e.ProjectSID, e.AccountSID, e.ActorUserID, e.Actor, e.Action, e.Target, e.IP, details,
-		clip(e.UserAgent, maxUserAgent), clip(e.RequestID, maxRequestID), e.CredentialSID)
+		clip(e.UserAgent, maxUserAgent), clip(e.RequestID, maxRequestID), e.CredentialSID, at)
 	return err
 }

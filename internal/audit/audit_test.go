@@ -35,6 +35,7 @@ func ids(events []audit.Event) []int64 {
 }
 
 func TestRecordWritesTheActorAndRefusesNone(t *testing.T) {
+	t.Parallel()
 	pool, _ := testdb.New(t)
 	ctx := context.Background()
 	r := httptest.NewRequest("POST", "/x", nil)
@@ -66,6 +67,7 @@ func TestRecordWritesTheActorAndRefusesNone(t *testing.T) {
 // for the client's own entries (a sign-in's included), the credential for
 // the API's; nothing of the client for the system's.
 func TestWriteTakesTheRequestsActor(t *testing.T) {
+	t.Parallel()
 	pool, _ := testdb.New(t)
 	r := httptest.NewRequest("POST", "/x", nil)
 	r.Header.Set("User-Agent", "Mozilla/5.0 test")
@@ -99,6 +101,7 @@ func TestWriteTakesTheRequestsActor(t *testing.T) {
 // filter and their combinations, and pages by cursor to the end without
 // repeating or skipping an entry, ties of time included.
 func TestListFiltersAndPages(t *testing.T) {
+	t.Parallel()
 	pool, _ := testdb.New(t)
 	ctx := context.Background()
 	base := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
@@ -183,6 +186,7 @@ func TestListFiltersAndPages(t *testing.T) {
 }
 
 func TestParseCursorRefusesWhatItDidNotMake(t *testing.T) {
+	t.Parallel()
 	c := audit.Cursor{At: time.Date(2025, 1, 2, 3, 4, 5, 123456000, time.UTC), ID: 42}
 	got, err := audit.ParseCursor(c.String())
 	require.NoError(t, err)
@@ -210,6 +214,7 @@ func FuzzParseCursor(f *testing.F) {
 }
 
 func TestChangesReadBeforeAndAfter(t *testing.T) {
+	t.Parallel()
 	changes, rest := audit.Changes(map[string]string{"from": "Tokyo", "to": "Osaka", "threshold.from": "10", "threshold.to": "20",
 		"target.from": "5", "card": "Visa •••• 4242"})
 	require.Equal(t, []audit.Change{{Field: "", From: "Tokyo", To: "Osaka"}, {Field: "threshold", From: "10", To: "20"}}, changes)
@@ -222,6 +227,7 @@ func TestChangesReadBeforeAndAfter(t *testing.T) {
 // Purge deletes only what is older than the cut-off, a bounded number of
 // rows per run; what a run leaves, the next deletes.
 func TestPurgeIsBoundedAndExact(t *testing.T) {
+	t.Parallel()
 	pool, _ := testdb.New(t)
 	ctx := context.Background()
 	cut := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)

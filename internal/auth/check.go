@@ -24,7 +24,7 @@ func (s *Store) SignIn(ctx context.Context, pool *pgxpool.Pool, email, password,
 		return nil, err
 	}
 	u, err := s.ByEmail(ctx, pool, email)
-	encoded := dummyHash
+	encoded := dummyHash(s.hashCost())
 	switch {
 	case err == nil:
 		encoded = u.passwordHash

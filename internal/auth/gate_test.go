@@ -53,7 +53,7 @@ func TestHashGateUnderLoad(t *testing.T) {
 				inside++
 				most = max(most, inside)
 				mu.Unlock()
-				verifyPassword("pw", dummyHash)
+				verifyPassword("pw", dummyHash(DefaultHashCost))
 				mu.Lock()
 				inside--
 				mu.Unlock()

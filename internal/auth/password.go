@@ -8,18 +8,27 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
 )
 
-// argon2id parameters: OWASP's minimum of 19 MiB, two passes, one lane.
-const (
-	argonMemory  = 19 * 1024
-	argonTime    = 2
-	argonThreads = 1
-	argonKeyLen  = 32
-)
+// HashCost is what hashing a new password costs: argon2id's memory (in
+// KiB), passes and lanes. A hash keeps its cost, so hashes made at any
+// cost verify whatever the Store's is now.
+type HashCost struct {
+	Memory  uint32
+	Time    uint32
+	Threads uint8
+}
+
+// DefaultHashCost is OWASP's minimum for argon2id: 19 MiB, two passes, one
+// lane. Production runs it; tests, which hash thousands of passwords that
+// protect nothing, set a cheap one.
+var DefaultHashCost = HashCost{Memory: 19 * 1024, Time: 2, Threads: 1}
+
+const argonKeyLen = 32
 
 // Password length limits, counted in characters.
 const (
@@ -38,16 +47,16 @@ func CheckPasswordRules(pw string) error {
 	return nil
 }
 
-// hashPassword returns pw hashed with argon2id in the PHC string format.
-// It costs argonMemory for its duration: callers outside this file go
-// through the Store's HashGate.
-func hashPassword(pw string) string {
+// hashPassword returns pw hashed with argon2id at cost c in the PHC string
+// format. It takes c.Memory for its duration: callers outside this file
+// go through the Store's HashGate.
+func hashPassword(pw string, c HashCost) string {
 	salt := make([]byte, 16)
 	if _, err := rand.Read(salt); err != nil {
 		panic(err)
 	}
-	key := argon2.IDKey([]byte(pw), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
-	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
+	key := argon2.IDKey([]byte(pw), salt, c.Time, c.Memory, c.Threads, argonKeyLen)
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, c.Memory, c.Time, c.Threads,
 		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key))
 }
 
@@ -73,9 +82,26 @@ func verifyPassword(pw, encoded string) bool {
 	return subtle.ConstantTimeCompare(got, want) == 1
 }
 
-// dummyHash is verified against when the email is unknown, so that an
-// unknown email costs as much time as a wrong password.
-var dummyHash = hashPassword("not a password anyone has")
+// dummyHashes holds, by cost, the hash verified against when the email
+// is unknown, so that an unknown email costs as much time as a wrong
+// password.
+var dummyHashes sync.Map // HashCost -> string
+
+func dummyHash(c HashCost) string {
+	if h, ok := dummyHashes.Load(c); ok {
+		return h.(string)
+	}
+	h, _ := dummyHashes.LoadOrStore(c, hashPassword("not a password anyone has", c))
+	return h.(string)
+}
+
+// hashCost is the cost of the Store's new hashes.
+func (s *Store) hashCost() HashCost {
+	if s.HashCost == (HashCost{}) {
+		return DefaultHashCost
+	}
+	return s.HashCost
+}
 
 // PasswordHash is a new password, hashed, ready to be stored.
 type PasswordHash struct{ encoded string }
@@ -85,7 +111,7 @@ type PasswordHash struct{ encoded string }
 // transaction, so no database connection waits on a slot.
 func (s *Store) HashNewPassword(ctx context.Context, pw string) (PasswordHash, error) {
 	var h PasswordHash
-	err := s.Hashing.do(ctx, func() { h.encoded = hashPassword(pw) })
+	err := s.Hashing.do(ctx, func() { h.encoded = hashPassword(pw, s.hashCost()) })
 	return h, err
 }
 

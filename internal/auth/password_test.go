@@ -8,7 +8,7 @@ import (
 )
 
 func TestPasswordHashUsesArgon2idParameters(t *testing.T) {
-	h := hashPassword("correct horse battery")
+	h := hashPassword("correct horse battery", DefaultHashCost)
 	parts := strings.Split(h, "$")
 	require.Len(t, parts, 6)
 	require.Equal(t, "argon2id", parts[1])
@@ -17,7 +17,7 @@ func TestPasswordHashUsesArgon2idParameters(t *testing.T) {
 	require.True(t, verifyPassword("correct horse battery", h))
 	require.False(t, verifyPassword("correct horse batter", h))
 	require.False(t, verifyPassword("correct horse battery ", h), "checked whole, not trimmed")
-	require.NotEqual(t, h, hashPassword("correct horse battery"), "salted")
+	require.NotEqual(t, h, hashPassword("correct horse battery", DefaultHashCost), "salted")
 	require.False(t, verifyPassword("x", "$argon2id$garbage"))
 }
 

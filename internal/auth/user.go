@@ -44,6 +44,8 @@ type Store struct {
 	Now func() time.Time
 	// Hashing bounds the password hashing of every caller of the Store.
 	Hashing *HashGate
+	// HashCost is the cost of new password hashes; zero is DefaultHashCost.
+	HashCost HashCost
 	// SignUps are the sign-up limits ReserveSignUp applies.
 	SignUps SignUpLimits
 }
@@ -92,17 +94,32 @@ func (s *Store) Create(ctx context.Context, db database.DBTX, email, name, passw
 
 // CreateHashed inserts a user with a password hashed by HashNewPassword.
 func (s *Store) CreateHashed(ctx context.Context, db database.DBTX, email, name string, password PasswordHash, locale string) (*User, error) {
+	return s.CreateHashedAt(ctx, db, email, name, password, locale, time.Time{})
+}
+
+// CreateHashedAt is CreateHashed with the user dated at; the zero time
+// means now. Only seeded history (the demo) creates a user in the past.
+func (s *Store) CreateHashedAt(ctx context.Context, db database.DBTX, email, name string, password PasswordHash, locale string, at time.Time) (*User, error) {
 	if password.encoded == "" {
 		return nil, errors.New("auth: no password hash")
 	}
 	u, err := scanUser(db.QueryRow(ctx, `
-		INSERT INTO users (id, email, friendly_name, password_hash, locale)
-		VALUES ($1, $2, $3, $4, $5) RETURNING `+userColumns,
-		sid.New(sid.User), NormalizeEmail(email), name, password.encoded, locale))
+		INSERT INTO users (id, email, friendly_name, password_hash, locale, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, coalesce($6::timestamptz, now()), coalesce($6::timestamptz, now())) RETURNING `+userColumns,
+		sid.New(sid.User), NormalizeEmail(email), name, password.encoded, locale, optionalTime(at)))
 	if database.IsUniqueViolation(err, "users_email_key") {
 		return nil, ErrEmailTaken
 	}
 	return u, err
+}
+
+// optionalTime is a timestamptz parameter: nil (the database's now()) for
+// the zero time.
+func optionalTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
 }
 
 const byIDSQL = `SELECT ` + userColumns + ` FROM users WHERE id = $1`

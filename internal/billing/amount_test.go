@@ -13,6 +13,7 @@ import (
 // An amount typed by a person is read as typed or refused with the reason:
 // "10,50" once charged a card $1,050.00 because every comma was dropped.
 func TestParseAmount(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		in, currency string
 		want         string // "" when refused

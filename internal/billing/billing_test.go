@@ -64,6 +64,7 @@ func count(t *testing.T, app *webtest.App, sql string, args ...any) int {
 }
 
 func TestConcurrentDebitsNeverOverdraw(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	setBalance(t, app, o.AccountSID, "50")
@@ -114,6 +115,7 @@ func TestConcurrentDebitsNeverOverdraw(t *testing.T) {
 // A dated debit's entry carries its date, with or without Apply, alone or
 // combined with undated ones in a batch; the balance moves at once.
 func TestDatedDebitsKeepTheirDates(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	setBalance(t, app, o.AccountSID, "100")
@@ -154,6 +156,7 @@ func TestDatedDebitsKeepTheirDates(t *testing.T) {
 }
 
 func TestOneRechargeForManyDebitsCrossingTheThreshold(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t, webtest.Workers())
 	o := app.CreateOwner("USD")
 	ctx := context.Background()
@@ -181,6 +184,7 @@ func TestOneRechargeForManyDebitsCrossingTheThreshold(t *testing.T) {
 }
 
 func TestRechargeFallsBackToTheBackupCard(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t, webtest.Workers())
 	o := app.CreateOwner("JPY")
 	ctx := context.Background()
@@ -201,6 +205,7 @@ func TestRechargeFallsBackToTheBackupCard(t *testing.T) {
 }
 
 func TestAllCardsDeclineThenAddFundsLiftsSuspension(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t, webtest.Workers())
 	o := app.CreateOwner("USD")
 	ctx := context.Background()
@@ -233,6 +238,7 @@ func TestAllCardsDeclineThenAddFundsLiftsSuspension(t *testing.T) {
 }
 
 func TestAddFundsOnceForOneKey(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("JPY")
 	ctx := context.Background()
@@ -271,6 +277,7 @@ func TestAddFundsOnceForOneKey(t *testing.T) {
 }
 
 func TestValidateCard(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)
 	ok := billing.Card{Holder: "A", Number: "4242 4242 4242 4242", ExpMonth: 11, ExpYear: 2026, CVC: "123"}
 	require.NoError(t, ok.Validate(now))
@@ -292,12 +299,14 @@ func TestValidateCard(t *testing.T) {
 }
 
 func TestNextAnniversary(t *testing.T) {
+	t.Parallel()
 	jan31 := time.Date(2026, 1, 31, 9, 0, 0, 0, time.UTC)
 	require.Equal(t, time.Date(2026, 2, 28, 9, 0, 0, 0, time.UTC), billing.NextAnniversary(jan31, jan31))
 	require.Equal(t, time.Date(2026, 3, 31, 9, 0, 0, 0, time.UTC), billing.NextAnniversary(jan31, time.Date(2026, 2, 28, 9, 0, 0, 0, time.UTC)))
 }
 
 func TestRecurringItemsChargeOncePerMonth(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	ctx := context.Background()
@@ -337,6 +346,7 @@ func TestRecurringItemsChargeOncePerMonth(t *testing.T) {
 }
 
 func TestAutoRechargePausesAfterThreeDeclines(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t, webtest.Workers())
 	o := app.CreateOwner("USD")
 	ctx := context.Background()
@@ -371,6 +381,7 @@ func TestAutoRechargePausesAfterThreeDeclines(t *testing.T) {
 }
 
 func TestMonthlyCapBoundsAutoRecharge(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t, webtest.Workers())
 	o := app.CreateOwner("USD")
 	ctx := context.Background()
@@ -397,6 +408,7 @@ func TestMonthlyCapBoundsAutoRecharge(t *testing.T) {
 }
 
 func TestLowBalanceAlertsFireOncePerCrossing(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("JPY")
 	ctx := context.Background()
@@ -424,6 +436,7 @@ func TestLowBalanceAlertsFireOncePerCrossing(t *testing.T) {
 }
 
 func TestReceiptMailAndAudit(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t, webtest.Workers())
 	o := app.CreateOwner("JPY")
 	ctx := context.Background()
@@ -455,6 +468,7 @@ func TestReceiptMailAndAudit(t *testing.T) {
 // A purchase the balance does not cover is refused and nothing else
 // happens; metered usage refused the same way suspends the project.
 func TestRefusedPurchaseDoesNotSuspend(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	ctx := context.Background()
 	o := app.CreateOwner("USD")

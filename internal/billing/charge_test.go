@@ -14,6 +14,7 @@ import (
 )
 
 func TestChargeAmountRoundsUpToTheMinorUnit(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct{ amount, currency, want string }{
 		{"4817.92", "JPY", "4818"},
 		{"4817.0001", "JPY", "4818"},
@@ -36,6 +37,7 @@ func TestChargeAmountRoundsUpToTheMinorUnit(t *testing.T) {
 // held fractions of a yen. The card is charged whole yen, rounded up, and
 // the balance credited exactly that.
 func TestAutoRechargeChargesWholeUnits(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		currency, start, debit, threshold, target string
 		charged, after                            string
@@ -73,6 +75,7 @@ func TestAutoRechargeChargesWholeUnits(t *testing.T) {
 // rounded down (a cap saved with a fraction before amounts were parsed
 // strictly included).
 func TestAutoRechargeCapStaysWhole(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t, webtest.Workers())
 	o := app.CreateOwner("JPY")
 	ctx := context.Background()
@@ -95,6 +98,7 @@ func TestAutoRechargeCapStaysWhole(t *testing.T) {
 // credits; a card is never asked for a fraction of a unit, and no payment
 // is opened for one.
 func TestSettleChargesWholeUnits(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	ctx := context.Background()

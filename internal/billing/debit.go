@@ -36,7 +36,8 @@ type Debit struct {
 	// suspends the project nor starts a recharge.
 	Purchase bool
 	// At dates the ledger entry; zero means now (the database's clock).
-	// Only seeded history (the demo) sets it, to date a charge with the
+	// A recurring charge is dated at the instant it is charged as of;
+	// seeded history (the demo) dates a charge in the past, with the
 	// message or call it pays for; the balance moves now all the same.
 	At time.Time
 	// Apply writes what the debit pays for (a call, a usage event) in
@@ -100,6 +101,8 @@ type Ledger struct {
 	hooks  Hooks
 	mu     sync.Mutex
 	queues map[string][]*pendingDebit
+	// pending counts each project's debits not answered yet.
+	pending map[string]int
 	// UsageRecorded, when set, learns after each committed batch which
 	// accounts and categories it recorded usage for (usage triggers
 	// evaluate them). It is called before the batch's callers get their
@@ -136,7 +139,7 @@ type pendingDebit struct {
 
 // NewLedger returns a Ledger on pool; hooks may be nil.
 func NewLedger(pool *pgxpool.Pool, hooks Hooks) *Ledger {
-	return &Ledger{pool: pool, hooks: hooks, queues: map[string][]*pendingDebit{}}
+	return &Ledger{pool: pool, hooks: hooks, queues: map[string][]*pendingDebit{}, pending: map[string]int{}}
 }
 
 // Debit charges d and returns nil, ErrInsufficientFunds, ErrSuspended,
@@ -153,6 +156,7 @@ func (l *Ledger) Debit(ctx context.Context, d Debit) error {
 	l.mu.Lock()
 	q, running := l.queues[d.ProjectSID]
 	l.queues[d.ProjectSID] = append(q, p)
+	l.pending[d.ProjectSID]++
 	if !running {
 		go l.drain(d.ProjectSID)
 	}
@@ -160,6 +164,15 @@ func (l *Ledger) Debit(ctx context.Context, d Debit) error {
 	// The debit is not abandoned when ctx ends: it may already be in a
 	// transaction, and the caller must learn whether it was made.
 	return <-p.done
+}
+
+// Pending is how many debits of a project wait for their answer, queued
+// or in a transaction: a test that holds the balance row knows from it
+// that its concurrent debits have all arrived.
+func (l *Ledger) Pending(projectSID string) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.pending[projectSID]
 }
 
 // drain runs batches for a project until no debit waits.
@@ -197,6 +210,11 @@ func (l *Ledger) run(projectSID string, batch []*pendingDebit) {
 	if err == nil && l.UsageRecorded != nil && len(touched) > 0 {
 		l.UsageRecorded(projectSID, touched)
 	}
+	l.mu.Lock()
+	if l.pending[projectSID] -= len(batch); l.pending[projectSID] <= 0 {
+		delete(l.pending, projectSID)
+	}
+	l.mu.Unlock()
 	for i, p := range batch {
 		if err != nil && results[i] == nil {
 			p.done <- err
@@ -435,9 +453,4 @@ func (l *Ledger) applyOne(ctx context.Context, tx pgx.Tx, d Debit, apply func(co
 }
 
 // entryTime is the debit's date for the ledger, nil for now.
-func entryTime(d Debit) *time.Time {
-	if d.At.IsZero() {
-		return nil
-	}
-	return &d.At
-}
+func entryTime(d Debit) *time.Time { return optionalTime(d.At) }

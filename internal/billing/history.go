@@ -73,5 +73,5 @@ func (s *Service) Receipt(ctx context.Context, projectSID, id string) (*Receipt,
 	if err != nil {
 		return nil, err
 	}
-	return &Receipt{Number: pay.ID, Issued: *pay.CompletedAt, Payment: pay, Prefs: prefs}, nil
+	return &Receipt{Number: pay.ID, Issued: *pay.CompletedAt, Payment: pay, Prefs: prefs, Issuer: s.Issuer}, nil
 }

@@ -47,16 +47,23 @@ func OpenBalance(ctx context.Context, db database.DBTX, projectSID, currency str
 // statement, so the two never disagree. It must run in the caller's
 // transaction together with whatever caused the entry.
 func Post(ctx context.Context, tx pgx.Tx, projectSID, accountSID, kind, source string, amount decimal.Decimal, note string) error {
+	return PostAt(ctx, tx, projectSID, accountSID, kind, source, amount, note, time.Time{})
+}
+
+// PostAt is Post with the entry dated at; the zero time means now (the
+// database's clock). Only seeded history (the demo) dates an entry in the
+// past, with what it pays for; the balance moves now all the same.
+func PostAt(ctx context.Context, tx pgx.Tx, projectSID, accountSID, kind, source string, amount decimal.Decimal, note string, at time.Time) error {
 	tag, err := tx.Exec(ctx, `
 		WITH e AS (
-			INSERT INTO ledger_entries (project_sid, account_sid, kind, source, amount, note)
-			VALUES ($1, $2, $3, $4, $5::numeric, $6)
+			INSERT INTO ledger_entries (project_sid, account_sid, kind, source, amount, note, created_at)
+			VALUES ($1, $2, $3, $4, $5::numeric, $6, coalesce($7::timestamptz, now()))
 			ON CONFLICT (project_sid, source) DO NOTHING
 			RETURNING amount
 		)
 		UPDATE balances b SET amount = b.amount + e.amount, updated_at = now()
 		FROM e WHERE b.project_sid = $1`,
-		projectSID, accountSID, kind, source, amount.String(), note)
+		projectSID, accountSID, kind, source, amount.String(), note, optionalTime(at))
 	if err != nil {
 		return err
 	}
@@ -64,6 +71,15 @@ func Post(ctx context.Context, tx pgx.Tx, projectSID, accountSID, kind, source s
 		return ErrDuplicate
 	}
 	return nil
+}
+
+// optionalTime is a timestamptz parameter: nil (the database's now()) for
+// the zero time.
+func optionalTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
 }
 
 // Balance returns the project's cached balance.

@@ -48,14 +48,21 @@ func scanMethod(row pgx.Row) (*Method, error) {
 
 // AddMethod saves a tokenized card as the last backup.
 func AddMethod(ctx context.Context, tx pgx.Tx, projectSID string, c Card, tok Tokenized) (*Method, error) {
+	return AddMethodAt(ctx, tx, projectSID, c, tok, time.Time{})
+}
+
+// AddMethodAt is AddMethod with the card dated at (zero: now); only
+// seeded history (the demo) dates a card in the past.
+func AddMethodAt(ctx context.Context, tx pgx.Tx, projectSID string, c Card, tok Tokenized, at time.Time) (*Method, error) {
 	if err := LockProject(ctx, tx, projectSID); err != nil {
 		return nil, err
 	}
 	return scanMethod(tx.QueryRow(ctx, `
-		INSERT INTO payment_methods (id, project_sid, holder, brand, last4, exp_month, exp_year, gateway_token, position)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, (SELECT coalesce(max(position) + 1, 0) FROM payment_methods WHERE project_sid = $2))
+		INSERT INTO payment_methods (id, project_sid, holder, brand, last4, exp_month, exp_year, gateway_token, position, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, (SELECT coalesce(max(position) + 1, 0) FROM payment_methods WHERE project_sid = $2),
+			coalesce($9::timestamptz, now()))
 		RETURNING `+methodColumns,
-		sid.New("PM"), projectSID, c.Holder, tok.Brand, tok.Last4, c.ExpMonth, c.ExpYear, tok.Token))
+		sid.New("PM"), projectSID, c.Holder, tok.Brand, tok.Last4, c.ExpMonth, c.ExpYear, tok.Token, optionalTime(at)))
 }
 
 // Methods lists a project's cards, the primary first.

@@ -13,6 +13,7 @@ import (
 // 938.85 is 1625.60), and the dashboard showed "¥1,625.60" beside a
 // balance of "¥8,374.4".
 func TestMoneyFormat(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct{ amount, currency, want string }{
 		{"0", "JPY", "¥0"},
 		{"900", "JPY", "¥900"},

@@ -83,7 +83,7 @@ func Payments(ctx context.Context, db database.DBTX, projectSID string, from, to
 // one already recorded for it (created=false): one payment per key, so a
 // double submit or a retried request never charges twice. A settle job is
 // enqueued with it, to finish the payment if this process dies midway.
-func (s *Service) openPayment(ctx context.Context, m *Method, amount decimal.Decimal, currency, kind, requestKey string, rechargeID *int64) (*Payment, bool, error) {
+func (s *Service) openPayment(ctx context.Context, m *Method, amount decimal.Decimal, currency, kind, requestKey string, rechargeID *int64, at time.Time) (*Payment, bool, error) {
 	if amount.Sign() <= 0 || !WholeUnits(amount, currency) {
 		// Every caller rounds first (ChargeAmount) or parses a typed
 		// amount (ParseAmount); a fraction here is a bug, not a charge.
@@ -94,10 +94,10 @@ func (s *Service) openPayment(ctx context.Context, m *Method, amount decimal.Dec
 	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
 		var err error
 		p, err = scanPayment(tx.QueryRow(ctx, `
-			INSERT INTO payments (id, project_sid, method_id, card_label, amount, currency, kind, status, request_key, recharge_id)
-			VALUES ($1, $2, $3, $4, $5::numeric, $6, $7, 'pending', $8, $9)
+			INSERT INTO payments (id, project_sid, method_id, card_label, amount, currency, kind, status, request_key, recharge_id, created_at)
+			VALUES ($1, $2, $3, $4, $5::numeric, $6, $7, 'pending', $8, $9, coalesce($10::timestamptz, now()))
 			ON CONFLICT (project_sid, request_key) DO NOTHING RETURNING `+paymentColumns,
-			sid.New("PY"), m.ProjectSID, m.ID, m.Label(), amount.String(), currency, kind, requestKey, rechargeID))
+			sid.New("PY"), m.ProjectSID, m.ID, m.Label(), amount.String(), currency, kind, requestKey, rechargeID, optionalTime(at)))
 		if errors.Is(err, ErrNotFound) {
 			p, err = scanPayment(tx.QueryRow(ctx, `SELECT `+paymentColumns+` FROM payments WHERE project_sid = $1 AND request_key = $2`, m.ProjectSID, requestKey))
 			return err
@@ -117,9 +117,10 @@ func (s *Service) openPayment(ctx context.Context, m *Method, amount decimal.Dec
 const settleDelay = 20 * time.Second
 
 // charge asks the gateway for a pending payment's money and records the
-// answer. Calling it again for the same payment is safe: the gateway
-// answers the same key the same way, and only a pending payment changes.
-func (s *Service) charge(ctx context.Context, p *Payment, token string) (*Payment, error) {
+// answer, dated at (zero: now). Calling it again for the same payment is
+// safe: the gateway answers the same key the same way, and only a pending
+// payment changes.
+func (s *Service) charge(ctx context.Context, p *Payment, token string, at time.Time) (*Payment, error) {
 	// A payment opened before charges were rounded may hold a fraction:
 	// the card is charged the amount rounded up, and the payment records,
 	// and the balance is credited, exactly that.
@@ -138,9 +139,10 @@ func (s *Service) charge(ctx context.Context, p *Payment, token string) (*Paymen
 			status, reason = PaymentFailed, res.DeclineCode
 		}
 		updated, err := scanPayment(tx.QueryRow(ctx, `
-			UPDATE payments SET status = $3, failure_reason = $4, gateway_charge = $5, amount = $6::numeric, completed_at = now()
+			UPDATE payments SET status = $3, failure_reason = $4, gateway_charge = $5, amount = $6::numeric,
+				completed_at = coalesce($7::timestamptz, now())
 			WHERE project_sid = $1 AND id = $2 AND status = 'pending' RETURNING `+paymentColumns,
-			p.ProjectSID, p.ID, status, reason, res.ID, amount.String()))
+			p.ProjectSID, p.ID, status, reason, res.ID, amount.String(), optionalTime(at)))
 		if errors.Is(err, ErrNotFound) {
 			out, err = GetPayment(ctx, tx, p.ProjectSID, p.ID) // settled meanwhile
 			return err
@@ -164,7 +166,7 @@ func (s *Service) charge(ctx context.Context, p *Payment, token string) (*Paymen
 		if status != PaymentSucceeded {
 			return nil
 		}
-		if err := s.Credit(ctx, tx, p.ProjectSID, KindPayment, "payment:"+p.ID, updated.Amount, p.CardLabel); err != nil {
+		if err := s.creditAt(ctx, tx, p.ProjectSID, KindPayment, "payment:"+p.ID, updated.Amount, p.CardLabel, at); err != nil {
 			return err
 		}
 		return s.mailReceipt(ctx, tx, updated)
@@ -176,14 +178,22 @@ func (s *Service) charge(ctx context.Context, p *Payment, token string) (*Paymen
 // balance on success. A decline returns the failed payment with its
 // reason and changes no balance.
 func (s *Service) AddFunds(ctx context.Context, m *Method, amount decimal.Decimal, currency, requestKey string) (*Payment, error) {
-	p, created, err := s.openPayment(ctx, m, amount, currency, PaymentManual, requestKey, nil)
+	return s.AddFundsAt(ctx, m, amount, currency, requestKey, time.Time{})
+}
+
+// AddFundsAt is AddFunds with the payment, its ledger credit and so its
+// receipt dated at; the zero time means now. Only seeded history (the
+// demo) pays in the past: the card is charged and the balance credited
+// now all the same.
+func (s *Service) AddFundsAt(ctx context.Context, m *Method, amount decimal.Decimal, currency, requestKey string, at time.Time) (*Payment, error) {
+	p, created, err := s.openPayment(ctx, m, amount, currency, PaymentManual, requestKey, nil, at)
 	if err != nil {
 		return nil, err
 	}
 	if !created {
 		return s.awaitSettled(ctx, p)
 	}
-	return s.charge(ctx, p, m.Token)
+	return s.charge(ctx, p, m.Token, at)
 }
 
 // awaitSettled waits briefly for a payment another request is making.
@@ -236,7 +246,7 @@ func (w *SettleWorker) Work(ctx context.Context, job *river.Job[SettleArgs]) err
 		}
 		return err
 	}
-	_, err = w.Service.charge(ctx, p, token)
+	_, err = w.Service.charge(ctx, p, token, time.Time{})
 	return err
 }
 

@@ -22,7 +22,30 @@ type Receipt struct {
 	Payment     *Payment
 	ProjectName string
 	Prefs       Preferences
+	Issuer      Issuer
 	Locale      string // an i18n locale; anything else is English
+}
+
+// Issuer is the operator that issues receipts and statements, from the
+// server's settings: a Japanese qualified invoice must name it and carry
+// its registration number.
+type Issuer struct {
+	Name    string
+	Address string // lines separated by \n
+	// Registration is the qualified invoice issuer registration number
+	// (T and 13 digits), "" when the operator has none.
+	Registration string
+}
+
+// DefaultIssuerName signs documents when the operator named none.
+const DefaultIssuerName = "Console"
+
+// DisplayName is the issuer's name, DefaultIssuerName when unset.
+func (is Issuer) DisplayName() string {
+	if n := strings.TrimSpace(is.Name); n != "" {
+		return n
+	}
+	return DefaultIssuerName
 }
 
 // FontPath is the TrueType font with Japanese glyphs used for receipts
@@ -37,9 +60,6 @@ var ErrNoReceipt = errors.New("billing: only a succeeded payment has a receipt")
 
 // receiptKinds are the catalog keys of the payment kinds a receipt names.
 var receiptKinds = map[string]string{PaymentManual: "receipt.kind_manual", PaymentAuto: "receipt.kind_auto"}
-
-// receiptIssuer is the service name printed as the issuer.
-const receiptIssuer = "Console"
 
 // Page geometry, in millimetres (A4 is 210 × 297).
 const (
@@ -92,8 +112,8 @@ func (r *Receipt) WritePDF(w io.Writer) error {
 	pdf.SetCreationDate(issued.UTC()) // fpdf writes no zone
 	pdf.SetModificationDate(issued.UTC())
 	pdf.SetTitle(txt("receipt.title")+" "+number, true)
-	pdf.SetAuthor(receiptIssuer, true)
-	pdf.SetCreator(receiptIssuer, true)
+	pdf.SetAuthor(r.Issuer.DisplayName(), true)
+	pdf.SetCreator(r.Issuer.DisplayName(), true)
 	pdf.AddUTF8FontFromBytes(rcFont, "", font)
 	if err := pdf.Error(); err != nil {
 		return fmt.Errorf("billing: receipt font %s: %w", FontPath, err)
@@ -219,14 +239,7 @@ func (r *Receipt) WritePDF(w io.Writer) error {
 
 	// The issuer, bottom right.
 	pdf.Ln(16)
-	const issuerX, issuerW = rcMargin + rcWidth - 70, 70.0
-	ink(110)
-	pdf.SetFont(rcFont, "", 9)
-	pdf.SetX(issuerX)
-	pdf.CellFormat(issuerW, 5, txt("receipt.issuer"), "", 2, "L", false, 0, "")
-	ink(0)
-	pdf.SetFont(rcFont, "", 15)
-	bold(15, func() { pdf.CellFormat(issuerW, 8, receiptIssuer, "", 2, "L", false, 0, "") })
+	writeIssuer(pdf, r.Issuer, txt, ink, bold)
 
 	// Footer note.
 	pdf.Ln(14)
@@ -242,6 +255,31 @@ func (r *Receipt) WritePDF(w io.Writer) error {
 	}
 	_, err = buf.WriteTo(w)
 	return err
+}
+
+// writeIssuer prints the issuer's block at the right of the page: its
+// label, name, address and registration number, worded by txt.
+func writeIssuer(pdf *fpdf.Fpdf, is Issuer, txt func(string, ...any) string, ink func(int), bold func(float64, func())) {
+	const issuerX, issuerW = rcMargin + rcWidth - 80, 80.0
+	ink(110)
+	pdf.SetFont(rcFont, "", 9)
+	pdf.SetX(issuerX)
+	pdf.CellFormat(issuerW, 5, txt("receipt.issuer"), "", 2, "L", false, 0, "")
+	ink(0)
+	pdf.SetFont(rcFont, "", 15)
+	bold(15, func() {
+		for _, line := range wrapReceiptText(pdf, is.DisplayName(), issuerW) {
+			pdf.CellFormat(issuerW, 8, line, "", 2, "L", false, 0, "")
+		}
+	})
+	ink(40)
+	pdf.SetFont(rcFont, "", 9)
+	for _, line := range wrapReceiptText(pdf, is.Address, issuerW) {
+		pdf.CellFormat(issuerW, 5, line, "", 2, "L", false, 0, "")
+	}
+	if reg := strings.TrimSpace(is.Registration); reg != "" {
+		pdf.CellFormat(issuerW, 5, txt("receipt.registration", reg), "", 2, "L", false, 0, "")
+	}
 }
 
 // wrapReceiptText breaks text into lines no wider than width in pdf's

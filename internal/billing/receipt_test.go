@@ -61,6 +61,7 @@ func requireFont(t *testing.T) {
 }
 
 func TestReceiptJapanese(t *testing.T) {
+	t.Parallel()
 	requireFont(t)
 	// 2026-03-31 16:30 UTC is already April 1 in Tokyo.
 	completed := time.Date(2026, 3, 31, 16, 30, 0, 0, time.UTC)
@@ -76,20 +77,25 @@ func TestReceiptJapanese(t *testing.T) {
 			Address:            "東京都千代田区1-2-3\n丸の内ビル 4F",
 			RegistrationNumber: "T1234567890123",
 		},
+		Issuer: billing.Issuer{Name: "株式会社コンソール", Address: "東京都港区芝公園4-2-8\n通信ビル 10F", Registration: "T7000012050002"},
 		Locale: "ja",
 	}
 	text := pdfText(t, writeReceipt(t, r))
 	for _, want := range []string{
 		"領収書", "株式会社テスト 御中", "東京都千代田区1-2-3", "丸の内ビル 4F", "¥5,000",
 		"但し、ご利用料金として", "2026年4月1日", p.ID, "Visa •••• 4242", "自動チャージ",
-		"Console", "登録番号: T1234567890123",
+		"登録番号: T1234567890123",
+		// The issuer, as a qualified invoice names it.
+		"発行者", "株式会社コンソール", "東京都港区芝公園4-2-8", "通信ビル 10F", "登録番号: T7000012050002",
 	} {
 		require.Contains(t, text, want)
 	}
+	require.NotContains(t, text, "Console", "the issuer's name replaces the default")
 	require.NotContains(t, text, "2026年3月31日", "the date is shown in the project's time zone")
 }
 
 func TestReceiptEnglish(t *testing.T) {
+	t.Parallel()
 	requireFont(t)
 	completed := time.Date(2026, 1, 2, 15, 4, 5, 0, time.UTC)
 	p := receiptPayment(25, "USD", billing.PaymentManual, billing.PaymentSucceeded, completed)
@@ -104,7 +110,8 @@ func TestReceiptEnglish(t *testing.T) {
 	text := pdfText(t, writeReceipt(t, r))
 	for _, want := range []string{
 		"Receipt", "Billed to: Acme Project", "$25.00", "For: prepaid usage credit",
-		"January 2, 2026", p.ID, "Visa •••• 4242", "Add Funds", "Console",
+		"January 2, 2026", p.ID, "Visa •••• 4242", "Add Funds",
+		"Issued by", "Console", // no issuer configured: the development default
 	} {
 		require.Contains(t, text, want)
 	}
@@ -115,6 +122,7 @@ func TestReceiptEnglish(t *testing.T) {
 // Long Japanese text wraps without losing a character (fpdf's own
 // MultiCell drops the one it breaks at).
 func TestReceiptWrapsLongJapaneseText(t *testing.T) {
+	t.Parallel()
 	requireFont(t)
 	completed := time.Date(2026, 1, 2, 15, 4, 5, 0, time.UTC)
 	p := receiptPayment(1234567, "JPY", billing.PaymentManual, billing.PaymentSucceeded, completed)
@@ -131,6 +139,7 @@ func TestReceiptWrapsLongJapaneseText(t *testing.T) {
 }
 
 func TestReceiptRefusesUnsucceededPayment(t *testing.T) {
+	t.Parallel()
 	completed := time.Date(2026, 1, 2, 15, 4, 5, 0, time.UTC)
 	for _, status := range []string{billing.PaymentFailed, billing.PaymentPending} {
 		p := receiptPayment(5000, "JPY", billing.PaymentManual, status, completed)
@@ -143,6 +152,7 @@ func TestReceiptRefusesUnsucceededPayment(t *testing.T) {
 }
 
 func TestReceiptMissingFont(t *testing.T) {
+	t.Parallel()
 	saved := billing.FontPath
 	t.Cleanup(func() { billing.FontPath = saved })
 	billing.FontPath = filepath.Join(t.TempDir(), "missing.ttf")

@@ -138,12 +138,12 @@ func (s *Service) recharge(ctx context.Context, projectSID string, id int64) err
 		return err
 	}
 	for _, m := range methods {
-		p, created, err := s.openPayment(ctx, m, amount, bal.Currency, PaymentAuto, "recharge:"+strconv.FormatInt(id, 10)+":"+m.ID, &id)
+		p, created, err := s.openPayment(ctx, m, amount, bal.Currency, PaymentAuto, "recharge:"+strconv.FormatInt(id, 10)+":"+m.ID, &id, time.Time{})
 		if err != nil {
 			return err
 		}
 		if created || p.Status == PaymentPending {
-			if p, err = s.charge(ctx, p, m.Token); err != nil {
+			if p, err = s.charge(ctx, p, m.Token, time.Time{}); err != nil {
 				return err
 			}
 		}

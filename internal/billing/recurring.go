@@ -91,10 +91,26 @@ func (w *RecurringWorker) Work(ctx context.Context, _ *river.Job[RecurringArgs])
 	return w.Service.ChargeDueItems(ctx, w.Service.Now())
 }
 
-// ChargeDueItems charges every active item whose next charge is at or before now.
+// ChargeDueItems charges every active item whose next charge is at or
+// before now, each charge and its usage dated now.
 func (s *Service) ChargeDueItems(ctx context.Context, now time.Time) error {
+	return s.chargeDue(ctx, "", now)
+}
+
+// ChargeProjectDueItems is ChargeDueItems for one project's items: seeded
+// history (the demo) charges a project's months as its clock passes them,
+// without touching other projects.
+func (s *Service) ChargeProjectDueItems(ctx context.Context, projectSID string, now time.Time) error {
+	if projectSID == "" {
+		return errors.New("billing: no project")
+	}
+	return s.chargeDue(ctx, projectSID, now)
+}
+
+// chargeDue charges the items due at now, of one project or ("") of all.
+func (s *Service) chargeDue(ctx context.Context, projectSID string, now time.Time) error {
 	rows, err := s.Pool.Query(ctx, `SELECT id, project_sid, account_sid, description, usage_category, amount, anniversary, next_charge_at
-		FROM recurring_items WHERE active AND next_charge_at <= $1 ORDER BY next_charge_at LIMIT 1000`, now)
+		FROM recurring_items WHERE active AND next_charge_at <= $1 AND ($2 = '' OR project_sid = $2) ORDER BY next_charge_at LIMIT 1000`, now, projectSID)
 	if err != nil {
 		return err
 	}
@@ -105,7 +121,7 @@ func (s *Service) ChargeDueItems(ctx context.Context, now time.Time) error {
 	for _, it := range due {
 		period := it.NextChargeAt
 		err := s.Ledger.Debit(ctx, Debit{ProjectSID: it.ProjectSID, AccountSID: it.AccountSID, Kind: KindFee,
-			Source: "recurring:" + it.ID + ":" + period.UTC().Format("2006-01-02"), Amount: it.Amount, Note: it.Description,
+			Source: "recurring:" + it.ID + ":" + period.UTC().Format("2006-01-02"), Amount: it.Amount, Note: it.Description, At: now,
 			Apply: func(ctx context.Context, tx pgx.Tx) error {
 				if _, err := tx.Exec(ctx, `UPDATE recurring_items SET next_charge_at = $3 WHERE project_sid = $1 AND id = $2`,
 					it.ProjectSID, it.ID, NextAnniversary(it.Anniversary, period)); err != nil {
@@ -115,7 +131,7 @@ func (s *Service) ChargeDueItems(ctx context.Context, now time.Time) error {
 					return nil
 				}
 				return usage.Record(ctx, tx, usage.Event{ProjectSID: it.ProjectSID, AccountSID: it.AccountSID, Category: it.UsageCategory,
-					Count: 1, Usage: decimal.NewFromInt(1), Price: it.Amount, Source: it.ID})
+					Count: 1, Usage: decimal.NewFromInt(1), Price: it.Amount, Source: it.ID, At: now})
 			}})
 		switch {
 		case errors.Is(err, ErrDuplicate):

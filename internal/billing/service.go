@@ -26,6 +26,8 @@ type Service struct {
 	Jobs    mail.Inserter
 	// BaseURL makes links in mails.
 	BaseURL string
+	// Issuer is the operator named on receipts and statements.
+	Issuer Issuer
 	// PauseAfterCharge, when set, holds a payment between the gateway's
 	// answer and its recording: fault injection for the crash test only.
 	PauseAfterCharge time.Duration
@@ -128,7 +130,12 @@ func QueueState(b *pgx.Batch, projectSID string, bal *Money, suspended *bool) {
 // transaction. A balance that becomes positive lifts a suspension at
 // once, and alerts above the new balance are re-armed.
 func (s *Service) Credit(ctx context.Context, tx pgx.Tx, projectSID, kind, source string, amount decimal.Decimal, note string) error {
-	if err := Post(ctx, tx, projectSID, projectSID, kind, source, amount, note); err != nil {
+	return s.creditAt(ctx, tx, projectSID, kind, source, amount, note, time.Time{})
+}
+
+// creditAt is Credit with the entry dated at (zero: now).
+func (s *Service) creditAt(ctx context.Context, tx pgx.Tx, projectSID, kind, source string, amount decimal.Decimal, note string, at time.Time) error {
+	if err := PostAt(ctx, tx, projectSID, projectSID, kind, source, amount, note, at); err != nil {
 		return err
 	}
 	tag, err := tx.Exec(ctx, `UPDATE balances SET suspended_at = NULL WHERE project_sid = $1 AND amount > 0 AND suspended_at IS NOT NULL`, projectSID)

@@ -61,6 +61,7 @@ const formKey = "0123456789abcdef0123456789abcdef"
 // nothing and leave no entry; a good request charges once per key and is
 // audited with its actor.
 func TestTopUpValidatesChargesOnceAndAudits(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	ctx := context.Background()
 	svc := app.Services.Billing
@@ -114,6 +115,7 @@ func TestTopUpValidatesChargesOnceAndAudits(t *testing.T) {
 // the actor; a bad card reaches no gateway and another project's card is
 // not found.
 func TestCardUseCases(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	ctx := context.Background()
 	svc := app.Services.Billing
@@ -182,6 +184,7 @@ func TestCardUseCases(t *testing.T) {
 // The settings of Billing › Overview and Preferences: refused input saves
 // nothing; a saved change is audited with the actor and what was saved.
 func TestBillingSettingsUseCases(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	ctx := context.Background()
 	svc := app.Services.Billing
@@ -242,6 +245,7 @@ func TestBillingSettingsUseCases(t *testing.T) {
 // A month of payment history pages back to the project's first month and
 // forward to the current one, in the project's time zone.
 func TestPaymentHistoryMonths(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	ctx := context.Background()
 	o := app.CreateOwner("JPY")
@@ -282,6 +286,7 @@ func TestPaymentHistoryMonths(t *testing.T) {
 
 // A receipt is a succeeded payment's, of the project asking.
 func TestReceiptOfSucceededPaymentsOnly(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	ctx := context.Background()
 	svc := app.Services.Billing
@@ -311,6 +316,7 @@ func TestReceiptOfSucceededPaymentsOnly(t *testing.T) {
 // project credited, the suspension lifted and the credit audited as the
 // system's, on the account named.
 func TestCreditByOperator(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	ctx := context.Background()
 	svc := app.Services.Billing
@@ -360,6 +366,7 @@ func TestCreditByOperator(t *testing.T) {
 }
 
 func TestCreditInputValidate(t *testing.T) {
+	t.Parallel()
 	const ac = "AC0123456789abcdef0123456789abcdef"
 	for _, c := range []struct {
 		name     string

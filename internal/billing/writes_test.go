@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -51,6 +50,7 @@ func (w *named) WriteAll(ctx context.Context, tx pgx.Tx, b *pgx.Batch, batch []b
 // write fails is refused, with its own error, and nothing of it is kept.
 // A batch the balance does not cover whole is made debit by debit.
 func TestWritesTogetherThenAlone(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	ctx := context.Background()
@@ -84,7 +84,11 @@ func TestWritesTogetherThenAlone(t *testing.T) {
 					Source: source, Amount: dec("1"), Writes: &named{name: name, sizes: s}})
 			}()
 		}
-		time.Sleep(300 * time.Millisecond)
+		// Every debit has arrived and the first batch waits on the row.
+		webtest.Eventually(t, "the debits to queue up", func() bool {
+			return app.Services.Billing.Ledger.Pending(o.AccountSID) == len(errs)
+		})
+		app.WaitLockWaits(1)
 		require.NoError(t, tx.Rollback(ctx))
 		wg.Wait()
 		return errs, s

@@ -18,7 +18,10 @@
 //
 // Chromium is found at $BROWSERTEST_CHROMIUM, else /usr/bin/chromium. A
 // missing browser fails the test: CI installs it, and a browser test that
-// skips silently proves nothing.
+// skips silently proves nothing. Under -short every browser test skips
+// instead, so `go test -short ./...` runs without Chromium: call
+// [SkipShort] first thing in a browser test, before it builds its server;
+// New calls it too.
 package browsertest
 
 import (
@@ -113,10 +116,20 @@ func WindowSize(width, height int) Option {
 	return func(c *config) { c.width, c.height = width, height }
 }
 
-// New starts Chromium for t and opens a tab. Relative paths given to the
+// SkipShort skips t under -short: browser tests are slow and need
+// Chromium, which `go test -short` must not.
+func SkipShort(t testing.TB) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("browser test: skipped under -short")
+	}
+}
+
+// New starts Chromium for t and opens a tab (it skips t under -short). Relative paths given to the
 // steps are resolved against baseURL. The browser is closed when t ends.
 func New(t testing.TB, baseURL string, opts ...Option) *Browser {
 	t.Helper()
+	SkipShort(t)
 	cfg := config{lang: "en", timeout: DefaultTimeout, width: 1280, height: 800}
 	for _, o := range opts {
 		o(&cfg)
@@ -312,6 +325,9 @@ func (b *Browser) currentURL() string {
 	}
 	return u
 }
+
+// SetTimeout sets how long each of the following steps may take.
+func (b *Browser) SetTimeout(d time.Duration) { b.timeout = d }
 
 // abs resolves a path against the base URL.
 func (b *Browser) abs(path string) string {

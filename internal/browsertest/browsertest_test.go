@@ -74,6 +74,7 @@ func (s *site) lang(path string) string {
 }
 
 func TestBrowserSteps(t *testing.T) {
+	browsertest.SkipShort(t)
 	s := newSite(t)
 	b := browsertest.New(t, s.URL)
 	require.Equal(t, 200, b.Go("/clean"))
@@ -98,6 +99,7 @@ func TestBrowserSteps(t *testing.T) {
 }
 
 func TestBrowserLanguage(t *testing.T) {
+	browsertest.SkipShort(t)
 	s := newSite(t)
 	b := browsertest.New(t, s.URL, browsertest.Lang("ja"))
 	b.Go("/clean")
@@ -109,6 +111,7 @@ func TestBrowserLanguage(t *testing.T) {
 }
 
 func TestBrowserConsoleErrors(t *testing.T) {
+	browsertest.SkipShort(t)
 	s := newSite(t)
 	b := browsertest.New(t, s.URL)
 	b.Go("/inline")
@@ -128,37 +131,61 @@ func TestBrowserConsoleErrors(t *testing.T) {
 }
 
 // fakeTB records a fatal failure, or pretends the test failed, while
-// cleanups still go to the real test.
+// cleanups still go to the real test. Until armed, a fatal failure is the
+// real test's: set-up that fails must fail the test, not end a goroutine
+// that is not the test's.
 type fakeTB struct {
 	testing.TB
 	mu     sync.Mutex
+	armed  bool
 	fatal  string
 	failed bool
 }
 
+// arm makes the following fatal failures recorded ones: call it before
+// the step under test, which must then run in a goroutine of its own.
+func (f *fakeTB) arm() {
+	f.mu.Lock()
+	f.armed = true
+	f.mu.Unlock()
+}
+
 func (f *fakeTB) Fatalf(format string, args ...any) {
 	f.mu.Lock()
+	armed := f.armed
 	f.fatal = fmt.Sprintf(format, args...)
 	f.mu.Unlock()
+	if !armed {
+		f.TB.Fatalf(format, args...)
+	}
 	runtime.Goexit()
+}
+
+func (f *fakeTB) fatalText() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.fatal
 }
 
 func (f *fakeTB) Failed() bool { return f.failed || f.TB.Failed() }
 
 func TestBrowserMissingChromium(t *testing.T) {
+	browsertest.SkipShort(t)
 	t.Setenv("BROWSERTEST_CHROMIUM", filepath.Join(t.TempDir(), "no-such-chromium"))
 	f := &fakeTB{TB: t}
+	f.arm()
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		browsertest.New(f, "http://127.0.0.1:1")
 	}()
 	<-done
-	require.Contains(t, f.fatal, "Chromium not found")
-	require.Contains(t, f.fatal, "no-such-chromium")
+	require.Contains(t, f.fatalText(), "Chromium not found")
+	require.Contains(t, f.fatalText(), "no-such-chromium")
 }
 
 func TestBrowserArtifactsOnFailure(t *testing.T) {
+	browsertest.SkipShort(t)
 	dir := t.TempDir()
 	t.Setenv("BROWSERTEST_ARTIFACTS", dir)
 	s := newSite(t)
@@ -182,10 +209,15 @@ func TestBrowserArtifactsOnFailure(t *testing.T) {
 }
 
 func TestBrowserStepTimeout(t *testing.T) {
+	browsertest.SkipShort(t)
 	s := newSite(t)
 	f := &fakeTB{TB: t}
-	b := browsertest.New(f, s.URL, browsertest.Timeout(time.Second))
+	// Set-up runs with the default timeout and fails the real test if it
+	// fails: only the step under test gets the short limit.
+	b := browsertest.New(f, s.URL)
 	b.Go("/clean")
+	b.SetTimeout(time.Second)
+	f.arm()
 	start := time.Now()
 	done := make(chan struct{})
 	go func() {
@@ -194,6 +226,6 @@ func TestBrowserStepTimeout(t *testing.T) {
 	}()
 	<-done
 	require.Less(t, time.Since(start), 5*time.Second)
-	require.Contains(t, f.fatal, "wait for #missing to be visible: timed out after 1s")
-	require.Contains(t, f.fatal, "page: "+s.URL+"/clean")
+	require.Contains(t, f.fatalText(), "wait for #missing to be visible: timed out after 1s")
+	require.Contains(t, f.fatalText(), "page: "+s.URL+"/clean")
 }

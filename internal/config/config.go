@@ -43,6 +43,8 @@ type Config struct {
 	// SMTPURL is where mail goes; empty keeps mail in the development mailbox.
 	SMTPURL  string
 	MailFrom string
+	// Issuer is the operator printed on receipts and monthly statements.
+	Issuer Issuer
 	// FaultPauseAfterCharge holds every payment between the gateway's
 	// answer and its recording: fault injection for the crash test,
 	// refused in production.
@@ -59,6 +61,12 @@ type Config struct {
 	// sliding hour per client IP and per email domain; 0 is no limit.
 	SignUpPerIPHour     int
 	SignUpPerDomainHour int
+	// APIRatePerSecond and APIRateBurst are each account's token bucket
+	// of API requests, APIConcurrencyPerAccount its requests in progress,
+	// in each server process; 0 turns a limit off.
+	APIRatePerSecond         int
+	APIRateBurst             int
+	APIConcurrencyPerAccount int
 	// SecretKeyGenerated is true when a development key was created on this start.
 	SecretKeyGenerated bool
 	// SecretKeyFile is where a development key lives when none is set.
@@ -138,6 +146,15 @@ func Load(getenv func(string) string, varDir string) (*Config, error) {
 	if c.SignUpPerDomainHour, err = parseLimit(getenv("CONSOLE_SIGNUP_PER_DOMAIN_HOUR"), 20); err != nil {
 		return nil, &Error{"CONSOLE_SIGNUP_PER_DOMAIN_HOUR", "must be a non-negative integer (0: no limit)"}
 	}
+	if c.APIRatePerSecond, err = parseLimit(getenv("CONSOLE_API_RATE_PER_SECOND"), 2000); err != nil {
+		return nil, &Error{"CONSOLE_API_RATE_PER_SECOND", "must be a non-negative integer (0: no limit)"}
+	}
+	if c.APIRateBurst, err = parseLimit(getenv("CONSOLE_API_RATE_BURST"), 2*c.APIRatePerSecond); err != nil {
+		return nil, &Error{"CONSOLE_API_RATE_BURST", "must be a non-negative integer (0: as many as a second's rate)"}
+	}
+	if c.APIConcurrencyPerAccount, err = parseLimit(getenv("CONSOLE_API_CONCURRENCY_PER_ACCOUNT"), 100); err != nil {
+		return nil, &Error{"CONSOLE_API_CONCURRENCY_PER_ACCOUNT", "must be a non-negative integer (0: no limit)"}
+	}
 	if c.AuditRetention, err = parseRetention(getenv("CONSOLE_AUDIT_RETENTION")); err != nil {
 		return nil, &Error{"CONSOLE_AUDIT_RETENTION", err.Error()}
 	}
@@ -164,6 +181,9 @@ func Load(getenv func(string) string, varDir string) (*Config, error) {
 		return nil, &Error{"SMTP_URL", "is required in production"}
 	}
 	c.MailFrom = orDefault(getenv("CONSOLE_MAIL_FROM"), "Console <no-reply@localhost>")
+	if c.Issuer, err = loadIssuer(getenv); err != nil {
+		return nil, err
+	}
 	if c.WebhooksAllowPrivate, err = parseBool(getenv("CONSOLE_WEBHOOKS_ALLOW_PRIVATE"), !c.Production()); err != nil {
 		return nil, &Error{"CONSOLE_WEBHOOKS_ALLOW_PRIVATE", "must be true or false"}
 	}
@@ -197,11 +217,16 @@ func (c *Config) LogValue() slog.Value {
 		slog.String("CONSOLE_AUDIT_RETENTION", formatRetention(c.AuditRetention)),
 		slog.String("SMTP_URL", maskURL(c.SMTPURL)),
 		slog.String("CONSOLE_MAIL_FROM", c.MailFrom),
+		slog.String("CONSOLE_ISSUER_NAME", c.Issuer.Name),
+		slog.String("CONSOLE_ISSUER_REGISTRATION", c.Issuer.Registration),
 		slog.Bool("CONSOLE_WEBHOOKS_ALLOW_PRIVATE", c.WebhooksAllowPrivate),
 		slog.Int("CONSOLE_PASSWORD_HASH_CONCURRENCY", c.PasswordHashConcurrency),
 		slog.Duration("CONSOLE_PASSWORD_HASH_WAIT", c.PasswordHashWait),
 		slog.Int("CONSOLE_SIGNUP_PER_IP_HOUR", c.SignUpPerIPHour),
 		slog.Int("CONSOLE_SIGNUP_PER_DOMAIN_HOUR", c.SignUpPerDomainHour),
+		slog.Int("CONSOLE_API_RATE_PER_SECOND", c.APIRatePerSecond),
+		slog.Int("CONSOLE_API_RATE_BURST", c.APIRateBurst),
+		slog.Int("CONSOLE_API_CONCURRENCY_PER_ACCOUNT", c.APIConcurrencyPerAccount),
 	)
 }
 

@@ -150,3 +150,28 @@ func TestAuditRetention(t *testing.T) {
 	require.Equal(t, "400d", formatRetention(400*24*time.Hour))
 	require.Equal(t, "36h0m0s", formatRetention(36*time.Hour))
 }
+
+func TestAPIFairUseLimits(t *testing.T) {
+	c, err := Load(env(map[string]string{"CONSOLE_SECRET_KEY": goodKey}), t.TempDir())
+	require.NoError(t, err)
+	require.Equal(t, 2000, c.APIRatePerSecond)
+	require.Equal(t, 4000, c.APIRateBurst, "twice the rate unless set")
+	require.Equal(t, 100, c.APIConcurrencyPerAccount)
+
+	c, err = Load(env(map[string]string{"CONSOLE_SECRET_KEY": goodKey, "CONSOLE_API_RATE_PER_SECOND": "5", "CONSOLE_API_RATE_BURST": "7",
+		"CONSOLE_API_CONCURRENCY_PER_ACCOUNT": "0"}), t.TempDir())
+	require.NoError(t, err)
+	require.Equal(t, 5, c.APIRatePerSecond)
+	require.Equal(t, 7, c.APIRateBurst)
+	require.Equal(t, 0, c.APIConcurrencyPerAccount, "0 turns the limit off")
+	require.Contains(t, c.LogValue().String(), "CONSOLE_API_RATE_PER_SECOND=5")
+
+	for _, k := range []string{"CONSOLE_API_RATE_PER_SECOND", "CONSOLE_API_RATE_BURST", "CONSOLE_API_CONCURRENCY_PER_ACCOUNT"} {
+		for _, v := range []string{"-1", "many", "1.5"} {
+			_, err := Load(env(map[string]string{"CONSOLE_SECRET_KEY": goodKey, k: v}), t.TempDir())
+			var ce *Error
+			require.ErrorAs(t, err, &ce, "%s=%s", k, v)
+			require.Equal(t, k, ce.Var)
+		}
+	}
+}

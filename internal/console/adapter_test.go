@@ -23,6 +23,7 @@ func adapt(fn handlerFunc) *httptest.ResponseRecorder {
 // A database outage is a 503 page with Retry-After; a panic is the
 // console's 500 page, its text kept from the user.
 func TestAdapterAnswersOutagesAndPanicsWithPages(t *testing.T) {
+	t.Parallel()
 	w := adapt(func(w http.ResponseWriter, r *http.Request) error {
 		return fmt.Errorf("viewer: %w", &pgconn.PgError{Severity: "FATAL", Code: "57P01", Message: "terminating connection"})
 	})

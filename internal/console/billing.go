@@ -303,7 +303,7 @@ func (c *Console) receiptPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return render(w, r, http.StatusOK, web.ReceiptPage(web.ReceiptData{Payment: rc.Payment, Prefs: rc.Prefs, ProjectName: rc.ProjectName}))
+	return render(w, r, http.StatusOK, web.ReceiptPage(web.ReceiptData{Payment: rc.Payment, Prefs: rc.Prefs, ProjectName: rc.ProjectName, Issuer: rc.Issuer}))
 }
 
 func (c *Console) recurringPage(w http.ResponseWriter, r *http.Request) error {

@@ -15,6 +15,7 @@ import (
 )
 
 func TestBillingFormsRefuseBadInputAndChangeNothing(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("JPY")
 	c := app.Client()
@@ -67,6 +68,7 @@ func TestBillingFormsRefuseBadInputAndChangeNothing(t *testing.T) {
 // its own message and charges nothing; "1,050" and full-width figures are
 // read exactly; and the other money fields read amounts the same way.
 func TestMoneyFormsReadAmountsExactly(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	c := app.Client()

@@ -51,6 +51,7 @@ func checkBillingCases(t *testing.T, cases []billingCase) {
 const key32 = "0123456789abcdef0123456789abcdef"
 
 func TestAddFundsInputValidate(t *testing.T) {
+	t.Parallel()
 	usd := func(amount, method, key string) error {
 		return billing.AddFundsInput{Amount: amount, MethodID: method, Key: key}.Validate("USD")
 	}
@@ -104,6 +105,7 @@ func TestAddFundsInputValidate(t *testing.T) {
 }
 
 func TestAutoRechargeInputValidate(t *testing.T) {
+	t.Parallel()
 	jpy := func(threshold, target, cp string) error {
 		return billing.AutoRechargeInput{Enabled: true, Threshold: threshold, Target: target, Cap: cp}.Validate("JPY")
 	}
@@ -151,6 +153,7 @@ func TestAutoRechargeInputValidate(t *testing.T) {
 }
 
 func TestAlertInputValidate(t *testing.T) {
+	t.Parallel()
 	alert := func(threshold, currency string) error {
 		return billing.AlertInput{Threshold: threshold}.Validate(currency)
 	}
@@ -177,6 +180,7 @@ func TestAlertInputValidate(t *testing.T) {
 }
 
 func TestCardValidate(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)
 	card := func(edit func(c *billing.Card)) error {
 		c := billing.Card{Holder: "Taro", Number: "4242 4242 4242 4242", ExpMonth: 11, ExpYear: 2026, CVC: "123"}
@@ -218,6 +222,7 @@ func TestCardValidate(t *testing.T) {
 }
 
 func TestPreferencesValidate(t *testing.T) {
+	t.Parallel()
 	one := func(field, reason, key string) (billing.FieldErrors, web.FieldErrors) {
 		return billing.FieldErrors{{Field: field, Reason: reason}}, web.FieldErrors{field: key}
 	}
@@ -265,6 +270,7 @@ func TestPreferencesValidate(t *testing.T) {
 // Every reason a billing input can give has a message on its field: a
 // pair missing from billingFieldKeys would show "bad request" on no field.
 func TestBillingReasonsAllHaveMessages(t *testing.T) {
+	t.Parallel()
 	for k, v := range billingFieldKeys {
 		for _, loc := range i18n.Locales {
 			require.True(t, i18n.Has(loc, v[1]), "%v: %s has no %s message", k, v[1], loc)

@@ -32,6 +32,7 @@ func boundedGet(t *testing.T, c *webtest.Client, path string) *webtest.Response 
 // their own page's work whatever they are given: a 4xx for what names
 // nothing, else the page.
 func TestConsolePagesAreBoundedByThePage(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	c := app.Client()

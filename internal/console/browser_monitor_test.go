@@ -15,9 +15,7 @@ import (
 // newest first → filter by action → open the entry: the name before and
 // after → a filter that matches nothing says so → clear the filters.
 func TestBrowserMonitorEvents(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test: skipped under -short")
-	}
+	browsertest.SkipShort(t)
 	t.Parallel()
 	c := newConsoleTour(t, "en-US,en;q=0.9", "USD")
 	b := c.b

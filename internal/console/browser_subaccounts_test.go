@@ -125,6 +125,7 @@ var (
 // → close it (a wrong name is refused) → closed in the list, no View
 // button, its token refused.
 func TestBrowserSubaccountViewAndSwitchBack(t *testing.T) {
+	browsertest.SkipShort(t)
 	t.Parallel()
 	for _, l := range subaccountLocales {
 		t.Run(l.name, func(t *testing.T) {
@@ -269,6 +270,7 @@ func TestBrowserSubaccountViewAndSwitchBack(t *testing.T) {
 // promote it → the old primary is refused and the secondary is the
 // primary; then a second secondary is created and deleted.
 func TestBrowserRotateAuthTokenWithSecondary(t *testing.T) {
+	browsertest.SkipShort(t)
 	t.Parallel()
 	c := newConsoleTour(t, "en-US,en;q=0.9", "USD")
 	b, acc := c.b, c.owner.AccountSID
@@ -332,6 +334,7 @@ func TestBrowserRotateAuthTokenWithSecondary(t *testing.T) {
 // the Main key manages the account, the Standard key may not; the list
 // never shows a secret; a revoked key stops working.
 func TestBrowserAPIKeyShownOnce(t *testing.T) {
+	browsertest.SkipShort(t)
 	t.Parallel()
 	c := newConsoleTour(t, "en-US,en;q=0.9", "USD")
 	b, acc := c.b, c.owner.AccountSID

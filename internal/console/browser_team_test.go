@@ -132,6 +132,7 @@ const (
 // Billing (sidebar, 403) → the Administrator makes them Billing Manager
 // → on their next page, Billing is there and the credentials are gone.
 func TestBrowserInviteDeveloperThenBillingManager(t *testing.T) {
+	browsertest.SkipShort(t)
 	t.Parallel()
 	for _, l := range teamLocales {
 		t.Run(l.name, func(t *testing.T) {
@@ -281,6 +282,7 @@ func TestBrowserInviteDeveloperThenBillingManager(t *testing.T) {
 // is listed; the Developer, in another browser, is sent to enrolment
 // from the page they open, enrols, and gets in.
 func TestBrowserRequiredTwoFactor(t *testing.T) {
+	browsertest.SkipShort(t)
 	t.Parallel()
 	c := newConsoleTour(t, "en-US,en;q=0.9", "USD")
 	app, owner := c.app, c.b

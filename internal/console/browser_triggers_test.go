@@ -70,6 +70,7 @@ var triggerLocales = []triggerLocale{
 // firing with the mail sent. (¥1,200 instead of the seed's ¥100,000
 // keeps the spend small; the form path is the same.)
 func TestBrowserSeedTriggerFiresByEmail(t *testing.T) {
+	browsertest.SkipShort(t)
 	t.Parallel()
 	for _, l := range triggerLocales {
 		t.Run(l.name, func(t *testing.T) {

@@ -16,6 +16,7 @@ import (
 // and account pickers and the sort links work without script, and the
 // server-drawn charts break no rule of the CSP.
 func TestBrowserUsagePages(t *testing.T) {
+	browsertest.SkipShort(t)
 	app := webtest.Start(t)
 	o := app.CreateOwner("JPY")
 	p := o.AccountSID

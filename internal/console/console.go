@@ -20,13 +20,20 @@ import (
 	"console/internal/account"
 	"console/internal/auth"
 	"console/internal/billing"
+	"console/internal/clock"
 	"console/internal/config"
 	"console/internal/database"
 	"console/internal/i18n"
 	"console/internal/mail"
+	"console/internal/messaging"
+	"console/internal/monitor"
+	"console/internal/nav"
 	"console/internal/numbers"
+	"console/internal/onboard"
 	"console/internal/reqlog"
+	"console/internal/team"
 	"console/internal/trigger"
+	"console/internal/usage"
 	"console/web"
 )
 
@@ -48,6 +55,28 @@ type Deps struct {
 	Triggers *trigger.Service
 	// AccountService runs the accounts' use cases.
 	AccountService *account.Service
+	// Auth signs users in and out and keeps their own settings.
+	Auth *auth.Service
+	// Team invites and manages a project's members.
+	Team *team.Service
+	// Onboard signs up new customers and invitees.
+	Onboard *onboard.Service
+	// Frames reads what every page shows around its content.
+	Frames *nav.Frames
+	// Mailbox reads the outbox for the development mailbox.
+	Mailbox *mail.Mailbox
+	// Messages reads, redacts and deletes messages.
+	Messages *messaging.Sender
+	// Usage reads what was used.
+	Usage *usage.Service
+	// Shortcuts pins services to the dashboard.
+	Shortcuts *nav.Shortcuts
+	// Events reads Monitor › Events, Logs Monitor › Logs.
+	Events *monitor.Events
+	Logs   *monitor.Logs
+	// Clock times sessions' idle timeout and the second factor's wait;
+	// nil is the system's clock.
+	Clock *clock.Clock
 }
 
 // Console holds what the handlers need.
@@ -64,15 +93,29 @@ type Console struct {
 	triggers *trigger.Service
 	// accountService runs the accounts' use cases.
 	accountService *account.Service
+	auth           *auth.Service
+	team           *team.Service
+	onboard        *onboard.Service
+	frames         *nav.Frames
+	mails          *mail.Mailbox
+	messages       *messaging.Sender
+	usage          *usage.Service
+	shortcuts      *nav.Shortcuts
+	events         *monitor.Events
+	logs           *monitor.Logs
 	// preloads are the pages' reads that go in the viewer's round trip,
 	// by method and path (see preload); set with the routes.
 	preloads map[string]preload
+	// now is the clock sessions are timed with.
+	now func() time.Time
 }
 
 // New returns the console's handlers.
 func New(d Deps) *Console {
 	return &Console{pool: d.Pool, sessions: d.Sessions, users: d.Users, accounts: d.Accounts, cfg: d.Config, log: d.Log, jobs: d.Jobs, billing: d.Billing,
-		numbers: d.Numbers, triggers: d.Triggers, accountService: d.AccountService}
+		numbers: d.Numbers, triggers: d.Triggers, accountService: d.AccountService,
+		auth: d.Auth, team: d.Team, onboard: d.Onboard, frames: d.Frames, mails: d.Mailbox, messages: d.Messages,
+		usage: d.Usage, shortcuts: d.Shortcuts, events: d.Events, logs: d.Logs, now: d.Clock.Now}
 }
 
 // Error is an error with an HTTP status and a message safe to show: the

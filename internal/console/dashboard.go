@@ -16,7 +16,6 @@ import (
 	"console/internal/billing"
 	"console/internal/i18n"
 	"console/internal/nav"
-	"console/internal/reqlog"
 	"console/internal/team"
 	"console/internal/usage"
 	"console/web"
@@ -90,7 +89,7 @@ func (c *Console) dailySpend(ctx context.Context, projectSID string, accounts []
 	m, ok := preloaded(ctx).(*monthSpend)
 	if !ok || m.projectSID != projectSID || (m.accounts == nil) != (accounts == nil) || !slices.Equal(m.accounts, accounts) ||
 		first.Before(m.from) || last.After(m.to) {
-		return usage.DailySpend(ctx, c.pool, projectSID, accounts, first, last)
+		return c.usage.DailySpend(ctx, projectSID, accounts, first, last)
 	}
 	var days []usage.DaySpend
 	for _, d := range m.days {
@@ -169,14 +168,7 @@ func (c *Console) setPin(w http.ResponseWriter, r *http.Request) error {
 	}
 	u := web.CurrentUser(ctx)
 	pinned := r.PostFormValue("pinned") == "true"
-	if err := nav.SetPin(ctx, c.pool, u.ID, s.ID, pinned); err != nil {
-		return err
-	}
-	action := "user.service_unpinned"
-	if pinned {
-		action = "user.service_pinned"
-	}
-	if err := audit.Write(ctx, c.pool, audit.Entry{ActorUserID: u.ID, Action: action, Target: s.ID, IP: reqlog.ClientIP(r)}); err != nil {
+	if err := c.shortcuts.Pin(ctx, audit.ActorFrom(ctx), u.ID, s.ID, pinned); err != nil {
 		return err
 	}
 	return redirect(w, r, backTo(r))

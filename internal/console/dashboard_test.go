@@ -17,6 +17,7 @@ import (
 var tokenCell = regexp.MustCompile(`data-testid="auth-token">([0-9a-f]{32})<`)
 
 func TestSignUpCreatesOwnerProjectAndTrialCredit(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	c := app.Client()
 	c.Header.Set("Accept-Language", "ja,en;q=0.5")
@@ -66,6 +67,7 @@ func TestSignUpCreatesOwnerProjectAndTrialCredit(t *testing.T) {
 }
 
 func TestSignUpCanBeTurnedOff(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t, webtest.Env("CONSOLE_SIGNUP", "false"))
 	require.Equal(t, http.StatusNotFound, app.Client().Get("/signup").Status)
 	res := app.Client().Post("/signup", url.Values{"name": {"X"}, "email": {"x@example.com"}, "password": {"password123"}, "project_name": {"P"}, "currency": {"USD"}})
@@ -74,6 +76,7 @@ func TestSignUpCanBeTurnedOff(t *testing.T) {
 }
 
 func TestRevealAndRegenerateAuthToken(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	c := app.Client()
@@ -128,6 +131,7 @@ func mustReq(t *testing.T, u string, headers ...string) *http.Request {
 }
 
 func TestPinsAreShortcutsOnTheDashboard(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	c := app.Client()
@@ -154,6 +158,7 @@ func TestPinsAreShortcutsOnTheDashboard(t *testing.T) {
 }
 
 func TestUnbuiltServicesSayso(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	c := app.Client()
@@ -174,6 +179,7 @@ func TestUnbuiltServicesSayso(t *testing.T) {
 }
 
 func TestUserSettingsChanges(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	other := app.CreateOwner("USD")
@@ -203,6 +209,7 @@ func TestUserSettingsChanges(t *testing.T) {
 }
 
 func TestDisableTwoFactorNeedsPasswordAndCode(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	c := app.Client()
@@ -227,6 +234,7 @@ func TestDisableTwoFactorNeedsPasswordAndCode(t *testing.T) {
 }
 
 func TestSMSLogs(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	c := app.Client()
@@ -245,6 +253,7 @@ func TestSMSLogs(t *testing.T) {
 }
 
 func TestCallLogs(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	c := app.Client()

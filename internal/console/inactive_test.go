@@ -19,6 +19,7 @@ import (
 // creating, changing or deleting a trigger, rotating its credentials.
 // Its pages still show, and the project reactivates it.
 func TestConsoleChangesNothingInASuspendedSubaccount(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	ctx := context.Background()
 	o := app.CreateOwner("USD")

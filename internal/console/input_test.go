@@ -15,6 +15,7 @@ import (
 // input wherever it arrives: a form field is a 422 naming the field, a
 // query a 400, a URL a 404; nothing changes and nothing is a 500.
 func TestConsoleRefusesTextThatCannotBeStored(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	c := app.Client()

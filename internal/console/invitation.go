@@ -6,13 +6,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"console/internal/audit"
 	"console/internal/auth"
 	"console/internal/i18n"
-	"console/internal/nav"
-	"console/internal/reqlog"
+	"console/internal/onboard"
 	"console/internal/team"
 	"console/web"
 )
@@ -39,7 +36,7 @@ func (c *Console) currentInvitation(r *http.Request) (*team.Invitation, error) {
 	if id == "" || project == "" {
 		return nil, &Error{Status: http.StatusNotFound, MsgKey: "invitation.invalid"}
 	}
-	inv, err := team.GetInvitation(ctx, c.pool, project, id)
+	inv, err := c.team.Invitation(ctx, project, id)
 	if errors.Is(err, team.ErrInvitationNotFound) {
 		return nil, &Error{Status: http.StatusNotFound, MsgKey: "invitation.invalid"}
 	}
@@ -67,14 +64,13 @@ func (c *Console) invitationData(r *http.Request, inv *team.Invitation) (web.Inv
 		d.Mode = "wrong_user"
 		return d, http.StatusForbidden, nil
 	}
-	_, err := c.users.ByEmail(r.Context(), c.pool, inv.Email)
-	switch {
-	case err == nil:
-		d.Mode = "signin"
-	case errors.Is(err, auth.ErrNotFound):
-		d.Mode = "signup"
-	default:
+	registered, err := c.auth.Registered(r.Context(), inv.Email)
+	if err != nil {
 		return d, 0, err
+	}
+	d.Mode = "signup"
+	if registered {
+		d.Mode = "signin"
 	}
 	return d, http.StatusOK, nil
 }
@@ -82,7 +78,7 @@ func (c *Console) invitationData(r *http.Request, inv *team.Invitation) (web.Inv
 func (c *Console) invitationPage(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	if token := r.URL.Query().Get("token"); token != "" {
-		inv, err := team.InvitationByToken(ctx, c.pool, token)
+		inv, err := c.team.InvitationByToken(ctx, token)
 		switch {
 		case errors.Is(err, team.ErrInvitationNotFound):
 			c.forgetInvitation(r)
@@ -104,15 +100,6 @@ func (c *Console) invitationPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	noStore(w)
 	return render(w, r, status, web.InvitationPage(d))
-}
-
-// join makes userID a member through the invitation, audited, in tx.
-func (c *Console) join(r *http.Request, tx pgx.Tx, inv *team.Invitation, userID string) error {
-	if err := team.Accept(r.Context(), tx, inv, userID, time.Now()); err != nil {
-		return err
-	}
-	return audit.Write(r.Context(), tx, audit.Entry{ProjectSID: inv.ProjectSID, AccountSID: inv.ProjectSID, ActorUserID: userID,
-		Action: "member.joined", Target: inv.ID, IP: reqlog.ClientIP(r), Details: map[string]string{"role": inv.Role}})
 }
 
 // invitationRefused renders why an accept did nothing.
@@ -139,9 +126,7 @@ func (c *Console) acceptInvitation(w http.ResponseWriter, r *http.Request) error
 	if d.Mode != "accept" {
 		return render(w, r, status, web.InvitationPage(d))
 	}
-	u := web.CurrentUser(ctx)
-	err = pgx.BeginFunc(ctx, c.pool, func(tx pgx.Tx) error { return c.join(r, tx, inv, u.ID) })
-	if err != nil {
+	if err := c.team.Accept(ctx, audit.ActorFrom(ctx), inv); err != nil {
 		return c.invitationRefused(w, r, inv, err)
 	}
 	c.forgetInvitation(r)
@@ -152,7 +137,7 @@ func (c *Console) acceptInvitation(w http.ResponseWriter, r *http.Request) error
 }
 
 // invitationSignUp creates the invitee's user with the invited email and
-// makes them a member, in one transaction.
+// makes them a member, in one transaction (onboard.Service.SignUpInvited).
 func (c *Console) invitationSignUp(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	inv, err := c.currentInvitation(r)
@@ -167,46 +152,20 @@ func (c *Console) invitationSignUp(w http.ResponseWriter, r *http.Request) error
 		return render(w, r, status, web.InvitationPage(d))
 	}
 	d.SignUp.Name = strings.TrimSpace(r.PostFormValue("name"))
-	password := r.PostFormValue("password")
-	checkName(&d.SignUp.Errors, "name", d.SignUp.Name)
-	if auth.CheckPasswordRules(password) != nil {
-		d.SignUp.Errors.Add("password", "password.rules")
-	}
-	if d.SignUp.Errors.Any() {
+	u, err := c.onboard.SignUpInvited(ctx, audit.ActorFrom(ctx), inv, onboard.InvitedSignUpInput{
+		Name: d.SignUp.Name, Password: r.PostFormValue("password"), Locale: i18n.Locale(ctx),
+	})
+	switch {
+	case userProblems(err, &d.SignUp.Errors, userProblemKeys):
 		return render(w, r, http.StatusUnprocessableEntity, web.InvitationPage(d))
-	}
-	// Hashed before the transaction, so no connection waits for a hashing slot.
-	hash, err := c.users.HashNewPassword(ctx, password)
-	if errors.Is(err, auth.ErrBusy) {
+	case errors.Is(err, auth.ErrBusy):
 		c.retryAfter(w)
 		d.SignUp.Errors.Add("password", "auth.busy")
 		return render(w, r, http.StatusServiceUnavailable, web.InvitationPage(d))
-	}
-	if err != nil {
-		return err
-	}
-	var u *auth.User
-	err = pgx.BeginFunc(ctx, c.pool, func(tx pgx.Tx) error {
-		if u, err = c.users.CreateHashed(ctx, tx, inv.Email, d.SignUp.Name, hash, i18n.Locale(ctx)); err != nil {
-			return err
-		}
-		if err := nav.PinDefaults(ctx, tx, u.ID); err != nil {
-			return err
-		}
-		if err := c.users.TouchSignIn(ctx, tx, u.ID); err != nil {
-			return err
-		}
-		if err := audit.Write(ctx, tx, audit.Entry{ProjectSID: inv.ProjectSID, ActorUserID: u.ID, Action: "user.signed_up", Target: u.ID,
-			IP: reqlog.ClientIP(r), Details: map[string]string{"via": "invitation"}}); err != nil {
-			return err
-		}
-		return c.join(r, tx, inv, u.ID)
-	})
-	if errors.Is(err, auth.ErrEmailTaken) {
+	case errors.Is(err, auth.ErrEmailTaken):
 		d.Mode = "signin"
 		return render(w, r, http.StatusConflict, web.InvitationPage(d))
-	}
-	if err != nil {
+	case err != nil:
 		return c.invitationRefused(w, r, inv, err)
 	}
 	if err := c.startSession(ctx, u.ID, u.SessionEpoch); err != nil {

@@ -18,6 +18,7 @@ import (
 // exactly one plain address; anything else is a 422 next to the field,
 // and nothing is recorded, mailed or audited.
 func TestInvitationTakesOneAddress(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	c := app.Client()

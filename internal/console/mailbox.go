@@ -15,7 +15,7 @@ import (
 // mailbox shows the outbox in development, so invitations can be followed
 // without an SMTP server. It is never routed in production.
 func (c *Console) mailbox(w http.ResponseWriter, r *http.Request) error {
-	mails, err := mail.Recent(r.Context(), c.pool, 100)
+	mails, err := c.mails.Recent(r.Context(), 100)
 	if err != nil {
 		return err
 	}
@@ -25,7 +25,7 @@ func (c *Console) mailbox(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return errNotFound
 		}
-		d.Open, err = c.jobs.Outbox().Get(r.Context(), c.pool, n)
+		d.Open, err = c.mails.Get(r.Context(), n)
 		if errors.Is(err, mail.ErrNotFound) {
 			return errNotFound
 		}

@@ -9,11 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"console/internal/account"
 	"console/internal/audit"
-	"console/internal/auth"
 	"console/internal/i18n"
 	"console/internal/reqlog"
 	"console/internal/team"
@@ -46,10 +43,10 @@ func (c *Console) eventsQuery(r *http.Request) (web.EventsData, audit.Filter, er
 	d := web.EventsData{CSVMax: eventsCSVMax, Filter: web.EventsFilter{Actor: q.Get("actor"), Action: q.Get("action"),
 		Account: q.Get("account"), From: strings.TrimSpace(q.Get("from")), To: strings.TrimSpace(q.Get("to"))}}
 	var err error
-	if d.Members, err = team.Members(ctx, c.pool, p.SID); err != nil {
+	if d.Members, err = c.events.Members(ctx, p.SID); err != nil {
 		return d, audit.Filter{}, err
 	}
-	subs, err := c.accounts.Subaccounts(ctx, c.pool, p.SID)
+	subs, err := c.accountService.Subaccounts(ctx, p.SID)
 	if err != nil {
 		return d, audit.Filter{}, err
 	}
@@ -119,25 +116,19 @@ func (c *Console) namePeople(ctx context.Context, people map[string]web.Person, 
 			people[m.UserID] = web.Person{Email: m.Email, Name: m.FriendlyName}
 		}
 	}
-	var b pgx.Batch
-	others := map[string]**auth.User{}
+	var others []string
 	for _, e := range events {
-		if _, known := people[e.ActorUserID]; known || e.ActorUserID == "" || others[e.ActorUserID] != nil {
+		if _, known := people[e.ActorUserID]; known || e.ActorUserID == "" || slices.Contains(others, e.ActorUserID) {
 			continue
 		}
-		others[e.ActorUserID] = new(*auth.User)
-		c.users.QueueByID(&b, e.ActorUserID, others[e.ActorUserID])
+		others = append(others, e.ActorUserID)
 	}
-	if b.Len() == 0 {
-		return nil
-	}
-	if err := c.pool.SendBatch(ctx, &b).Close(); err != nil {
+	users, err := c.events.Users(ctx, others)
+	if err != nil {
 		return err
 	}
-	for id, u := range others {
-		if *u != nil {
-			people[id] = web.Person{Email: (*u).Email, Name: (*u).FriendlyName}
-		}
+	for id, u := range users {
+		people[id] = web.Person{Email: u.Email, Name: u.FriendlyName}
 	}
 	return nil
 }
@@ -159,7 +150,7 @@ func (c *Console) eventsPage(w http.ResponseWriter, r *http.Request) error {
 	if d.Filter.Errors.Any() {
 		return render(w, r, http.StatusUnprocessableEntity, web.Events(d))
 	}
-	events, next, err := audit.List(r.Context(), c.pool, web.CurrentProject(r.Context()).SID, f, eventsPageSize)
+	events, next, err := c.events.List(r.Context(), web.CurrentProject(r.Context()).SID, f, eventsPageSize)
 	if err != nil {
 		return err
 	}
@@ -195,7 +186,7 @@ func (c *Console) eventsCSV(w http.ResponseWriter, r *http.Request) error {
 	f.Before = nil // the export starts from the newest, whatever page it was asked from
 	// The first batch is read before anything is written, so that a
 	// failure there is still an error page.
-	batch, next, err := audit.List(ctx, c.pool, p.SID, f, min(eventsCSVBatch, eventsCSVMax))
+	batch, next, err := c.events.List(ctx, p.SID, f, min(eventsCSVBatch, eventsCSVMax))
 	if err != nil {
 		return err
 	}
@@ -228,7 +219,7 @@ func (c *Console) eventsCSV(w http.ResponseWriter, r *http.Request) error {
 			return nil
 		}
 		f.Before = next
-		batch, next, err = audit.List(ctx, c.pool, p.SID, f, min(eventsCSVBatch, eventsCSVMax-written))
+		batch, next, err = c.events.List(ctx, p.SID, f, min(eventsCSVBatch, eventsCSVMax-written))
 		if err == nil {
 			err = c.namePeople(ctx, people, d.Members, batch)
 		}

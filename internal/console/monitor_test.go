@@ -44,6 +44,7 @@ func auditRowOf(t *testing.T, app *webtest.App, action, target string) auditRow 
 // API used to add the account and the credential to the details, and
 // neither side kept the user agent or the request id.
 func TestKeyCreatedIsOneEntryFromConsoleOrAPI(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	c := app.Client()
@@ -142,6 +143,7 @@ func newMonitorFixture(t *testing.T) *monitorFixture {
 // newest first, each filter and a combination, and bad filters refused
 // next to their field.
 func TestMonitorEventsFilters(t *testing.T) {
+	t.Parallel()
 	fx := newMonitorFixture(t)
 	o := fx.owner
 
@@ -224,6 +226,7 @@ func TestMonitorEventsFilters(t *testing.T) {
 // A date range is whole days of the project's time zone (Asia/Tokyo):
 // 2025-03-02 there runs from 2025-03-01 15:00 UTC to 2025-03-02 15:00 UTC.
 func TestMonitorEventsDatesAreTheProjectsDays(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	c := app.Client()
@@ -247,6 +250,7 @@ func TestMonitorEventsDatesAreTheProjectsDays(t *testing.T) {
 // Past the first page, by cursor: every event once, in order, the
 // filter kept on every link.
 func TestMonitorEventsPages(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	c := app.Client()
@@ -298,6 +302,7 @@ func TestMonitorEventsPages(t *testing.T) {
 // (read in batches) up to its cap, with a byte-order mark, and cells a
 // spreadsheet would run as formulas made inert.
 func TestMonitorEventsCSV(t *testing.T) {
+	t.Parallel()
 	defer console.SetEventsCSVLimits(7, 40)()
 	fx := newMonitorFixture(t)
 	o := fx.owner

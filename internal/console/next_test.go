@@ -38,6 +38,7 @@ func requireSameSite(t testing.TB, in, out string) {
 }
 
 func TestSafeNext(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		// Kept: paths of this site, cleaned and escaped.
 		"/":                       "/",

@@ -7,12 +7,11 @@ import (
 	"strings"
 
 	"github.com/go-chi/chi/v5"
-	"github.com/jackc/pgx/v5"
 
 	"console/internal/account"
+	"console/internal/audit"
 	"console/internal/billing"
 	"console/internal/numbers"
-	"console/internal/usage"
 	"console/web"
 )
 
@@ -33,7 +32,7 @@ func (c *Console) numbersPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ns, err := numbers.List(ctx, c.pool, a.ProjectSID, a.SID, after, 0, numbersPageSize+1)
+	ns, err := c.numbers.List(ctx, a.ProjectSID, a.SID, after, 0, numbersPageSize+1)
 	if err != nil {
 		return err
 	}
@@ -42,11 +41,7 @@ func (c *Console) numbersPage(w http.ResponseWriter, r *http.Request) error {
 		ns = ns[:numbersPageSize]
 		d.Next = ns[len(ns)-1].SID
 	}
-	ids := make([]string, len(ns))
-	for i, n := range ns {
-		ids[i] = n.RecurringItem
-	}
-	items, err := billing.RecurringItemsByID(ctx, c.pool, a.ProjectSID, ids)
+	items, err := c.numbers.RecurringItems(ctx, a.ProjectSID, ns...)
 	if err != nil {
 		return err
 	}
@@ -86,8 +81,8 @@ func (c *Console) search(ctx context.Context, d *web.NumberSearchData) error {
 	if len(numbers.Candidates(d.Form.Country, d.Form.Type, d.Form.Contains, 0, 1)) == 0 {
 		return nil // the inventory has no such numbers
 	}
-	price, _, err := usage.Price(ctx, c.pool, numbers.Category(d.Form.Type), d.Form.Country, d.Currency)
-	if errors.Is(err, usage.ErrNoPrice) {
+	price, err := c.numbers.MonthlyPrice(ctx, d.Form.Country, d.Form.Type, d.Currency)
+	if errors.Is(err, numbers.ErrNoPrice) {
 		d.NotSold = true
 		return nil
 	}
@@ -95,7 +90,7 @@ func (c *Console) search(ctx context.Context, d *web.NumberSearchData) error {
 		return err
 	}
 	d.Monthly = billing.Money{Amount: price, Currency: d.Currency}
-	d.Results, err = numbers.Available(ctx, c.pool, d.Form.Country, d.Form.Type, d.Form.Contains, searchResults)
+	d.Results, err = c.numbers.Available(ctx, d.Form.Country, d.Form.Type, d.Form.Contains, searchResults)
 	return err
 }
 
@@ -111,13 +106,13 @@ func (c *Console) searchPage(w http.ResponseWriter, r *http.Request) error {
 		return render(w, r, http.StatusOK, web.NumberSearch(d))
 	}
 	d := web.NumberSearchData{Form: searchForm(q.Get)}
+	status := http.StatusOK
 	if d.Form.Errors.Any() {
-		return render(w, r, http.StatusUnprocessableEntity, web.NumberSearch(d))
-	}
-	if err := c.search(r.Context(), &d); err != nil {
+		status = http.StatusUnprocessableEntity
+	} else if err := c.search(r.Context(), &d); err != nil {
 		return err
 	}
-	return render(w, r, http.StatusOK, web.NumberSearch(d))
+	return renderPart(w, r, status, web.NumberSearch(d), web.NumberSearchResults(d))
 }
 
 // buyNumber buys a number for the acting account through the numbers
@@ -139,26 +134,21 @@ func (c *Console) buyNumber(w http.ResponseWriter, r *http.Request) error {
 		}
 		return render(w, r, http.StatusUnprocessableEntity, web.NumberSearch(d))
 	}
-	if d.Buy.PhoneNumber == "" {
-		return refuse("numbers.number_required")
-	}
-	if len([]rune(d.Buy.FriendlyName)) > maxNameLen {
-		d.Buy.Errors.Add("friendly_name", "error.too_long")
-		return refuse("numbers.name_too_long")
+	req := numbers.BuyRequest{PhoneNumber: d.Buy.PhoneNumber, FriendlyName: d.Buy.FriendlyName}
+	if err := req.Validate(); err != nil {
+		key := buyProblems(err, &d.Buy.Errors)
+		return refuse(key)
 	}
 	if _, _, ok := numbers.Lookup(d.Buy.PhoneNumber); !ok {
 		return refuse("numbers.unavailable", d.Buy.PhoneNumber)
 	}
-	n, err := c.numbers.Buy(ctx, a, numbers.BuyRequest{PhoneNumber: d.Buy.PhoneNumber, FriendlyName: d.Buy.FriendlyName,
-		Then: func(ctx context.Context, tx pgx.Tx, n *numbers.Number) error {
-			return c.projectAudit(r, tx, a.SID, "number.bought", n.SID, map[string]string{"phone_number": n.PhoneNumber, "friendly_name": n.FriendlyName})
-		}})
+	n, err := c.numbers.Buy(ctx, audit.ActorFrom(ctx), a, req)
 	phone := numbers.Format(d.Buy.PhoneNumber)
 	switch {
 	case errors.Is(err, numbers.ErrNotAvailable):
 		// A second submit of the same purchase lands here: the number is
 		// unique, so it was neither bought nor charged twice.
-		mine, gerr := numbers.GetByPhone(ctx, c.pool, a.ProjectSID, a.SID, d.Buy.PhoneNumber)
+		mine, gerr := c.numbers.GetByPhone(ctx, a.ProjectSID, a.SID, d.Buy.PhoneNumber)
 		if gerr == nil {
 			c.flash(ctx, "ok", "numbers.already_yours", phone)
 			return redirect(w, r, "/phone-numbers/"+mine.SID)
@@ -174,7 +164,7 @@ func (c *Console) buyNumber(w http.ResponseWriter, r *http.Request) error {
 	case errors.Is(err, account.ErrNotActive):
 		return errInactive
 	case errors.Is(err, numbers.ErrInsufficientFunds):
-		bal, berr := billing.Balance(ctx, c.pool, a.ProjectSID)
+		bal, berr := c.billing.Balance(ctx, a.ProjectSID)
 		if berr != nil {
 			return berr
 		}
@@ -190,7 +180,7 @@ func (c *Console) buyNumber(w http.ResponseWriter, r *http.Request) error {
 // a sibling's or another project's, is a 404.
 func (c *Console) number(r *http.Request) (*numbers.Number, error) {
 	a := actingAccount(r)
-	n, err := numbers.Get(r.Context(), c.pool, a.ProjectSID, a.SID, chi.URLParam(r, "sid"))
+	n, err := c.numbers.Get(r.Context(), a.ProjectSID, a.SID, chi.URLParam(r, "sid"))
 	if errors.Is(err, numbers.ErrNotFound) {
 		return nil, errNotFound
 	}
@@ -199,7 +189,7 @@ func (c *Console) number(r *http.Request) (*numbers.Number, error) {
 
 func (c *Console) numberData(r *http.Request, n *numbers.Number) (web.NumberData, error) {
 	d := web.NumberData{Number: n, Currency: web.CurrentProject(r.Context()).Currency, Rename: web.NumberForm{FriendlyName: n.FriendlyName}}
-	items, err := billing.RecurringItemsByID(r.Context(), c.pool, n.ProjectSID, []string{n.RecurringItem})
+	items, err := c.numbers.RecurringItems(r.Context(), n.ProjectSID, n)
 	d.Item = items[n.RecurringItem]
 	return d, err
 }
@@ -227,16 +217,10 @@ func (c *Console) renameNumber(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d.Rename.FriendlyName = strings.TrimSpace(r.PostFormValue("friendly_name"))
-	checkName(&d.Rename.Errors, "friendly_name", d.Rename.FriendlyName)
-	if d.Rename.Errors.Any() {
+	_, err = c.numbers.Rename(ctx, audit.ActorFrom(ctx), actingAccount(r), n.SID, numbers.RenameInput{FriendlyName: d.Rename.FriendlyName})
+	if numberProblems(err, &d.Rename.Errors) {
 		return render(w, r, http.StatusUnprocessableEntity, web.Number(d))
 	}
-	err = pgx.BeginFunc(ctx, c.pool, func(tx pgx.Tx) error {
-		if _, err := numbers.Rename(ctx, tx, n.ProjectSID, n.AccountSID, n.SID, d.Rename.FriendlyName); err != nil {
-			return err
-		}
-		return c.projectAudit(r, tx, n.AccountSID, "number.renamed", n.SID, map[string]string{"from": n.FriendlyName, "to": d.Rename.FriendlyName})
-	})
 	if errors.Is(err, numbers.ErrNotFound) {
 		return errNotFound
 	}
@@ -274,9 +258,7 @@ func (c *Console) releaseNumber(w http.ResponseWriter, r *http.Request) error {
 		d.Release.Add("confirm_number", "numbers.release_mismatch")
 		return render(w, r, http.StatusUnprocessableEntity, web.Number(d))
 	}
-	_, err = c.numbers.Release(ctx, actingAccount(r), n.SID, func(ctx context.Context, tx pgx.Tx, n *numbers.Number) error {
-		return c.projectAudit(r, tx, n.AccountSID, "number.released", n.SID, map[string]string{"phone_number": n.PhoneNumber})
-	})
+	_, err = c.numbers.Release(ctx, audit.ActorFrom(ctx), actingAccount(r), n.SID)
 	if errors.Is(err, numbers.ErrNotFound) {
 		return errNotFound
 	}
@@ -288,4 +270,59 @@ func (c *Console) releaseNumber(w http.ResponseWriter, r *http.Request) error {
 	}
 	c.flash(ctx, "ok", "numbers.released", numbers.Format(n.PhoneNumber))
 	return redirect(w, r, "/phone-numbers")
+}
+
+// numberProblemKeys are the messages of the numbers inputs' problems,
+// shown next to the form field of the same name.
+var numberProblemKeys = map[numbers.Problem]string{
+	{Field: numbers.FieldPhoneNumber, Reason: numbers.ReasonRequired}:  "numbers.number_required",
+	{Field: numbers.FieldFriendlyName, Reason: numbers.ReasonRequired}: "error.required",
+	{Field: numbers.FieldFriendlyName, Reason: numbers.ReasonTooLong}:  "error.too_long",
+}
+
+// numberProblems puts the numbers.Problems in err on errs, each on its
+// field, and reports whether err held any: the form is then shown again
+// with them (422).
+func numberProblems(err error, errs *web.FieldErrors) bool {
+	var ps numbers.Problems
+	if !errors.As(err, &ps) {
+		return false
+	}
+	for _, p := range ps {
+		key, ok := numberProblemKeys[p]
+		if !ok {
+			errs.Add("form", "error.bad_request")
+			continue
+		}
+		errs.Add(p.Field, key)
+	}
+	return true
+}
+
+// buyRefusals say, above the search, why a purchase's request was
+// refused; the first problem's is shown.
+var buyRefusals = map[numbers.Problem]string{
+	{Field: numbers.FieldPhoneNumber, Reason: numbers.ReasonRequired}: "numbers.number_required",
+	{Field: numbers.FieldFriendlyName, Reason: numbers.ReasonTooLong}: "numbers.name_too_long",
+}
+
+// buyProblems puts a purchase's problems on errs, as numberProblems does
+// but the number's (a hidden field) left to the refusal, and returns the
+// refusal's message.
+func buyProblems(err error, errs *web.FieldErrors) string {
+	var ps numbers.Problems
+	if !errors.As(err, &ps) || len(ps) == 0 {
+		return "error.bad_request"
+	}
+	var fields numbers.Problems
+	for _, p := range ps {
+		if p.Field != numbers.FieldPhoneNumber {
+			fields = append(fields, p)
+		}
+	}
+	numberProblems(fields, errs)
+	if key, ok := buyRefusals[ps[0]]; ok {
+		return key
+	}
+	return "error.bad_request"
 }

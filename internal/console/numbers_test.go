@@ -64,6 +64,7 @@ func buy(c *webtest.Client, phone, name string) *webtest.Response {
 }
 
 func TestNumberSearchFiltersAndPrices(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("JPY")
 	c := app.Client()
@@ -162,6 +163,7 @@ func hasAnyPrefix(s string, ps []string) bool {
 }
 
 func TestBuyNumberChargesTheFirstMonthOnce(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	ctx := context.Background()
 	o := app.CreateOwner("JPY")
@@ -270,6 +272,7 @@ func TestBuyNumberChargesTheFirstMonthOnce(t *testing.T) {
 }
 
 func TestRefusedPurchaseChangesNothing(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	ctx := context.Background()
 	o := app.CreateOwner("JPY")
@@ -336,6 +339,7 @@ func createSubInConsole(t *testing.T, c *webtest.Client, name string) string {
 }
 
 func TestRenameAndReleaseNumber(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	ctx := context.Background()
 	o := app.CreateOwner("USD")
@@ -385,6 +389,7 @@ func TestRenameAndReleaseNumber(t *testing.T) {
 }
 
 func TestNumbersBelongToTheViewedAccount(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	ctx := context.Background()
 	o := app.CreateOwner("JPY")

@@ -16,6 +16,7 @@ import (
 // required 2FA, a removal or a password change made on one holds on the
 // very next request to another.
 func TestSessionChangesHoldOnEveryServer(t *testing.T) {
+	t.Parallel()
 	a := webtest.Start(t)
 	b := a.Peer()
 	ctx := context.Background()

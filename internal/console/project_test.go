@@ -16,6 +16,7 @@ import (
 )
 
 func TestGeneralSettings(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	c := app.Client()
@@ -66,6 +67,7 @@ func TestGeneralSettings(t *testing.T) {
 var subRow = regexp.MustCompile(`<tr data-sid="(AC[0-9a-f]{32})">`)
 
 func TestSubaccountsInTheConsole(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t, webtest.Env("CONSOLE_MAX_SUBACCOUNTS", "2"))
 	o := app.CreateOwner("USD")
 	c := app.Client()
@@ -140,6 +142,7 @@ func reveal(t *testing.T, c *webtest.Client, which string) string {
 }
 
 func TestCredentialsRotationInTheConsole(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	c := app.Client()
@@ -195,6 +198,7 @@ var keySecret = regexp.MustCompile(`data-testid="key-secret">([A-Za-z0-9]{32})<`
 var keySID = regexp.MustCompile(`data-testid="key-sid">(SK[0-9a-f]{32})<`)
 
 func TestAPIKeysInTheConsole(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	c := app.Client()
@@ -228,6 +232,7 @@ func TestAPIKeysInTheConsole(t *testing.T) {
 }
 
 func TestSubaccountViewShowsItsState(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	c := app.Client()

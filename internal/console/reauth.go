@@ -6,21 +6,21 @@ import (
 
 	"console/internal/audit"
 	"console/internal/auth"
-	"console/internal/reqlog"
 	"console/web"
 )
 
 // recheck re-proves the signed-in user before a sensitive action, with the
 // factors ask names read from the form: the password from passwordField,
 // the TOTP code from "code". Every form that re-asks goes through it, so
-// all of them share the user's sign-in throttle. On a refusal it adds the
+// all of them share the user's sign-in throttle; a wrong factor is
+// recorded by the service. On a refusal it adds the
 // error to errs and returns the status to render the form with (429
 // throttled, 503 no hashing capacity, 422 wrong); 0 when the user proved it.
 func (c *Console) recheck(w http.ResponseWriter, r *http.Request, ask auth.Factors, passwordField string, errs *web.FieldErrors) (int, error) {
 	ctx := r.Context()
 	u := web.CurrentUser(ctx)
-	err := c.users.Recheck(ctx, c.pool, u, reqlog.ClientIP(r), ask,
-		auth.Proof{Password: r.PostFormValue(passwordField), Code: r.PostFormValue("code")})
+	err := c.auth.Recheck(ctx, audit.ActorFrom(ctx), u, ask,
+		auth.Proof{Password: r.PostFormValue(passwordField), Code: r.PostFormValue("code")}, r.URL.Path)
 	first := passwordField
 	if ask&auth.AskPassword == 0 {
 		first = "code"
@@ -37,15 +37,10 @@ func (c *Console) recheck(w http.ResponseWriter, r *http.Request, ask auth.Facto
 		return http.StatusServiceUnavailable, nil
 	case errors.Is(err, auth.ErrWrongPassword):
 		errs.Add(passwordField, "error.password_wrong")
-		return http.StatusUnprocessableEntity, c.auditRecheckFailure(r, u, "password")
+		return http.StatusUnprocessableEntity, nil
 	case errors.Is(err, auth.ErrBadCode):
 		errs.Add("code", "twofactor.invalid")
-		return http.StatusUnprocessableEntity, c.auditRecheckFailure(r, u, "code")
+		return http.StatusUnprocessableEntity, nil
 	}
 	return 0, err
-}
-
-func (c *Console) auditRecheckFailure(r *http.Request, u *auth.User, factor string) error {
-	return audit.Write(r.Context(), c.pool, audit.Entry{ActorUserID: u.ID, Action: audit.UserReauthFailed, Target: u.ID,
-		IP: reqlog.ClientIP(r), Details: map[string]string{"factor": factor, "path": r.URL.Path}})
 }

@@ -13,6 +13,7 @@ import (
 // The redirect after sign-in stays on the site whatever next says, by GET
 // (already signed in), by POST, and through the second factor.
 func TestSignInRedirectsStayOnTheSite(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	for next, want := range map[string]string{
@@ -50,6 +51,7 @@ func TestSignInRedirectsStayOnTheSite(t *testing.T) {
 // The language switch goes back to the referring page only when it is on
 // this site, and only to a clean path.
 func TestLanguageSwitchGoesBackOnlyOnTheSite(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	c := app.Client()
 	for ref, want := range map[string]string{

@@ -109,6 +109,8 @@ func (c *Console) Routes() http.Handler {
 			r.Get("/billing/history", c.h(c.historyPage))
 			r.Get("/billing/receipts/{id}", c.h(c.receiptPage))
 			r.Get("/billing/receipts/{id}/pdf", c.h(c.receiptPDF))
+			r.Get("/billing/statement", c.h(c.statementPage))
+			r.Get("/billing/statement/pdf", c.h(c.statementPDF))
 			r.Get("/billing/recurring", c.h(c.recurringPage))
 			r.Get("/billing/preferences", c.h(c.preferencesPage))
 		})
@@ -127,6 +129,10 @@ func (c *Console) Routes() http.Handler {
 			r.Get("/sms/logs", c.h(c.smsLogs))
 			r.Get("/sms/logs/{sid}", c.h(c.smsMessage))
 			r.Get("/voice/logs", c.h(c.callLogs))
+		})
+		r.With(c.can(team.PermMessagesManage), c.activeAccount).Group(func(r chi.Router) {
+			r.Post("/sms/logs/{sid}/redact", c.h(c.redactMessage))
+			r.Post("/sms/logs/{sid}/delete", c.h(c.deleteMessage))
 		})
 		r.With(c.can(team.PermUsageView)).Group(func(r chi.Router) {
 			r.Get("/usage", c.h(c.usageSummary))

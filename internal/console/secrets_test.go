@@ -81,6 +81,7 @@ func forms(secret string) [][]byte {
 // the invitation's token and link, the API key secret, the auth tokens,
 // the TOTP secret, the recovery codes, the trusted-browser token.
 func TestNoSecretIsStoredInClear(t *testing.T) {
+	t.Parallel()
 	smtp := mailtest.Start(t)
 	app := webtest.Start(t, webtest.Workers(), webtest.Env("SMTP_URL", smtp.URL()))
 	o := app.CreateOwner("USD")

@@ -14,6 +14,7 @@ import (
 )
 
 func TestCrossSitePostIsRefusedAndChangesNothing(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	c := app.Client()
@@ -58,6 +59,7 @@ func TestCrossSitePostIsRefusedAndChangesNothing(t *testing.T) {
 }
 
 func TestSessionCookieFlags(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		env    string
 		name   string
@@ -89,6 +91,7 @@ func TestSessionCookieFlags(t *testing.T) {
 
 // Every GET route, signed in and out, and the error pages carry the headers.
 func TestSecurityHeadersOnEveryPage(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	signedIn := app.Client()
@@ -125,6 +128,7 @@ func TestSecurityHeadersOnEveryPage(t *testing.T) {
 
 // Pages never carry inline scripts or styles: the CSP would block them.
 func TestNoInlineScriptsOrStyles(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	c := app.Client()

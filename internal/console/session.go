@@ -58,7 +58,7 @@ func (c *Console) startSession(ctx context.Context, userID string, epoch int) er
 	c.sessions.Remove(ctx, keyPendingAt)
 	c.sessions.Put(ctx, keyUserID, userID)
 	c.sessions.Put(ctx, keyEpoch, epoch)
-	c.sessions.Put(ctx, keySeen, time.Now().Unix())
+	c.sessions.Put(ctx, keySeen, c.now().Unix())
 	return nil
 }
 

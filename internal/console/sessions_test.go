@@ -15,6 +15,7 @@ import (
 // and name their signed-in user, so one user's sessions can be found and
 // ended without their tokens, on every server at once.
 func TestSessionsAreStoredByTokenHash(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	ctx := context.Background()
 	o := app.CreateOwner("USD")

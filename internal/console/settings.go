@@ -7,12 +7,9 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/jackc/pgx/v5"
-
 	"console/internal/audit"
 	"console/internal/auth"
 	"console/internal/i18n"
-	"console/internal/reqlog"
 	"console/web"
 )
 
@@ -20,7 +17,7 @@ func (c *Console) settingsData(r *http.Request) (web.SettingsData, error) {
 	u := web.CurrentUser(r.Context())
 	d := web.SettingsData{Profile: web.ProfileForm{FriendlyName: u.FriendlyName}, Email: web.EmailForm{Email: u.Email}, PreferredLang: u.Locale}
 	if u.TOTPEnabled {
-		n, err := c.users.RecoveryCodesLeft(r.Context(), c.pool, u.ID)
+		n, err := c.auth.RecoveryCodesLeft(r.Context(), u.ID)
 		if err != nil {
 			return d, err
 		}
@@ -37,18 +34,6 @@ func (c *Console) settingsPage(w http.ResponseWriter, r *http.Request) error {
 	return render(w, r, http.StatusOK, web.UserSettings(d))
 }
 
-// userChange runs change and its audit entry in one transaction.
-func (c *Console) userChange(r *http.Request, action string, details map[string]string, change func(tx pgx.Tx) error) error {
-	ctx := r.Context()
-	u := web.CurrentUser(ctx)
-	return pgx.BeginFunc(ctx, c.pool, func(tx pgx.Tx) error {
-		if err := change(tx); err != nil {
-			return err
-		}
-		return audit.Write(ctx, tx, audit.Entry{ActorUserID: u.ID, Action: action, Target: u.ID, IP: reqlog.ClientIP(r), Details: details})
-	})
-}
-
 func (c *Console) updateProfile(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	u := web.CurrentUser(ctx)
@@ -57,13 +42,10 @@ func (c *Console) updateProfile(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d.Profile.FriendlyName = strings.TrimSpace(r.PostFormValue("friendly_name"))
-	checkName(&d.Profile.Errors, "friendly_name", d.Profile.FriendlyName)
-	if d.Profile.Errors.Any() {
+	err = c.auth.Rename(ctx, audit.ActorFrom(ctx), u, auth.ProfileInput{FriendlyName: d.Profile.FriendlyName})
+	if userProblems(err, &d.Profile.Errors, userProblemKeys) {
 		return render(w, r, http.StatusUnprocessableEntity, web.UserSettings(d))
 	}
-	err = c.userChange(r, "user.friendly_name_changed", nil, func(tx pgx.Tx) error {
-		return c.users.SetFriendlyName(ctx, tx, u.ID, d.Profile.FriendlyName)
-	})
 	if err != nil {
 		return err
 	}
@@ -79,17 +61,14 @@ func (c *Console) updateEmail(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d.Email.Email = strings.TrimSpace(r.PostFormValue("email"))
-	if !auth.ValidEmail(d.Email.Email) {
-		d.Email.Errors.Add("email", "error.email")
-	}
+	in := auth.EmailInput{Email: d.Email.Email}
+	userProblems(in.Validate(), &d.Email.Errors, userProblemKeys)
 	status, err := c.recheck(w, r, auth.AskPassword, "current_password", &d.Email.Errors)
 	if err != nil {
 		return err
 	}
 	if !d.Email.Errors.Any() {
-		err = c.userChange(r, "user.email_changed", map[string]string{"from": u.Email, "to": d.Email.Email}, func(tx pgx.Tx) error {
-			return c.users.SetEmail(ctx, tx, u.ID, d.Email.Email)
-		})
+		err = c.auth.ChangeEmail(ctx, audit.ActorFrom(ctx), u, in)
 		if errors.Is(err, auth.ErrEmailTaken) {
 			d.Email.Errors.Add("email", "signup.email_taken")
 		} else if err != nil {
@@ -110,18 +89,15 @@ func (c *Console) updatePassword(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	newPassword := r.PostFormValue("new_password")
-	if auth.CheckPasswordRules(newPassword) != nil {
-		d.Password.Errors.Add("new_password", "password.rules")
-	}
+	in := auth.PasswordInput{New: r.PostFormValue("new_password")}
+	userProblems(in.Validate(), &d.Password.Errors, userProblemKeys)
 	status, err := c.recheck(w, r, auth.AskPassword, "current_password", &d.Password.Errors)
 	if err != nil {
 		return err
 	}
-	var hash auth.PasswordHash
+	var epoch int
 	if !d.Password.Errors.Any() {
-		// Hashed before the transaction, so no connection waits for a hashing slot.
-		hash, err = c.users.HashNewPassword(ctx, newPassword)
+		epoch, err = c.auth.ChangePassword(ctx, audit.ActorFrom(ctx), u, in)
 		if errors.Is(err, auth.ErrBusy) {
 			c.retryAfter(w)
 			d.Password.Errors.Add("new_password", "auth.busy")
@@ -132,14 +108,6 @@ func (c *Console) updatePassword(w http.ResponseWriter, r *http.Request) error {
 	}
 	if d.Password.Errors.Any() {
 		return render(w, r, cmp.Or(status, http.StatusUnprocessableEntity), web.UserSettings(d))
-	}
-	var epoch int
-	err = c.userChange(r, "user.password_changed", nil, func(tx pgx.Tx) error {
-		epoch, err = c.users.SetPasswordHash(ctx, tx, u.ID, hash)
-		return err
-	})
-	if err != nil {
-		return err
 	}
 	// Every other session of the user carries the old epoch and ends; this one goes on with a new token.
 	if err := c.startSession(ctx, u.ID, epoch); err != nil {
@@ -153,12 +121,11 @@ func (c *Console) updateLanguage(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	u := web.CurrentUser(ctx)
 	locale := r.PostFormValue("locale")
-	if locale != "" && !i18n.Supported(locale) {
+	err := c.auth.SetLocale(ctx, audit.ActorFrom(ctx), u.ID, locale)
+	var errs web.FieldErrors
+	if userProblems(err, &errs, userProblemKeys) {
 		return &Error{Status: http.StatusUnprocessableEntity, MsgKey: "error.bad_request"}
 	}
-	err := c.userChange(r, "user.language_changed", map[string]string{"locale": locale}, func(tx pgx.Tx) error {
-		return c.users.SetLocale(ctx, tx, u.ID, locale)
-	})
 	if err != nil {
 		return err
 	}
@@ -173,15 +140,13 @@ func (c *Console) updateLanguage(w http.ResponseWriter, r *http.Request) error {
 func (c *Console) switchLanguage(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	locale := r.PostFormValue("locale")
+	// The switch names a language: "" (the browser's) is the settings' choice.
 	if !i18n.Supported(locale) {
 		return &Error{Status: http.StatusUnprocessableEntity, MsgKey: "error.bad_request"}
 	}
 	c.sessions.Put(ctx, keyLocale, locale)
 	if u := web.CurrentUser(ctx); u != nil {
-		err := c.userChange(r, "user.language_changed", map[string]string{"locale": locale}, func(tx pgx.Tx) error {
-			return c.users.SetLocale(ctx, tx, u.ID, locale)
-		})
-		if err != nil {
+		if err := c.auth.SetLocale(ctx, audit.ActorFrom(ctx), u.ID, locale); err != nil {
 			return err
 		}
 	}
@@ -194,7 +159,7 @@ func (c *Console) beginTwoFactor(w http.ResponseWriter, r *http.Request) error {
 	if u.TOTPEnabled {
 		return redirect(w, r, "/user/settings")
 	}
-	if _, err := c.users.BeginTOTP(ctx, c.pool, u); err != nil {
+	if _, err := c.auth.BeginTwoFactor(ctx, u); err != nil {
 		return err
 	}
 	return redirect(w, r, "/user/settings/2fa")
@@ -206,7 +171,7 @@ func (c *Console) enrolPage(w http.ResponseWriter, r *http.Request) error {
 	if u.TOTPEnabled {
 		return redirect(w, r, "/user/settings")
 	}
-	e, err := c.users.PendingTOTP(ctx, c.pool, u)
+	e, err := c.auth.PendingTwoFactor(ctx, u)
 	if err != nil {
 		return err
 	}
@@ -220,7 +185,7 @@ func (c *Console) enrolPage(w http.ResponseWriter, r *http.Request) error {
 func (c *Console) enrolQR(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	u := web.CurrentUser(ctx)
-	e, err := c.users.PendingTOTP(ctx, c.pool, u)
+	e, err := c.auth.PendingTwoFactor(ctx, u)
 	if err != nil {
 		return err
 	}
@@ -242,18 +207,14 @@ func (c *Console) confirmTwoFactor(w http.ResponseWriter, r *http.Request) error
 	if u.TOTPEnabled {
 		return redirect(w, r, "/user/settings")
 	}
-	e, err := c.users.PendingTOTP(ctx, c.pool, u)
+	e, err := c.auth.PendingTwoFactor(ctx, u)
 	if err != nil {
 		return err
 	}
 	if e == nil {
 		return redirect(w, r, "/user/settings")
 	}
-	var codes []string
-	err = c.userChange(r, "user.two_factor_enabled", nil, func(tx pgx.Tx) error {
-		codes, err = c.users.ConfirmTOTP(ctx, tx, u, r.PostFormValue("code"))
-		return err
-	})
+	codes, err := c.auth.EnableTwoFactor(ctx, audit.ActorFrom(ctx), u, r.PostFormValue("code"))
 	if errors.Is(err, auth.ErrBadCode) {
 		d := web.EnrolData{Secret: e.Secret}
 		d.Errors.Add("code", "twofactor.invalid")
@@ -289,10 +250,7 @@ func (c *Console) disableTwoFactor(w http.ResponseWriter, r *http.Request) error
 	if status != 0 {
 		return render(w, r, status, web.UserSettings(d))
 	}
-	err = c.userChange(r, "user.two_factor_disabled", nil, func(tx pgx.Tx) error {
-		return c.users.DisableTOTP(ctx, tx, u.ID)
-	})
-	if err != nil {
+	if err := c.auth.DisableTwoFactor(ctx, audit.ActorFrom(ctx), u); err != nil {
 		return err
 	}
 	if err := c.sessions.RenewToken(ctx); err != nil {

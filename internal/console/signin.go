@@ -8,12 +8,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"console/internal/audit"
 	"console/internal/auth"
 	"console/internal/i18n"
-	"console/internal/reqlog"
 	"console/web"
 )
 
@@ -37,7 +34,7 @@ func (c *Console) signIn(w http.ResponseWriter, r *http.Request) error {
 	f := web.SignInForm{Email: strings.TrimSpace(r.PostFormValue("email")), Next: r.PostFormValue("next")}
 	password := r.PostFormValue("password")
 
-	u, err := c.users.SignIn(ctx, c.pool, f.Email, password, reqlog.ClientIP(r))
+	u, err := c.auth.SignIn(ctx, audit.ActorFrom(ctx), f.Email, password)
 	switch {
 	case errors.Is(err, auth.ErrThrottled):
 		f.Errors.Add("form", "signin.throttled")
@@ -47,9 +44,6 @@ func (c *Console) signIn(w http.ResponseWriter, r *http.Request) error {
 		f.Errors.Add("form", "auth.busy")
 		return render(w, r, http.StatusServiceUnavailable, web.SignIn(f, c.cfg.SignUp))
 	case errors.Is(err, auth.ErrNotFound):
-		if err := c.auditFailure(r, f.Email, "", "password"); err != nil {
-			return err
-		}
 		// The same answer whether the email is unknown or the password wrong.
 		f.Errors.Add("form", "signin.invalid")
 		return render(w, r, http.StatusUnprocessableEntity, web.SignIn(f, c.cfg.SignUp))
@@ -59,7 +53,7 @@ func (c *Console) signIn(w http.ResponseWriter, r *http.Request) error {
 	if u.TOTPEnabled {
 		trusted := false
 		if ck, err := r.Cookie(c.trustCookie()); err == nil {
-			if trusted, err = c.users.IsTrusted(ctx, c.pool, u.ID, ck.Value); err != nil {
+			if trusted, err = c.auth.Trusted(ctx, u.ID, ck.Value); err != nil {
 				return err
 			}
 		}
@@ -68,7 +62,7 @@ func (c *Console) signIn(w http.ResponseWriter, r *http.Request) error {
 				return err
 			}
 			c.sessions.Put(ctx, keyPendingUID, u.ID)
-			c.sessions.Put(ctx, keyPendingAt, time.Now().Unix())
+			c.sessions.Put(ctx, keyPendingAt, c.now().Unix())
 			c.sessions.Put(ctx, keyNext, f.Next)
 			return redirect(w, r, "/signin/2fa")
 		}
@@ -82,22 +76,9 @@ func (c *Console) retryAfter(w http.ResponseWriter) {
 	w.Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(c.users.Hashing.Wait().Seconds())))))
 }
 
-// auditFailure records a failed sign-in step; auth counted it already.
-func (c *Console) auditFailure(r *http.Request, email, userID, step string) error {
-	return audit.Write(r.Context(), c.pool, audit.Entry{Actor: audit.ActorAnonymous, ActorUserID: userID, Action: "user.sign_in_failed",
-		Target: strings.ToLower(email), IP: reqlog.ClientIP(r), Details: map[string]string{"step": step}})
-}
-
 func (c *Console) completeSignIn(w http.ResponseWriter, r *http.Request, u *auth.User, method, next string) error {
 	ctx := r.Context()
-	err := pgx.BeginFunc(ctx, c.pool, func(tx pgx.Tx) error {
-		if err := c.users.TouchSignIn(ctx, tx, u.ID); err != nil {
-			return err
-		}
-		return audit.Write(ctx, tx, audit.Entry{ActorUserID: u.ID, Action: "user.signed_in", Target: u.ID,
-			IP: reqlog.ClientIP(r), Details: map[string]string{"method": method}})
-	})
-	if err != nil {
+	if err := c.auth.CompleteSignIn(ctx, audit.ActorFrom(ctx), u, method); err != nil {
 		return err
 	}
 	if err := c.startSession(ctx, u.ID, u.SessionEpoch); err != nil {
@@ -110,10 +91,10 @@ func (c *Console) completeSignIn(w http.ResponseWriter, r *http.Request, u *auth
 func (c *Console) pendingUser(r *http.Request) (*auth.User, error) {
 	ctx := r.Context()
 	uid := c.sessions.GetString(ctx, keyPendingUID)
-	if uid == "" || time.Since(time.Unix(c.sessions.GetInt64(ctx, keyPendingAt), 0)) > pendingTimeout {
+	if uid == "" || c.now().Sub(time.Unix(c.sessions.GetInt64(ctx, keyPendingAt), 0)) > pendingTimeout {
 		return nil, nil
 	}
-	u, err := c.users.ByID(ctx, c.pool, uid)
+	u, err := c.auth.User(ctx, uid)
 	if errors.Is(err, auth.ErrNotFound) {
 		return nil, nil
 	}
@@ -141,22 +122,19 @@ func (c *Console) secondFactor(w http.ResponseWriter, r *http.Request) error {
 		return redirect(w, r, "/signin")
 	}
 	var f web.SecondFactorForm
-	method, err := c.users.SecondFactor(ctx, c.pool, u, strings.TrimSpace(r.PostFormValue("code")), reqlog.ClientIP(r))
+	method, err := c.auth.SecondFactor(ctx, audit.ActorFrom(ctx), u, strings.TrimSpace(r.PostFormValue("code")))
 	switch {
 	case errors.Is(err, auth.ErrThrottled):
 		f.Errors.Add("form", "signin.throttled")
 		return render(w, r, http.StatusTooManyRequests, web.SecondFactor(f))
 	case errors.Is(err, auth.ErrBadCode):
-		if err := c.auditFailure(r, u.Email, u.ID, "second_factor"); err != nil {
-			return err
-		}
 		f.Errors.Add("code", "twofactor.invalid")
 		return render(w, r, http.StatusUnprocessableEntity, web.SecondFactor(f))
 	case err != nil:
 		return err
 	}
 	if r.PostFormValue("trust") == "1" {
-		token, err := c.users.TrustBrowser(ctx, c.pool, u.ID)
+		token, err := c.auth.TrustBrowser(ctx, u.ID)
 		if err != nil {
 			return err
 		}
@@ -170,7 +148,7 @@ func (c *Console) secondFactor(w http.ResponseWriter, r *http.Request) error {
 func (c *Console) signOut(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	if u := web.CurrentUser(ctx); u != nil {
-		if err := audit.Write(ctx, c.pool, audit.Entry{ActorUserID: u.ID, Action: "user.signed_out", Target: u.ID, IP: reqlog.ClientIP(r)}); err != nil {
+		if err := c.auth.SignOut(ctx, audit.ActorFrom(ctx)); err != nil {
 			return err
 		}
 	}

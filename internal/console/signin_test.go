@@ -24,6 +24,7 @@ func countAudit(t *testing.T, app *webtest.App, action string) int {
 }
 
 func TestUnknownEmailAndWrongPasswordLookTheSame(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	unknown := app.Client().Post("/signin", url.Values{"email": {"nobody@example.com"}, "password": {"whatever123"}})
@@ -37,6 +38,7 @@ func TestUnknownEmailAndWrongPasswordLookTheSame(t *testing.T) {
 }
 
 func TestSignInIsThrottledPerAccount(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	c := app.Client()
@@ -59,6 +61,7 @@ func TestSignInIsThrottledPerAccount(t *testing.T) {
 }
 
 func TestSignInIsThrottledPerIP(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	_, err := app.Pool.Exec(context.Background(), `INSERT INTO sign_in_failures (email_key, ip) SELECT 'spray' || g || '@example.com', '127.0.0.1' FROM generate_series(1, $1) g`, auth.MaxFailuresPerIP)
@@ -68,6 +71,7 @@ func TestSignInIsThrottledPerIP(t *testing.T) {
 }
 
 func TestSessionTokenChangesAtSignIn(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("JPY")
 	c := app.Client()
@@ -88,6 +92,7 @@ func TestSessionTokenChangesAtSignIn(t *testing.T) {
 }
 
 func TestSignOutEndsTheSessionOnTheServer(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	c := app.Client()
@@ -140,6 +145,7 @@ func codeAt(t *testing.T, secret string, offset time.Duration) string {
 }
 
 func TestTOTPSignInRefusesAReplayedCode(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	c := app.Client()
@@ -176,6 +182,7 @@ func TestTOTPSignInRefusesAReplayedCode(t *testing.T) {
 }
 
 func TestRecoveryCodeWorksOnce(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	c := app.Client()
@@ -198,6 +205,7 @@ func TestRecoveryCodeWorksOnce(t *testing.T) {
 }
 
 func TestTrustThisBrowserSkipsTheSecondStep(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	c := app.Client()
@@ -223,6 +231,7 @@ func TestTrustThisBrowserSkipsTheSecondStep(t *testing.T) {
 }
 
 func TestPasswordChangeEndsOtherSessions(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	a, b := app.Client(), app.Client()
@@ -247,18 +256,23 @@ func TestPasswordChangeEndsOtherSessions(t *testing.T) {
 }
 
 func TestIdleSessionExpires(t *testing.T) {
-	app := webtest.Start(t, webtest.Env("CONSOLE_SESSION_IDLE_TIMEOUT", "1s"))
+	t.Parallel()
+	app := webtest.Start(t, webtest.Env("CONSOLE_SESSION_IDLE_TIMEOUT", "1m"))
 	o := app.CreateOwner("USD")
 	c := app.Client()
 	c.SignIn(o.Email, o.Password)
 	require.Equal(t, http.StatusOK, c.Get("/").Status)
-	time.Sleep(1500 * time.Millisecond)
+	// Just short of the timeout (the last activity is kept to the second): still signed in.
+	app.Services.Clock.Advance(58 * time.Second)
+	require.Equal(t, http.StatusOK, c.Get("/").Status)
+	app.Services.Clock.Advance(2 * time.Minute)
 	res := c.Get("/")
 	require.Equal(t, http.StatusSeeOther, res.Status)
 	require.Equal(t, "/signin", res.Location())
 }
 
 func TestSafeNextAfterSignIn(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	for next, want := range map[string]string{
@@ -275,6 +289,7 @@ func TestSafeNextAfterSignIn(t *testing.T) {
 }
 
 func TestLanguageSurvivesSignOut(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	c := app.Client()

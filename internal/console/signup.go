@@ -6,10 +6,10 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"console/internal/audit"
 	"console/internal/auth"
 	"console/internal/i18n"
 	"console/internal/onboard"
-	"console/internal/reqlog"
 	"console/web"
 )
 
@@ -22,7 +22,10 @@ func (c *Console) signUpPage(w http.ResponseWriter, r *http.Request) error {
 	if web.CurrentUser(r.Context()) != nil {
 		return redirect(w, r, "/")
 	}
-	f := web.SignUpForm{Currency: i18n.T(r.Context(), "signup.default_currency")}
+	f := web.SignUpForm{Currency: "USD"}
+	if i18n.Locale(r.Context()) == i18n.Japanese {
+		f.Currency = "JPY"
+	}
 	return render(w, r, http.StatusOK, web.SignUp(f))
 }
 
@@ -50,40 +53,16 @@ func (c *Console) signUp(w http.ResponseWriter, r *http.Request) error {
 		ProjectName: strings.TrimSpace(r.PostFormValue("project_name")),
 		Currency:    r.PostFormValue("currency"),
 	}
-	password := r.PostFormValue("password")
-	checkName(&f.Errors, "name", f.Name)
-	if !auth.ValidEmail(f.Email) {
-		f.Errors.Add("email", "error.email")
-	}
-	if auth.CheckPasswordRules(password) != nil {
-		f.Errors.Add("password", "password.rules")
-	}
-	checkName(&f.Errors, "project_name", f.ProjectName)
-	if f.Currency != "JPY" && f.Currency != "USD" {
-		f.Errors.Add("currency", "error.currency")
-	}
-	if f.Errors.Any() {
+	res, err := c.onboard.SignUp(ctx, audit.ActorFrom(ctx), onboard.SignUpInput{
+		Name: f.Name, Email: f.Email, Password: r.PostFormValue("password"), ProjectName: f.ProjectName, Currency: f.Currency,
+		Locale: i18n.Locale(ctx),
+	})
+	switch {
+	case userProblems(err, &f.Errors, userProblemKeys):
 		return render(w, r, http.StatusUnprocessableEntity, web.SignUp(f))
-	}
-	ip := reqlog.ClientIP(r)
-	undo, err := c.users.ReserveSignUp(ctx, c.pool, ip, f.Email)
-	if errors.Is(err, auth.ErrThrottled) {
+	case errors.Is(err, auth.ErrThrottled):
 		f.Errors.Add("form", "signup.throttled")
 		return render(w, r, http.StatusTooManyRequests, web.SignUp(f))
-	}
-	if err != nil {
-		return err
-	}
-	locale := i18n.Locale(ctx)
-	tz := i18n.Translate(locale, "signup.default_time_zone")
-	res, err := onboard.CreateOwner(ctx, c.pool, c.users, c.accounts, onboard.Owner{
-		Email: f.Email, Password: password, Name: f.Name, Locale: locale, ProjectName: f.ProjectName,
-		Currency: f.Currency, TimeZone: tz, TrialCredit: true, IP: ip, Via: "signup", SignIn: true,
-	})
-	if err != nil {
-		undo() // no sign-up was made: it does not count
-	}
-	switch {
 	case errors.Is(err, auth.ErrEmailTaken):
 		f.Errors.Add("email", "signup.email_taken")
 		return render(w, r, http.StatusUnprocessableEntity, web.SignUp(f))

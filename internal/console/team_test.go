@@ -40,6 +40,7 @@ func inviteLink(t *testing.T, smtp *mailtest.Server, to string, n int) (string, 
 }
 
 func TestInvitationBySMTPAndRoleChange(t *testing.T) {
+	t.Parallel()
 	smtp := mailtest.Start(t)
 	app := webtest.Start(t, webtest.Workers(), webtest.Env("SMTP_URL", smtp.URL()))
 	o := app.CreateOwner("JPY")
@@ -108,6 +109,7 @@ func TestInvitationBySMTPAndRoleChange(t *testing.T) {
 }
 
 func TestInvitationEdgeCases(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	owner := app.Client()
@@ -211,6 +213,7 @@ func TestInvitationEdgeCases(t *testing.T) {
 }
 
 func TestInvitationMailLanguage(t *testing.T) {
+	t.Parallel()
 	smtp := mailtest.Start(t)
 	app := webtest.Start(t, webtest.Workers(), webtest.Env("SMTP_URL", smtp.URL()))
 	o := app.CreateOwner("JPY")
@@ -235,6 +238,7 @@ func TestInvitationMailLanguage(t *testing.T) {
 }
 
 func TestRequireTwoFactor(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	owner := app.Client()
@@ -272,6 +276,7 @@ func TestRequireTwoFactor(t *testing.T) {
 }
 
 func TestTransferOwnership(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	owner := app.Client()

@@ -44,6 +44,7 @@ func parallel(t *testing.T, app *webtest.App, n int, send func(c *webtest.Client
 // Now each attempt is counted before it is checked, under a lock on the
 // key, so exactly the attempts left under the limit are checked.
 func TestParallelWrongPasswordsAreCheckedUpToTheAccountLimit(t *testing.T) {
+	t.Parallel()
 	// The wait is long so that no attempt is turned away for capacity
 	// while the race detector slows hashing down.
 	app := webtest.Start(t, webtest.Env("CONSOLE_PASSWORD_HASH_WAIT", "1m"))
@@ -72,6 +73,7 @@ func TestParallelWrongPasswordsAreCheckedUpToTheAccountLimit(t *testing.T) {
 // 120 parallel sign-ins with unknown emails from one IP were all checked
 // against a per-IP limit of 100.
 func TestParallelUnknownEmailsAreCheckedUpToTheIPLimit(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t, webtest.Env("CONSOLE_PASSWORD_HASH_WAIT", "1m"))
 	const left = 5
 	_, err := app.Pool.Exec(context.Background(), `INSERT INTO sign_in_failures (email_key, ip) SELECT 'spray' || g || '@example.com', '127.0.0.1' FROM generate_series(1, $1) g`,
@@ -91,6 +93,7 @@ func TestParallelUnknownEmailsAreCheckedUpToTheIPLimit(t *testing.T) {
 // Concurrent sign-ins never hash more passwords at once than the gate's
 // slots, whatever the burst.
 func TestPasswordHashingConcurrencyIsCapped(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t, webtest.Env("CONSOLE_PASSWORD_HASH_CONCURRENCY", "2"), webtest.Env("CONSOLE_PASSWORD_HASH_WAIT", "1m"))
 	o := app.CreateOwner("USD")
 	gate := app.Services.Users.Hashing
@@ -113,6 +116,7 @@ func TestPasswordHashingConcurrencyIsCapped(t *testing.T) {
 // hashes or checks a password answers 503 with Retry-After, counts
 // nothing against the user, and works again once a slot is free.
 func TestNoHashingCapacityAnswers503WithRetryAfter(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t, webtest.Env("CONSOLE_PASSWORD_HASH_CONCURRENCY", "1"), webtest.Env("CONSOLE_PASSWORD_HASH_WAIT", "50ms"))
 	o := app.CreateOwner("USD")
 	owner := app.Client()
@@ -153,6 +157,7 @@ func TestNoHashingCapacityAnswers503WithRetryAfter(t *testing.T) {
 // one worked. They now share the user's sign-in budget: after 20 wrong,
 // the right one is refused, on every form that re-asks, and at sign-in.
 func TestRechecksAreThrottledOnEveryForm(t *testing.T) {
+	t.Parallel()
 	type form struct {
 		name   string
 		twoFA  bool
@@ -233,6 +238,7 @@ func TestRechecksAreThrottledOnEveryForm(t *testing.T) {
 // Sign-ups are now counted per IP and per email domain before anything
 // is made, under a lock on each key, so parallel ones cannot all pass.
 func TestSignUpsAreThrottledPerIPAndDomain(t *testing.T) {
+	t.Parallel()
 	signUp := func(c *webtest.Client, email string) *webtest.Response {
 		return c.Post("/signup", url.Values{"name": {"N"}, "email": {email}, "password": {"a long password"}, "project_name": {"P"}, "currency": {"USD"}})
 	}

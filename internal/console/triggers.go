@@ -3,19 +3,15 @@ package console
 import (
 	"errors"
 	"net/http"
-	"net/mail"
-	"slices"
+	"strconv"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
 
 	"console/internal/audit"
 	"console/internal/i18n"
-	"console/internal/reqlog"
 	"console/internal/trigger"
-	"console/internal/usage"
 	"console/web"
 )
 
@@ -35,16 +31,13 @@ func (c *Console) triggersPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ts, err := trigger.List(ctx, c.pool, a.ProjectSID, a.SID, trigger.Filter{}, after, 0, triggersPageSize+1)
+	ts, err := c.triggers.List(ctx, a.ProjectSID, a.SID, trigger.Filter{}, after, 0, triggersPageSize+1)
 	if err != nil {
 		return err
 	}
 	d := web.TriggersData{Triggers: ts[:min(len(ts), triggersPageSize)]}
 	if len(ts) > triggersPageSize {
 		d.Next = d.Triggers[len(d.Triggers)-1].SID
-	}
-	if err := c.triggers.FillCurrentValues(ctx, c.pool, a.ProjectSID, d.Triggers...); err != nil {
-		return err
 	}
 	return render(w, r, http.StatusOK, web.Triggers(d))
 }
@@ -57,26 +50,27 @@ func (c *Console) newTriggerPage(w http.ResponseWriter, r *http.Request) error {
 func (c *Console) createTrigger(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	a := actingAccount(r)
-	f, spec := parseTriggerForm(r)
-	if f.Errors.Any() {
+	f, in := parseTriggerForm(r)
+	spec, err := in.Parse()
+	if err == nil {
+		var tr *trigger.Trigger
+		tr, err = c.triggers.Create(ctx, audit.ActorFrom(ctx), a.ProjectSID, a.SID, spec)
+		if err == nil {
+			c.flash(ctx, "ok", "triggers.created", web.TriggerName(tr))
+			return redirect(w, r, "/usage/triggers/"+tr.SID)
+		}
+	}
+	if triggerProblems(err, &f.Errors) {
 		return render(w, r, http.StatusUnprocessableEntity, web.TriggerNew(web.TriggerData{Form: f}))
 	}
-	tr, err := c.triggers.Create(ctx, c.triggerAudit(r), a.ProjectSID, a.SID, spec)
-	if fieldErr(err, &f.Errors) {
-		return render(w, r, http.StatusUnprocessableEntity, web.TriggerNew(web.TriggerData{Form: f}))
-	}
-	if err != nil {
-		return err
-	}
-	c.flash(ctx, "ok", "triggers.created", web.TriggerName(tr))
-	return redirect(w, r, "/usage/triggers/"+tr.SID)
+	return err
 }
 
 // viewedTrigger finds {sid} among the viewed account's triggers; another
 // tenant's, a sibling subaccount's or the parent's is a 404.
 func (c *Console) viewedTrigger(r *http.Request) (*trigger.Trigger, error) {
 	a := actingAccount(r)
-	tr, err := trigger.Get(r.Context(), c.pool, a.ProjectSID, a.SID, chi.URLParam(r, "sid"))
+	tr, err := c.triggers.Get(r.Context(), a.ProjectSID, a.SID, chi.URLParam(r, "sid"))
 	if errors.Is(err, trigger.ErrNotFound) {
 		return nil, errNotFound
 	}
@@ -87,11 +81,22 @@ func (c *Console) viewedTrigger(r *http.Request) (*trigger.Trigger, error) {
 // of its current period and its history.
 func (c *Console) triggerData(r *http.Request, tr *trigger.Trigger, f web.TriggerForm) (web.TriggerData, error) {
 	ctx := r.Context()
-	if err := c.triggers.FillCurrentValues(ctx, c.pool, tr.ProjectSID, tr); err != nil {
+	if err := c.triggers.FillCurrentValues(ctx, tr.ProjectSID, tr); err != nil {
 		return web.TriggerData{}, err
 	}
-	h, err := trigger.History(ctx, c.pool, tr.ProjectSID, tr.AccountSID, tr.SID, historySize)
-	return web.TriggerData{Trigger: tr, Form: f, History: h}, err
+	var before int64
+	if b := r.URL.Query().Get("before"); b != "" {
+		var err error
+		if before, err = strconv.ParseInt(b, 10, 64); err != nil || before <= 0 {
+			return web.TriggerData{}, errBadRequest
+		}
+	}
+	h, err := c.triggers.History(ctx, tr.ProjectSID, tr.AccountSID, tr.SID, before, historySize+1)
+	d := web.TriggerData{Trigger: tr, Form: f, History: h[:min(len(h), historySize)]}
+	if len(h) > historySize {
+		d.Older = "/usage/triggers/" + tr.SID + "?before=" + strconv.FormatInt(d.History[historySize-1].ID, 10)
+	}
+	return d, err
 }
 
 func (c *Console) triggerPage(w http.ResponseWriter, r *http.Request) error {
@@ -103,7 +108,7 @@ func (c *Console) triggerPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return render(w, r, http.StatusOK, web.Trigger(d))
+	return renderPart(w, r, http.StatusOK, web.Trigger(d), web.TriggerHistory(d))
 }
 
 // updateTrigger saves every field of the form, the value included (which
@@ -115,10 +120,11 @@ func (c *Console) updateTrigger(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f, spec := parseTriggerForm(r)
-	if !f.Errors.Any() {
+	f, in := parseTriggerForm(r)
+	spec, err := in.Parse()
+	if err == nil {
 		var up *trigger.Trigger
-		up, err = c.triggers.Update(ctx, c.triggerAudit(r), tr.ProjectSID, tr.AccountSID, tr.SID, func(s *trigger.Spec) error {
+		up, err = c.triggers.Update(ctx, audit.ActorFrom(ctx), tr.ProjectSID, tr.AccountSID, tr.SID, func(s *trigger.Spec) error {
 			*s = spec
 			return nil
 		})
@@ -129,9 +135,9 @@ func (c *Console) updateTrigger(w http.ResponseWriter, r *http.Request) error {
 			c.flash(ctx, "ok", "triggers.saved", web.TriggerName(up))
 			return redirect(w, r, "/usage/triggers/"+up.SID)
 		}
-		if !fieldErr(err, &f.Errors) {
-			return err
-		}
+	}
+	if !triggerProblems(err, &f.Errors) {
+		return err
 	}
 	d, err := c.triggerData(r, tr, f)
 	if err != nil {
@@ -146,7 +152,7 @@ func (c *Console) deleteTrigger(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	err = c.triggers.Delete(ctx, c.triggerAudit(r), tr.ProjectSID, tr.AccountSID, tr.SID)
+	err = c.triggers.Delete(ctx, audit.ActorFrom(ctx), tr.ProjectSID, tr.AccountSID, tr.SID)
 	if errors.Is(err, trigger.ErrNotFound) {
 		return errNotFound
 	}
@@ -155,11 +161,6 @@ func (c *Console) deleteTrigger(w http.ResponseWriter, r *http.Request) error {
 	}
 	c.flash(ctx, "ok", "triggers.deleted", web.TriggerName(tr))
 	return redirect(w, r, "/usage/triggers")
-}
-
-// triggerAudit names the signed-in user as the author of a trigger's change.
-func (c *Console) triggerAudit(r *http.Request) audit.Entry {
-	return audit.Entry{Actor: audit.ActorUser, ActorUserID: web.CurrentUser(r.Context()).ID, IP: reqlog.ClientIP(r)}
 }
 
 // splitAddresses reads the extra addresses as people type them: separated
@@ -177,9 +178,9 @@ func splitAddresses(s string) []string {
 	return out
 }
 
-// parseTriggerForm reads the form and checks every field, so that all its
-// errors show at once; the service checks the spec again when it saves.
-func parseTriggerForm(r *http.Request) (web.TriggerForm, trigger.Spec) {
+// parseTriggerForm reads the form as typed, and the trigger it asks for;
+// the trigger's one check is the input's (trigger.Input.Parse).
+func parseTriggerForm(r *http.Request) (web.TriggerForm, trigger.Input) {
 	f := web.TriggerForm{
 		FriendlyName:   strings.TrimSpace(r.PostFormValue("friendly_name")),
 		UsageCategory:  r.PostFormValue("usage_category"),
@@ -194,86 +195,46 @@ func parseTriggerForm(r *http.Request) (web.TriggerForm, trigger.Spec) {
 	if f.CallbackMethod == "" {
 		f.CallbackMethod = "POST" // as the API defaults it
 	}
-	spec := trigger.Spec{FriendlyName: f.FriendlyName, UsageCategory: f.UsageCategory, TriggerBy: f.TriggerBy, Recurring: f.Recurring,
-		EmailTeam: f.EmailTeam, EmailTo: splitAddresses(f.EmailTo), CallbackURL: f.CallbackURL, CallbackMethod: f.CallbackMethod,
-		EmailLocale: i18n.Locale(r.Context())}
-
-	if utf8.RuneCountInString(f.FriendlyName) > trigger.MaxFriendlyName {
-		f.Errors.Add("friendly_name", "triggers.error_name_too_long")
-	}
-	if _, ok := usage.Categories[f.UsageCategory]; !ok {
-		f.Errors.Add("usage_category", "triggers.error_category")
-	}
-	switch {
-	case !slices.Contains(trigger.TriggerBys, f.TriggerBy):
-		f.Errors.Add("trigger_by", "triggers.error_trigger_by")
-	case f.TriggerBy == trigger.ByCount && f.UsageCategory == usage.TotalPrice:
-		// Total price has no count: such a trigger could never fire.
-		f.Errors.Add("trigger_by", "triggers.error_count_of_total")
-	}
-	v, offset, err := trigger.ParseValue(f.TriggerValue)
-	switch {
-	case f.TriggerValue == "":
-		f.Errors.Add("trigger_value", "triggers.error_value_required")
-	case err != nil || (offset && v.Sign() < 0):
-		f.Errors.Add("trigger_value", "triggers.error_value")
-	case !offset && v.Sign() <= 0:
-		f.Errors.Add("trigger_value", "triggers.error_value_positive")
-	}
-	spec.TriggerValue, spec.Offset = v, offset
-	if !slices.Contains(trigger.Recurrings, f.Recurring) {
-		f.Errors.Add("recurring", "triggers.error_recurring")
-	}
-	for _, addr := range spec.EmailTo {
-		if a, err := mail.ParseAddress(addr); err != nil || a.Address != addr {
-			f.Errors.Add("email_to", "triggers.error_email")
-		}
-	}
-	if len(spec.EmailTo) > trigger.MaxEmails {
-		f.Errors.Add("email_to", "triggers.error_emails_too_many")
-	}
-	if f.CallbackURL != "" && !trigger.ValidCallbackURL(f.CallbackURL) {
-		f.Errors.Add("callback_url", "triggers.error_url")
-	}
-	if f.CallbackMethod != "GET" && f.CallbackMethod != "POST" {
-		f.Errors.Add("callback_method", "triggers.error_method")
-	}
-	if f.CallbackURL == "" && !f.EmailTeam && len(spec.EmailTo) == 0 {
-		f.Errors.Add("action", "triggers.error_action")
-	}
-	return f, spec
+	in := trigger.Input{Value: f.TriggerValue, Spec: trigger.Spec{FriendlyName: f.FriendlyName, UsageCategory: f.UsageCategory,
+		TriggerBy: f.TriggerBy, Recurring: f.Recurring, EmailTeam: f.EmailTeam, EmailTo: splitAddresses(f.EmailTo),
+		CallbackURL: f.CallbackURL, CallbackMethod: f.CallbackMethod, EmailLocale: i18n.Locale(r.Context())}}
+	return f, in
 }
 
-// triggerFieldKeys are the form's field and message for each error the
-// service may return, by trigger.FieldError field and reason ("" for any).
-var triggerFieldKeys = map[[2]string][2]string{
-	{trigger.FieldFriendlyName, ""}:                        {"friendly_name", "triggers.error_name_too_long"},
-	{trigger.FieldUsageCategory, ""}:                       {"usage_category", "triggers.error_category"},
-	{trigger.FieldTriggerBy, ""}:                           {"trigger_by", "triggers.error_trigger_by"},
-	{trigger.FieldTriggerValue, trigger.ReasonNotPositive}: {"trigger_value", "triggers.error_value_positive"},
-	{trigger.FieldTriggerValue, ""}:                        {"trigger_value", "triggers.error_value"},
-	{trigger.FieldRecurring, ""}:                           {"recurring", "triggers.error_recurring"},
-	{trigger.FieldCallbackURL, ""}:                         {"callback_url", "triggers.error_url"},
-	{trigger.FieldCallbackMethod, ""}:                      {"callback_method", "triggers.error_method"},
-	{trigger.FieldEmailTo, trigger.ReasonTooMany}:          {"email_to", "triggers.error_emails_too_many"},
-	{trigger.FieldEmailTo, ""}:                             {"email_to", "triggers.error_email"},
-	{trigger.FieldAction, ""}:                              {"action", "triggers.error_action"},
+// triggerProblemKeys are the messages of the trigger input's problems,
+// shown next to the form field of the same name.
+var triggerProblemKeys = map[trigger.Problem]string{
+	{Field: trigger.FieldFriendlyName, Reason: trigger.ReasonTooLong}:     "triggers.error_name_too_long",
+	{Field: trigger.FieldUsageCategory, Reason: trigger.ReasonRequired}:   "triggers.error_category",
+	{Field: trigger.FieldUsageCategory, Reason: trigger.ReasonInvalid}:    "triggers.error_category",
+	{Field: trigger.FieldTriggerBy, Reason: trigger.ReasonInvalid}:        "triggers.error_trigger_by",
+	{Field: trigger.FieldTriggerBy, Reason: trigger.ReasonNoCount}:        "triggers.error_count_of_total",
+	{Field: trigger.FieldTriggerValue, Reason: trigger.ReasonRequired}:    "triggers.error_value_required",
+	{Field: trigger.FieldTriggerValue, Reason: trigger.ReasonInvalid}:     "triggers.error_value",
+	{Field: trigger.FieldTriggerValue, Reason: trigger.ReasonNotPositive}: "triggers.error_value_positive",
+	{Field: trigger.FieldRecurring, Reason: trigger.ReasonInvalid}:        "triggers.error_recurring",
+	{Field: trigger.FieldEmailTo, Reason: trigger.ReasonInvalid}:          "triggers.error_email",
+	{Field: trigger.FieldEmailTo, Reason: trigger.ReasonTooMany}:          "triggers.error_emails_too_many",
+	{Field: trigger.FieldCallbackURL, Reason: trigger.ReasonInvalid}:      "triggers.error_url",
+	{Field: trigger.FieldCallbackMethod, Reason: trigger.ReasonInvalid}:   "triggers.error_method",
+	{Field: trigger.FieldAction, Reason: trigger.ReasonRequired}:          "triggers.error_action",
 }
 
-// fieldErr turns the service's *trigger.FieldError into the form's error
-// and reports whether err was one.
-func fieldErr(err error, errs *web.FieldErrors) bool {
-	var fe *trigger.FieldError
-	if !errors.As(err, &fe) {
+// triggerProblems puts the trigger.Problems in err on errs, each on its
+// field, and reports whether err held any: the form is then shown again
+// with them (422).
+func triggerProblems(err error, errs *web.FieldErrors) bool {
+	var ps trigger.Problems
+	if !errors.As(err, &ps) {
 		return false
 	}
-	k, ok := triggerFieldKeys[[2]string{fe.Field, fe.Reason}]
-	if !ok {
-		k, ok = triggerFieldKeys[[2]string{fe.Field, ""}]
+	for _, p := range ps {
+		key, ok := triggerProblemKeys[p]
+		if !ok {
+			errs.Add("form", "error.bad_request")
+			continue
+		}
+		errs.Add(p.Field, key)
 	}
-	if !ok {
-		k = [2]string{"form", "error.bad_request"}
-	}
-	errs.Add(k[0], k[1])
 	return true
 }

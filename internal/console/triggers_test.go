@@ -109,6 +109,7 @@ func createTrigger(t *testing.T, c *webtest.Client, form url.Values) string {
 // the new form comes set to the month's total price, by price, mailed to
 // the team; the user types a name and 100000.
 func TestTriggerSeedExample(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	ctx := context.Background()
 	o := app.CreateOwner("JPY")
@@ -187,6 +188,7 @@ func TestTriggerSeedExample(t *testing.T) {
 // A form with errors is shown again with every error next to its field and
 // what was typed, and changes nothing: on create and on edit.
 func TestTriggerValidation(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	ctx := context.Background()
 	o := app.CreateOwner("USD")
@@ -275,6 +277,7 @@ func TestTriggerValidation(t *testing.T) {
 // Every field can be edited, the value included; a +N value is counted
 // from the period's value so far; deleting asks first and leaves nothing.
 func TestTriggerEditAndDelete(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	ctx := context.Background()
 	o := app.CreateOwner("USD")
@@ -359,6 +362,7 @@ func TestTriggerEditAndDelete(t *testing.T) {
 // Another project's trigger, a subaccount's seen from the master and the
 // master's seen from a subaccount are 404s, and nothing changes.
 func TestTriggerOfAnotherAccountIsNotFound(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	ctx := context.Background()
 	a, b := app.CreateOwner("USD"), app.CreateOwner("USD")
@@ -403,6 +407,7 @@ func TestTriggerOfAnotherAccountIsNotFound(t *testing.T) {
 
 // The category select offers every category the console meters, once.
 func TestTriggerCategoriesAreTheMeteredOnes(t *testing.T) {
+	t.Parallel()
 	seen := map[string]int{}
 	for _, g := range web.TriggerCategories {
 		for _, c := range g.Categories {
@@ -427,21 +432,20 @@ func submatches(body, expr string) []string {
 // waitHistory polls a trigger's history until ok says it is complete.
 func waitHistory(t *testing.T, app *webtest.App, project, account, sidUT string, ok func([]*trigger.Firing) bool) []*trigger.Firing {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		h, err := trigger.History(context.Background(), app.Pool, project, account, sidUT, 10)
+	var h []*trigger.Firing
+	webtest.Eventually(t, "the history of "+sidUT, func() bool {
+		var err error
+		h, err = trigger.History(context.Background(), app.Pool, project, account, sidUT, 10)
 		require.NoError(t, err)
-		if ok(h) {
-			return h
-		}
-		require.True(t, time.Now().Before(deadline), "history of %s incomplete: %+v", sidUT, h)
-		time.Sleep(50 * time.Millisecond)
-	}
+		return ok(h)
+	})
+	return h
 }
 
 // A trigger's page lists each firing (when, the period, the value then)
 // with every webhook attempt and every mail, as the workers deliver them.
 func TestTriggerHistory(t *testing.T) {
+	t.Parallel()
 	smtp := mailtest.Start(t)
 	app := webtest.Start(t, webtest.Workers(), webtest.Env("SMTP_URL", smtp.URL()))
 	tokyo, err := time.LoadLocation("Asia/Tokyo")
@@ -558,6 +562,7 @@ func TestTriggerHistory(t *testing.T) {
 
 // Usage shows the Triggers tab to the roles that manage triggers only.
 func TestUsageTabsShowTriggersToWhoManagesThem(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	ctx := context.Background()
 	o := app.CreateOwner("USD")

@@ -34,12 +34,16 @@ func thisMonth(loc *time.Location) time.Time {
 
 // usageMonth reads ?month= (YYYY-MM), the current month of the project's
 // time zone when absent, and the months the picker offers: the last
-// twelve, none before the project was created. A month that is malformed,
-// before the project's creation or after the current one is refused.
-func usageMonth(r *http.Request, project *account.Account) (time.Time, []time.Time, error) {
+// twelve, none before the project was created or, when earlier, before
+// firstUsage (a local date; zero for none). A month that is malformed,
+// before both or after the current one is refused.
+func usageMonth(r *http.Request, project *account.Account, firstUsage time.Time) (time.Time, []time.Time, error) {
 	loc := project.Location()
 	current := thisMonth(loc)
 	c := usage.LocalDate(project.CreatedAt, loc)
+	if !firstUsage.IsZero() && firstUsage.Before(c) {
+		c = firstUsage
+	}
 	created := time.Date(c.Year(), c.Month(), 1, 0, 0, 0, 0, time.UTC)
 	month := current
 	if s := r.URL.Query().Get("month"); s != "" {
@@ -59,6 +63,21 @@ func usageMonth(r *http.Request, project *account.Account) (time.Time, []time.Ti
 	return month, months, nil
 }
 
+// usagePicker is usageMonth for the viewer's project, from the first usage
+// of what the viewer sees: the project, or the subaccount being viewed.
+func (c *Console) usagePicker(r *http.Request) (time.Time, []time.Time, error) {
+	v := web.ViewerOf(r.Context())
+	var accounts []string
+	if v.Account.SID != v.Project.SID {
+		accounts = []string{v.Account.SID}
+	}
+	first, err := usage.FirstDay(r.Context(), c.pool, v.Project.SID, accounts)
+	if err != nil {
+		return time.Time{}, nil, err
+	}
+	return usageMonth(r, v.Project, first)
+}
+
 // usageAccount is the account a usage page shows: ?account= when it is
 // the account being viewed or, viewing the main account, one of its
 // subaccounts; any other SID, another project's included, is a 404.
@@ -76,7 +95,7 @@ func (c *Console) usageAccount(r *http.Request, withChoices bool) (a *account.Ac
 		return nil, nil, errNotFound // a subaccount sees itself only
 	}
 	if v.Account.SID == v.Project.SID && withChoices {
-		subs, err := c.accounts.Subaccounts(ctx, c.pool, v.Project.SID)
+		subs, err := c.accountService.Subaccounts(ctx, v.Project.SID)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -90,8 +109,8 @@ func (c *Console) usageAccount(r *http.Request, withChoices bool) (a *account.Ac
 		}
 	}
 	if a == nil {
-		a, err = c.accounts.Get(ctx, c.pool, v.Project.SID, want)
-		if errors.Is(err, account.ErrNotFound) || (err == nil && a.ParentSID != v.Project.SID) {
+		a, err = c.accountService.Subaccount(ctx, v.Project.SID, want)
+		if errors.Is(err, account.ErrNotFound) {
 			return nil, nil, errNotFound
 		}
 		if err != nil {
@@ -106,7 +125,7 @@ func (c *Console) usageAccount(r *http.Request, withChoices bool) (a *account.Ac
 func (c *Console) usageSummary(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	v := web.ViewerOf(ctx)
-	month, months, err := usageMonth(r, v.Project)
+	month, months, err := c.usagePicker(r)
 	if err != nil {
 		return err
 	}
@@ -115,7 +134,7 @@ func (c *Console) usageSummary(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	first, last := usage.MonthDays(month)
-	rows, err := usage.LocalDays(ctx, c.pool, v.Project.SID, []string{a.SID}, first, last)
+	rows, err := c.usage.LocalDays(ctx, v.Project.SID, []string{a.SID}, first, last)
 	if err != nil {
 		return err
 	}
@@ -141,7 +160,7 @@ var csvHeader = []string{"date", "category", "description", "count", "count_unit
 func (c *Console) usageCSV(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	v := web.ViewerOf(ctx)
-	month, _, err := usageMonth(r, v.Project)
+	month, _, err := c.usagePicker(r)
 	if err != nil {
 		return err
 	}
@@ -150,7 +169,7 @@ func (c *Console) usageCSV(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	first, last := usage.MonthDays(month)
-	rows, err := usage.LocalDays(ctx, c.pool, v.Project.SID, []string{a.SID}, first, last)
+	rows, err := c.usage.LocalDays(ctx, v.Project.SID, []string{a.SID}, first, last)
 	if err != nil {
 		return err
 	}
@@ -182,7 +201,7 @@ func (c *Console) usageSubaccounts(w http.ResponseWriter, r *http.Request) error
 	if v.Account.SID != v.Project.SID {
 		return render(w, r, http.StatusOK, web.UsageSubaccounts(web.UsageSubaccountsData{InSubaccount: true}))
 	}
-	month, months, err := usageMonth(r, v.Project)
+	month, months, err := c.usagePicker(r)
 	if err != nil {
 		return err
 	}
@@ -199,12 +218,12 @@ func (c *Console) usageSubaccounts(w http.ResponseWriter, r *http.Request) error
 	}
 	d.Picker = web.MonthPicker{Action: "/usage/subaccounts", Month: month, Months: months,
 		Keep: [][2]string{{"sort", d.Sort}, {"dir", d.Dir}}}
-	subs, err := c.accounts.Subaccounts(ctx, c.pool, v.Project.SID)
+	subs, err := c.accountService.Subaccounts(ctx, v.Project.SID)
 	if err != nil {
 		return err
 	}
 	first, last := usage.MonthDays(month)
-	spend, err := usage.SpendByAccount(ctx, c.pool, v.Project.SID, first, last)
+	spend, err := c.usage.SpendByAccount(ctx, v.Project.SID, first, last)
 	if err != nil {
 		return err
 	}

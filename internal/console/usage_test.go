@@ -113,6 +113,7 @@ func seedNovember(t *testing.T, app *webtest.App, p, shop string) {
 }
 
 func TestUsageSummary(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("JPY")
 	p := o.AccountSID
@@ -209,6 +210,7 @@ func TestUsageSummary(t *testing.T) {
 }
 
 func TestUsageSummaryViewingASubaccount(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("JPY")
 	p := o.AccountSID
@@ -239,6 +241,7 @@ func TestUsageSummaryViewingASubaccount(t *testing.T) {
 }
 
 func TestUsageCSV(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("JPY")
 	p := o.AccountSID
@@ -272,6 +275,7 @@ func TestUsageCSV(t *testing.T) {
 }
 
 func TestUsageSubaccounts(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("JPY")
 	p := o.AccountSID
@@ -339,6 +343,7 @@ func TestUsageSubaccounts(t *testing.T) {
 // The dashboard's spend is this month's usage: the whole project's on the
 // main account, the subaccount's own in a subaccount.
 func TestDashboardSpendFromUsage(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("JPY")
 	p := o.AccountSID

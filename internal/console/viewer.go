@@ -9,10 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"console/internal/account"
-	"console/internal/billing"
 	"console/internal/i18n"
-	"console/internal/nav"
-	"console/internal/team"
 	"console/web"
 )
 
@@ -29,7 +26,7 @@ func (c *Console) loadViewer(next http.Handler) http.Handler {
 		if uid := c.sessions.GetString(ctx, keyUserID); uid != "" {
 			seen := time.Unix(c.sessions.GetInt64(ctx, keySeen), 0)
 			var err error
-			if time.Since(seen) <= c.cfg.SessionIdleTimeout {
+			if c.now().Sub(seen) <= c.cfg.SessionIdleTimeout {
 				v, pre, err = c.viewer(r, uid)
 			}
 			switch {
@@ -41,8 +38,8 @@ func (c *Console) loadViewer(next http.Handler) http.Handler {
 					return err
 				}
 			default:
-				if time.Since(seen) > seenGranularity {
-					c.sessions.Put(ctx, keySeen, time.Now().Unix())
+				if c.now().Sub(seen) > seenGranularity {
+					c.sessions.Put(ctx, keySeen, c.now().Unix())
 				}
 				if v.User.Locale != "" {
 					locale = v.User.Locale
@@ -76,29 +73,19 @@ func (c *Console) viewer(r *http.Request, uid string) (*web.Viewer, any, error) 
 	ctx := r.Context()
 	want := c.sessions.GetString(ctx, keyProject)
 	sub := c.sessions.GetString(ctx, keyAccount)
-	v := &web.Viewer{}
-	var project, subAccount *account.Account
 	var pre any
-	b := &pgx.Batch{}
-	c.users.QueueByID(b, uid, &v.User)
-	team.QueueProjectsOf(b, uid, &v.Projects)
-	nav.QueuePins(b, uid, &v.Pins)
-	if want != "" {
-		c.accounts.QueueGet(b, want, want, &project)
-		billing.QueueState(b, want, &v.Balance, &v.Suspended)
-		if sub != "" {
-			c.accounts.QueueGet(b, want, sub, &subAccount)
-		}
-		if p := c.preloads[r.Method+" "+r.URL.Path]; p != nil {
-			pre = p(b, want, sub)
-		}
+	var more func(b *pgx.Batch)
+	if p := c.preloads[r.Method+" "+r.URL.Path]; p != nil {
+		more = func(b *pgx.Batch) { pre = p(b, want, sub) }
 	}
-	if err := c.pool.SendBatch(ctx, b).Close(); err != nil {
+	fr, err := c.frames.Load(ctx, uid, want, sub, more)
+	if err != nil {
 		return nil, nil, err
 	}
-	if v.User == nil {
+	if fr.User == nil {
 		return nil, nil, nil
 	}
+	v := &web.Viewer{User: fr.User, Projects: fr.Projects, Pins: fr.Pins}
 	if len(v.Projects) == 0 {
 		return v, nil, nil
 	}
@@ -109,21 +96,16 @@ func (c *Console) viewer(r *http.Request, uid string) (*web.Viewer, any, error) 
 			current, found = p, true
 		}
 	}
-	if !found || project == nil {
+	if !found || fr.Project == nil {
 		// First page after signing in, or the project was left: the
 		// first membership, remembered for the next requests.
-		var err error
-		if project, err = c.accounts.Get(ctx, c.pool, current.SID, current.SID); err != nil {
-			return nil, nil, err
-		}
-		b := &pgx.Batch{}
-		billing.QueueState(b, current.SID, &v.Balance, &v.Suspended)
-		if err := c.pool.SendBatch(ctx, b).Close(); err != nil {
+		if err := c.frames.Move(ctx, fr, current.SID); err != nil {
 			return nil, nil, err
 		}
 		c.sessions.Put(ctx, keyProject, current.SID)
-		subAccount = nil
 	}
+	project, subAccount := fr.Project, fr.Sub
+	v.Balance, v.Suspended = fr.Balance, fr.Suspended
 	v.Project, v.Account, v.Role = project, project, current.Role
 	// A subaccount being viewed must belong to this project and be open;
 	// otherwise the console falls back to the project itself.

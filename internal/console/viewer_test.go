@@ -23,6 +23,7 @@ import (
 // project they were looking at, or viewing a subaccount closed meanwhile,
 // sees their own project's figures on the next page, never the others.
 func TestDashboardSpendReadWithTheViewerIsTheViewers(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	ctx := context.Background()
 	a, b := app.CreateOwner("JPY"), app.CreateOwner("JPY")
@@ -111,6 +112,7 @@ func (r *roundTrips) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEnd
 // one batch with the viewer and the page's spend, whether the project or a
 // subaccount is viewed.
 func TestDashboardViewIsTwoRoundTrips(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	shop := createSub(t, app, o.AccountSID, "Shop")

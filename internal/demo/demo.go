@@ -29,6 +29,7 @@ import (
 	"console/internal/messaging"
 	"console/internal/numbers"
 	"console/internal/onboard"
+	"console/internal/trigger"
 	"console/internal/usage"
 	"console/internal/voice"
 )
@@ -41,7 +42,10 @@ type Deps struct {
 	Billing  *billing.Service
 	Numbers  *numbers.Service
 	Messages *messaging.Sender
-	Calls    *voice.Dialer
+	Calls    *voice.Service
+	// Triggers, when set, get the owner's monthly usage triggers and
+	// their firings across the history.
+	Triggers *trigger.Service
 	// SubaccountLimit is the configured limit per project.
 	SubaccountLimit int
 }
@@ -61,8 +65,6 @@ const (
 	TimeZone = "Asia/Tokyo"
 	// DefaultDays of history.
 	DefaultDays = 90
-	// paymentStep is the amount of each Add Funds payment.
-	paymentStep = 100000
 	// senders is how many messages and calls are in flight at once: the
 	// ledger combines a project's concurrent debits into one transaction.
 	senders = 32
@@ -141,6 +143,15 @@ var (
 
 // Seed creates the demo project and its history. It refuses with
 // ErrEmailTaken, before creating anything, when the email is taken.
+//
+// Everything is dated on the history's clock: the project, its
+// subaccounts, cards, numbers and usage triggers the day before the first
+// message; a payment then and one before each month, each sized to fund
+// what follows it; each number's monthly charge on its anniversary; the
+// messages and calls when they were sent; the triggers' firings on the
+// days they crossed their value. The history is charged in that order,
+// so the balance never runs dry and every ledger entry is dated with what
+// it pays for.
 func Seed(ctx context.Context, d Deps, o Options) (*Summary, error) {
 	if o.Days <= 0 {
 		o.Days = DefaultDays
@@ -148,9 +159,15 @@ func Seed(ctx context.Context, d Deps, o Options) (*Summary, error) {
 	if o.Now.IsZero() {
 		o.Now = time.Now()
 	}
+	loc := tokyo()
+	local := o.Now.In(loc)
+	first := time.Date(local.Year(), local.Month(), local.Day()-(o.Days-1), 0, 0, 0, 0, loc)
+	clock := &clock{at: first.Add(-14 * time.Hour)} // 10:00 the day before
+	created := clock.at
+
 	res, err := onboard.CreateOwner(ctx, d.Pool, d.Users, d.Accounts, onboard.Owner{
 		Email: o.Email, Password: o.Password, Name: "Demo Owner", Locale: "ja", ProjectName: profiles[0].name,
-		Currency: Currency, TimeZone: TimeZone, TrialCredit: true, Via: "demo",
+		Currency: Currency, TimeZone: TimeZone, TrialCredit: true, Via: "demo", At: created,
 	})
 	if err != nil {
 		return nil, err
@@ -158,13 +175,14 @@ func Seed(ctx context.Context, d Deps, o Options) (*Summary, error) {
 	project := res.Project
 	accounts := []*account.Account{project}
 	for _, p := range profiles[1:] {
+		at := clock.tick(3 * time.Minute)
 		var sub *account.Account
 		err := pgx.BeginFunc(ctx, d.Pool, func(tx pgx.Tx) error {
 			var err error
-			if sub, _, err = d.Accounts.CreateSubaccount(ctx, tx, project, p.name, d.SubaccountLimit); err != nil {
+			if sub, _, err = d.Accounts.CreateSubaccountAt(ctx, tx, project, p.name, d.SubaccountLimit, at); err != nil {
 				return err
 			}
-			return systemAudit(ctx, tx, project.SID, sub.SID, "account.subaccount_created", sub.SID, map[string]string{"friendly_name": sub.FriendlyName})
+			return systemAudit(ctx, tx, at, project.SID, sub.SID, "account.subaccount_created", sub.SID, map[string]string{"friendly_name": sub.FriendlyName})
 		})
 		if err != nil {
 			return nil, fmt.Errorf("subaccount: %w", err)
@@ -174,34 +192,32 @@ func Seed(ctx context.Context, d Deps, o Options) (*Summary, error) {
 
 	rng := rand.New(rand.NewPCG(20260401, 90))
 	plan := makePlan(rng, accounts, o.Now, o.Days)
+	costs, err := plan.costs(ctx, d.Pool, Currency)
+	if err != nil {
+		return nil, err
+	}
 
-	card, err := addCards(ctx, d, project.SID, o.Now)
+	card, err := addCards(ctx, d, project.SID, clock.tick(4*time.Minute), o.Now)
 	if err != nil {
 		return nil, err
 	}
-	// The history is charged now, in the order it happened; the payments
-	// that fund it come first, with room for the numbers' first month.
-	need, err := plan.bound(ctx, d.Pool, Currency)
-	if err != nil {
-		return nil, err
-	}
-	need = need.Add(decimal.NewFromInt(20000))
 	sum := &Summary{ProjectSID: project.SID, Email: o.Email, Password: o.Password, Paid: billing.Zero(Currency)}
-	for i := 0; sum.Paid.Amount.LessThan(need); i++ {
-		amount := decimal.NewFromInt(paymentStep)
-		p, err := d.Billing.AddFunds(ctx, card, amount, Currency, fmt.Sprintf("demo:%d", i))
+	f := &funding{d: d, card: card, project: project.SID, sum: sum, plan: plan, costs: costs, now: o.Now}
+
+	// The first payment funds the numbers' first month and the history up
+	// to the next payment, on the last day of this month: before the
+	// numbers' first monthly charge, which is why it need not know them.
+	numberPrices := decimal.Zero
+	for _, kind := range []string{numbers.Mobile, numbers.Local} {
+		price, _, err := usage.Price(ctx, d.Pool, numbers.Category(kind), "JP", Currency)
 		if err != nil {
-			return nil, fmt.Errorf("add funds: %w", err)
+			return nil, fmt.Errorf("number price: %w", err)
 		}
-		if p.Status != billing.PaymentSucceeded {
-			return nil, fmt.Errorf("add funds: payment %s %s", p.Status, p.FailureReason)
-		}
-		if err := systemAudit(ctx, d.Pool, project.SID, project.SID, "funds.added", p.ID,
-			map[string]string{"amount": amount.String(), "status": p.Status, "card": card.Label()}); err != nil {
-			return nil, err
-		}
-		sum.Payments++
-		sum.Paid.Amount = sum.Paid.Amount.Add(amount)
+		numberPrices = numberPrices.Add(price.Mul(decimal.NewFromInt(int64(len(accounts)))))
+	}
+	f.payDays = paymentTimes(created, o.Now, loc)
+	if err := f.pay(ctx, clock.tick(3*time.Minute), numberPrices); err != nil {
+		return nil, err
 	}
 
 	// Each account gets a mobile number to text from and a local one to call from.
@@ -213,7 +229,7 @@ func Seed(ctx context.Context, d Deps, o Options) (*Summary, error) {
 			into   map[string]string
 			prefer string
 		}{{numbers.Mobile, sms, ""}, {numbers.Local, voiceFrom, "+8150"}} {
-			n, err := buyNumber(ctx, d, acc, want.kind, want.prefer)
+			n, err := buyNumber(ctx, d, acc, want.kind, want.prefer, clock.tick(time.Minute))
 			if err != nil {
 				return nil, fmt.Errorf("number for %s: %w", acc.FriendlyName, err)
 			}
@@ -222,8 +238,15 @@ func Seed(ctx context.Context, d Deps, o Options) (*Summary, error) {
 		}
 		sum.Accounts = append(sum.Accounts, as)
 	}
+	if f.dues, err = dueCharges(ctx, d.Pool, project.SID, o.Now); err != nil {
+		return nil, err
+	}
 
-	if err := plan.run(ctx, d, sms, voiceFrom); err != nil {
+	triggersAt := clock.tick(5 * time.Minute)
+	if err := f.run(ctx, sms, voiceFrom); err != nil {
+		return nil, err
+	}
+	if err := addTriggers(ctx, d, accounts, triggersAt, o.Now); err != nil {
 		return nil, err
 	}
 	for i, acc := range accounts {
@@ -238,15 +261,173 @@ func Seed(ctx context.Context, d Deps, o Options) (*Summary, error) {
 	return sum, nil
 }
 
-// systemAudit records a change the demo made, in its transaction.
-func systemAudit(ctx context.Context, db database.DBTX, projectSID, accountSID, action, target string, details map[string]string) error {
-	details["via"] = "demo"
-	return audit.Write(ctx, db, audit.Entry{ProjectSID: projectSID, AccountSID: accountSID, Actor: audit.ActorSystem, Action: action, Target: target, Details: details})
+// tokyo is the demo's time zone.
+func tokyo() *time.Location {
+	loc, err := time.LoadLocation(TimeZone)
+	if err != nil {
+		loc = time.FixedZone("JST", 9*60*60)
+	}
+	return loc
 }
 
-// addCards saves a primary and a backup card through the test gateway and
-// returns the primary.
-func addCards(ctx context.Context, d Deps, projectSID string, now time.Time) (*billing.Method, error) {
+// clock is the history's clock while the project is set up: each step a
+// few minutes after the one before.
+type clock struct{ at time.Time }
+
+func (c *clock) tick(d time.Duration) time.Time {
+	c.at = c.at.Add(d)
+	return c.at
+}
+
+// paymentTimes are when the owner tops up after the first payment: at
+// 18:00 on the last day of each month of the history, before the month
+// it funds.
+func paymentTimes(created, now time.Time, loc *time.Location) []time.Time {
+	var out []time.Time
+	c := created.In(loc)
+	for m := time.Date(c.Year(), c.Month()+1, 1, 0, 0, 0, 0, loc); !m.After(now); m = m.AddDate(0, 1, 0) {
+		if at := m.Add(-6 * time.Hour); at.After(created.Add(time.Hour)) && at.Before(now) {
+			out = append(out, at)
+		}
+	}
+	return out
+}
+
+// due is a recurring charge the history makes on its date.
+type due struct {
+	at     time.Time
+	amount decimal.Decimal
+}
+
+// dueCharges are the project's recurring charges from their next date to now.
+func dueCharges(ctx context.Context, db *pgxpool.Pool, projectSID string, now time.Time) ([]due, error) {
+	items, err := billing.RecurringItems(ctx, db, projectSID)
+	if err != nil {
+		return nil, err
+	}
+	var out []due
+	for _, it := range items {
+		for at := it.NextChargeAt; !at.After(now); at = billing.NextAnniversary(it.Anniversary, at) {
+			out = append(out, due{at: at, amount: it.Amount})
+		}
+	}
+	sort.SliceStable(out, func(a, b int) bool { return out[a].at.Before(out[b].at) })
+	return out, nil
+}
+
+// funding pays for the history as it is charged.
+type funding struct {
+	d       Deps
+	card    *billing.Method
+	project string
+	sum     *Summary
+	plan    *plan
+	costs   []decimal.Decimal // the most each item of the plan can cost
+	dues    []due
+	payDays []time.Time // the top-ups after the first payment
+	now     time.Time
+}
+
+// Payment amounts: the margin left after the most a period can cost, and
+// the step amounts are rounded up to.
+var (
+	paymentMargin = decimal.NewFromInt(10000)
+	paymentRound  = decimal.NewFromInt(10000)
+)
+
+// pay tops the balance up at at, by enough to cover extra and the most
+// that the history can cost until the next payment, with a margin.
+func (f *funding) pay(ctx context.Context, at time.Time, extra decimal.Decimal) error {
+	next := f.now
+	for _, p := range f.payDays {
+		if p.After(at) {
+			next = p
+			break
+		}
+	}
+	need := extra.Add(paymentMargin)
+	for i, it := range f.plan.items {
+		if !it.at.Before(at) && it.at.Before(next) {
+			need = need.Add(f.costs[i])
+		}
+	}
+	for _, c := range f.dues {
+		if !c.at.Before(at) && c.at.Before(next) {
+			need = need.Add(c.amount)
+		}
+	}
+	bal, err := billing.Balance(ctx, f.d.Pool, f.project)
+	if err != nil {
+		return err
+	}
+	amount := need.Sub(bal.Amount).Div(paymentRound).Ceil().Mul(paymentRound)
+	amount = decimal.Max(amount, paymentRound) // a monthly top-up all the same
+	limit := billing.FundsLimits[Currency][1]
+	for amount.IsPositive() {
+		step := decimal.Min(amount, limit)
+		p, err := f.d.Billing.AddFundsAt(ctx, f.card, step, Currency, fmt.Sprintf("demo:%d", f.sum.Payments), at)
+		if err != nil {
+			return fmt.Errorf("add funds: %w", err)
+		}
+		if p.Status != billing.PaymentSucceeded {
+			return fmt.Errorf("add funds: payment %s %s", p.Status, p.FailureReason)
+		}
+		if err := systemAudit(ctx, f.d.Pool, at, f.project, f.project, "funds.added", p.ID,
+			map[string]string{"amount": step.String(), "status": p.Status, "card": f.card.Label()}); err != nil {
+			return err
+		}
+		f.sum.Payments++
+		f.sum.Paid.Amount = f.sum.Paid.Amount.Add(step)
+		amount = amount.Sub(step)
+		at = at.Add(time.Minute)
+	}
+	return nil
+}
+
+// run charges the history in order: the messages and calls between two
+// stops (a payment, a recurring charge) side by side, each stop once
+// everything before it is charged.
+func (f *funding) run(ctx context.Context, sms, voiceFrom map[string]string) error {
+	type stop struct {
+		at  time.Time
+		pay bool
+	}
+	var stops []stop
+	for _, p := range f.payDays {
+		stops = append(stops, stop{at: p, pay: true})
+	}
+	for _, c := range f.dues {
+		stops = append(stops, stop{at: c.at})
+	}
+	sort.SliceStable(stops, func(a, b int) bool { return stops[a].at.Before(stops[b].at) })
+	items := f.plan.items
+	for _, s := range stops {
+		n := sort.Search(len(items), func(i int) bool { return !items[i].at.Before(s.at) })
+		if err := f.plan.run(ctx, f.d, items[:n], sms, voiceFrom); err != nil {
+			return err
+		}
+		items = items[n:]
+		if s.pay {
+			if err := f.pay(ctx, s.at, decimal.Zero); err != nil {
+				return err
+			}
+		} else if err := f.d.Billing.ChargeProjectDueItems(ctx, f.project, s.at); err != nil {
+			return fmt.Errorf("monthly charges: %w", err)
+		}
+	}
+	return f.plan.run(ctx, f.d, items, sms, voiceFrom)
+}
+
+// systemAudit records a change the demo made at at, in its transaction.
+func systemAudit(ctx context.Context, db database.DBTX, at time.Time, projectSID, accountSID, action, target string, details map[string]string) error {
+	details["via"] = "demo"
+	return audit.Write(ctx, db, audit.Entry{ProjectSID: projectSID, AccountSID: accountSID, Actor: audit.ActorSystem, Action: action, Target: target,
+		Details: details, At: at})
+}
+
+// addCards saves a primary and a backup card through the test gateway,
+// dated at, and returns the primary.
+func addCards(ctx context.Context, d Deps, projectSID string, at, now time.Time) (*billing.Method, error) {
 	var primary *billing.Method
 	for _, c := range []billing.Card{
 		{Holder: "SAKURA TARO", Number: "4242424242424242", ExpMonth: 8, ExpYear: now.Year() + 3, CVC: "123"},
@@ -260,25 +441,26 @@ func addCards(ctx context.Context, d Deps, projectSID string, now time.Time) (*b
 			return nil, err
 		}
 		err = pgx.BeginFunc(ctx, d.Pool, func(tx pgx.Tx) error {
-			m, err := billing.AddMethod(ctx, tx, projectSID, c, tok)
+			m, err := billing.AddMethodAt(ctx, tx, projectSID, c, tok, at)
 			if err != nil {
 				return err
 			}
 			if primary == nil {
 				primary = m
 			}
-			return systemAudit(ctx, tx, projectSID, projectSID, "card.added", m.ID, map[string]string{"card": m.Label()})
+			return systemAudit(ctx, tx, at, projectSID, projectSID, "card.added", m.ID, map[string]string{"card": m.Label()})
 		})
 		if err != nil {
 			return nil, fmt.Errorf("card: %w", err)
 		}
+		at = at.Add(time.Minute)
 	}
 	return primary, nil
 }
 
 // buyNumber buys the first free Japanese number of a type (starting with
-// prefer when set) through the numbers service.
-func buyNumber(ctx context.Context, d Deps, acc *account.Account, numberType, prefer string) (*numbers.Number, error) {
+// prefer when set) through the numbers service, dated at.
+func buyNumber(ctx context.Context, d Deps, acc *account.Account, numberType, prefer string, at time.Time) (*numbers.Number, error) {
 	for page := 0; page < 20; page++ {
 		candidates := numbers.Candidates("JP", numberType, "", page, 20)
 		owned, err := numbers.Owned(ctx, d.Pool, candidates)
@@ -289,10 +471,7 @@ func buyNumber(ctx context.Context, d Deps, acc *account.Account, numberType, pr
 			if owned[phone] || prefer != "" && (len(phone) < len(prefer) || phone[:len(prefer)] != prefer) {
 				continue
 			}
-			n, err := d.Numbers.Buy(ctx, acc, numbers.BuyRequest{PhoneNumber: phone,
-				Then: func(ctx context.Context, tx pgx.Tx, n *numbers.Number) error {
-					return systemAudit(ctx, tx, acc.ProjectSID, acc.SID, "number.bought", n.SID, map[string]string{"phone_number": n.PhoneNumber})
-				}})
+			n, err := d.Numbers.Buy(ctx, audit.System(ctx), acc, numbers.BuyRequest{PhoneNumber: phone, At: at})
 			if errors.Is(err, numbers.ErrNotAvailable) {
 				continue // bought by someone meanwhile
 			}
@@ -331,10 +510,7 @@ var (
 // weights; destinations and bodies at random. Items later than now are
 // left out, so today's history stops at the present.
 func makePlan(rng *rand.Rand, accounts []*account.Account, now time.Time, days int) *plan {
-	loc, err := time.LoadLocation(TimeZone)
-	if err != nil {
-		loc = time.FixedZone("JST", 9*60*60)
-	}
+	loc := tokyo()
 	local := now.In(loc)
 	today := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, loc)
 	p := &plan{messages: map[string]int{}, calls: map[string]int{}}
@@ -432,10 +608,10 @@ func english(s string) bool {
 	return true
 }
 
-// bound is the most the plan can cost: messages exactly, calls at their
-// longest simulated duration (a call's duration comes from its SID, known
-// only when it is placed).
-func (p *plan) bound(ctx context.Context, db *pgxpool.Pool, currency string) (decimal.Decimal, error) {
+// costs are the most each item of the plan can cost: a message exactly,
+// a call at its longest simulated duration (a call's duration comes from
+// its SID, known only when it is placed).
+func (p *plan) costs(ctx context.Context, db *pgxpool.Pool, currency string) ([]decimal.Decimal, error) {
 	prices := map[string]decimal.Decimal{}
 	price := func(category, to string) (decimal.Decimal, error) {
 		key := category + "/" + messaging.Country(to)
@@ -446,29 +622,32 @@ func (p *plan) bound(ctx context.Context, db *pgxpool.Pool, currency string) (de
 		prices[key] = v
 		return v, err
 	}
-	total := decimal.Zero
+	out := make([]decimal.Decimal, len(p.items))
 	longest := decimal.NewFromInt(int64(voice.Minutes(voice.MaxSimulatedDuration)))
-	for _, it := range p.items {
+	for i, it := range p.items {
 		if it.call {
 			v, err := price(usage.CallsOutbound, it.to)
 			if err != nil {
-				return total, err
+				return nil, err
 			}
-			total = total.Add(v.Mul(longest))
+			out[i] = v.Mul(longest)
 			continue
 		}
 		v, err := price(usage.SMSOutbound, it.to)
 		if err != nil {
-			return total, err
+			return nil, err
 		}
-		total = total.Add(v.Mul(decimal.NewFromInt(int64(messaging.Count(it.body).Count))))
+		out[i] = v.Mul(decimal.NewFromInt(int64(messaging.Count(it.body).Count)))
 	}
-	return total, nil
+	return out, nil
 }
 
-// run sends and places the plan's items through the services, several at
-// once, and stops at the first error.
-func (p *plan) run(ctx context.Context, d Deps, sms, voiceFrom map[string]string) error {
+// run sends and places items through the services, several at once,
+// and stops at the first error.
+func (p *plan) run(ctx context.Context, d Deps, items []item, sms, voiceFrom map[string]string) error {
+	if len(items) == 0 {
+		return nil
+	}
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	work := make(chan item)
@@ -488,7 +667,7 @@ func (p *plan) run(ctx context.Context, d Deps, sms, voiceFrom map[string]string
 			}
 		})
 	}
-	for _, it := range p.items {
+	for _, it := range items {
 		if ctx.Err() != nil {
 			break
 		}

@@ -14,6 +14,7 @@ import (
 // The cleanup purges audit entries older than the retention as of its
 // clock, and keeps the rest; without a retention it keeps them all.
 func TestCleanupPurgesAuditEntriesPastRetention(t *testing.T) {
+	t.Parallel()
 	pool, _ := testdb.New(t)
 	ctx := context.Background()
 	now := time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)

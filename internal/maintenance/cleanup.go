@@ -1,7 +1,8 @@
 // Package maintenance holds the periodic housekeeping job: it forgets
 // expired sign-in failures, sign-ups, trust tokens and sessions, the
-// bodies of mails delivered more than mail.Retention ago, and audit entries
-// older than their retention.
+// bodies of mails delivered more than mail.Retention ago, audit entries
+// older than their retention, and the API's idempotency keys older than
+// idempotency.TTL.
 package maintenance
 
 import (
@@ -13,6 +14,7 @@ import (
 
 	"console/internal/audit"
 	"console/internal/auth"
+	"console/internal/idempotency"
 	"console/internal/mail"
 )
 
@@ -67,6 +69,9 @@ func (w *CleanupWorker) Work(ctx context.Context, job *river.Job[CleanupArgs]) e
 		return err
 	}
 	if _, err := auth.PruneSessions(ctx, w.Pool, now); err != nil {
+		return err
+	}
+	if _, err := idempotency.Prune(ctx, w.Pool, now); err != nil {
 		return err
 	}
 	if _, err := w.Outbox.SealLegacy(ctx, w.Pool, legacyBatch); err != nil {

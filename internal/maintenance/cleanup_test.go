@@ -36,6 +36,7 @@ func cleanup(t *testing.T, app *webtest.App) {
 // from the table, only opened with the server's key, and a delivered body
 // is purged after the retention period.
 func TestOutboxBodiesAreSealedAndPurged(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	ctx := context.Background()
 	link := app.URL + "/invitation?token=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
@@ -88,6 +89,7 @@ func TestOutboxBodiesAreSealedAndPurged(t *testing.T) {
 // Mails written in clear before bodies were sealed are sealed by the
 // cleanup job (which runs at every start) and still read the same.
 func TestCleanupSealsMailsWrittenInClear(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	ctx := context.Background()
 	var id int64
@@ -106,6 +108,7 @@ func TestCleanupSealsMailsWrittenInClear(t *testing.T) {
 
 // Expired sessions and sign-ups out of their window are forgotten.
 func TestCleanupForgetsExpiredRows(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	ctx := context.Background()
 	_, err := app.Pool.Exec(ctx, `INSERT INTO sessions (token_hash, data, expiry) VALUES ('\x01', '', now() - interval '1 second'), ('\x02', '', now() + interval '1 hour')`)

@@ -39,6 +39,8 @@ func (CarrierArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAt
 type CarrierWorker struct {
 	river.WorkerDefaults[CarrierArgs]
 	Pool *pgxpool.Pool
+	// Now is the clock deliveryDelay runs on; nil is time.Now.
+	Now func() time.Time
 }
 
 // Work moves what is due until nothing is.
@@ -58,13 +60,13 @@ func (w *CarrierWorker) step(ctx context.Context) (int, error) {
 		rows, err := tx.Query(ctx, `
 			WITH due AS (
 				SELECT sid FROM messages
-				WHERE status IN ('queued', 'sent') AND (status = 'queued' OR date_sent <= now() - $1::interval)
+				WHERE status IN ('queued', 'sent') AND (status = 'queued' OR date_sent <= $3::timestamptz - $1::interval)
 				ORDER BY date_created LIMIT $2 FOR UPDATE SKIP LOCKED)
 			UPDATE messages m SET status = CASE m.status WHEN 'queued' THEN 'sent' ELSE 'delivered' END,
-				date_sent = coalesce(m.date_sent, now()), date_updated = now()
+				date_sent = coalesce(m.date_sent, $3), date_updated = $3
 			FROM due WHERE m.sid = due.sid
 			RETURNING m.project_sid, m.sid, m.status, m.status_callback <> ''`,
-			deliveryDelay.String(), carrierBatch)
+			deliveryDelay.String(), carrierBatch, w.now())
 		if err != nil {
 			return err
 		}
@@ -92,4 +94,11 @@ func (w *CarrierWorker) step(ctx context.Context) (int, error) {
 		return err
 	})
 	return n, err
+}
+
+func (w *CarrierWorker) now() time.Time {
+	if w.Now == nil {
+		return time.Now()
+	}
+	return w.Now()
 }

@@ -167,19 +167,17 @@ func Get(ctx context.Context, db database.DBTX, projectSID, accountSID, sid stri
 // Filter narrows a list of messages.
 type Filter struct {
 	To, From string
-	// SentOn, when set, keeps messages created on that UTC day.
-	SentOn *time.Time
+	// SentSince and SentBefore, when set, bound the half-open range
+	// [SentSince, SentBefore) of the time a message was accepted, which
+	// the simulated carrier sends within a second: the list's time index
+	// serves it.
+	SentSince, SentBefore *time.Time
 }
 
 // List returns an account's messages, newest first, after the message with
 // SID after (a page token), skipping offset, at most limit.
 func List(ctx context.Context, db database.DBTX, projectSID, accountSID string, f Filter, after string, offset, limit int) ([]*Message, error) {
-	var from, to *time.Time
-	if f.SentOn != nil {
-		d := f.SentOn.UTC().Truncate(24 * time.Hour)
-		next := d.Add(24 * time.Hour)
-		from, to = &d, &next
-	}
+	from, to := f.SentSince, f.SentBefore
 	rows, err := db.Query(ctx, `SELECT `+columns+` FROM messages
 		WHERE project_sid = $1 AND account_sid = $2 AND ($3 = '' OR to_number = $3) AND ($4 = '' OR from_number = $4)
 		  AND ($5::timestamptz IS NULL OR date_created >= $5) AND ($6::timestamptz IS NULL OR date_created < $6)

@@ -56,10 +56,20 @@ func Owned(ctx context.Context, db database.DBTX, numbers []string) (map[string]
 
 // Insert records a bought number in the transaction that charges its first month.
 func Insert(ctx context.Context, tx pgx.Tx, n *Number) error {
+	return InsertAt(ctx, tx, n, time.Time{})
+}
+
+// InsertAt is Insert with the number dated at; the zero time means now.
+func InsertAt(ctx context.Context, tx pgx.Tx, n *Number, at time.Time) error {
+	var when *time.Time
+	if !at.IsZero() {
+		when = &at
+	}
 	err := tx.QueryRow(ctx, `
-		INSERT INTO incoming_phone_numbers (sid, project_sid, account_sid, phone_number, friendly_name, country, number_type, recurring_item)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING date_created, date_updated`,
-		n.SID, n.ProjectSID, n.AccountSID, n.PhoneNumber, n.FriendlyName, n.Country, n.Type, n.RecurringItem).Scan(&n.DateCreated, &n.DateUpdated)
+		INSERT INTO incoming_phone_numbers (sid, project_sid, account_sid, phone_number, friendly_name, country, number_type, recurring_item,
+			date_created, date_updated)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, coalesce($9::timestamptz, now()), coalesce($9::timestamptz, now())) RETURNING date_created, date_updated`,
+		n.SID, n.ProjectSID, n.AccountSID, n.PhoneNumber, n.FriendlyName, n.Country, n.Type, n.RecurringItem, when).Scan(&n.DateCreated, &n.DateUpdated)
 	if database.IsUniqueViolation(err, "incoming_phone_numbers_owned") {
 		return ErrNotAvailable
 	}

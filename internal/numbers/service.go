@@ -3,6 +3,7 @@ package numbers
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -10,6 +11,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"console/internal/account"
+	"console/internal/audit"
 	"console/internal/billing"
 	"console/internal/sid"
 	"console/internal/usage"
@@ -36,17 +38,6 @@ type Service struct {
 	Now func() time.Time
 }
 
-// BuyRequest is a purchase.
-type BuyRequest struct {
-	// PhoneNumber in E.164, from the inventory.
-	PhoneNumber string
-	// FriendlyName defaults to the number.
-	FriendlyName string
-	// Then, when set, runs in the purchase's transaction once the number
-	// is recorded (the caller's audit entry); its error undoes the purchase.
-	Then func(ctx context.Context, tx pgx.Tx, n *Number) error
-}
-
 func (s *Service) now() time.Time {
 	if s.Now != nil {
 		return s.Now()
@@ -56,18 +47,22 @@ func (s *Service) now() time.Time {
 
 // Buy charges the first month of a number to acc's project, adds the
 // monthly recurring item (recorded as usage of the number's category on
-// each renewal), records the number and the first month's usage, all in
-// the debit's transaction. It returns ErrNotAvailable (not in the
-// inventory, or owned by someone — the same number bought twice included),
-// account.ErrNotActive (acc is suspended or closed), ErrNoPrice,
-// ErrSuspended, ErrInsufficientFunds, Then's error or a
-// database error; on any of them nothing is charged, and a purchase the
-// balance does not cover does not suspend the project as metered usage would.
-func (s *Service) Buy(ctx context.Context, acc *account.Account, req BuyRequest) (*Number, error) {
+// each renewal), records the number, the first month's usage and the
+// audit entry of by, all in the debit's transaction. It returns Problems
+// for a bad request, ErrNotAvailable (not in the inventory, or owned by
+// someone — the same number bought twice included), account.ErrNotActive
+// (acc is suspended or closed), ErrNoPrice, ErrSuspended,
+// ErrInsufficientFunds or a database error; on any of them nothing is
+// charged, and a purchase the balance does not cover does not suspend the
+// project as metered usage would.
+func (s *Service) Buy(ctx context.Context, by audit.Actor, acc *account.Account, req BuyRequest) (*Number, error) {
+	if err := req.Validate(); err != nil {
+		return nil, err
+	}
 	if !acc.Active() {
 		return nil, account.ErrNotActive
 	}
-	phone := req.PhoneNumber
+	phone := strings.TrimSpace(req.PhoneNumber)
 	country, numberType, ok := Lookup(phone)
 	if !ok {
 		return nil, ErrNotAvailable
@@ -80,32 +75,33 @@ func (s *Service) Buy(ctx context.Context, acc *account.Account, req BuyRequest)
 	if err != nil {
 		return nil, err
 	}
-	name := req.FriendlyName
+	name := strings.TrimSpace(req.FriendlyName)
 	if name == "" {
 		name = phone
 	}
-	now := s.now()
+	now := req.At
+	if now.IsZero() {
+		now = s.now()
+	}
 	n := &Number{SID: sid.New("PN"), ProjectSID: acc.ProjectSID, AccountSID: acc.SID, PhoneNumber: phone, FriendlyName: name,
 		Country: country, Type: numberType}
 	err = s.Ledger.Debit(ctx, billing.Debit{ProjectSID: acc.ProjectSID, AccountSID: acc.SID, Kind: billing.KindFee,
-		Source: "number:" + n.SID + ":" + now.UTC().Format("2006-01-02"), Amount: price, Note: phone, Purchase: true,
+		Source: "number:" + n.SID + ":" + now.UTC().Format("2006-01-02"), Amount: price, Note: phone, Purchase: true, At: req.At,
 		Apply: func(ctx context.Context, tx pgx.Tx) error {
 			item, err := billing.AddRecurringItem(ctx, tx, acc.ProjectSID, acc.SID, phone, category, price, now)
 			if err != nil {
 				return err
 			}
 			n.RecurringItem = item.ID
-			if err := Insert(ctx, tx, n); err != nil {
+			if err := InsertAt(ctx, tx, n, req.At); err != nil {
 				return err
 			}
 			if err := usage.Record(ctx, tx, usage.Event{ProjectSID: acc.ProjectSID, AccountSID: acc.SID, Category: category,
-				Count: 1, Usage: decimal.NewFromInt(1), Price: price, Source: n.SID}); err != nil {
+				Count: 1, Usage: decimal.NewFromInt(1), Price: price, Source: n.SID, At: req.At}); err != nil {
 				return err
 			}
-			if req.Then != nil {
-				return req.Then(ctx, tx, n)
-			}
-			return nil
+			return audit.Record(ctx, tx, by, audit.NumberBought, audit.On{Project: n.ProjectSID, Account: n.AccountSID, Target: n.SID, At: req.At},
+				map[string]string{"phone_number": n.PhoneNumber, "friendly_name": n.FriendlyName})
 		}})
 	switch {
 	case errors.Is(err, billing.ErrSuspended):
@@ -119,10 +115,10 @@ func (s *Service) Buy(ctx context.Context, acc *account.Account, req BuyRequest)
 }
 
 // Release gives up acc's number sid and stops its recurring item, in one
-// transaction with then (the caller's audit entry), which may be nil. It
-// returns ErrNotFound for a number acc does not own, account.ErrNotActive
-// when acc is suspended or closed.
-func (s *Service) Release(ctx context.Context, acc *account.Account, sid string, then func(ctx context.Context, tx pgx.Tx, n *Number) error) (*Number, error) {
+// transaction with the audit entry of by. It returns ErrNotFound for a
+// number acc does not own, account.ErrNotActive when acc is suspended or
+// closed.
+func (s *Service) Release(ctx context.Context, by audit.Actor, acc *account.Account, sid string) (*Number, error) {
 	if !acc.Active() {
 		return nil, account.ErrNotActive
 	}
@@ -136,13 +132,38 @@ func (s *Service) Release(ctx context.Context, acc *account.Account, sid string,
 			return err
 		}
 		released = n
-		if then != nil {
-			return then(ctx, tx, n)
-		}
-		return nil
+		return audit.Record(ctx, tx, by, audit.NumberReleased, audit.On{Project: n.ProjectSID, Account: n.AccountSID, Target: n.SID},
+			map[string]string{"phone_number": n.PhoneNumber})
 	})
 	if err != nil {
 		return nil, err
 	}
 	return released, nil
+}
+
+// Rename gives acc's number sid a new friendly name, audited with the old
+// and the new, and returns it. It returns Problems for a bad name and
+// ErrNotFound for a number acc does not own.
+func (s *Service) Rename(ctx context.Context, by audit.Actor, acc *account.Account, sid string, in RenameInput) (*Number, error) {
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	name := strings.TrimSpace(in.FriendlyName)
+	var renamed *Number
+	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
+		old, err := scan(tx.QueryRow(ctx, `SELECT `+columns+` FROM incoming_phone_numbers
+			WHERE project_sid = $1 AND account_sid = $2 AND sid = $3 AND released_at IS NULL FOR UPDATE`, acc.ProjectSID, acc.SID, sid))
+		if err != nil {
+			return err
+		}
+		if renamed, err = Rename(ctx, tx, acc.ProjectSID, acc.SID, sid, name); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, by, audit.NumberRenamed, audit.On{Project: acc.ProjectSID, Account: acc.SID, Target: sid},
+			map[string]string{"from": old.FriendlyName, "to": name})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return renamed, nil
 }

@@ -1,11 +1,14 @@
-// Package onboard creates a new customer: a user who owns a new project,
+// Package onboard creates new users: a customer who owns a new project,
 // with its balance opened, the trial credit posted and the default pins
-// set, all in one transaction.
+// set, or an invitee who joins a project through the invitation's link,
+// each in one transaction. Both go through newUser, the one place a user
+// is made.
 package onboard
 
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -26,11 +29,19 @@ type Owner struct {
 	Currency, TimeZone    string
 	// TrialCredit posts the currency's trial credit to the new balance.
 	TrialCredit bool
-	// IP and Via are recorded in the audit log ("signup", "cli").
-	IP, Via string
+	// Via is recorded in the audit log: how the user came ("signup", "cli").
+	Via string
 	// SignIn records the creation as the user's first sign-in (sign-up
 	// signs them in at once).
 	SignIn bool
+	// By is who asked for the user, with their IP: the visitor signing
+	// up; zero for the CLI and fixtures, which act as the system
+	// (audit.ActorFrom). The entry is the new user's either way.
+	By audit.Actor
+	// At dates the user, the project, its trial credit and the
+	// membership; zero means now. Only seeded history (the demo) creates
+	// one in the past.
+	At time.Time
 }
 
 // Result is what was created.
@@ -60,6 +71,10 @@ func CreateOwner(ctx context.Context, pool *pgxpool.Pool, users *auth.Store, acc
 	if !account.ValidTimeZone(o.TimeZone) {
 		return nil, ErrTimeZone
 	}
+	by := o.By
+	if by.Kind == "" {
+		by = audit.ActorFrom(ctx)
+	}
 	// Hashed before the transaction, so no connection waits for a hashing
 	// slot (auth.ErrBusy when none comes free in time).
 	hash, err := users.HashNewPassword(ctx, o.Password)
@@ -68,41 +83,67 @@ func CreateOwner(ctx context.Context, pool *pgxpool.Pool, users *auth.Store, acc
 	}
 	var res Result
 	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-		u, err := users.CreateHashed(ctx, tx, o.Email, o.Name, hash, o.Locale)
+		p, token, err := accounts.CreateProject(ctx, tx, account.NewProject{FriendlyName: o.ProjectName, TimeZone: o.TimeZone, Currency: o.Currency,
+			CreatedAt: o.At})
 		if err != nil {
 			return err
 		}
-		p, token, err := accounts.CreateProject(ctx, tx, account.NewProject{FriendlyName: o.ProjectName, TimeZone: o.TimeZone, Currency: o.Currency})
+		u, err := newUser(ctx, tx, users, by, user{Email: o.Email, Name: o.Name, Locale: o.Locale, Hash: hash, SignIn: o.SignIn, At: o.At},
+			audit.On{Project: p.SID, Account: p.SID}, map[string]string{"via": o.Via, "project": p.SID})
 		if err != nil {
 			return err
 		}
-		if err := team.Add(ctx, tx, p.SID, u.ID, team.RoleOwner); err != nil {
+		if err := team.AddAt(ctx, tx, p.SID, u.ID, team.RoleOwner, o.At); err != nil {
 			return err
 		}
 		if err := billing.OpenBalance(ctx, tx, p.SID, p.Currency); err != nil {
 			return err
 		}
 		if o.TrialCredit {
-			if err := billing.Post(ctx, tx, p.SID, p.SID, billing.KindCredit, "trial", billing.TrialCredit[p.Currency], "trial credit"); err != nil {
-				return err
-			}
-		}
-		if err := nav.PinDefaults(ctx, tx, u.ID); err != nil {
-			return err
-		}
-		if o.SignIn {
-			if err := users.TouchSignIn(ctx, tx, u.ID); err != nil {
+			if err := billing.PostAt(ctx, tx, p.SID, p.SID, billing.KindCredit, "trial", billing.TrialCredit[p.Currency], "trial credit", o.At); err != nil {
 				return err
 			}
 		}
 		res = Result{User: u, Project: p, AuthToken: token}
-		return audit.Write(ctx, tx, audit.Entry{
-			ProjectSID: p.SID, AccountSID: p.SID, ActorUserID: u.ID, Action: "user.signed_up", Target: u.ID, IP: o.IP,
-			Details: map[string]string{"via": o.Via, "project": p.SID},
-		})
+		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	return &res, nil
+}
+
+// user is a user to make, their password already hashed.
+type user struct {
+	Email, Name, Locale string
+	Hash                auth.PasswordHash
+	// SignIn records the creation as the user's first sign-in.
+	SignIn bool
+	// At dates the user; zero means now.
+	At time.Time
+}
+
+// newUser makes user n in tx with the default pins, and records that they
+// signed up, by actor by becoming the new user, in project on (its Target
+// is the user) with details. It returns auth.ErrEmailTaken for an email
+// another user has.
+func newUser(ctx context.Context, tx pgx.Tx, users *auth.Store, by audit.Actor, n user, on audit.On, details map[string]string) (*auth.User, error) {
+	u, err := users.CreateHashedAt(ctx, tx, n.Email, n.Name, n.Hash, n.Locale, n.At)
+	if err != nil {
+		return nil, err
+	}
+	if err := nav.PinDefaults(ctx, tx, u.ID); err != nil {
+		return nil, err
+	}
+	if n.SignIn {
+		if err := users.TouchSignIn(ctx, tx, u.ID); err != nil {
+			return nil, err
+		}
+	}
+	by.Kind, by.UserID = audit.ActorUser, u.ID
+	on.Target = u.ID
+	if err := audit.Record(ctx, tx, by, audit.UserSignedUp, on, details); err != nil {
+		return nil, err
+	}
+	return u, nil
 }

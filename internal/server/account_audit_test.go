@@ -42,6 +42,7 @@ var keyRow = regexp.MustCompile(`data-testid="key-sid">(SK[0-9a-f]{32})<`)
 // service writes it. Only the actor differs: the signed-in user, or the
 // API and the credential it authenticated with.
 func TestAccountChangesAreOneEntryFromConsoleOrAPI(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	c := app.Client()

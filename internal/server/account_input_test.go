@@ -133,6 +133,7 @@ func problem(field, reason string) account.Problem {
 }
 
 func TestKeyInputInConsoleAndAPI(t *testing.T) {
+	t.Parallel()
 	f := newInputFixture(t)
 	f.run(t, []inputRow{{
 		name:    "name too long",
@@ -162,6 +163,7 @@ func TestKeyInputInConsoleAndAPI(t *testing.T) {
 }
 
 func TestSubaccountInputInConsoleAndAPI(t *testing.T) {
+	t.Parallel()
 	f := newInputFixture(t)
 	f.run(t, []inputRow{{
 		name:    "no name",
@@ -179,6 +181,7 @@ func TestSubaccountInputInConsoleAndAPI(t *testing.T) {
 }
 
 func TestAccountUpdateInConsoleAndAPI(t *testing.T) {
+	t.Parallel()
 	f := newInputFixture(t)
 	empty := ""
 	f.run(t, []inputRow{{
@@ -205,6 +208,7 @@ func TestAccountUpdateInConsoleAndAPI(t *testing.T) {
 }
 
 func TestAccountFilterInAPI(t *testing.T) {
+	t.Parallel()
 	f := newInputFixture(t)
 	f.run(t, []inputRow{{
 		name:    "unknown status",
@@ -216,6 +220,7 @@ func TestAccountFilterInAPI(t *testing.T) {
 }
 
 func TestProjectSettingsInConsole(t *testing.T) {
+	t.Parallel()
 	f := newInputFixture(t)
 	noAPI := apiSide{none: "Twilio's Account resource has no time zone or currency: project settings are the console's"}
 	general := func(key string, kv ...string) consoleSide {

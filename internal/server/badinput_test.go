@@ -32,6 +32,7 @@ var queryKeys = []string{"To", "From", "Page", "PageSize", "PageToken", "StartDa
 // for a parameter and 404 for a URL; the console 422 for a form field,
 // 400 for a query, 404 for a URL. Nothing changes.
 func TestBadInputNeverYieldsAServerError(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	m := &matrix{t: t, app: app}
 	m.a, m.b = m.newTenant(), m.newTenant()

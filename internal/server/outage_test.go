@@ -42,6 +42,7 @@ func refuseConnections(t *testing.T, app *webtest.App) (restore func()) {
 // Twilio's code 20503, and the console a 503 page with Retry-After, so
 // that clients back off; once it is back, both serve again.
 func TestDatabaseOutageIsA503(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	browser := app.Client()

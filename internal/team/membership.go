@@ -4,6 +4,7 @@ package team
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -24,7 +25,18 @@ var ErrNotMember = errors.New("team: not a member")
 
 // Add gives userID a role in projectSID.
 func Add(ctx context.Context, db database.DBTX, projectSID, userID, role string) error {
-	_, err := db.Exec(ctx, `INSERT INTO memberships (project_sid, user_id, role) VALUES ($1, $2, $3)`, projectSID, userID, role)
+	return AddAt(ctx, db, projectSID, userID, role, time.Time{})
+}
+
+// AddAt is Add with the membership dated at; the zero time means now.
+// Only seeded history (the demo) adds a member in the past.
+func AddAt(ctx context.Context, db database.DBTX, projectSID, userID, role string, at time.Time) error {
+	var when *time.Time
+	if !at.IsZero() {
+		when = &at
+	}
+	_, err := db.Exec(ctx, `INSERT INTO memberships (project_sid, user_id, role, created_at) VALUES ($1, $2, $3, coalesce($4::timestamptz, now()))`,
+		projectSID, userID, role, when)
 	return err
 }
 

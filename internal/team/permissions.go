@@ -21,6 +21,7 @@ const (
 	PermBillingManage     Permission = "billing:manage"
 	PermUsageView         Permission = "usage:view"
 	PermLogsView          Permission = "logs:view"
+	PermMessagesManage    Permission = "messages:manage"
 	PermNumbersManage     Permission = "numbers:manage"
 	PermTriggersManage    Permission = "triggers:manage"
 	PermEventsView        Permission = "events:view"
@@ -46,6 +47,7 @@ var Matrix = []struct {
 	{PermBillingManage, []string{RoleOwner, RoleAdmin, RoleBilling}},
 	{PermUsageView, []string{RoleOwner, RoleAdmin, RoleDeveloper, RoleBilling, RoleSupport}},
 	{PermLogsView, []string{RoleOwner, RoleAdmin, RoleDeveloper, RoleBilling, RoleSupport}},
+	{PermMessagesManage, []string{RoleOwner, RoleAdmin, RoleDeveloper}},
 	{PermNumbersManage, []string{RoleOwner, RoleAdmin, RoleDeveloper}},
 	{PermTriggersManage, []string{RoleOwner, RoleAdmin, RoleDeveloper, RoleBilling}},
 	{PermEventsView, []string{RoleOwner, RoleAdmin}},

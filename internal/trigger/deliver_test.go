@@ -106,6 +106,7 @@ func flat(v url.Values) map[string]string {
 // official twilio-go validator), is retried on failure with the same
 // IdempotencyToken, stops at the first 2xx, and every attempt is logged.
 func TestWebhookSignedRetriedUntil2xx(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	ctx := context.Background()
 	o := owner(t, app, "JPY")
@@ -119,7 +120,8 @@ func TestWebhookSignedRetriedUntil2xx(t *testing.T) {
 	deliverer(t, app, webhook.NewClient(true))
 
 	hits := rc.waitFor(t, 3)
-	time.Sleep(500 * time.Millisecond)
+	// The job has finished: a fourth attempt would have been made.
+	app.WaitJobs(trigger.WebhookArgs{}.Kind())
 	require.Len(t, rc.got(), 3, "a 2xx stops the retries")
 	validator := client.NewRequestValidator(o.AuthToken)
 	wrong := client.NewRequestValidator("00000000000000000000000000000000")
@@ -178,6 +180,7 @@ func TestWebhookSignedRetriedUntil2xx(t *testing.T) {
 // With CallbackMethod GET the parameters go in the query string and the
 // signature covers the whole URL, as Twilio signs GET webhooks.
 func TestWebhookGET(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := owner(t, app, "USD")
 	p := o.AccountSID
@@ -203,6 +206,7 @@ func TestWebhookGET(t *testing.T) {
 // logged and retried, and nothing reaches them. A redirect is never
 // followed: the private address it points to gets nothing.
 func TestWebhookAddressBlocklist(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	ctx := context.Background()
 	o := owner(t, app, "JPY")
@@ -270,6 +274,7 @@ func TestWebhookAddressBlocklist(t *testing.T) {
 
 // A firing whose trigger was deleted is not delivered; the job ends.
 func TestDeletedTriggerIsNotDelivered(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	ctx := context.Background()
 	o := owner(t, app, "JPY")
@@ -290,6 +295,7 @@ func TestDeletedTriggerIsNotDelivered(t *testing.T) {
 
 // Retries span about a day: exponential from 30 s, at most 2 h apart.
 func TestDefaultBackoffSpansADay(t *testing.T) {
+	t.Parallel()
 	require.Equal(t, 30*time.Second, trigger.DefaultBackoff(1))
 	require.Equal(t, time.Minute, trigger.DefaultBackoff(2))
 	require.Equal(t, 2*time.Hour, trigger.DefaultBackoff(15))

@@ -192,6 +192,14 @@ func (s *Service) Idle(ctx context.Context) error {
 // reached and that have not fired this period. It returns the firings it
 // made; another process may have made the others.
 func (s *Service) Evaluate(ctx context.Context, projectSID, accountSID string, categories []string) ([]*Firing, error) {
+	return s.EvaluateAt(ctx, projectSID, accountSID, categories, s.now())
+}
+
+// EvaluateAt is Evaluate as of the instant now: the period holding now,
+// its usage up to now's local day, and a firing dated now. Seeded history
+// (the demo) replays its days with it, so that its triggers fire on the
+// days they would have.
+func (s *Service) EvaluateAt(ctx context.Context, projectSID, accountSID string, categories []string, now time.Time) ([]*Firing, error) {
 	var catArg any
 	if categories != nil {
 		catArg = categories
@@ -217,7 +225,6 @@ func (s *Service) Evaluate(ctx context.Context, projectSID, accountSID string, c
 	if err := rows.Err(); err != nil || len(all) == 0 {
 		return nil, err
 	}
-	now := s.now()
 	loc := projectLoc(tz)
 	// Triggers that fired this period cost no usage read.
 	var armed []*Trigger
@@ -298,7 +305,7 @@ func (s *Service) fire(ctx context.Context, t *Trigger, periodStart time.Time, v
 		return audit.Write(ctx, tx, audit.Entry{ProjectSID: t.ProjectSID, AccountSID: t.AccountSID, Actor: audit.ActorSystem,
 			Action: "usage_trigger.fired", Target: t.SID, Details: map[string]string{"friendly_name": cur.FriendlyName,
 				"usage_category": t.UsageCategory, "trigger_by": t.TriggerBy, "trigger_value": t.TriggerValue.String(),
-				"current_value": value.String(), "period_start": sqlDate(periodStart, false)}})
+				"current_value": value.String(), "period_start": sqlDate(periodStart, false)}, At: now})
 	})
 	if err != nil {
 		return nil, err

@@ -99,6 +99,7 @@ func create(t *testing.T, svc *trigger.Service, project, accountSID string, spec
 // trigger fires once in May, again once in June, and June starts at
 // 15:00 UTC on May 31.
 func TestMonthlyTriggerFiresOncePerPeriodAndAgainAfterRollover(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	svc := app.Services.Triggers
 	c := &clock{}
@@ -139,6 +140,7 @@ func TestMonthlyTriggerFiresOncePerPeriodAndAgainAfterRollover(t *testing.T) {
 }
 
 func TestDailyYearlyAndAllTimePeriods(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	svc := app.Services.Triggers
 	c := &clock{}
@@ -183,6 +185,7 @@ func TestDailyYearlyAndAllTimePeriods(t *testing.T) {
 }
 
 func TestOffsetValues(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	svc := app.Services.Triggers
 	o := owner(t, app, "JPY")
@@ -194,7 +197,7 @@ func TestOffsetValues(t *testing.T) {
 	tr := create(t, svc, p, p, trigger.Spec{UsageCategory: "calls", TriggerBy: trigger.ByPrice, TriggerValue: decimal.NewFromInt(20), Offset: true,
 		Recurring: trigger.Daily, CallbackURL: "https://hooks.example.com/t"})
 	require.Equal(t, "50", tr.TriggerValue.String(), "+20 over the 30 used today")
-	require.NoError(t, svc.FillCurrentValues(context.Background(), app.Pool, p, tr))
+	require.NoError(t, svc.FillCurrentValues(context.Background(), p, tr))
 	require.Equal(t, "30", tr.CurrentValue.String())
 	settle(t, svc)
 
@@ -209,15 +212,16 @@ func TestOffsetValues(t *testing.T) {
 	// +0 when nothing was used is no value at all.
 	_, err := svc.Create(context.Background(), byTest, p, p, trigger.Spec{UsageCategory: "phonenumbers", TriggerValue: decimal.Zero, Offset: true,
 		Recurring: trigger.Monthly, EmailTeam: true})
-	var fe *trigger.FieldError
-	require.ErrorAs(t, err, &fe)
-	require.Equal(t, trigger.FieldTriggerValue, fe.Field)
+	var ps trigger.Problems
+	require.ErrorAs(t, err, &ps)
+	require.True(t, ps.Has(trigger.FieldTriggerValue, trigger.ReasonNotPositive), ps)
 }
 
 // A trigger counts its own account's usage: a subaccount's usage does not
 // fire the project's trigger, and roll-ups and totalprice see the
 // concrete categories.
 func TestCategoriesAndAccounts(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	svc := app.Services.Triggers
 	ctx := context.Background()
@@ -255,6 +259,7 @@ func TestCategoriesAndAccounts(t *testing.T) {
 // read, and each is still compared with it: those reached fire, the
 // others wait; a trigger on another field or period gets its own value.
 func TestThresholdsSharingAValue(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	svc := app.Services.Triggers
 	ctx := context.Background()
@@ -277,7 +282,7 @@ func TestThresholdsSharingAValue(t *testing.T) {
 	require.Empty(t, firings(t, app, byCount.SID), "1 message < 2")
 
 	ts := []*trigger.Trigger{half, most, all, daily, byCount}
-	require.NoError(t, svc.FillCurrentValues(ctx, app.Pool, p, ts...))
+	require.NoError(t, svc.FillCurrentValues(ctx, p, ts...))
 	for _, tr := range ts[:4] {
 		require.Equal(t, "25", tr.CurrentValue.String(), tr.SID)
 	}
@@ -294,6 +299,7 @@ func TestThresholdsSharingAValue(t *testing.T) {
 // database: the trigger fires exactly once, with one delivery job, one
 // mail per recipient and one audit entry.
 func TestFiresOnceUnderConcurrentUsageOnTwoServers(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	peer := app.Peer()
 	o := owner(t, app, "JPY")
@@ -336,6 +342,7 @@ func TestFiresOnceUnderConcurrentUsageOnTwoServers(t *testing.T) {
 // What a lost evaluation misses (usage recorded without the ledger's
 // hook, as when a process stops right after its commit) the sweep fires.
 func TestSweepCatchesMissedEvaluations(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	svc := app.Services.Triggers
 	ctx := context.Background()
@@ -371,6 +378,7 @@ func TestSweepCatchesMissedEvaluations(t *testing.T) {
 // Changing what a trigger watches re-arms it within the period, as a new
 // trigger would be; renaming does not.
 func TestUpdateRearms(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	svc := app.Services.Triggers
 	ctx := context.Background()

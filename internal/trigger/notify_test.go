@@ -8,6 +8,7 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 
+	"console/internal/mail"
 	"console/internal/mailtest"
 	"console/internal/trigger"
 	"console/internal/usage"
@@ -18,6 +19,7 @@ import (
 // Developers or Support) and the given addresses, each in their language,
 // over SMTP through the outbox; the history shows each mail's status.
 func TestEmailInRecipientsLanguage(t *testing.T) {
+	t.Parallel()
 	smtp := mailtest.Start(t)
 	app := webtest.Start(t, webtest.Workers(), webtest.Env("SMTP_URL", smtp.URL()))
 	ctx := context.Background()
@@ -60,7 +62,8 @@ func TestEmailInRecipientsLanguage(t *testing.T) {
 	require.Contains(t, smtp.WaitFor(t, "billing@example.com", 1, 10*time.Second)[0].Subject, "usage trigger", "no language chosen: English")
 	require.Contains(t, smtp.WaitFor(t, "dev@example.com", 1, 10*time.Second)[0].Subject, "利用トリガー", "a listed member in their language")
 	require.Contains(t, smtp.WaitFor(t, "ops@example.com", 1, 10*time.Second)[0].Subject, "利用トリガー", "others in the trigger's language")
-	time.Sleep(300 * time.Millisecond)
+	// Every mail job has run: a mail to support@ would have been sent.
+	app.WaitJobs(mail.DeliverArgs{}.Kind())
 	for _, m := range smtp.Messages() {
 		for _, to := range m.To {
 			require.NotEqual(t, "support@example.com", to)

@@ -62,37 +62,87 @@ func List(ctx context.Context, db database.DBTX, projectSID, accountSID string, 
 		projectSID, accountSID, f.Recurring, f.TriggerBy, f.UsageCategory, after, offset, limit))
 }
 
-// Create saves a new trigger of an account of the project, resolving a +N
-// offset against the current value, and audits it in the same transaction
-// (by names the actor: Actor, ActorUserID, IP, Details). It returns a
-// *FieldError for a bad spec and ErrNotFound for an account outside the
-// project. A trigger whose value is already reached fires at once.
-func (s *Service) Create(ctx context.Context, by audit.Entry, projectSID, accountSID string, spec Spec) (*Trigger, error) {
-	if err := spec.normalize(); err != nil {
+// Get returns one trigger of an account; ErrNotFound for another
+// account's, another tenant's included.
+func (s *Service) Get(ctx context.Context, projectSID, accountSID, triggerSID string) (*Trigger, error) {
+	return Get(ctx, s.Pool, projectSID, accountSID, triggerSID)
+}
+
+// List returns an account's triggers as List does, each with the value
+// of its current period, read in one round trip.
+func (s *Service) List(ctx context.Context, projectSID, accountSID string, f Filter, after string, offset, limit int) ([]*Trigger, error) {
+	ts, err := List(ctx, s.Pool, projectSID, accountSID, f, after, offset, limit)
+	if err != nil {
 		return nil, err
+	}
+	return ts, s.FillCurrentValues(ctx, projectSID, ts...)
+}
+
+// History returns a trigger's firings with their deliveries, newest
+// first, from the one after the firing with ID before (0 for the newest).
+func (s *Service) History(ctx context.Context, projectSID, accountSID, triggerSID string, before int64, limit int) ([]*Firing, error) {
+	return HistoryBefore(ctx, s.Pool, projectSID, accountSID, triggerSID, before, limit)
+}
+
+// Create saves a new trigger of an account of the project, resolving a +N
+// offset against the current value, and audits it, by actor by, in the
+// same transaction. It returns Problems for a bad spec and ErrNotFound for
+// an account outside the project. A trigger whose value is already reached fires at once.
+func (s *Service) Create(ctx context.Context, by audit.Actor, projectSID, accountSID string, spec Spec) (*Trigger, error) {
+	t, err := s.create(ctx, by, projectSID, accountSID, spec, time.Time{})
+	if err != nil {
+		return nil, err
+	}
+	s.Notify(projectSID, accountSID, nil)
+	return t, nil
+}
+
+// CreateAt is Create as of the instant at: the trigger and its entry are
+// dated at, a +N offset is taken from the value then, and it is evaluated
+// as of at, before CreateAt returns. Only seeded history (the demo)
+// creates a trigger in the past, then replays its days with EvaluateAt.
+func (s *Service) CreateAt(ctx context.Context, by audit.Actor, projectSID, accountSID string, spec Spec, at time.Time) (*Trigger, error) {
+	t, err := s.create(ctx, by, projectSID, accountSID, spec, at)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.EvaluateAt(ctx, projectSID, accountSID, nil, at); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// create saves a trigger dated at (zero: now).
+func (s *Service) create(ctx context.Context, by audit.Actor, projectSID, accountSID string, spec Spec, at time.Time) (*Trigger, error) {
+	if err := spec.Validate(); err != nil {
+		return nil, err
+	}
+	var when *time.Time
+	if !at.IsZero() {
+		when = &at
 	}
 	var t *Trigger
 	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
-		if err := s.resolveOffset(ctx, tx, projectSID, accountSID, &spec); err != nil {
+		if err := s.resolveOffset(ctx, tx, projectSID, accountSID, &spec, when); err != nil {
 			return err
 		}
 		var err error
 		t, err = scan(tx.QueryRow(ctx, `
 			INSERT INTO usage_triggers (sid, project_sid, account_sid, friendly_name, usage_category, trigger_by, trigger_value, recurring,
-				callback_url, callback_method, email_team, email_to, email_locale)
-			SELECT $1, $2, $3, $4, $5, $6, $7::numeric, $8, $9, $10, $11, $12, $13 FROM accounts WHERE sid = $3 AND project_sid = $2
+				callback_url, callback_method, email_team, email_to, email_locale, date_created, date_updated)
+			SELECT $1, $2, $3, $4, $5, $6, $7::numeric, $8, $9, $10, $11, $12, $13, coalesce($14::timestamptz, now()), coalesce($14::timestamptz, now())
+			FROM accounts WHERE sid = $3 AND project_sid = $2
 			RETURNING `+columns,
 			sid.New(Prefix), projectSID, accountSID, spec.FriendlyName, spec.UsageCategory, spec.TriggerBy, spec.TriggerValue.String(), spec.Recurring,
-			spec.CallbackURL, spec.CallbackMethod, spec.EmailTeam, emptyIfNil(spec.EmailTo), spec.EmailLocale))
+			spec.CallbackURL, spec.CallbackMethod, spec.EmailTeam, emptyIfNil(spec.EmailTo), spec.EmailLocale, when))
 		if err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, by, t, "usage_trigger.created", details(t))
+		return audit.Record(ctx, tx, by, audit.UsageTriggerCreated, audit.On{Project: t.ProjectSID, Account: t.AccountSID, Target: t.SID, At: at}, details(t))
 	})
 	if err != nil {
 		return nil, err
 	}
-	s.Notify(projectSID, accountSID, nil)
 	return t, nil
 }
 
@@ -101,7 +151,7 @@ func (s *Service) Create(ctx context.Context, by audit.Entry, projectSID, accoun
 // under the trigger's row lock. A change of category, field, value or
 // period re-arms the trigger: it may fire again in the current period,
 // as a new trigger would.
-func (s *Service) Update(ctx context.Context, by audit.Entry, projectSID, accountSID, triggerSID string, change func(*Spec) error) (*Trigger, error) {
+func (s *Service) Update(ctx context.Context, by audit.Actor, projectSID, accountSID, triggerSID string, change func(*Spec) error) (*Trigger, error) {
 	var t *Trigger
 	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
 		old, err := scan(tx.QueryRow(ctx, `SELECT `+columns+` FROM usage_triggers WHERE project_sid = $1 AND account_sid = $2 AND sid = $3 FOR UPDATE`,
@@ -114,10 +164,10 @@ func (s *Service) Update(ctx context.Context, by audit.Entry, projectSID, accoun
 		if err := change(&spec); err != nil {
 			return err
 		}
-		if err := spec.normalize(); err != nil {
+		if err := spec.Validate(); err != nil {
 			return err
 		}
-		if err := s.resolveOffset(ctx, tx, projectSID, accountSID, &spec); err != nil {
+		if err := s.resolveOffset(ctx, tx, projectSID, accountSID, &spec, nil); err != nil {
 			return err
 		}
 		rearm := spec.UsageCategory != old.UsageCategory || spec.TriggerBy != old.TriggerBy || !spec.TriggerValue.Equal(old.TriggerValue) ||
@@ -133,7 +183,7 @@ func (s *Service) Update(ctx context.Context, by audit.Entry, projectSID, accoun
 		if err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, by, t, "usage_trigger.updated", details(t))
+		return record(ctx, tx, by, t, audit.UsageTriggerUpdated, details(t))
 	})
 	if err != nil {
 		return nil, err
@@ -144,20 +194,21 @@ func (s *Service) Update(ctx context.Context, by audit.Entry, projectSID, accoun
 
 // Delete removes a trigger with its history, audited; pending deliveries
 // of its firings are dropped.
-func (s *Service) Delete(ctx context.Context, by audit.Entry, projectSID, accountSID, triggerSID string) error {
+func (s *Service) Delete(ctx context.Context, by audit.Actor, projectSID, accountSID, triggerSID string) error {
 	return pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
 		t, err := scan(tx.QueryRow(ctx, `DELETE FROM usage_triggers WHERE project_sid = $1 AND account_sid = $2 AND sid = $3 RETURNING `+columns,
 			projectSID, accountSID, triggerSID))
 		if err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, by, t, "usage_trigger.deleted", map[string]string{"friendly_name": t.FriendlyName})
+		return record(ctx, tx, by, t, audit.UsageTriggerDeleted, map[string]string{"friendly_name": t.FriendlyName})
 	})
 }
 
 // resolveOffset turns a +N value into an absolute one, against the
-// current period's value, and checks that the value is positive.
-func (s *Service) resolveOffset(ctx context.Context, tx pgx.Tx, projectSID, accountSID string, spec *Spec) error {
+// current period's value (of the period holding at, when set), and checks
+// that the value is positive.
+func (s *Service) resolveOffset(ctx context.Context, tx pgx.Tx, projectSID, accountSID string, spec *Spec, at *time.Time) error {
 	if spec.Offset {
 		loc, err := projectLocation(ctx, tx, projectSID)
 		if errors.Is(err, pgx.ErrNoRows) {
@@ -166,27 +217,24 @@ func (s *Service) resolveOffset(ctx context.Context, tx pgx.Tx, projectSID, acco
 		if err != nil {
 			return err
 		}
-		cur, err := Value(ctx, tx, projectSID, accountSID, spec.UsageCategory, spec.TriggerBy, spec.Recurring, s.now(), loc)
+		now := s.now()
+		if at != nil {
+			now = *at
+		}
+		cur, err := Value(ctx, tx, projectSID, accountSID, spec.UsageCategory, spec.TriggerBy, spec.Recurring, now, loc)
 		if err != nil {
 			return err
 		}
 		spec.TriggerValue, spec.Offset = cur.Add(spec.TriggerValue), false
 	}
 	if spec.TriggerValue.Sign() <= 0 {
-		return &FieldError{FieldTriggerValue, ReasonNotPositive}
+		return Problems{{FieldTriggerValue, ReasonNotPositive}}
 	}
 	return nil
 }
 
-func (s *Service) audit(ctx context.Context, tx pgx.Tx, by audit.Entry, t *Trigger, action string, d map[string]string) error {
-	by.ProjectSID, by.AccountSID, by.Action, by.Target = t.ProjectSID, t.AccountSID, action, t.SID
-	if by.Details == nil {
-		by.Details = map[string]string{}
-	}
-	for k, v := range d {
-		by.Details[k] = v
-	}
-	return audit.Write(ctx, tx, by)
+func record(ctx context.Context, tx pgx.Tx, by audit.Actor, t *Trigger, action string, d map[string]string) error {
+	return audit.Record(ctx, tx, by, action, audit.On{Project: t.ProjectSID, Account: t.AccountSID, Target: t.SID}, d)
 }
 
 func details(t *Trigger) map[string]string {
@@ -203,15 +251,15 @@ func emptyIfNil(s []string) []string {
 
 // FillCurrentValues sets the CurrentValue of triggers of one project to
 // the value of their current period, in one round trip.
-func (s *Service) FillCurrentValues(ctx context.Context, db DB, projectSID string, ts ...*Trigger) error {
+func (s *Service) FillCurrentValues(ctx context.Context, projectSID string, ts ...*Trigger) error {
 	if len(ts) == 0 {
 		return nil
 	}
-	loc, err := projectLocation(ctx, db, projectSID)
+	loc, err := projectLocation(ctx, s.Pool, projectSID)
 	if err != nil {
 		return err
 	}
-	vs, err := values(ctx, db, ts, s.now(), loc)
+	vs, err := values(ctx, s.Pool, ts, s.now(), loc)
 	if err != nil {
 		return err
 	}
@@ -265,10 +313,17 @@ type Email struct {
 // History returns a trigger's firings, newest first, at most limit, each
 // with its webhook attempts and mails.
 func History(ctx context.Context, db database.DBTX, projectSID, accountSID, triggerSID string, limit int) ([]*Firing, error) {
+	return HistoryBefore(ctx, db, projectSID, accountSID, triggerSID, 0, limit)
+}
+
+// HistoryBefore is History from the firing after the one with ID before
+// (0 for the newest): the next page of a trigger's history.
+func HistoryBefore(ctx context.Context, db database.DBTX, projectSID, accountSID, triggerSID string, before int64, limit int) ([]*Firing, error) {
 	rows, err := db.Query(ctx, `
 		SELECT id, trigger_sid, revision, period_start, fired_at, usage_category, trigger_by, recurring, trigger_value, current_value, idempotency_token
 		FROM usage_trigger_firings WHERE project_sid = $1 AND account_sid = $2 AND trigger_sid = $3
-		ORDER BY fired_at DESC, id DESC LIMIT $4`, projectSID, accountSID, triggerSID, limit)
+		  AND ($4 = 0 OR (fired_at, id) < (SELECT fired_at, id FROM usage_trigger_firings WHERE project_sid = $1 AND id = $4))
+		ORDER BY fired_at DESC, id DESC LIMIT $5`, projectSID, accountSID, triggerSID, before, limit)
 	if err != nil {
 		return nil, err
 	}

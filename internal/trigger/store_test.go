@@ -13,9 +13,10 @@ import (
 	"console/internal/webtest"
 )
 
-var byTest = audit.Entry{Actor: audit.ActorSystem}
+var byTest = audit.Actor{Kind: audit.ActorSystem}
 
 func TestStoreCreateGetListUpdateDelete(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	svc := app.Services.Triggers
 	ctx := context.Background()
@@ -23,9 +24,9 @@ func TestStoreCreateGetListUpdateDelete(t *testing.T) {
 	other := app.CreateOwner("JPY")
 
 	_, err := svc.Create(ctx, byTest, o.AccountSID, o.AccountSID, trigger.Spec{UsageCategory: "totalprice", TriggerValue: decimal.NewFromInt(100)})
-	var fe *trigger.FieldError
-	require.ErrorAs(t, err, &fe)
-	require.Equal(t, trigger.FieldAction, fe.Field, "a trigger needs a webhook or an email")
+	var ps trigger.Problems
+	require.ErrorAs(t, err, &ps)
+	require.Equal(t, trigger.Problems{{Field: trigger.FieldAction, Reason: trigger.ReasonRequired}}, ps, "a trigger needs a webhook or an email")
 
 	tr, err := svc.Create(ctx, byTest, o.AccountSID, o.AccountSID, trigger.Spec{FriendlyName: "Monthly spend", UsageCategory: "totalprice",
 		TriggerBy: trigger.ByPrice, TriggerValue: decimal.NewFromInt(100000), Recurring: trigger.Monthly, EmailTeam: true})

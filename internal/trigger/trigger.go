@@ -51,30 +51,22 @@ const MaxEmails = 10
 // account, which includes another tenant's.
 var ErrNotFound = errors.New("trigger: not found")
 
-// FieldError says which field of a Spec is wrong. Field is one of the
-// Field… constants; Reason one of the Reason… constants.
-type FieldError struct {
-	Field  string
-	Reason string
-}
-
-func (e *FieldError) Error() string { return "trigger: " + e.Field + ": " + e.Reason }
-
-// Fields a FieldError names.
+// Fields a Problem names, in the order forms show them. They are also the
+// console's form field names.
 const (
 	FieldFriendlyName   = "friendly_name"
 	FieldUsageCategory  = "usage_category"
 	FieldTriggerBy      = "trigger_by"
 	FieldTriggerValue   = "trigger_value"
 	FieldRecurring      = "recurring"
+	FieldEmailTo        = "email_to"
 	FieldCallbackURL    = "callback_url"
 	FieldCallbackMethod = "callback_method"
-	FieldEmailTo        = "email_to"
 	// FieldAction: the trigger neither calls a URL nor mails anyone.
 	FieldAction = "action"
 )
 
-// Reasons a FieldError gives.
+// Reasons a field is refused.
 const (
 	ReasonRequired = "required"
 	ReasonInvalid  = "invalid"
@@ -82,6 +74,9 @@ const (
 	ReasonTooMany  = "too_many"
 	// ReasonNotPositive: the value (after a +N offset) is not above zero.
 	ReasonNotPositive = "not_positive"
+	// ReasonNoCount: a trigger by count of total price, which has no
+	// count and so could never fire.
+	ReasonNoCount = "no_count"
 )
 
 // Trigger is a usage trigger of one account.
@@ -164,9 +159,9 @@ func ValidCallbackURL(u string) bool {
 	return err == nil && (p.Scheme == "http" || p.Scheme == "https") && p.Host != "" && len(u) <= 4000
 }
 
-// normalize fills defaults and trims, then checks the spec; the value's
-// sign is checked once an offset is resolved.
-func (s *Spec) normalize() error {
+// normalize fills defaults and trims; it changes nothing Validate would
+// refuse into something it accepts, except for the defaults.
+func (s *Spec) normalize() {
 	s.FriendlyName = strings.TrimSpace(s.FriendlyName)
 	s.CallbackURL = strings.TrimSpace(s.CallbackURL)
 	s.CallbackMethod = strings.ToUpper(strings.TrimSpace(s.CallbackMethod))
@@ -193,39 +188,59 @@ func (s *Spec) normalize() error {
 		to = append(to, a)
 	}
 	s.EmailTo = to
+}
+
+// Validate fills the spec's defaults, then returns every field's problem
+// as Problems (nil when there is none). It is the one check of a trigger,
+// for the console's form, the API and the service alike. An offset value
+// is only refused when negative: its sign is known once it is resolved.
+func (s *Spec) Validate() error {
+	s.normalize()
+	var ps Problems
+	if utf8.RuneCountInString(s.FriendlyName) > MaxFriendlyName {
+		ps.add(FieldFriendlyName, ReasonTooLong)
+	}
 	switch {
-	case utf8.RuneCountInString(s.FriendlyName) > MaxFriendlyName:
-		return &FieldError{FieldFriendlyName, ReasonTooLong}
 	case s.UsageCategory == "":
-		return &FieldError{FieldUsageCategory, ReasonRequired}
+		ps.add(FieldUsageCategory, ReasonRequired)
 	case !validCategory(s.UsageCategory):
-		return &FieldError{FieldUsageCategory, ReasonInvalid}
+		ps.add(FieldUsageCategory, ReasonInvalid)
+	}
+	switch {
 	case !slices.Contains(TriggerBys, s.TriggerBy):
-		return &FieldError{FieldTriggerBy, ReasonInvalid}
-	case !slices.Contains(Recurrings, s.Recurring):
-		return &FieldError{FieldRecurring, ReasonInvalid}
-	case s.CallbackURL != "" && !ValidCallbackURL(s.CallbackURL):
-		return &FieldError{FieldCallbackURL, ReasonInvalid}
-	case s.CallbackMethod != "GET" && s.CallbackMethod != "POST":
-		return &FieldError{FieldCallbackMethod, ReasonInvalid}
-	case len(s.EmailTo) > MaxEmails:
-		return &FieldError{FieldEmailTo, ReasonTooMany}
-	case s.CallbackURL == "" && !s.EmailTeam && len(s.EmailTo) == 0:
-		return &FieldError{FieldAction, ReasonRequired}
+		ps.add(FieldTriggerBy, ReasonInvalid)
+	case s.TriggerBy == ByCount && s.UsageCategory == usage.TotalPrice:
+		ps.add(FieldTriggerBy, ReasonNoCount)
+	}
+	switch {
+	case s.Offset && s.TriggerValue.Sign() < 0:
+		ps.add(FieldTriggerValue, ReasonInvalid)
+	case !s.Offset && s.TriggerValue.Sign() <= 0:
+		ps.add(FieldTriggerValue, ReasonNotPositive)
+	}
+	if !slices.Contains(Recurrings, s.Recurring) {
+		ps.add(FieldRecurring, ReasonInvalid)
 	}
 	for _, a := range s.EmailTo {
 		// The same strict reading as invitations: one plain address each.
 		if !auth.ValidEmail(a) {
-			return &FieldError{FieldEmailTo, ReasonInvalid}
+			ps.add(FieldEmailTo, ReasonInvalid)
+			break
 		}
 	}
-	if !s.Offset && s.TriggerValue.Sign() <= 0 {
-		return &FieldError{FieldTriggerValue, ReasonNotPositive}
+	if len(s.EmailTo) > MaxEmails {
+		ps.add(FieldEmailTo, ReasonTooMany)
 	}
-	if s.Offset && s.TriggerValue.Sign() < 0 {
-		return &FieldError{FieldTriggerValue, ReasonInvalid}
+	if s.CallbackURL != "" && !ValidCallbackURL(s.CallbackURL) {
+		ps.add(FieldCallbackURL, ReasonInvalid)
 	}
-	return nil
+	if s.CallbackMethod != "GET" && s.CallbackMethod != "POST" {
+		ps.add(FieldCallbackMethod, ReasonInvalid)
+	}
+	if s.CallbackURL == "" && !s.EmailTeam && len(s.EmailTo) == 0 {
+		ps.add(FieldAction, ReasonRequired)
+	}
+	return ps.err()
 }
 
 // validCategory reports whether c is a category the console meters.

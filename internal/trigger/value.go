@@ -84,8 +84,14 @@ func values(ctx context.Context, db DB, ts []*Trigger, now time.Time, loc *time.
 	}
 	same := map[key][]int{} // the triggers, by index, that each query answers
 	b := &pgx.Batch{}
+	// Usage up to now's local day only: the same as the whole period's
+	// when now is the present, the value then when it is in the past.
+	upTo := usage.LocalDate(now, loc).AddDate(0, 0, 1)
 	for i, t := range ts {
 		start, end := Period(t.Recurring, now, loc)
+		if end.IsZero() || end.After(upTo) {
+			end = upTo
+		}
 		k := key{t.AccountSID, t.UsageCategory, t.TriggerBy, start, end}
 		if _, queued := same[k]; queued {
 			same[k] = append(same[k], i)

@@ -8,6 +8,7 @@ import (
 )
 
 func TestParseValueBoundsDigits(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		in     string
 		ok     bool

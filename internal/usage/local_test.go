@@ -29,6 +29,7 @@ func record(t *testing.T, app *webtest.App, project string, e usage.Event) {
 // Local days follow the project's time zone while the API's days stay GMT,
 // and changing the zone moves the usage already recorded.
 func TestLocalDaysFollowTheProjectsTimeZone(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("JPY") // Asia/Tokyo
 	ctx := context.Background()
@@ -82,6 +83,7 @@ func TestLocalDaysFollowTheProjectsTimeZone(t *testing.T) {
 // farthest behind UTC to the farthest ahead, at every moment around a
 // month's end; in the middle of a month it is that month alone.
 func TestMonthAnywhereHoldsEveryZonesMonth(t *testing.T) {
+	t.Parallel()
 	zones := []string{"Etc/GMT+12", "Pacific/Pago_Pago", "America/Los_Angeles", "UTC", "Asia/Kolkata", "Asia/Tokyo", "Pacific/Chatham", "Pacific/Kiritimati"}
 	start := time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC)
 	for at := start; at.Before(start.AddDate(0, 0, 4)); at = at.Add(15 * time.Minute) {

@@ -22,6 +22,8 @@ type PriceList struct {
 	DB database.DBTX
 	// TTL is how long prices read are kept; zero means PriceListTTL.
 	TTL time.Duration
+	// Now is the clock the TTL runs on; nil is time.Now.
+	Now func() time.Time
 
 	mu     sync.Mutex
 	read   time.Time
@@ -44,7 +46,7 @@ func (l *PriceList) Price(ctx context.Context, category, country, currency strin
 	if ttl == 0 {
 		ttl = PriceListTTL
 	}
-	if l.prices == nil || time.Since(l.read) > ttl {
+	if l.prices == nil || l.now().Sub(l.read) > ttl {
 		if err := l.load(ctx); err != nil {
 			return decimal.Zero, "", err
 		}
@@ -76,6 +78,13 @@ func (l *PriceList) load(ctx context.Context) error {
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	l.prices, l.read = prices, time.Now()
+	l.prices, l.read = prices, l.now()
 	return nil
+}
+
+func (l *PriceList) now() time.Time {
+	if l.Now == nil {
+		return time.Now()
+	}
+	return l.Now()
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 
+	"console/internal/clock"
 	"console/internal/usage"
 	"console/internal/webtest"
 )
@@ -16,9 +17,11 @@ import (
 // price changed in the table is charged once the list is older than its
 // TTL; until then the list it read stands.
 func TestPriceListAnswersAsTheTable(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	ctx := context.Background()
-	list := &usage.PriceList{DB: app.Pool, TTL: 300 * time.Millisecond}
+	var clock clock.Clock
+	list := &usage.PriceList{DB: app.Pool, TTL: time.Minute, Now: clock.Now}
 	for _, c := range []struct{ category, country, currency string }{
 		{usage.SMSOutbound, "JP", "JPY"}, {usage.SMSOutbound, "US", "USD"}, {usage.CallsOutbound, "JP", "JPY"}, {usage.CallsOutbound, "US", "JPY"},
 	} {
@@ -39,7 +42,7 @@ func TestPriceListAnswersAsTheTable(t *testing.T) {
 	cached, _, err := list.Price(ctx, usage.SMSOutbound, "JP", "JPY")
 	require.NoError(t, err)
 	require.True(t, before.Equal(cached), "read within the TTL: %s", cached)
-	time.Sleep(400 * time.Millisecond)
+	clock.Advance(time.Minute + time.Second)
 	now, _, err := list.Price(ctx, usage.SMSOutbound, "JP", "JPY")
 	require.NoError(t, err)
 	require.Equal(t, before.Add(decimal.NewFromInt(1)).String(), now.String(), "read again after the TTL")

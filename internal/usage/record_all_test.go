@@ -18,6 +18,7 @@ import (
 // adds each row's sum once: the local days split at Tokyo's midnight, the
 // GMT days at UTC's, and every event is kept.
 func TestRecordAllSumsEachRollupRow(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("JPY") // Asia/Tokyo
 	ctx := context.Background()

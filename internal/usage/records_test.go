@@ -130,6 +130,7 @@ func date(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0
 // month and year boundaries; a page anywhere in the widest range costs
 // one page.
 func TestRecordsPagesEqualTheWholeList(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	o := app.CreateOwner("USD")
 	ctx := context.Background()

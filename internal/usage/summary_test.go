@@ -16,6 +16,7 @@ import (
 func dec(s string) decimal.Decimal { return decimal.RequireFromString(s) }
 
 func TestSummarizeGroupsByServiceAndDay(t *testing.T) {
+	t.Parallel()
 	d1, d2 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)
 	rows := []usage.LocalRow{
 		{AccountSID: "A", Category: "phonenumbers-tollfree", Day: d1, Count: 1, Usage: dec("1"), Price: dec("1500")},
@@ -64,6 +65,7 @@ func TestSummarizeGroupsByServiceAndDay(t *testing.T) {
 // A nil account list is the whole project: the main account and every
 // subaccount, and nothing of another project.
 func TestDailySpendOfTheWholeProject(t *testing.T) {
+	t.Parallel()
 	app := webtest.Start(t)
 	ctx := context.Background()
 	o, other := app.CreateOwner("JPY"), app.CreateOwner("JPY")

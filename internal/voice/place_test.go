@@ -10,7 +10,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"console/internal/billing"
-	"console/internal/usage"
 	"console/internal/voice"
 	"console/internal/webtest"
 )
@@ -27,7 +26,7 @@ func TestPlaceDatedCallAndErrors(t *testing.T) {
 	}))
 	acc, err := app.Services.Accounts.Get(ctx, app.Pool, o.AccountSID, o.AccountSID)
 	require.NoError(t, err)
-	d := &voice.Dialer{Pool: app.Pool, Ledger: app.Services.Billing.Ledger, Prices: &usage.PriceList{DB: app.Pool}}
+	d := app.Services.Calls
 	from := app.OwnNumber(acc.SID, acc.SID)
 
 	for _, tc := range []struct {

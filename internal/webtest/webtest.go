@@ -26,6 +26,7 @@ import (
 
 	"console/internal/app"
 	"console/internal/audit"
+	"console/internal/auth"
 	"console/internal/billing"
 	"console/internal/config"
 	"console/internal/mail"
@@ -39,6 +40,12 @@ import (
 	"console/internal/usage"
 	"console/internal/voice"
 )
+
+// HashCost is the password hashing cost of the test servers: the
+// cheapest argon2id allows. Tests hash a password for every owner they
+// create and every sign-in, and at production's cost (19 MiB, two passes,
+// slower still under -race) that was most of a test's time.
+var HashCost = auth.HashCost{Memory: 8, Time: 1, Threads: 1}
 
 // App is a running server on its own database.
 type App struct {
@@ -131,6 +138,7 @@ func start(t testing.TB, env map[string]string, pool *pgxpool.Pool) *App {
 	if err != nil {
 		t.Fatal(err)
 	}
+	svc.Users.HashCost = HashCost
 	srv, err := server.New(svc)
 	if err != nil {
 		t.Fatal(err)
@@ -476,7 +484,7 @@ func (a *App) EnsureTrigger(project, accountSID, triggerSID string) string {
 	if _, err := trigger.Get(ctx, a.Pool, project, accountSID, triggerSID); err == nil {
 		return triggerSID
 	}
-	t, err := a.Services.Triggers.Create(ctx, audit.Entry{Actor: audit.ActorSystem}, project, accountSID, trigger.Spec{FriendlyName: "fixture",
+	t, err := a.Services.Triggers.Create(ctx, audit.System(ctx), project, accountSID, trigger.Spec{FriendlyName: "fixture",
 		UsageCategory: usage.TotalPrice, TriggerBy: trigger.ByPrice, TriggerValue: decimal.NewFromInt(1000), Recurring: trigger.Monthly,
 		CallbackURL: "https://example.com/usage-trigger"})
 	if err != nil {
