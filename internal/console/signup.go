@@ -22,10 +22,7 @@ func (c *Console) signUpPage(w http.ResponseWriter, r *http.Request) error {
 	if web.CurrentUser(r.Context()) != nil {
 		return redirect(w, r, "/")
 	}
-	f := web.SignUpForm{Currency: "USD"}
-	if i18n.Locale(r.Context()) == i18n.Japanese {
-		f.Currency = "JPY"
-	}
+	f := web.SignUpForm{Currency: i18n.T(r.Context(), "signup.default_currency")}
 	return render(w, r, http.StatusOK, web.SignUp(f))
 }
 
