@@ -10,7 +10,7 @@
 //	require.Equal(t, "/", b.URLPath())
 //	b.RequireNoConsoleErrors()
 //
-// Every step has a timeout (15 s unless [Timeout] says otherwise) and fails
+// Every step has a timeout (15 s unless [Browser.SetTimeout] says otherwise) and fails
 // the test with the step, the selector and the page's URL. When the test has
 // failed, a full-page screenshot, the page's HTML and the browser's console
 // are saved under $BROWSERTEST_ARTIFACTS (or a directory under the system's
@@ -107,9 +107,6 @@ type Option func(*config)
 // request (pages, forms, htmx) and navigator.language. The default is "en".
 // A list such as "ja,en;q=0.8" is sent as it is.
 func Lang(lang string) Option { return func(c *config) { c.lang = lang } }
-
-// Timeout sets how long one step may take.
-func Timeout(d time.Duration) Option { return func(c *config) { c.timeout = d } }
 
 // WindowSize sets the window's size; the default is 1280x800.
 func WindowSize(width, height int) Option {
@@ -282,7 +279,7 @@ func argsText(args []*runtime.RemoteObject) string {
 func TestID(id string) string { return fmt.Sprintf("[data-testid=%q]", id) }
 
 // Context is the tab's context, for chromedp calls the helpers don't cover.
-// It has no timeout; prefer [Browser.Run], which adds one.
+// It has no step timeout: a call through it bounds itself.
 func (b *Browser) Context() context.Context { return b.ctx }
 
 // run runs steps with the step timeout and fails the test on error.
