@@ -14,8 +14,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
 	"console/internal/account"
 	"console/internal/billing"
 	"console/internal/config"
@@ -33,7 +31,6 @@ import (
 
 // API holds what the endpoints need.
 type API struct {
-	pool     *pgxpool.Pool
 	accounts *account.Store
 	log      *slog.Logger
 	cfg      *config.Config
@@ -58,9 +55,9 @@ type API struct {
 }
 
 // New returns the REST API.
-func New(pool *pgxpool.Pool, accounts *account.Store, log *slog.Logger, cfg *config.Config, bill *billing.Service, nums *numbers.Service,
+func New(accounts *account.Store, log *slog.Logger, cfg *config.Config, bill *billing.Service, nums *numbers.Service,
 	msgs *messaging.Sender, calls *voice.Service, jobs mail.Inserter) *API {
-	return &API{pool: pool, accounts: accounts, log: log, cfg: cfg, billing: bill, numbers: nums, messages: msgs, calls: calls, jobs: jobs,
+	return &API{accounts: accounts, log: log, cfg: cfg, billing: bill, numbers: nums, messages: msgs, calls: calls, jobs: jobs,
 		fairUse: fairuse.New(float64(cfg.APIRatePerSecond), cfg.APIRateBurst, cfg.APIConcurrencyPerAccount)}
 }
 

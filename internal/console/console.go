@@ -15,7 +15,6 @@ import (
 
 	"github.com/a-h/templ"
 	"github.com/alexedwards/scs/v2"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"console/internal/account"
 	"console/internal/auth"
@@ -39,7 +38,6 @@ import (
 
 // Deps is what the console is built from.
 type Deps struct {
-	Pool     *pgxpool.Pool
 	Sessions *scs.SessionManager
 	Users    *auth.Store
 	Accounts *account.Store
@@ -81,7 +79,6 @@ type Deps struct {
 
 // Console holds what the handlers need.
 type Console struct {
-	pool     *pgxpool.Pool
 	sessions *scs.SessionManager
 	users    *auth.Store
 	accounts *account.Store
@@ -112,7 +109,7 @@ type Console struct {
 
 // New returns the console's handlers.
 func New(d Deps) *Console {
-	return &Console{pool: d.Pool, sessions: d.Sessions, users: d.Users, accounts: d.Accounts, cfg: d.Config, log: d.Log, jobs: d.Jobs, billing: d.Billing,
+	return &Console{sessions: d.Sessions, users: d.Users, accounts: d.Accounts, cfg: d.Config, log: d.Log, jobs: d.Jobs, billing: d.Billing,
 		numbers: d.Numbers, triggers: d.Triggers, accountService: d.AccountService,
 		auth: d.Auth, team: d.Team, onboard: d.Onboard, frames: d.Frames, mails: d.Mailbox, messages: d.Messages,
 		usage: d.Usage, shortcuts: d.Shortcuts, events: d.Events, logs: d.Logs, now: d.Clock.Now}

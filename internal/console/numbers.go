@@ -139,12 +139,11 @@ func (c *Console) buyNumber(w http.ResponseWriter, r *http.Request) error {
 		key := buyProblems(err, &d.Buy.Errors)
 		return refuse(key)
 	}
-	if _, _, ok := numbers.Lookup(d.Buy.PhoneNumber); !ok {
-		return refuse("numbers.unavailable", d.Buy.PhoneNumber)
-	}
 	n, err := c.numbers.Buy(ctx, audit.ActorFrom(ctx), a, req)
 	phone := numbers.Format(d.Buy.PhoneNumber)
 	switch {
+	case errors.Is(err, numbers.ErrNotInInventory):
+		return refuse("numbers.unavailable", d.Buy.PhoneNumber)
 	case errors.Is(err, numbers.ErrNotAvailable):
 		// A second submit of the same purchase lands here: the number is
 		// unique, so it was neither bought nor charged twice.

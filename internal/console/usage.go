@@ -71,7 +71,7 @@ func (c *Console) usagePicker(r *http.Request) (time.Time, []time.Time, error) {
 	if v.Account.SID != v.Project.SID {
 		accounts = []string{v.Account.SID}
 	}
-	first, err := usage.FirstDay(r.Context(), c.pool, v.Project.SID, accounts)
+	first, err := c.usage.FirstDay(r.Context(), v.Project.SID, accounts)
 	if err != nil {
 		return time.Time{}, nil, err
 	}

@@ -3,6 +3,7 @@ package numbers
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -27,6 +28,9 @@ var (
 	ErrSuspended = errors.New("numbers: project suspended")
 	// ErrInsufficientFunds: the balance does not cover the first month.
 	ErrInsufficientFunds = errors.New("numbers: insufficient funds")
+	// ErrNotInInventory: no number of the inventory is written so; a
+	// number that is, but is owned, is ErrNotAvailable.
+	ErrNotInInventory = fmt.Errorf("%w: not in the inventory", ErrNotAvailable)
 )
 
 // Service buys and releases numbers for the API, the console and the
@@ -49,8 +53,9 @@ func (s *Service) now() time.Time {
 // monthly recurring item (recorded as usage of the number's category on
 // each renewal), records the number, the first month's usage and the
 // audit entry of by, all in the debit's transaction. It returns Problems
-// for a bad request, ErrNotAvailable (not in the inventory, or owned by
-// someone — the same number bought twice included), account.ErrNotActive
+// for a bad request, ErrNotAvailable (owned by someone — the same number
+// bought twice included — or, as ErrNotInInventory, which wraps it, no
+// number of the inventory), account.ErrNotActive
 // (acc is suspended or closed), ErrNoPrice, ErrSuspended,
 // ErrInsufficientFunds or a database error; on any of them nothing is
 // charged, and a purchase the balance does not cover does not suspend the
@@ -65,7 +70,7 @@ func (s *Service) Buy(ctx context.Context, by audit.Actor, acc *account.Account,
 	phone := strings.TrimSpace(req.PhoneNumber)
 	country, numberType, ok := Lookup(phone)
 	if !ok {
-		return nil, ErrNotAvailable
+		return nil, ErrNotInInventory
 	}
 	category := Category(numberType)
 	price, _, err := usage.Price(ctx, s.Pool, category, country, acc.Currency)

@@ -68,14 +68,14 @@ func New(a *app.App) (*Server, error) {
 		s.Sessions.Cookie.Secure = true
 	}
 
-	cons := console.New(console.Deps{Pool: pool, Sessions: s.Sessions, Users: a.Users, Accounts: a.Accounts, Config: cfg, Log: log, Jobs: a.Outbox, Billing: a.Billing,
+	cons := console.New(console.Deps{Sessions: s.Sessions, Users: a.Users, Accounts: a.Accounts, Config: cfg, Log: log, Jobs: a.Outbox, Billing: a.Billing,
 		Numbers: a.Numbers, Triggers: a.Triggers, AccountService: a.AccountService,
 		Auth: a.Auth, Team: a.Team, Onboard: a.Onboard, Frames: a.Frames, Mailbox: a.Mailbox, Messages: a.Messages,
 		Usage: a.Usage, Shortcuts: a.Shortcuts, Events: a.Events, Logs: a.Logs, Clock: a.Clock})
 	// A session the store cannot load or save is answered by the console:
 	// a 503 page while the database is unreachable.
 	s.Sessions.ErrorFunc = cons.SessionError
-	rest := api.New(pool, a.Accounts, log, cfg, a.Billing, a.Numbers, a.Messages, a.Calls, a.Outbox)
+	rest := api.New(a.Accounts, log, cfg, a.Billing, a.Numbers, a.Messages, a.Calls, a.Outbox)
 	rest.Triggers = a.Triggers
 	rest.AccountService = a.AccountService
 	rest.Idempotency = a.Idempotency

@@ -41,3 +41,9 @@ func (s *Service) SpendByAccount(ctx context.Context, projectSID string, from, t
 func (s *Service) Records(ctx context.Context, q Query, offset, limit int) ([]UsageRecord, int, error) {
 	return Records(ctx, s.pool, q, offset, limit)
 }
+
+// FirstDay is the first day the project's accounts (accountSIDs, or all
+// when nil) had usage; the zero time when they had none.
+func (s *Service) FirstDay(ctx context.Context, projectSID string, accountSIDs []string) (time.Time, error) {
+	return FirstDay(ctx, s.pool, projectSID, accountSIDs)
+}
