@@ -15,8 +15,6 @@ import (
 	"errors"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"console/internal/database"
 	"console/internal/reqlog"
 )
@@ -110,19 +108,4 @@ func insert(ctx context.Context, db database.DBTX, e Entry) error {
 		e.ProjectSID, e.AccountSID, e.ActorUserID, e.Actor, e.Action, e.Target, e.IP, details,
 		clip(e.UserAgent, maxUserAgent), clip(e.RequestID, maxRequestID), e.CredentialSID, at)
 	return err
-}
-
-// ForUser lists the newest entries made by or about a user, newest first.
-func ForUser(ctx context.Context, db database.DBTX, userID string, limit int) ([]Entry, error) {
-	rows, err := db.Query(ctx, `
-		SELECT coalesce(project_sid, ''), coalesce(account_sid, ''), coalesce(actor_user_id, ''), actor, action, target, ip, details, at
-		FROM audit_log WHERE actor_user_id = $1 ORDER BY id DESC LIMIT $2`, userID, limit)
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (Entry, error) {
-		var e Entry
-		err := row.Scan(&e.ProjectSID, &e.AccountSID, &e.ActorUserID, &e.Actor, &e.Action, &e.Target, &e.IP, &e.Details, &e.At)
-		return e, err
-	})
 }

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -55,12 +56,7 @@ func (ps Problems) Error() string {
 
 // Has reports whether ps holds the problem field, reason.
 func (ps Problems) Has(field, reason string) bool {
-	for _, p := range ps {
-		if p.Field == field && p.Reason == reason {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(ps, Problem{Field: field, Reason: reason})
 }
 
 // Add notes a problem with field, if reason says there is one.

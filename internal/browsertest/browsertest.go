@@ -10,7 +10,7 @@
 //	require.Equal(t, "/", b.URLPath())
 //	b.RequireNoConsoleErrors()
 //
-// Every step has a timeout (15 s unless [Timeout] says otherwise) and fails
+// Every step has a timeout (15 s unless [Browser.SetTimeout] says otherwise) and fails
 // the test with the step, the selector and the page's URL. When the test has
 // failed, a full-page screenshot, the page's HTML and the browser's console
 // are saved under $BROWSERTEST_ARTIFACTS (or a directory under the system's
@@ -61,7 +61,6 @@ type Browser struct {
 	base    *url.URL
 	ctx     context.Context // the tab's context; steps derive timeouts from it
 	timeout time.Duration
-	lang    string
 
 	mu      sync.Mutex
 	console []Message        // every console message, in order
@@ -109,9 +108,6 @@ type Option func(*config)
 // A list such as "ja,en;q=0.8" is sent as it is.
 func Lang(lang string) Option { return func(c *config) { c.lang = lang } }
 
-// Timeout sets how long one step may take.
-func Timeout(d time.Duration) Option { return func(c *config) { c.timeout = d } }
-
 // WindowSize sets the window's size; the default is 1280x800.
 func WindowSize(width, height int) Option {
 	return func(c *config) { c.width, c.height = width, height }
@@ -148,7 +144,7 @@ func New(t testing.TB, baseURL string, opts ...Option) *Browser {
 			"install it (apt-get install chromium) or point BROWSERTEST_CHROMIUM at a Chromium or Chrome binary", exe, err)
 	}
 
-	b := &Browser{t: t, base: base, timeout: cfg.timeout, lang: cfg.lang}
+	b := &Browser{t: t, base: base, timeout: cfg.timeout}
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
 		chromedp.ExecPath(exe),
 		chromedp.Headless,
@@ -283,7 +279,7 @@ func argsText(args []*runtime.RemoteObject) string {
 func TestID(id string) string { return fmt.Sprintf("[data-testid=%q]", id) }
 
 // Context is the tab's context, for chromedp calls the helpers don't cover.
-// It has no timeout; prefer [Browser.Run], which adds one.
+// It has no step timeout: a call through it bounds itself.
 func (b *Browser) Context() context.Context { return b.ctx }
 
 // run runs steps with the step timeout and fails the test on error.
@@ -329,12 +325,6 @@ func (b *Browser) currentURL() string {
 
 // SetTimeout sets how long each of the following steps may take.
 func (b *Browser) SetTimeout(d time.Duration) { b.timeout = d }
-
-// Run runs chromedp actions as one step, with the step timeout.
-func (b *Browser) Run(actions ...chromedp.Action[chromedp.Void]) {
-	b.t.Helper()
-	b.run("run actions", actions...)
-}
 
 // abs resolves a path against the base URL.
 func (b *Browser) abs(path string) string {
@@ -418,12 +408,6 @@ func (b *Browser) WaitVisible(sel string) {
 	b.run("wait for "+sel+" to be visible", chromedp.WaitVisible(chromedp.CSS(sel)))
 }
 
-// WaitGone waits until no element matches the CSS selector.
-func (b *Browser) WaitGone(sel string) {
-	b.t.Helper()
-	b.run("wait for "+sel+" to go away", chromedp.WaitNotPresent(chromedp.CSS(sel)))
-}
-
 // Text waits until the first element matching the CSS selector is visible
 // and returns its rendered text (innerText), trimmed.
 func (b *Browser) Text(sel string) string {
@@ -488,9 +472,6 @@ func (b *Browser) HTML() string {
 	b.t.Helper()
 	return value(b, "page HTML", chromedp.OuterHTML(chromedp.CSS("html")))
 }
-
-// Lang is the language New was given.
-func (b *Browser) Lang() string { return b.lang }
 
 // Console returns the console messages seen so far.
 func (b *Browser) Console() []Message {

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http"
 	"strings"
-	"unicode/utf8"
 
 	"console/internal/audit"
 	"console/internal/auth"
@@ -13,8 +12,6 @@ import (
 	"console/web"
 )
 
-const maxNameLen = 64
-
 func (c *Console) signUpPage(w http.ResponseWriter, r *http.Request) error {
 	if !c.cfg.SignUp {
 		return errNotFound
@@ -22,21 +19,8 @@ func (c *Console) signUpPage(w http.ResponseWriter, r *http.Request) error {
 	if web.CurrentUser(r.Context()) != nil {
 		return redirect(w, r, "/")
 	}
-	f := web.SignUpForm{Currency: "USD"}
-	if i18n.Locale(r.Context()) == i18n.Japanese {
-		f.Currency = "JPY"
-	}
+	f := web.SignUpForm{Currency: i18n.T(r.Context(), "signup.default_currency")}
 	return render(w, r, http.StatusOK, web.SignUp(f))
-}
-
-// checkName validates a friendly name, a user's or a project's.
-func checkName(errs *web.FieldErrors, field, v string) {
-	switch {
-	case v == "":
-		errs.Add(field, "error.required")
-	case utf8.RuneCountInString(v) > maxNameLen:
-		errs.Add(field, "error.too_long")
-	}
 }
 
 func (c *Console) signUp(w http.ResponseWriter, r *http.Request) error {

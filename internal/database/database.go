@@ -95,11 +95,6 @@ func EnsureExists(ctx context.Context, dsn string) error {
 	return err
 }
 
-// InTx runs fn in a transaction, committing when it returns nil.
-func InTx(ctx context.Context, pool *pgxpool.Pool, fn func(tx pgx.Tx) error) error {
-	return pgx.BeginFunc(ctx, pool, fn)
-}
-
 // IsUniqueViolation reports whether err is a unique-constraint violation,
 // optionally of the named constraint.
 func IsUniqueViolation(err error, constraint string) bool {

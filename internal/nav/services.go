@@ -53,15 +53,6 @@ func PinDefaults(ctx context.Context, db database.DBTX, userID string) error {
 	return err
 }
 
-// Pins returns the set of services userID pinned.
-func Pins(ctx context.Context, db database.DBTX, userID string) (map[string]bool, error) {
-	rows, err := db.Query(ctx, pinsSQL, userID)
-	if err != nil {
-		return nil, err
-	}
-	return scanPins(rows)
-}
-
 const pinsSQL = `SELECT service FROM user_pins WHERE user_id = $1`
 
 // QueuePins adds the Pins lookup to a batch.

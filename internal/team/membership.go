@@ -57,20 +57,12 @@ type Project struct {
 	Role         string
 }
 
-// ProjectsOf lists the projects userID belongs to, oldest membership first.
-func ProjectsOf(ctx context.Context, db database.DBTX, userID string) ([]Project, error) {
-	rows, err := db.Query(ctx, projectsOfSQL, userID)
-	if err != nil {
-		return nil, err
-	}
-	return scanProjects(rows)
-}
-
 const projectsOfSQL = `
 	SELECT a.sid, a.friendly_name, m.role FROM memberships m JOIN accounts a ON a.sid = m.project_sid
 	WHERE m.user_id = $1 ORDER BY m.created_at, a.sid`
 
-// QueueProjectsOf adds the ProjectsOf lookup to a batch.
+// QueueProjectsOf adds to a batch the lookup of the projects userID
+// belongs to, oldest membership first.
 func QueueProjectsOf(b *pgx.Batch, userID string, dst *[]Project) {
 	b.Queue(projectsOfSQL, userID).Query(func(rows pgx.Rows) error {
 		var err error

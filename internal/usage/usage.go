@@ -37,21 +37,6 @@ func Price(ctx context.Context, db database.DBTX, category, country, currency st
 	return price, unit, nil
 }
 
-// QueuePrice adds the Price lookup to a batch: *dst gets the price and
-// *found whether the price list has one.
-func QueuePrice(b *pgx.Batch, category, country, currency string, dst *decimal.Decimal, found *bool) {
-	b.Queue(priceSQL, category, country, currency).QueryRow(func(row pgx.Row) error {
-		var unit string
-		err := row.Scan(dst, &unit)
-		if errors.Is(err, pgx.ErrNoRows) {
-			*found = false
-			return nil
-		}
-		*found = err == nil
-		return err
-	})
-}
-
 const priceSQL = `SELECT price, unit FROM prices WHERE category = $1 AND country = $2 AND currency = $3`
 
 // Event is one metered item: a message, a call.

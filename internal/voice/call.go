@@ -119,15 +119,14 @@ func Minutes(seconds int) int {
 	return (seconds + 59) / 60
 }
 
-const columns = `sid, project_sid, account_sid, to_number, from_number, status, direction, duration, price::text, price_unit, url, twiml,
-	date_created, date_updated, start_time, end_time, outcome, talk_seconds, rate::text, next_at,
+const columns = `sid, project_sid, account_sid, to_number, from_number, status, direction, duration, price, price_unit, url, twiml,
+	date_created, date_updated, start_time, end_time, outcome, talk_seconds, rate, next_at,
 	status_callback, status_callback_method, status_callback_events`
 
 func scan(row pgx.Row) (*Call, error) {
 	var c Call
-	var price, rate string
-	err := row.Scan(&c.SID, &c.ProjectSID, &c.AccountSID, &c.To, &c.From, &c.Status, &c.Direction, &c.Duration, &price, &c.PriceUnit,
-		&c.URL, &c.Twiml, &c.DateCreated, &c.DateUpdated, &c.StartTime, &c.EndTime, &c.Outcome, &c.TalkSeconds, &rate, &c.NextAt,
+	err := row.Scan(&c.SID, &c.ProjectSID, &c.AccountSID, &c.To, &c.From, &c.Status, &c.Direction, &c.Duration, &c.Price, &c.PriceUnit,
+		&c.URL, &c.Twiml, &c.DateCreated, &c.DateUpdated, &c.StartTime, &c.EndTime, &c.Outcome, &c.TalkSeconds, &c.Rate, &c.NextAt,
 		&c.StatusCallback, &c.StatusCallbackMethod, &c.StatusCallbackEvents)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, ErrNotFound
@@ -135,11 +134,7 @@ func scan(row pgx.Row) (*Call, error) {
 	if err != nil {
 		return nil, err
 	}
-	if c.Price, err = decimal.NewFromString(price); err != nil {
-		return nil, err
-	}
-	c.Rate, err = decimal.NewFromString(rate)
-	return &c, err
+	return &c, nil
 }
 
 // Insert records a call in the caller's transaction. Its dates default to

@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"console/internal/database"
 )
 
@@ -32,16 +34,7 @@ func List(ctx context.Context, db database.DBTX, projectSID, accountSID string, 
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []*Call
-	for rows.Next() {
-		c, err := scan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (*Call, error) { return scan(row) })
 }
 
 // earliest is the earlier of two optional times, nil when both are.
