@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"console/internal/database"
-	"console/internal/reqlog"
 )
 
 // Entry is one audited action.
@@ -30,8 +29,7 @@ type Entry struct {
 	IP          string
 	Details     map[string]string
 	At          time.Time
-	// UserAgent, RequestID and CredentialSID are optional: Write takes
-	// them from the request's actor when they are empty.
+	// UserAgent, RequestID and CredentialSID come from the actor (Record).
 	UserAgent     string
 	RequestID     string
 	CredentialSID string
@@ -60,30 +58,6 @@ func Record(ctx context.Context, db database.DBTX, by Actor, action string, on O
 	return insert(ctx, db, Entry{ProjectSID: on.Project, AccountSID: on.Account, ActorUserID: by.UserID, Actor: by.Kind,
 		Action: action, Target: on.Target, IP: by.IP, Details: details, At: on.At,
 		UserAgent: by.UserAgent, RequestID: by.RequestID, CredentialSID: by.Credential})
-}
-
-// Write appends e to the log. It is the older way, with an entry built by
-// hand; what e leaves out comes from the request it is written in: its id,
-// its user agent (unless the system made the entry: it has none, even
-// when a request set it off) and, for the API, the credential that
-// authenticated. New code calls Record.
-func Write(ctx context.Context, db database.DBTX, e Entry) error {
-	if e.Actor == "" {
-		e.Actor = ActorUser
-	}
-	if e.RequestID == "" {
-		e.RequestID = reqlog.ID(ctx)
-	}
-	if by, ok := actorIn(ctx); ok {
-		// A user's entry in an anonymous request is a sign-in: the same client.
-		if e.UserAgent == "" && e.Actor != ActorSystem {
-			e.UserAgent = by.UserAgent
-		}
-		if e.CredentialSID == "" && e.Actor == ActorAPI && by.Kind == ActorAPI {
-			e.CredentialSID = by.Credential
-		}
-	}
-	return insert(ctx, db, e)
 }
 
 func insert(ctx context.Context, db database.DBTX, e Entry) error {

@@ -63,40 +63,6 @@ func TestRecordWritesTheActorAndRefusesNone(t *testing.T) {
 	require.Equal(t, "bad \uFFFD agent", events[0].UserAgent)
 }
 
-// Write, the older path, fills in what the request knows: the user agent
-// for the client's own entries (a sign-in's included), the credential for
-// the API's; nothing of the client for the system's.
-func TestWriteTakesTheRequestsActor(t *testing.T) {
-	t.Parallel()
-	pool, _ := testdb.New(t)
-	r := httptest.NewRequest("POST", "/x", nil)
-	r.Header.Set("User-Agent", "Mozilla/5.0 test")
-	ctx := audit.WithActor(context.Background(), audit.RequestActor(r, audit.ActorUser, "US1", ""))
-	require.Equal(t, "US1", audit.ActorFrom(ctx).UserID)
-	require.Equal(t, audit.ActorSystem, audit.ActorFrom(context.Background()).Kind, "outside a request, the system acts")
-	anonymous := audit.WithActor(context.Background(), audit.RequestActor(r, audit.ActorAnonymous, "", ""))
-	api := audit.WithActor(context.Background(), audit.RequestActor(r, audit.ActorAPI, "", "SKcred"))
-
-	require.NoError(t, audit.Write(ctx, pool, audit.Entry{ProjectSID: "ACp", ActorUserID: "US1", Action: audit.ProjectRenamed}))
-	require.NoError(t, audit.Write(ctx, pool, audit.Entry{ProjectSID: "ACp", Actor: audit.ActorSystem, Action: audit.ProjectSuspendedForFunds}))
-	require.NoError(t, audit.Write(anonymous, pool, audit.Entry{ProjectSID: "ACp", ActorUserID: "US1", Action: audit.UserSignedIn}))
-	require.NoError(t, audit.Write(api, pool, audit.Entry{ProjectSID: "ACp", Actor: audit.ActorAPI, Action: audit.KeyRevoked}))
-	events, _, err := audit.List(context.Background(), pool, "ACp", audit.Filter{}, 10)
-	require.NoError(t, err)
-	require.Len(t, events, 4)
-	byAction := map[string]audit.Event{}
-	for _, e := range events {
-		byAction[e.Action] = e
-	}
-	require.Equal(t, "Mozilla/5.0 test", byAction[audit.ProjectRenamed].UserAgent)
-	require.Equal(t, "user", byAction[audit.ProjectRenamed].Actor)
-	require.Empty(t, byAction[audit.ProjectRenamed].CredentialSID)
-	require.Empty(t, byAction[audit.ProjectSuspendedForFunds].UserAgent, "the system has no user agent")
-	require.Equal(t, "Mozilla/5.0 test", byAction[audit.UserSignedIn].UserAgent, "a sign-in is the client's")
-	require.Equal(t, "SKcred", byAction[audit.KeyRevoked].CredentialSID)
-	require.Equal(t, "Mozilla/5.0 test", byAction[audit.KeyRevoked].UserAgent)
-}
-
 // List reads one project only, newest first by (at, id), narrowed by each
 // filter and their combinations, and pages by cursor to the end without
 // repeating or skipping an entry, ties of time included.

@@ -421,8 +421,7 @@ func (f *funding) run(ctx context.Context, sms, voiceFrom map[string]string) err
 // systemAudit records a change the demo made at at, in its transaction.
 func systemAudit(ctx context.Context, db database.DBTX, at time.Time, projectSID, accountSID, action, target string, details map[string]string) error {
 	details["via"] = "demo"
-	return audit.Write(ctx, db, audit.Entry{ProjectSID: projectSID, AccountSID: accountSID, Actor: audit.ActorSystem, Action: action, Target: target,
-		Details: details, At: at})
+	return audit.Record(ctx, db, audit.System(ctx), action, audit.On{Project: projectSID, Account: accountSID, Target: target, At: at}, details)
 }
 
 // addCards saves a primary and a backup card through the test gateway,

@@ -302,10 +302,9 @@ func (s *Service) fire(ctx context.Context, t *Trigger, periodStart time.Time, v
 		if err := s.mailFiring(ctx, tx, cur, f); err != nil {
 			return err
 		}
-		return audit.Write(ctx, tx, audit.Entry{ProjectSID: t.ProjectSID, AccountSID: t.AccountSID, Actor: audit.ActorSystem,
-			Action: "usage_trigger.fired", Target: t.SID, Details: map[string]string{"friendly_name": cur.FriendlyName,
-				"usage_category": t.UsageCategory, "trigger_by": t.TriggerBy, "trigger_value": t.TriggerValue.String(),
-				"current_value": value.String(), "period_start": sqlDate(periodStart, false)}, At: now})
+		return audit.Record(ctx, tx, audit.System(ctx), audit.UsageTriggerFired, audit.On{Project: t.ProjectSID, Account: t.AccountSID, Target: t.SID, At: now},
+			map[string]string{"friendly_name": cur.FriendlyName, "usage_category": t.UsageCategory, "trigger_by": t.TriggerBy,
+				"trigger_value": t.TriggerValue.String(), "current_value": value.String(), "period_start": sqlDate(periodStart, false)})
 	})
 	if err != nil {
 		return nil, err
