@@ -181,7 +181,9 @@ func TestBrowserMetered(t *testing.T) {
 			require.Equal(t, "/phone-numbers/search", b.URLPath())
 			require.Equal(t, "JP", b.Value(`select[name="country"]`), "a JPY project searches Japan first")
 			b.Select(`select[name="type"]`, numbers.Mobile)
-			require.Equal(t, http.StatusOK, b.Submit(browsertest.TestID("numbers-search")))
+			// htmx swaps the results in place, then pushes the search's URL.
+			b.Click(browsertest.TestID("numbers-search"))
+			webtest.Eventually(t, "the mobile numbers' results", func() bool { return strings.Contains(b.URL(), "type=mobile") })
 			require.Equal(t, "mobile", b.Value(`select[name="type"]`))
 			from := b.Attr(`[data-testid="numbers-results"] tbody tr`, "data-number")
 			require.Regexp(t, `^\+81[789]0\d{8}$`, from, "a Japanese mobile number: 070, 080 or 090")
@@ -309,7 +311,8 @@ func TestBrowserMetered(t *testing.T) {
 
 			// Filtered by To.
 			b.Fill(`input[name="to"]`, sent[2].to)
-			require.Equal(t, http.StatusOK, b.Submit(browsertest.TestID("sms-filter")))
+			b.Click(browsertest.TestID("sms-filter")) // htmx swaps the list in place
+			webtest.Eventually(t, "the filtered list", func() bool { return strings.Contains(b.URL(), "to=") })
 			require.Equal(t, []string{sent[2].sid}, browsertest.Eval[[]string](b,
 				`Array.from(document.querySelectorAll('[data-testid="sms-logs"] tbody tr'), r => r.dataset.sid)`))
 			require.Equal(t, http.StatusOK, b.Submit(`nav.sidebar a[href="/sms/logs"]`))
