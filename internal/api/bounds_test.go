@@ -45,7 +45,7 @@ func boundedGet(t *testing.T, app *webtest.App, path, user, pass string) (int, m
 	require.NoError(t, err)
 	took := time.Since(start)
 	runtime.ReadMemStats(&after)
-	require.Less(t, took, boundTime, "%s took %s", path, took)
+	require.Less(t, took, webtest.TimeBound(boundTime), "%s took %s", path, took)
 	require.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(boundAlloc), "%s allocated %d MB", path, (after.TotalAlloc-before.TotalAlloc)>>20)
 	var m map[string]any
 	require.NoError(t, json.Unmarshal(body, &m), "%s: %.300s", path, body)
