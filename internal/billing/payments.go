@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -15,6 +16,7 @@ import (
 	"console/internal/i18n"
 	"console/internal/mail"
 	"console/internal/sid"
+	"console/internal/team"
 )
 
 // Payment kinds and statuses.
@@ -251,22 +253,47 @@ func (w *SettleWorker) Work(ctx context.Context, job *river.Job[SettleArgs]) err
 }
 
 // mailReceipt sends a succeeded payment's receipt link to the receipt email
-// of the project's preferences, when one is set.
+// of the project's preferences, when one is set: in the language of the
+// member with that address, else the Owner's, else the currency's, with
+// the payment's time in the project's zone.
 func (s *Service) mailReceipt(ctx context.Context, tx pgx.Tx, p *Payment) error {
 	prefs, err := GetPreferences(ctx, tx, p.ProjectSID)
 	if err != nil || prefs.ReceiptEmail == "" {
 		return err
 	}
-	var project string
-	if err := tx.QueryRow(ctx, `SELECT friendly_name FROM accounts WHERE sid = $1`, p.ProjectSID).Scan(&project); err != nil {
+	var project, zone string
+	if err := tx.QueryRow(ctx, `SELECT friendly_name, time_zone FROM accounts WHERE sid = $1 AND project_sid = $1`, p.ProjectSID).Scan(&project, &zone); err != nil {
 		return err
 	}
-	locale := i18n.English
-	if p.Currency == "JPY" {
-		locale = i18n.Japanese
+	members, err := team.Members(ctx, tx, p.ProjectSID)
+	if err != nil {
+		return err
+	}
+	locale := currencyLanguage(p.Currency)
+	if len(members) > 0 && members[0].Role == team.RoleOwner {
+		locale = mail.Language(members[0].Locale, locale)
+	}
+	for _, m := range members {
+		if strings.EqualFold(m.Email, prefs.ReceiptEmail) {
+			locale = mail.Language(m.Locale, locale)
+		}
+	}
+	paid := p.CreatedAt
+	if p.CompletedAt != nil {
+		paid = *p.CompletedAt
 	}
 	_, err = mail.Enqueue(ctx, tx, s.Jobs, mail.Message{ProjectSID: p.ProjectSID, Kind: "receipt", To: prefs.ReceiptEmail, Locale: locale,
 		Subject: i18n.Translate(locale, "mail.receipt_subject", project, p.Money().Format()),
-		Body:    i18n.Translate(locale, "mail.receipt_body", p.Money().Format(), p.CardLabel, s.BaseURL+"/billing/receipts/"+p.ID)})
+		Body: i18n.Translate(locale, "mail.receipt_body", p.Money().Format(), p.CardLabel, mail.Time(locale, zone, paid),
+			s.BaseURL+"/billing/receipts/"+p.ID)})
 	return err
+}
+
+// currencyLanguage is the language a project's mails fall back to when
+// nobody's choice says otherwise: Japanese for a yen project.
+func currencyLanguage(currency string) string {
+	if currency == "JPY" {
+		return i18n.Japanese
+	}
+	return i18n.English
 }

@@ -190,10 +190,7 @@ func (s *Service) notify(ctx context.Context, tx pgx.Tx, projectSID, kind, subje
 		if m.Role != team.RoleOwner && m.Role != team.RoleBilling {
 			continue
 		}
-		locale := m.Locale
-		if !i18n.Supported(locale) {
-			locale = i18n.English
-		}
+		locale := mail.Language(m.Locale, "")
 		body := i18n.Translate(locale, bodyKey, append([]any{project}, args...)...) + "\n" + s.BaseURL + "/billing\n"
 		if _, err := mail.Enqueue(ctx, tx, s.Jobs, mail.Message{ProjectSID: projectSID, Kind: kind, To: m.Email, Locale: locale,
 			Subject: i18n.Translate(locale, subjectKey, project), Body: body}); err != nil {

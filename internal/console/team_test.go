@@ -220,21 +220,34 @@ func TestInvitationMailLanguage(t *testing.T) {
 	owner := app.Client()
 	owner.SignIn(o.Email, o.Password)
 	owner.Post("/user/settings/language", url.Values{"locale": {"ja"}})
+	// The expiry is given in the project's zone, whatever the server's.
+	_, err := app.Pool.Exec(context.Background(), `UPDATE accounts SET time_zone = 'America/New_York' WHERE sid = $1`, o.AccountSID)
+	require.NoError(t, err)
+	newYork, err := time.LoadLocation("America/New_York")
+	require.NoError(t, err)
+	expiry := func(email string) time.Time {
+		var at time.Time
+		require.NoError(t, app.Pool.QueryRow(context.Background(),
+			`SELECT expires_at FROM invitations WHERE project_sid = $1 AND email = $2`, o.AccountSID, email).Scan(&at))
+		return at.In(newYork)
+	}
 
 	// Someone new: the inviter's language.
 	require.Equal(t, http.StatusSeeOther, owner.Post("/settings/users/invite", url.Values{"email": {"new@example.com"}, "role": {"developer"}}).Status)
 	_, msg := inviteLink(t, smtp, "new@example.com", 1)
 	require.Equal(t, "Test Owner さんから「Test Project」への招待が届いています", msg.Subject)
 	require.Contains(t, msg.Body, "開発者")
+	require.Contains(t, msg.Body, "リンクは 1 回だけ使え、"+expiry("new@example.com").Format("2006年1月2日 15:04 MST")+" に有効期限が切れます。")
 
 	// A known user with a language: theirs.
 	other := app.CreateOwner("USD")
-	_, err := app.Pool.Exec(context.Background(), `UPDATE users SET locale = 'en' WHERE id = $1`, other.UserID)
+	_, err = app.Pool.Exec(context.Background(), `UPDATE users SET locale = 'en' WHERE id = $1`, other.UserID)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusSeeOther, owner.Post("/settings/users/invite", url.Values{"email": {other.Email}, "role": {"support"}}).Status)
 	_, msg = inviteLink(t, smtp, other.Email, 1)
 	require.Equal(t, "Test Owner invited you to Test Project", msg.Subject)
 	require.Contains(t, msg.Body, "as Support")
+	require.Contains(t, msg.Body, "The link works once and expires at "+expiry(other.Email).Format("Jan 2, 2006 15:04 MST")+".")
 }
 
 func TestRequireTwoFactor(t *testing.T) {

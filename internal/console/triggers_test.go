@@ -435,7 +435,7 @@ func waitHistory(t *testing.T, app *webtest.App, project, account, sidUT string,
 	var h []*trigger.Firing
 	webtest.Eventually(t, "the history of "+sidUT, func() bool {
 		var err error
-		h, err = trigger.History(context.Background(), app.Pool, project, account, sidUT, 10)
+		h, err = app.Services.Triggers.History(context.Background(), project, account, sidUT, 0, 10)
 		require.NoError(t, err)
 		return ok(h)
 	})

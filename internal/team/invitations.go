@@ -38,7 +38,10 @@ type Invitation struct {
 	AcceptedAt  *time.Time
 	RevokedAt   *time.Time
 	ProjectName string
-	InviterName string
+	// ProjectTimeZone is the project's zone, in which its mail gives the
+	// expiry.
+	ProjectTimeZone string
+	InviterName     string
 }
 
 // State is where an invitation stands at now.
@@ -61,12 +64,12 @@ func hashInvitationToken(token string) []byte {
 
 func newInvitationToken() string { return sid.Hex32() + sid.Hex32() }
 
-const invitationColumns = `i.id, i.project_sid, i.email, i.role, i.invited_by, i.created_at, i.expires_at, i.accepted_at, i.revoked_at, a.friendly_name, u.friendly_name`
+const invitationColumns = `i.id, i.project_sid, i.email, i.role, i.invited_by, i.created_at, i.expires_at, i.accepted_at, i.revoked_at, a.friendly_name, a.time_zone, u.friendly_name`
 const invitationFrom = ` FROM invitations i JOIN accounts a ON a.sid = i.project_sid JOIN users u ON u.id = i.invited_by `
 
 func scanInvitation(row pgx.Row) (*Invitation, error) {
 	var i Invitation
-	err := row.Scan(&i.ID, &i.ProjectSID, &i.Email, &i.Role, &i.InvitedBy, &i.CreatedAt, &i.ExpiresAt, &i.AcceptedAt, &i.RevokedAt, &i.ProjectName, &i.InviterName)
+	err := row.Scan(&i.ID, &i.ProjectSID, &i.Email, &i.Role, &i.InvitedBy, &i.CreatedAt, &i.ExpiresAt, &i.AcceptedAt, &i.RevokedAt, &i.ProjectName, &i.ProjectTimeZone, &i.InviterName)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, ErrInvitationNotFound
 	}

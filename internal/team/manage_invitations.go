@@ -63,19 +63,21 @@ func (s *Service) Invite(ctx context.Context, by audit.Actor, projectSID, role s
 }
 
 // mailInvitation enqueues inv's mail with the link's token, in the
-// recipient's language when they already have an account, else in locale.
+// recipient's language when they already have an account and chose one,
+// else in locale (the inviter's), with the expiry in the project's zone.
 func (s *Service) mailInvitation(ctx context.Context, tx pgx.Tx, inv *Invitation, token, locale string) error {
-	if u, err := s.users.ByEmail(ctx, tx, inv.Email); err == nil && u.Locale != "" {
-		locale = u.Locale
-	} else if err != nil && !errors.Is(err, auth.ErrNotFound) {
+	if u, err := s.users.ByEmail(ctx, tx, inv.Email); err == nil {
+		locale = mail.Language(u.Locale, locale)
+	} else if !errors.Is(err, auth.ErrNotFound) {
 		return err
 	}
+	locale = mail.Language(locale, "")
 	link := s.BaseURL + "/invitation?token=" + token
 	role := i18n.Translate(locale, "role."+inv.Role)
 	_, err := mail.Enqueue(ctx, tx, s.jobs, mail.Message{
 		ProjectSID: inv.ProjectSID, Kind: "invitation", To: inv.Email, Locale: locale,
 		Subject: i18n.Translate(locale, "mail.invitation_subject", inv.InviterName, inv.ProjectName),
-		Body:    i18n.Translate(locale, "mail.invitation_body", inv.InviterName, inv.ProjectName, role, link, inv.ExpiresAt.UTC().Format("2006-01-02 15:04 UTC")),
+		Body:    i18n.Translate(locale, "mail.invitation_body", inv.InviterName, inv.ProjectName, role, link, mail.Time(locale, inv.ProjectTimeZone, inv.ExpiresAt)),
 	})
 	return err
 }

@@ -147,16 +147,16 @@ func TestWebhookSignedRetriedUntil2xx(t *testing.T) {
 	require.WithinDuration(t, time.Now(), firedAt, time.Minute)
 	require.Len(t, fired, 10)
 
-	hist, err := trigger.History(ctx, app.Pool, p, p, tr.SID, 10)
+	hist, err := app.Services.Triggers.History(ctx, p, p, tr.SID, 0, 10)
 	require.NoError(t, err)
 	require.Len(t, hist, 1)
 	require.Equal(t, fired.Get("IdempotencyToken"), hist[0].IdempotencyToken)
 	require.Equal(t, "120.5", hist[0].CurrentValue.String())
 	require.Eventually(t, func() bool {
-		h, err := trigger.History(ctx, app.Pool, p, p, tr.SID, 10)
+		h, err := app.Services.Triggers.History(ctx, p, p, tr.SID, 0, 10)
 		return err == nil && len(h[0].Attempts) == 3
 	}, 5*time.Second, 20*time.Millisecond)
-	hist, err = trigger.History(ctx, app.Pool, p, p, tr.SID, 10)
+	hist, err = app.Services.Triggers.History(ctx, p, p, tr.SID, 0, 10)
 	require.NoError(t, err)
 	var statuses []int
 	for i, a := range hist[0].Attempts {
@@ -233,10 +233,10 @@ func TestWebhookAddressBlocklist(t *testing.T) {
 
 	for i, s := range sids {
 		require.Eventually(t, func() bool {
-			h, err := trigger.History(ctx, app.Pool, p, p, s, 1)
+			h, err := app.Services.Triggers.History(ctx, p, p, s, 0, 1)
 			return err == nil && len(h) == 1 && len(h[0].Attempts) >= 2
 		}, 20*time.Second, 50*time.Millisecond, targets[i])
-		h, err := trigger.History(ctx, app.Pool, p, p, s, 1)
+		h, err := app.Services.Triggers.History(ctx, p, p, s, 0, 1)
 		require.NoError(t, err)
 		for _, a := range h[0].Attempts {
 			require.Zero(t, a.StatusCode, targets[i])
@@ -262,10 +262,10 @@ func TestWebhookAddressBlocklist(t *testing.T) {
 	settle(t, app2.Services.Triggers)
 	deliverer(t, app2, webhook.NewClient(true))
 	require.Eventually(t, func() bool {
-		h, err := trigger.History(ctx, app2.Pool, o2.AccountSID, o2.AccountSID, tr.SID, 1)
+		h, err := app2.Services.Triggers.History(ctx, o2.AccountSID, o2.AccountSID, tr.SID, 0, 1)
 		return err == nil && len(h) == 1 && len(h[0].Attempts) >= 2
 	}, 20*time.Second, 50*time.Millisecond)
-	h, err := trigger.History(ctx, app2.Pool, o2.AccountSID, o2.AccountSID, tr.SID, 1)
+	h, err := app2.Services.Triggers.History(ctx, o2.AccountSID, o2.AccountSID, tr.SID, 0, 1)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusFound, h[0].Attempts[0].StatusCode)
 	require.Contains(t, h[0].Attempts[0].Error, "answered 302")

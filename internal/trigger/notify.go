@@ -14,20 +14,34 @@ import (
 	"console/internal/usage"
 )
 
-// Catalog keys of the mail's words, listed so that the catalog test sees them.
+// Catalog keys of a trigger's words, shared by its pages and its mails so
+// that both say the same, and spelled out so that the catalog test sees them.
 var (
-	byKeys = map[string]string{ByUsage: "mail.trigger_by_usage", ByCount: "mail.trigger_by_count", ByPrice: "mail.trigger_by_price"}
+	// ByKeys name what a trigger compares (TriggerBy).
+	ByKeys = map[string]string{ByUsage: "triggers.by_usage", ByCount: "triggers.by_count", ByPrice: "triggers.by_price"}
 
-	recurringKeys = map[string]string{Daily: "mail.trigger_recurring_daily", Monthly: "mail.trigger_recurring_monthly",
-		Yearly: "mail.trigger_recurring_yearly", AllTime: "mail.trigger_recurring_alltime"}
+	// RecurringKeys name a trigger's frequency.
+	RecurringKeys = map[string]string{Daily: "triggers.recurring_daily", Monthly: "triggers.recurring_monthly",
+		Yearly: "triggers.recurring_yearly", AllTime: "triggers.recurring_alltime"}
 
-	categoryKeys = map[string]string{
-		usage.SMSOutbound: "mail.trigger_category_sms_outbound", usage.CallsOutbound: "mail.trigger_category_calls_outbound",
-		"phonenumbers-local": "mail.trigger_category_phonenumbers_local", "phonenumbers-tollfree": "mail.trigger_category_phonenumbers_tollfree",
-		"phonenumbers-mobile": "mail.trigger_category_phonenumbers_mobile", "sms": "mail.trigger_category_sms", "calls": "mail.trigger_category_calls",
-		"phonenumbers": "mail.trigger_category_phonenumbers", usage.TotalPrice: "mail.trigger_category_totalprice",
+	// CategoryKeys name the usage categories a trigger can watch.
+	CategoryKeys = map[string]string{
+		"sms": "triggers.category_sms", usage.SMSOutbound: "triggers.category_sms_outbound",
+		"calls": "triggers.category_calls", usage.CallsOutbound: "triggers.category_calls_outbound",
+		"phonenumbers": "triggers.category_phonenumbers", "phonenumbers-local": "triggers.category_phonenumbers_local",
+		"phonenumbers-mobile": "triggers.category_phonenumbers_mobile", "phonenumbers-tollfree": "triggers.category_phonenumbers_tollfree",
+		usage.TotalPrice: "triggers.category_totalprice",
 	}
 )
+
+// word is value's name in locale through keys, or value itself when it
+// has none.
+func word(locale string, keys map[string]string, value string) string {
+	if k, ok := keys[value]; ok {
+		return i18n.Translate(locale, k)
+	}
+	return value
+}
 
 // mailKind is the outbox kind of trigger mails.
 const mailKind = "usage_trigger"
@@ -49,10 +63,7 @@ func recipients(members []*team.Member, t *Trigger) []recipient {
 			return
 		}
 		seen[strings.ToLower(addr)] = true
-		if !i18n.Supported(locale) {
-			locale = i18n.English
-		}
-		out = append(out, recipient{addr, locale})
+		out = append(out, recipient{addr, mail.Language(locale, "")})
 	}
 	if t.EmailTeam {
 		for _, m := range members {
@@ -96,12 +107,11 @@ func (s *Service) mailFiring(ctx context.Context, tx pgx.Tx, t *Trigger, f *Firi
 		}
 		return v.String()
 	}
-	firedAt := f.FiredAt.In(projectLoc(tz)).Format("2006-01-02 15:04 MST")
 	link := s.BaseURL + "/usage/triggers/" + t.SID
 	for _, r := range recipients(members, t) {
-		body := i18n.Translate(r.locale, "mail.trigger_fired_body", name, accountName, firedAt,
-			i18n.Translate(r.locale, categoryKeys[f.UsageCategory]), i18n.Translate(r.locale, byKeys[f.TriggerBy]),
-			show(f.TriggerValue), show(f.CurrentValue), i18n.Translate(r.locale, recurringKeys[f.Recurring]), link)
+		body := i18n.Translate(r.locale, "mail.trigger_fired_body", name, accountName, mail.Time(r.locale, tz, f.FiredAt),
+			word(r.locale, CategoryKeys, f.UsageCategory), word(r.locale, ByKeys, f.TriggerBy),
+			show(f.TriggerValue), show(f.CurrentValue), word(r.locale, RecurringKeys, f.Recurring), link)
 		id, err := mail.Enqueue(ctx, tx, s.Jobs, mail.Message{ProjectSID: t.ProjectSID, Kind: mailKind, To: r.addr, Locale: r.locale,
 			Subject: i18n.Translate(r.locale, "mail.trigger_fired_subject", project, name), Body: body})
 		if err != nil {

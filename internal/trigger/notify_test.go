@@ -27,6 +27,11 @@ func TestEmailInRecipientsLanguage(t *testing.T) {
 	p := o.AccountSID
 	_, err := app.Pool.Exec(ctx, `UPDATE users SET locale = 'ja' WHERE id = $1`, o.UserID)
 	require.NoError(t, err)
+	// The firing's time is given in the project's zone.
+	_, err = app.Pool.Exec(ctx, `UPDATE accounts SET time_zone = 'America/New_York' WHERE sid = $1`, p)
+	require.NoError(t, err)
+	newYork, err := time.LoadLocation("America/New_York")
+	require.NoError(t, err)
 	member := func(email, locale, role string) {
 		u, err := app.Services.Users.Create(ctx, app.Pool, email, "M", "a long enough password", locale)
 		require.NoError(t, err)
@@ -45,9 +50,14 @@ func TestEmailInRecipientsLanguage(t *testing.T) {
 	spend(t, app, p, p, usage.CallsOutbound, "45000.5", time.Now())
 
 	ja := smtp.WaitFor(t, o.Email, 1, 20*time.Second)[0]
+	h, err := app.Services.Triggers.History(ctx, p, p, tr.SID, 0, 10)
+	require.NoError(t, err)
+	require.Len(t, h, 1)
+	firedAt := h[0].FiredAt.In(newYork)
 	require.Equal(t, "Test Project: 利用トリガー「月間利用額」が発動しました", ja.Subject)
-	require.Contains(t, ja.Body, "Test Project の利用トリガー「月間利用額」が")
-	require.Contains(t, ja.Body, "利用カテゴリー: 合計料金")
+	require.Contains(t, ja.Body, "Test Project の利用トリガー「月間利用額」が "+firedAt.Format("2006年1月2日 15:04 MST")+" に発動しました。")
+	require.Contains(t, ja.Body, "利用カテゴリー: 合計金額", "the console's word for it")
+	require.Contains(t, ja.Body, "トリガーの種類: 料金")
 	require.Contains(t, ja.Body, "トリガー値: ¥100,000")
 	require.Contains(t, ja.Body, "発動時の値: ¥105,000.5")
 	require.Contains(t, ja.Body, "頻度: 毎月")
@@ -56,7 +66,9 @@ func TestEmailInRecipientsLanguage(t *testing.T) {
 	en := smtp.WaitFor(t, "admin@example.com", 1, 10*time.Second)
 	require.Len(t, en, 1, "listed twice (team and address), mailed once")
 	require.Equal(t, `Test Project: usage trigger "月間利用額" fired`, en[0].Subject)
+	require.Contains(t, en[0].Body, `The usage trigger "月間利用額" of Test Project fired at `+firedAt.Format("Jan 2, 2006 15:04 MST")+".")
 	require.Contains(t, en[0].Body, "Usage category: Total price")
+	require.Contains(t, en[0].Body, "Trigger by: Price")
 	require.Contains(t, en[0].Body, "Trigger value: ¥100,000")
 	require.Contains(t, en[0].Body, "Frequency: Monthly")
 	require.Contains(t, smtp.WaitFor(t, "billing@example.com", 1, 10*time.Second)[0].Subject, "usage trigger", "no language chosen: English")
@@ -72,7 +84,7 @@ func TestEmailInRecipientsLanguage(t *testing.T) {
 	require.Len(t, smtp.Messages(), 5)
 
 	require.Eventually(t, func() bool {
-		h, err := trigger.History(ctx, app.Pool, p, p, tr.SID, 10)
+		h, err := app.Services.Triggers.History(ctx, p, p, tr.SID, 0, 10)
 		if err != nil || len(h) != 1 || len(h[0].Emails) != 5 {
 			return false
 		}

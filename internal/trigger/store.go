@@ -81,7 +81,7 @@ func (s *Service) List(ctx context.Context, projectSID, accountSID string, f Fil
 // History returns a trigger's firings with their deliveries, newest
 // first, from the one after the firing with ID before (0 for the newest).
 func (s *Service) History(ctx context.Context, projectSID, accountSID, triggerSID string, before int64, limit int) ([]*Firing, error) {
-	return HistoryBefore(ctx, s.Pool, projectSID, accountSID, triggerSID, before, limit)
+	return history(ctx, s.Pool, projectSID, accountSID, triggerSID, before, limit)
 }
 
 // Create saves a new trigger of an account of the project, resolving a +N
@@ -310,15 +310,10 @@ type Email struct {
 	LastError string
 }
 
-// History returns a trigger's firings, newest first, at most limit, each
+// history is a page of a trigger's firings, newest first, at most limit,
+// from the one after the firing with ID before (0 for the newest), each
 // with its webhook attempts and mails.
-func History(ctx context.Context, db database.DBTX, projectSID, accountSID, triggerSID string, limit int) ([]*Firing, error) {
-	return HistoryBefore(ctx, db, projectSID, accountSID, triggerSID, 0, limit)
-}
-
-// HistoryBefore is History from the firing after the one with ID before
-// (0 for the newest): the next page of a trigger's history.
-func HistoryBefore(ctx context.Context, db database.DBTX, projectSID, accountSID, triggerSID string, before int64, limit int) ([]*Firing, error) {
+func history(ctx context.Context, db database.DBTX, projectSID, accountSID, triggerSID string, before int64, limit int) ([]*Firing, error) {
 	rows, err := db.Query(ctx, `
 		SELECT id, trigger_sid, revision, period_start, fired_at, usage_category, trigger_by, recurring, trigger_value, current_value, idempotency_token
 		FROM usage_trigger_firings WHERE project_sid = $1 AND account_sid = $2 AND trigger_sid = $3

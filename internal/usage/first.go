@@ -3,8 +3,6 @@ package usage
 import (
 	"context"
 	"time"
-
-	"console/internal/database"
 )
 
 // FirstDay is the first local date (at midnight UTC) on which some of the
@@ -12,9 +10,9 @@ import (
 // is the zero time when they had none. Usage may predate the project's
 // creation (history seeded by the demo, imported usage): the month
 // pickers start at the earlier of the two.
-func FirstDay(ctx context.Context, db database.DBTX, projectSID string, accountSIDs []string) (time.Time, error) {
+func (s *Service) FirstDay(ctx context.Context, projectSID string, accountSIDs []string) (time.Time, error) {
 	var day *time.Time
-	err := db.QueryRow(ctx, `SELECT min(day) FROM usage_local_daily
+	err := s.pool.QueryRow(ctx, `SELECT min(day) FROM usage_local_daily
 		WHERE project_sid = $1 AND ($2::text[] IS NULL OR account_sid = ANY($2))`, projectSID, accountSIDs).Scan(&day)
 	if err != nil || day == nil {
 		return time.Time{}, err

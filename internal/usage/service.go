@@ -42,8 +42,3 @@ func (s *Service) Records(ctx context.Context, q Query, offset, limit int) ([]Us
 	return Records(ctx, s.pool, q, offset, limit)
 }
 
-// FirstDay is the first day the project's accounts (accountSIDs, or all
-// when nil) had usage; the zero time when they had none.
-func (s *Service) FirstDay(ctx context.Context, projectSID string, accountSIDs []string) (time.Time, error) {
-	return FirstDay(ctx, s.pool, projectSID, accountSIDs)
-}
