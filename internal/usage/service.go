@@ -41,4 +41,3 @@ func (s *Service) SpendByAccount(ctx context.Context, projectSID string, from, t
 func (s *Service) Records(ctx context.Context, q Query, offset, limit int) ([]UsageRecord, int, error) {
 	return Records(ctx, s.pool, q, offset, limit)
 }
-
