@@ -191,7 +191,7 @@ func (s *Service) failRecharge(ctx context.Context, projectSID string, id int64,
 			return err
 		}
 		if empty {
-			return suspend(ctx, tx, projectSID)
+			return s.suspend(ctx, tx, projectSID)
 		}
 		return nil
 	})

@@ -90,19 +90,23 @@ func (s *Service) afterDebit(ctx context.Context, tx pgx.Tx, st *BalanceState, a
 			return err
 		}
 		if !open {
-			return suspend(ctx, tx, st.ProjectSID)
+			return s.suspend(ctx, tx, st.ProjectSID)
 		}
 	}
 	return nil
 }
 
-// suspend suspends the project for lack of funds, audited when it changes.
-func suspend(ctx context.Context, db database.DBTX, projectSID string) error {
-	tag, err := db.Exec(ctx, `UPDATE balances SET suspended_at = now() WHERE project_sid = $1 AND suspended_at IS NULL`, projectSID)
+// suspend suspends the project for lack of funds, audited, and mailed to
+// those who can pay, when it changes.
+func (s *Service) suspend(ctx context.Context, tx pgx.Tx, projectSID string) error {
+	tag, err := tx.Exec(ctx, `UPDATE balances SET suspended_at = now() WHERE project_sid = $1 AND suspended_at IS NULL`, projectSID)
 	if err != nil || tag.RowsAffected() == 0 {
 		return err
 	}
-	return audit.Record(ctx, db, audit.System(ctx), audit.ProjectSuspendedForFunds, audit.On{Project: projectSID, Account: projectSID, Target: projectSID}, nil)
+	if err := audit.Record(ctx, tx, audit.System(ctx), audit.ProjectSuspendedForFunds, audit.On{Project: projectSID, Account: projectSID, Target: projectSID}, nil); err != nil {
+		return err
+	}
+	return s.notify(ctx, tx, projectSID, "suspended", "mail.suspended_subject", "mail.suspended_body")
 }
 
 // Suspended reports whether the project is suspended for lack of funds.
@@ -176,22 +180,24 @@ func (s *Service) fireAlerts(ctx context.Context, tx pgx.Tx, st *BalanceState) e
 }
 
 // notify mails the project's Owners and Billing Managers, each in their
-// own language; the first argument of the body is the project's name.
+// own language. The body's arguments are the project's name, the time
+// (now, in the project's zone), then args.
 func (s *Service) notify(ctx context.Context, tx pgx.Tx, projectSID, kind, subjectKey, bodyKey string, args ...any) error {
 	members, err := team.Members(ctx, tx, projectSID)
 	if err != nil {
 		return err
 	}
-	var project string
-	if err := tx.QueryRow(ctx, `SELECT friendly_name FROM accounts WHERE sid = $1`, projectSID).Scan(&project); err != nil {
+	var project, zone string
+	if err := tx.QueryRow(ctx, `SELECT friendly_name, time_zone FROM accounts WHERE sid = $1 AND project_sid = $1`, projectSID).Scan(&project, &zone); err != nil {
 		return err
 	}
+	now := s.Now()
 	for _, m := range members {
 		if m.Role != team.RoleOwner && m.Role != team.RoleBilling {
 			continue
 		}
 		locale := mail.Language(m.Locale, "")
-		body := i18n.Translate(locale, bodyKey, append([]any{project}, args...)...) + "\n" + s.BaseURL + "/billing\n"
+		body := i18n.Translate(locale, bodyKey, append([]any{project, mail.Time(locale, zone, now)}, args...)...) + "\n" + s.BaseURL + "/billing\n"
 		if _, err := mail.Enqueue(ctx, tx, s.Jobs, mail.Message{ProjectSID: projectSID, Kind: kind, To: m.Email, Locale: locale,
 			Subject: i18n.Translate(locale, subjectKey, project), Body: body}); err != nil {
 			return err
