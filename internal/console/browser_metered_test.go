@@ -129,16 +129,16 @@ func TestBrowserMetered(t *testing.T) {
 	for _, l := range meteredLocales {
 		t.Run(l.name, func(t *testing.T) {
 			t.Parallel()
-			clearOfMonthEnd(t, 3*time.Minute)
+			zone := clearOfMonthEnd(t, time.Now(), 3*time.Minute)
 			app := webtest.Start(t, webtest.Workers()) // the workers move messages to delivered
 			o := app.CreateOwner("JPY")
+			_, err := app.Pool.Exec(context.Background(), `UPDATE accounts SET time_zone = $2 WHERE sid = $1`, o.AccountSID, zone.String())
+			require.NoError(t, err)
 			requirePrices(t, app)
 			c := &consoleTour{t: t, app: app, owner: o, lang: l.lang, b: browsertest.New(t, app.URL, browsertest.Lang(l.lang))}
 			b := c.b
 			signInAs(t, b, o.Email, o.Password)
 			bl, sl := billingLocaleOf(t, l.lang), subaccountLocaleOf(t, l.lang)
-			tokyo, err := time.LoadLocation("Asia/Tokyo")
-			require.NoError(t, err)
 
 			// Billing: a card, then Add Funds.
 			require.Equal(t, http.StatusOK, b.Submit(`nav.sidebar a[href="/billing"]`))
@@ -304,7 +304,7 @@ func TestBrowserMetered(t *testing.T) {
 				`Array.from(document.querySelectorAll('[data-testid="sms-logs"] tbody tr'), r => r.dataset.sid)`),
 				"the main account's message is not the subaccount's")
 			for _, m := range sent {
-				require.Equal(t, []string{m.created.In(tokyo).Format("2006-01-02 15:04 MST"), m.to, from, l.delivered, fmt.Sprint(m.segments), yen(m.price())},
+				require.Equal(t, []string{m.created.In(zone).Format("2006-01-02 15:04 MST"), m.to, from, l.delivered, fmt.Sprint(m.segments), yen(m.price())},
 					b.Texts(fmt.Sprintf(`[data-testid="sms-logs"] tr[data-sid=%q] td`, m.sid)))
 			}
 			c.screenshot("metered-sms-logs")
@@ -322,14 +322,14 @@ func TestBrowserMetered(t *testing.T) {
 			require.Equal(t, http.StatusOK, b.Submit(fmt.Sprintf(`tr[data-sid=%q] td:first-child a`, jp.sid)))
 			require.Equal(t, "/sms/logs/"+jp.sid, b.URLPath())
 			require.Equal(t, l.message, b.Text("main h1"))
-			require.Equal(t, []string{jp.sid, l.delivered, jp.to, from, "2 (UCS-2)", yen(jp.price()), jp.created.In(tokyo).Format("2006-01-02 15:04 MST")},
+			require.Equal(t, []string{jp.sid, l.delivered, jp.to, from, "2 (UCS-2)", yen(jp.price()), jp.created.In(zone).Format("2006-01-02 15:04 MST")},
 				b.Texts(`[data-testid="sms-message"] dd`))
 			require.Equal(t, l.body, b.Text("main h2"))
 			require.Equal(t, jp.body, b.Text(browsertest.TestID("sms-body")))
 			c.screenshot("metered-sms-message")
 
 			// Usage › Summary of the subaccount.
-			month := time.Now().In(tokyo)
+			month := time.Now().In(zone)
 			require.Equal(t, http.StatusOK, b.Submit(`nav.sidebar a[href="/usage"]`))
 			require.Equal(t, "/usage", b.URLPath())
 			require.Equal(t, l.usageTabs, b.Texts("nav.tabs a"))
@@ -438,18 +438,40 @@ func waitDelivered(t *testing.T, app *webtest.App, acct, token, sid string) {
 	})
 }
 
-// clearOfMonthEnd waits, when the month of Asia/Tokyo ends within margin,
-// until the next one has begun: the usage pages show the current month,
-// and spend split across two would not add up to one month's totals.
-func clearOfMonthEnd(t *testing.T, margin time.Duration) {
+// clearOfMonthEnd is the time zone the walk's project is in: Asia/Tokyo,
+// unless Tokyo's month ends within margin of now, when it is
+// Pacific/Honolulu, nineteen hours behind. The usage pages show the
+// current month, and spend split across two would not add up to one
+// month's totals; a zone whose month goes on needs no waiting for the turn.
+func clearOfMonthEnd(t *testing.T, now time.Time, margin time.Duration) *time.Location {
 	t.Helper()
-	tokyo, err := time.LoadLocation("Asia/Tokyo")
-	require.NoError(t, err)
-	now := time.Now().In(tokyo)
-	next := time.Date(now.Year(), now.Month()+1, 1, 0, 0, 0, 0, tokyo)
-	if wait := next.Sub(now); wait < margin {
-		t.Logf("waiting %s for the month to turn in Tokyo", wait.Round(time.Second))
-		time.Sleep(wait + time.Second)
+	for _, name := range []string{"Asia/Tokyo", "Pacific/Honolulu"} {
+		loc, err := time.LoadLocation(name)
+		require.NoError(t, err)
+		local := now.In(loc)
+		if next := time.Date(local.Year(), local.Month()+1, 1, 0, 0, 0, 0, loc); next.Sub(now) >= margin {
+			return loc
+		}
+	}
+	t.Fatal("no zone's month goes on")
+	return nil
+}
+
+func TestClearOfMonthEnd(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		now  string
+		want string
+	}{
+		{"2026-12-02T06:00:00Z", "Asia/Tokyo"},
+		{"2026-11-30T14:56:59Z", "Asia/Tokyo"},       // 23:56:59 in Tokyo: three minutes to go
+		{"2026-11-30T14:58:00Z", "Pacific/Honolulu"}, // 23:58 in Tokyo, 04:58 in Honolulu
+		{"2026-12-31T14:59:59Z", "Pacific/Honolulu"},
+		{"2026-12-31T15:00:00Z", "Asia/Tokyo"}, // the new year has begun in Tokyo
+	} {
+		now, err := time.Parse(time.RFC3339, c.now)
+		require.NoError(t, err)
+		require.Equal(t, c.want, clearOfMonthEnd(t, now, 3*time.Minute).String(), c.now)
 	}
 }
 
