@@ -12,8 +12,8 @@ import (
 	"console/web"
 )
 
-// SessionUserKey is the session key of the signed-in user's id; the
-// session store reads it to index sessions by user.
+// SessionUserKey is the session key of the signed-in user's id, which
+// SessionMeta gives the session store to index sessions by user.
 const SessionUserKey = keyUserID
 
 // Session keys.
@@ -70,8 +70,7 @@ func (c *Console) popFlash(ctx context.Context) *web.Flash {
 }
 
 // startSession makes the signed-in session: a new token, so a token seen
-// before sign-in is worthless after it.
-// A user already signed in to it (a password change) keeps the session's
+// before sign-in is worthless after it. A user already signed in to it (a password change) keeps the session's
 // name and sign-in time in the list of sessions.
 func (c *Console) startSession(ctx context.Context, userID string, epoch int) error {
 	if err := c.sessions.RenewToken(ctx); err != nil {
