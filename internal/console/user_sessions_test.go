@@ -121,6 +121,11 @@ func TestEndingASessionSignsThatBrowserOut(t *testing.T) {
 	store := auth.NewSessionStore(app.Pool, func([]byte) auth.SessionMeta { return auth.SessionMeta{UserID: o.UserID, ID: otherID} })
 	require.NoError(t, store.CommitCtx(ctx, "in-flight token", []byte("data"), time.Now().Add(time.Hour)))
 	require.Zero(t, webtest.Count(t, app, `SELECT count(*) FROM sessions WHERE id = $1`, otherID))
+	// It is remembered only until the session would have expired.
+	require.Equal(t, 1, webtest.Count(t, app, `SELECT count(*) FROM sessions_ended WHERE id = $1`, otherID))
+	_, err := auth.PruneSessions(ctx, app.Pool, time.Now().Add(app.Config.SessionLifetime+time.Minute))
+	require.NoError(t, err)
+	require.Zero(t, webtest.Count(t, app, `SELECT count(*) FROM sessions_ended WHERE id = $1`, otherID))
 }
 
 func TestSignOutAllOtherSessionsKeepsThisOne(t *testing.T) {
