@@ -69,6 +69,7 @@ type SettingsData struct {
 	Email         EmailForm
 	Password      PasswordForm
 	Disable       DisableTwoFactorForm
+	Regenerate    RegenerateCodesForm
 	RecoveryLeft  int
 	PreferredLang string // "", "en" or "ja"
 }

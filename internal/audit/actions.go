@@ -75,6 +75,11 @@ const (
 	UserSubaccountViewed    = "user.subaccount_viewed"
 	UserTwoFactorDisabled   = "user.two_factor_disabled"
 	UserTwoFactorEnabled    = "user.two_factor_enabled"
+
+	UserSessionEnded             = "user.session_ended"
+	UserOtherSessionsEnded       = "user.other_sessions_ended"
+	UserTrustedBrowserForgotten  = "user.trusted_browser_forgotten"
+	UserRecoveryCodesRegenerated = "user.recovery_codes_regenerated"
 )
 
 // Actions lists every action, grouped by what they are about, in the
@@ -97,6 +102,7 @@ var Actions = []string{
 	UserSignedUp, UserSignedIn, UserSignInFailed, UserReauthFailed, UserSignedOut, UserProjectSwitched, UserSubaccountViewed,
 	UserServicePinned, UserServiceUnpinned, UserFriendlyNameChanged, UserEmailChanged, UserPasswordChanged,
 	UserLanguageChanged, UserTwoFactorEnabled, UserTwoFactorDisabled,
+	UserSessionEnded, UserOtherSessionsEnded, UserTrustedBrowserForgotten, UserRecoveryCodesRegenerated,
 }
 
 var known = func() map[string]bool {

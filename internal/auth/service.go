@@ -88,9 +88,10 @@ func (s *Service) SecondFactor(ctx context.Context, by audit.Actor, u *User, cod
 	return method, err
 }
 
-// TrustBrowser remembers a browser of u for TrustDuration and returns its token.
-func (s *Service) TrustBrowser(ctx context.Context, userID string) (string, error) {
-	return s.store.TrustBrowser(ctx, s.pool, userID)
+// TrustBrowser remembers a browser of u, which says it is userAgent, for
+// TrustDuration and returns its token.
+func (s *Service) TrustBrowser(ctx context.Context, userID, userAgent string) (string, error) {
+	return s.store.TrustBrowser(ctx, s.pool, userID, userAgent)
 }
 
 // CompleteSignIn records that u signed in, with method ("password",

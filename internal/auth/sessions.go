@@ -20,15 +20,34 @@ import (
 // ended) without the tokens.
 type SessionStore struct {
 	pool *pgxpool.Pool
-	// userOf reads the signed-in user's id out of encoded session data;
-	// "" for a session nobody is signed in to.
-	userOf func(data []byte) string
+	// metaOf reads what the session list shows out of encoded session
+	// data; its zero value for a session nobody is signed in to.
+	metaOf func(data []byte) SessionMeta
 }
 
-// NewSessionStore returns the store; userOf reads the user's id from a
-// session's encoded data (the store does not know the codec or its keys).
-func NewSessionStore(pool *pgxpool.Pool, userOf func(data []byte) string) *SessionStore {
-	return &SessionStore{pool: pool, userOf: userOf}
+// SessionMeta is what a session's data says of it, mirrored in its row so
+// that a user's sessions can be listed without decoding them.
+type SessionMeta struct {
+	UserID     string // "" before sign-in
+	ID         string // the session's random name, "" before sign-in
+	UserAgent  string
+	IP         string
+	SignedInAt time.Time // zero when unknown
+	LastSeenAt time.Time // zero when unknown
+}
+
+// NewSessionStore returns the store; metaOf reads the user's id and the
+// listed details from a session's encoded data (the store does not know
+// the codec or its keys).
+func NewSessionStore(pool *pgxpool.Pool, metaOf func(data []byte) SessionMeta) *SessionStore {
+	return &SessionStore{pool: pool, metaOf: metaOf}
+}
+
+func nullTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
 }
 
 // hashSessionToken is the stored form of a session token. The token is 32
@@ -51,12 +70,19 @@ func (s *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool,
 	return b, true, nil
 }
 
-// CommitCtx writes a session's data and expiry.
+// CommitCtx writes a session's data and expiry. A session ended from
+// another browser is not written back by a request of its own that was
+// still running: its row stays gone.
 func (s *SessionStore) CommitCtx(ctx context.Context, token string, b []byte, expiry time.Time) error {
+	m := s.metaOf(b)
 	_, err := s.pool.Exec(ctx, `
-		INSERT INTO sessions (token_hash, user_id, data, expiry) VALUES ($1, nullif($2, ''), $3, $4)
-		ON CONFLICT (token_hash) DO UPDATE SET user_id = EXCLUDED.user_id, data = EXCLUDED.data, expiry = EXCLUDED.expiry`,
-		hashSessionToken(token), s.userOf(b), b, expiry)
+		INSERT INTO sessions (token_hash, user_id, data, expiry, id, user_agent, ip, signed_in_at, last_seen_at)
+		SELECT $1, nullif($2, ''), $3, $4, nullif($5, ''), $6, $7, $8, $9
+		WHERE NOT EXISTS (SELECT 1 FROM sessions_ended WHERE id = $5)
+		ON CONFLICT (token_hash) DO UPDATE SET user_id = EXCLUDED.user_id, data = EXCLUDED.data, expiry = EXCLUDED.expiry,
+			id = EXCLUDED.id, user_agent = EXCLUDED.user_agent, ip = EXCLUDED.ip,
+			signed_in_at = EXCLUDED.signed_in_at, last_seen_at = EXCLUDED.last_seen_at`,
+		hashSessionToken(token), m.UserID, b, expiry, m.ID, m.UserAgent, m.IP, nullTime(m.SignedInAt), nullTime(m.LastSeenAt))
 	return err
 }
 
@@ -81,8 +107,13 @@ func (s *SessionStore) Delete(token string) error {
 	return s.DeleteCtx(context.Background(), token)
 }
 
-// PruneSessions deletes expired sessions, once for all processes.
+// PruneSessions deletes expired sessions, and the memory of ended ones
+// that would have expired by now, once for all processes.
 func PruneSessions(ctx context.Context, db database.DBTX, now time.Time) (int64, error) {
 	tag, err := db.Exec(ctx, `DELETE FROM sessions WHERE expiry < $1`, now)
+	if err != nil {
+		return 0, err
+	}
+	_, err = db.Exec(ctx, `DELETE FROM sessions_ended WHERE expiry < $1`, now)
 	return tag.RowsAffected(), err
 }

@@ -146,3 +146,20 @@ func (s *Service) DisableTwoFactor(ctx context.Context, by audit.Actor, u *User)
 		return s.store.DisableTOTP(ctx, tx, u.ID)
 	})
 }
+
+// RegenerateRecoveryCodes replaces u's recovery codes with ten fresh ones,
+// to be shown once; the old ones stop working in the same transaction.
+// A user without 2FA has no codes to replace (ErrNotFound). The caller
+// has re-checked u (Recheck).
+func (s *Service) RegenerateRecoveryCodes(ctx context.Context, by audit.Actor, u *User) ([]string, error) {
+	if !u.TOTPEnabled {
+		return nil, ErrNotFound
+	}
+	var codes []string
+	err := s.change(ctx, by, u.ID, audit.UserRecoveryCodesRegenerated, nil, func(tx pgx.Tx) error {
+		var err error
+		codes, err = s.store.newRecoveryCodes(ctx, tx, u.ID)
+		return err
+	})
+	return codes, err
+}

@@ -69,6 +69,11 @@ func (c *Console) Routes() http.Handler {
 		r.Get("/user/settings/2fa/qr.png", c.h(c.enrolQR))
 		r.Post("/user/settings/2fa/confirm", c.h(c.confirmTwoFactor))
 		r.Post("/user/settings/2fa/disable", c.h(c.disableTwoFactor))
+		r.Post("/user/settings/2fa/recovery-codes", c.h(c.regenerateRecoveryCodes))
+		r.Get("/user/settings/sessions", c.h(c.sessionsPage))
+		r.Post("/user/settings/sessions/others/end", c.h(c.endOtherSessions))
+		r.Post("/user/settings/sessions/{id}/end", c.h(c.endSession))
+		r.Post("/user/settings/browsers/{id}/forget", c.h(c.forgetBrowser))
 
 		r.With(c.can(team.PermDashboard)).Get("/", c.h(c.dashboard))
 

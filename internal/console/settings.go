@@ -230,7 +230,7 @@ func (c *Console) confirmTwoFactor(w http.ResponseWriter, r *http.Request) error
 	}
 	u.TOTPEnabled = true
 	noStore(w)
-	return render(w, r, http.StatusOK, web.RecoveryCodes(codes))
+	return render(w, r, http.StatusOK, web.RecoveryCodes(web.RecoveryCodesData{Codes: codes}))
 }
 
 func (c *Console) disableTwoFactor(w http.ResponseWriter, r *http.Request) error {

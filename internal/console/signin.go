@@ -134,7 +134,7 @@ func (c *Console) secondFactor(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if r.PostFormValue("trust") == "1" {
-		token, err := c.auth.TrustBrowser(ctx, u.ID)
+		token, err := c.auth.TrustBrowser(ctx, u.ID, r.UserAgent())
 		if err != nil {
 			return err
 		}

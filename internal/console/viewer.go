@@ -10,6 +10,8 @@ import (
 
 	"console/internal/account"
 	"console/internal/i18n"
+	"console/internal/reqlog"
+	"console/internal/sid"
 	"console/web"
 )
 
@@ -39,7 +41,11 @@ func (c *Console) loadViewer(next http.Handler) http.Handler {
 				}
 			default:
 				if c.now().Sub(seen) > seenGranularity {
-					c.sessions.Put(ctx, keySeen, c.now().Unix())
+					c.seen(ctx, reqlog.ClientIP(r), r.UserAgent())
+				}
+				if c.sessions.GetString(ctx, keySessionID) == "" {
+					// Signed in before sessions were named: named now, so it can be listed and ended.
+					c.sessions.Put(ctx, keySessionID, sid.Hex32())
 				}
 				if v.User.Locale != "" {
 					locale = v.User.Locale

@@ -47,13 +47,12 @@ func New(a *app.App) (*Server, error) {
 	s.Sessions = scs.New()
 	// Sessions are stored under their token's hash; the cleanup job
 	// deletes expired ones once for all processes.
-	s.Sessions.Store = auth.NewSessionStore(pool, func(data []byte) string {
+	s.Sessions.Store = auth.NewSessionStore(pool, func(data []byte) auth.SessionMeta {
 		_, values, err := sessioncodec.Codec{}.Decode(data)
 		if err != nil {
-			return ""
+			return auth.SessionMeta{}
 		}
-		uid, _ := values[console.SessionUserKey].(string)
-		return uid
+		return console.SessionMeta(values)
 	})
 	s.Sessions.Codec = sessioncodec.Codec{}
 	s.Sessions.Lifetime = cfg.SessionLifetime // absolute

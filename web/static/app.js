@@ -41,10 +41,37 @@
     }, RESTORE_MS);
   }
 
+  // textOf is what copying or downloading el gives: its text, or, for a
+  // list marked data-lines, its items one a line.
+  function textOf(el) {
+    if (!el.hasAttribute("data-lines")) return el.textContent.trim();
+    var lines = [];
+    for (var i = 0; i < el.children.length; i++) lines.push(el.children[i].textContent.trim());
+    return lines.join("\n");
+  }
+
+  // download saves the text of the element btn names as a text file,
+  // made here in the page: the codes it holds are never served again.
+  function download(btn) {
+    var target = document.getElementById(btn.getAttribute("data-download"));
+    if (!target) return;
+    var text = textOf(target) + "\n";
+    var header = target.getAttribute("data-header");
+    if (header) text = header + "\n\n" + text;
+    var url = URL.createObjectURL(new Blob([text], { type: "text/plain;charset=utf-8" }));
+    var a = document.createElement("a");
+    a.href = url;
+    a.download = btn.getAttribute("data-filename") || "download.txt";
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(function () { URL.revokeObjectURL(url); }, 0);
+  }
+
   function copy(btn) {
     var target = document.getElementById(btn.getAttribute("data-copy"));
     if (!target) return;
-    var text = target.textContent.trim();
+    var text = textOf(target);
     if (navigator.clipboard && window.isSecureContext) {
       navigator.clipboard.writeText(text).then(
         function () { confirmCopied(btn); },
@@ -69,6 +96,11 @@
     if (btn) {
       e.preventDefault();
       copy(btn);
+    }
+    var dl = t.closest("button[data-download]");
+    if (dl) {
+      e.preventDefault();
+      download(dl);
     }
     // A click outside every open menu closes them all.
     closeMenus(t.closest("details.menu, details.confirm"));
