@@ -31,7 +31,7 @@ const TombstoneDomain = "erased.invalid"
 // still names one (now anonymous) person.
 func (s *Store) Erase(ctx context.Context, db database.DBTX, id string) error {
 	_, err := db.Exec(ctx, `
-		UPDATE users SET email = 'erased+' || id || '@` + TombstoneDomain + `', friendly_name = '', password_hash = '',
+		UPDATE users SET email = 'erased+' || id || '@`+TombstoneDomain+`', friendly_name = '', password_hash = '',
 			totp_secret_enc = NULL, totp_enabled = false, locale = '', session_epoch = session_epoch + 1, updated_at = now()
 		WHERE id = $1`, id)
 	if err != nil {
