@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 
 	"console/internal/audit"
@@ -63,12 +64,20 @@ func (c *Console) leaveProjectPage(w http.ResponseWriter, r *http.Request) error
 	return render(w, r, http.StatusOK, web.LeaveProject(web.LeaveData{Owner: v.Role == team.RoleOwner}))
 }
 
-// leaveProject takes the user out of the current project; the console
-// then opens another of theirs, or offers to create one.
+// leaveProject takes the user out of the project the form names (the one
+// the confirmation showed, even if another tab has switched since); the
+// console then opens another of theirs, or offers to create one. A
+// project the user does not belong to is a 404, like an unknown one.
 func (c *Console) leaveProject(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	v := web.ViewerOf(ctx)
-	err := c.team.Leave(ctx, audit.ActorFrom(ctx), v.Project.SID)
+	want := r.PostFormValue("project")
+	i := slices.IndexFunc(v.Projects, func(p team.Project) bool { return p.SID == want })
+	if i < 0 {
+		return errNotFound
+	}
+	p := v.Projects[i]
+	err := c.team.Leave(ctx, audit.ActorFrom(ctx), p.SID)
 	switch {
 	case errors.Is(err, team.ErrOwnerCannotLeave):
 		return render(w, r, http.StatusUnprocessableEntity, web.LeaveProject(web.LeaveData{Owner: true}))
@@ -77,9 +86,11 @@ func (c *Console) leaveProject(w http.ResponseWriter, r *http.Request) error {
 	case err != nil:
 		return err
 	}
-	c.sessions.Remove(ctx, keyProject)
-	c.sessions.Remove(ctx, keyAccount)
-	c.flash(ctx, "ok", "projects.left", v.Project.FriendlyName)
+	if p.SID == v.Project.SID {
+		c.sessions.Remove(ctx, keyProject)
+		c.sessions.Remove(ctx, keyAccount)
+	}
+	c.flash(ctx, "ok", "projects.left", p.FriendlyName)
 	return redirect(w, r, "/")
 }
 
