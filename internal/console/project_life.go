@@ -91,6 +91,10 @@ func (c *Console) leaveProject(w http.ResponseWriter, r *http.Request) error {
 		c.sessions.Remove(ctx, keyAccount)
 	}
 	c.flash(ctx, "ok", "projects.left", p.FriendlyName)
+	if len(v.Projects) == 1 {
+		// None left: straight to creating one, where the flash shows.
+		return redirect(w, r, "/projects/new")
+	}
 	return redirect(w, r, "/")
 }
 
