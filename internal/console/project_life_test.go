@@ -242,3 +242,74 @@ func TestDeleteUser(t *testing.T) {
 		AND details->>'role' = 'developer'`), "other details stay")
 	require.Equal(t, 1, webtest.Count(t, app, `SELECT count(*) FROM audit_log WHERE details->>'to' = '[erased]' AND details->>'from' = 'old@example.com'`))
 }
+
+// The project menu lists the project's open subaccounts by name, switches
+// into one, names it while in it, and past eight offers a search that
+// finds the others, in this project only.
+func TestProjectMenuSubaccounts(t *testing.T) {
+	t.Parallel()
+	app := webtest.Start(t)
+	ctx := context.Background()
+	o := app.CreateOwner("USD")
+	c := app.Client()
+	c.SignIn(o.Email, o.Password)
+	project, err := app.Services.Accounts.Get(ctx, app.Pool, o.AccountSID, o.AccountSID)
+	require.NoError(t, err)
+	newSub := func(p *account.Account, name string) *account.Account {
+		tx, err := app.Pool.Begin(ctx)
+		require.NoError(t, err)
+		a, _, err := app.Services.Accounts.CreateSubaccount(ctx, tx, p, name, 1000)
+		require.NoError(t, err)
+		require.NoError(t, tx.Commit(ctx))
+		return a
+	}
+	require.NotContains(t, c.Get("/").Body, `data-testid="menu-subaccounts"`, "no subaccounts, no list")
+
+	kyoto := newSub(project, "Kyoto")
+	closed := newSub(project, "Closed shop")
+	_, err = app.Services.Accounts.SetStatus(ctx, app.Pool, project.SID, closed.SID, account.StatusClosed)
+	require.NoError(t, err)
+	dash := c.Get("/").Body
+	require.Contains(t, dash, `data-testid="menu-subaccount-`+kyoto.SID+`">Kyoto<`)
+	require.NotContains(t, dash, closed.SID, "a closed subaccount is not offered")
+	require.NotContains(t, dash, `data-testid="menu-subaccount-search"`, "few subaccounts, no search")
+
+	// Switching into one from the menu; the menu then names it.
+	res := c.Post("/settings/subaccounts/"+kyoto.SID+"/view", nil)
+	require.Equal(t, http.StatusSeeOther, res.Status)
+	dash = c.Get("/").Body
+	require.Regexp(t, `data-testid="menu-current-subaccount"><span class="visually-hidden">[^<]+</span> Kyoto</span>`, dash)
+	require.Contains(t, dash, `data-testid="menu-switch-to-master"`)
+	require.Equal(t, http.StatusSeeOther, c.Post("/switch-to-master", nil).Status)
+	require.NotContains(t, c.Get("/").Body, `data-testid="menu-current-subaccount"`)
+
+	// Past eight: the first eight by name, and a search.
+	for i := range 9 {
+		newSub(project, fmt.Sprintf("Branch %02d", i))
+	}
+	dash = c.Get("/").Body
+	require.Contains(t, dash, `data-testid="menu-subaccount-search"`)
+	require.Contains(t, dash, ">Branch 07<")
+	require.NotContains(t, dash, ">Branch 08<", "eight listed")
+	require.NotContains(t, dash, ">Kyoto<", "eight listed, by name")
+
+	// The search, as htmx asks for it and without JavaScript.
+	other := app.CreateOwner("USD")
+	otherProject, err := app.Services.Accounts.Get(ctx, app.Pool, other.AccountSID, other.AccountSID)
+	require.NoError(t, err)
+	foreign := newSub(otherProject, "Kyoto elsewhere")
+	part := c.Do(mustReq(t, app.URL+"/projects/subaccounts?q=kyo", "HX-Request", "true"))
+	require.Equal(t, http.StatusOK, part.Status)
+	require.NotContains(t, part.Body, "<html", "htmx gets the list alone")
+	require.Contains(t, part.Body, `data-testid="menu-subaccount-`+kyoto.SID+`">Kyoto<`)
+	require.NotContains(t, part.Body, foreign.SID, "another project's subaccount is never found")
+	page := c.Get("/projects/subaccounts?q=kyo")
+	require.Contains(t, page.Body, "<html")
+	require.Contains(t, page.Body, `data-testid="menu-subaccount-`+kyoto.SID+`"`)
+	none := c.Do(mustReq(t, app.URL+"/projects/subaccounts?q=%25", "HX-Request", "true"))
+	require.Contains(t, none.Body, `data-testid="menu-subaccounts-none"`, "a LIKE wildcard matches itself only")
+	require.Contains(t, c.Do(mustReq(t, app.URL+"/projects/subaccounts?q="+kyoto.SID[20:], "HX-Request", "true")).Body, kyoto.SID, "by SID too")
+
+	// A foreign subaccount cannot be switched into from a forged menu.
+	require.Equal(t, http.StatusNotFound, c.Post("/settings/subaccounts/"+foreign.SID+"/view", nil).Status)
+}
