@@ -106,8 +106,8 @@ const menuSubaccountLimit = 20
 func (c *Console) menuSubaccounts(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	d := web.SubaccountMatches{Query: strings.TrimSpace(r.URL.Query().Get("q"))}
-	if len(d.Query) > 64 {
-		d.Query = d.Query[:64]
+	if q := []rune(d.Query); len(q) > auth.MaxNameLen {
+		d.Query = string(q[:auth.MaxNameLen]) // no name is longer
 	}
 	subs, err := c.accountService.SearchSubaccounts(ctx, web.CurrentProject(ctx).SID, d.Query, menuSubaccountLimit)
 	if err != nil {

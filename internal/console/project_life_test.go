@@ -306,6 +306,8 @@ func TestProjectMenuSubaccounts(t *testing.T) {
 	page := c.Get("/projects/subaccounts?q=kyo")
 	require.Contains(t, page.Body, "<html")
 	require.Contains(t, page.Body, `data-testid="menu-subaccount-`+kyoto.SID+`"`)
+	long := c.Do(mustReq(t, app.URL+"/projects/subaccounts?q="+url.QueryEscape(strings.Repeat("京", 100)), "HX-Request", "true"))
+	require.Equal(t, http.StatusOK, long.Status, "a long query is cut, on a character boundary")
 	none := c.Do(mustReq(t, app.URL+"/projects/subaccounts?q=%25", "HX-Request", "true"))
 	require.Contains(t, none.Body, `data-testid="menu-subaccounts-none"`, "a LIKE wildcard matches itself only")
 	require.Contains(t, c.Do(mustReq(t, app.URL+"/projects/subaccounts?q="+kyoto.SID[20:], "HX-Request", "true")).Body, kyoto.SID, "by SID too")
