@@ -174,14 +174,13 @@ func TestDeleteUser(t *testing.T) {
 	require.Equal(t, http.StatusUnprocessableEntity, res.Status)
 
 	// Refused: a member in the project the user owns.
-	helper := member(t, app, &webtest.Owner{AccountSID: o.AccountSID}, "helper@example.com", team.RoleAdmin)
+	member(t, app, &webtest.Owner{AccountSID: o.AccountSID}, "helper@example.com", team.RoleAdmin)
 	res = c.Post("/user/settings/delete", url.Values{"current_password": {o.Password}})
 	require.Equal(t, http.StatusUnprocessableEntity, res.Status)
 	require.Contains(t, res.Body, "You own a project that has other members")
 	helperID := ""
 	require.NoError(t, app.Pool.QueryRow(ctx, `SELECT id FROM users WHERE email = 'helper@example.com'`).Scan(&helperID))
 	require.NoError(t, team.Remove(ctx, app.Pool, o.AccountSID, helperID))
-	_ = helper
 
 	// Refused: money in the project the user owns.
 	tx, err = app.Pool.Begin(ctx)
