@@ -24,7 +24,10 @@ type Viewer struct {
 	Account  *account.Account
 	Role     string
 	Projects []team.Project
-	Pins     map[string]bool
+	// Subaccounts are the project's first open subaccounts by name, for
+	// the project menu; more than SubaccountMenuLimit means there are others.
+	Subaccounts []*account.Account
+	Pins        map[string]bool
 	// Suspended is set while the project is suspended for lack of funds.
 	Suspended bool
 	// Balance is the project's balance as the request began.

@@ -37,6 +37,7 @@ const (
 	MemberInvitationResent     = "member.invitation_resent"
 	MemberInvitationRevoked    = "member.invitation_revoked"
 	MemberJoined               = "member.joined"
+	MemberLeft                 = "member.left"
 	MemberOwnershipTransferred = "member.ownership_transferred"
 	MemberRemoved              = "member.removed"
 	MemberRoleChanged          = "member.role_changed"
@@ -48,6 +49,8 @@ const (
 	NumberReleased = "number.released"
 	NumberRenamed  = "number.renamed"
 
+	ProjectClosed            = "project.closed"
+	ProjectCreated           = "project.created"
 	ProjectCurrencyChanged   = "project.currency_changed"
 	ProjectRenamed           = "project.renamed"
 	ProjectRequire2FAChanged = "project.require_2fa_changed"
@@ -72,6 +75,7 @@ const (
 	UserSignedIn            = "user.signed_in"
 	UserSignedOut           = "user.signed_out"
 	UserSignedUp            = "user.signed_up"
+	UserDeleted             = "user.deleted"
 	UserSubaccountViewed    = "user.subaccount_viewed"
 	UserTwoFactorDisabled   = "user.two_factor_disabled"
 	UserTwoFactorEnabled    = "user.two_factor_enabled"
@@ -88,9 +92,9 @@ var Actions = []string{
 	AccountSubaccountCreated, AccountRenamed, AccountStatusChanged,
 	AccountAuthTokenRegenerated, AccountSecondaryTokenCreated, AccountSecondaryTokenPromoted, AccountSecondaryTokenDeleted,
 	KeyCreated, KeyRenamed, KeyRevoked,
-	ProjectRenamed, ProjectTimeZoneChanged, ProjectCurrencyChanged, ProjectRequire2FAChanged,
-	ProjectSuspendedForFunds, ProjectSuspensionLifted,
-	MemberInvited, MemberInvitationResent, MemberInvitationRevoked, MemberJoined, MemberRoleChanged, MemberRemoved,
+	ProjectCreated, ProjectRenamed, ProjectTimeZoneChanged, ProjectCurrencyChanged, ProjectRequire2FAChanged,
+	ProjectSuspendedForFunds, ProjectSuspensionLifted, ProjectClosed,
+	MemberInvited, MemberInvitationResent, MemberInvitationRevoked, MemberJoined, MemberRoleChanged, MemberRemoved, MemberLeft,
 	MemberOwnershipTransferred,
 	FundsAdded, FundsCredited, FundsAutoRechargeChanged, FundsAutoRechargeSucceeded, FundsAutoRechargeFailed,
 	FundsAlertAdded, FundsAlertRemoved, FundsPreferencesChanged,
@@ -101,7 +105,7 @@ var Actions = []string{
 	UsageTriggerCreated, UsageTriggerUpdated, UsageTriggerDeleted, UsageTriggerFired,
 	UserSignedUp, UserSignedIn, UserSignInFailed, UserReauthFailed, UserSignedOut, UserProjectSwitched, UserSubaccountViewed,
 	UserServicePinned, UserServiceUnpinned, UserFriendlyNameChanged, UserEmailChanged, UserPasswordChanged,
-	UserLanguageChanged, UserTwoFactorEnabled, UserTwoFactorDisabled,
+	UserLanguageChanged, UserTwoFactorEnabled, UserTwoFactorDisabled, UserDeleted,
 	UserSessionEnded, UserOtherSessionsEnded, UserTrustedBrowserForgotten, UserRecoveryCodesRegenerated,
 }
 

@@ -24,10 +24,10 @@ func (c *Console) can(p team.Permission) func(http.Handler) http.Handler {
 
 // allowedBeforeEnrolment are the paths a member of a project that requires
 // 2FA may use before turning it on: enrolment itself, signing out,
-// switching language or project.
+// switching language or project, leaving the project.
 func allowedBeforeEnrolment(path string) bool {
 	switch path {
-	case "/signout", "/language", "/projects/switch", "/user/settings/2fa/required":
+	case "/signout", "/language", "/projects/switch", "/projects/leave", "/user/settings/2fa/required":
 		return true
 	}
 	return strings.HasPrefix(path, "/user/settings/2fa")

@@ -216,8 +216,8 @@ func TestBrowserInviteDeveloperThenBillingManager(t *testing.T) {
 			require.Equal(t, o.AccountSID, dev.Text(browsertest.TestID("account-sid")))
 			require.Equal(t, "Test Project", dev.Text(browsertest.TestID("project-name")))
 			dev.Click("details.project-switcher > summary")
-			require.Equal(t, []string{"Test Project"}, dev.Texts("details.project-switcher li"), "one project, the one joined")
-			require.Equal(t, "Test Project", dev.Text("details.project-switcher li .current"))
+			require.Equal(t, []string{"Test Project"}, dev.Texts("details.project-switcher .menu-project-name"), "one project, the one joined")
+			require.Equal(t, "Test Project", dev.Text("details.project-switcher li .current .menu-project-name"))
 			screenshot(t, dev, "dashboard-developer")
 
 			// As Developer: the credentials, no Billing.

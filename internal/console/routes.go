@@ -48,10 +48,23 @@ func (c *Console) Routes() http.Handler {
 		}
 	})
 
+	// Signed in, with or without a project: a user who left their last
+	// project creates another here, or deletes their user.
+	r.Group(func(r chi.Router) {
+		r.Use(c.requireSignedIn)
+		r.Get("/projects/new", c.h(c.newProjectPage))
+		r.Post("/projects", c.h(c.createProject))
+		r.Get("/user/settings/delete", c.h(c.deleteUserPage))
+		r.Post("/user/settings/delete", c.h(c.deleteUser))
+	})
+
 	// Signed in: the user's own things, whatever their role.
 	r.Group(func(r chi.Router) {
 		r.Use(c.requireUser, c.enforceTwoFactor)
 		r.Post("/projects/switch", c.h(c.switchProject))
+		r.Get("/projects/leave", c.h(c.leaveProjectPage))
+		r.Post("/projects/leave", c.h(c.leaveProject))
+		r.With(c.can(team.PermSubaccountsView)).Get("/projects/subaccounts", c.h(c.menuSubaccounts))
 		r.Post("/switch-to-master", c.h(c.switchToMaster))
 		r.Post("/pins/{service}", c.h(c.setPin))
 		r.Get("/services", c.h(c.allServices))

@@ -101,8 +101,9 @@ func TestInvitationBySMTPAndRoleChange(t *testing.T) {
 	// Removed: access ends at once.
 	require.Equal(t, http.StatusSeeOther, admin.Post("/settings/users/"+devID+"/remove", nil).Status)
 	res = dev.Get("/")
-	require.Equal(t, http.StatusForbidden, res.Status)
-	require.Contains(t, res.Body, "You are not a member of any project.")
+	require.Equal(t, http.StatusSeeOther, res.Status)
+	require.Equal(t, "/projects/new", res.Location(), "no project left: offered to create one")
+	require.Contains(t, dev.Get("/projects/new").Body, "You are not a member of any project any more.")
 	for _, a := range []string{"member.invited", "member.joined", "member.role_changed", "member.removed"} {
 		require.Equal(t, 1, webtest.CountAudit(t, app, a), a)
 	}

@@ -111,7 +111,7 @@ func (c *Console) viewer(r *http.Request, uid string) (*web.Viewer, any, error) 
 		c.sessions.Put(ctx, keyProject, current.SID)
 	}
 	project, subAccount := fr.Project, fr.Sub
-	v.Balance, v.Suspended = fr.Balance, fr.Suspended
+	v.Balance, v.Suspended, v.Subaccounts = fr.Balance, fr.Suspended, fr.Subs
 	v.Project, v.Account, v.Role = project, project, current.Role
 	// A subaccount being viewed must belong to this project and be open;
 	// otherwise the console falls back to the project itself.
@@ -149,8 +149,26 @@ type preloadedKey struct{}
 func preloaded(ctx context.Context) any { return ctx.Value(preloadedKey{}) }
 
 // requireUser sends a signed-out browser to the sign-in page, keeping
-// where it was going.
+// where it was going, and a user with no project left to the page that
+// offers to create one.
 func (c *Console) requireUser(next http.Handler) http.Handler {
+	return c.requireSignedIn(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if web.ViewerOf(r.Context()).Project == nil {
+			if r.Header.Get("HX-Request") == "true" {
+				w.Header().Set("HX-Redirect", "/projects/new")
+				w.WriteHeader(http.StatusForbidden)
+				return
+			}
+			http.Redirect(w, r, "/projects/new", http.StatusSeeOther)
+			return
+		}
+		next.ServeHTTP(w, r)
+	}))
+}
+
+// requireSignedIn sends a signed-out browser to the sign-in page, keeping
+// where it was going.
+func (c *Console) requireSignedIn(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		v := web.ViewerOf(r.Context())
 		if v == nil {
@@ -164,10 +182,6 @@ func (c *Console) requireUser(next http.Handler) http.Handler {
 				to += "?next=" + url.QueryEscape(r.URL.RequestURI())
 			}
 			http.Redirect(w, r, to, http.StatusSeeOther)
-			return
-		}
-		if v.Project == nil {
-			c.renderError(w, r, http.StatusForbidden, "error.no_project")
 			return
 		}
 		next.ServeHTTP(w, r)

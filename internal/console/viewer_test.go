@@ -109,8 +109,8 @@ func (r *roundTrips) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQ
 func (r *roundTrips) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData) {}
 
 // A dashboard view costs two round trips to PostgreSQL, the session and
-// one batch with the viewer and the page's spend, whether the project or a
-// subaccount is viewed.
+// one batch with the viewer (the project menu's subaccounts included) and
+// the page's spend, whether the project or a subaccount is viewed.
 func TestDashboardViewIsTwoRoundTrips(t *testing.T) {
 	t.Parallel()
 	app := webtest.Start(t)
@@ -127,12 +127,12 @@ func TestDashboardViewIsTwoRoundTrips(t *testing.T) {
 	sent := trips.take()
 	require.Len(t, sent, 2, "%q", sent)
 	require.Contains(t, sent[0], "FROM sessions")
-	require.Equal(t, "batch of 6", sent[1], "user, projects, pins, project, balance, spend")
+	require.Equal(t, "batch of 7", sent[1], "user, projects, pins, project, balance, the menu's subaccounts, spend")
 
 	require.Equal(t, http.StatusSeeOther, c.Post("/settings/subaccounts/"+shop+"/view", nil).Status)
 	trips.take()
 	require.Equal(t, http.StatusOK, c.Get("/").Status)
 	sent = trips.take()
 	require.Len(t, sent, 2, "%q", sent)
-	require.Equal(t, "batch of 7", sent[1], "and the subaccount")
+	require.Equal(t, "batch of 8", sent[1], "and the subaccount")
 }

@@ -22,9 +22,16 @@ type Frame struct {
 	// Project and Sub are the project and subaccount asked for, nil when
 	// unknown or not asked for; the caller checks the user may see them.
 	Project, Sub *account.Account
-	Balance      billing.Money
-	Suspended    bool
+	// Subs are the project's first open subaccounts by name, for the
+	// project menu: MenuSubaccounts of them at most.
+	Subs      []*account.Account
+	Balance   billing.Money
+	Suspended bool
 }
+
+// MenuSubaccounts is how many subaccounts a frame reads: one more than
+// the project menu lists, which tells it to offer a search.
+const MenuSubaccounts = 9
 
 // Frames reads frames, each in one round trip to the database: this runs
 // on every page.
@@ -51,6 +58,7 @@ func (f *Frames) Load(ctx context.Context, userID, projectSID, subSID string, mo
 	if projectSID != "" {
 		f.accounts.QueueGet(b, projectSID, projectSID, &fr.Project)
 		billing.QueueState(b, projectSID, &fr.Balance, &fr.Suspended)
+		f.accounts.QueueMenuSubaccounts(b, projectSID, MenuSubaccounts, &fr.Subs)
 		if subSID != "" {
 			f.accounts.QueueGet(b, projectSID, subSID, &fr.Sub)
 		}
@@ -74,11 +82,13 @@ func (f *Frames) Move(ctx context.Context, fr *Frame, projectSID string) error {
 	}
 	var bal billing.Money
 	var suspended bool
+	var subs []*account.Account
 	b := &pgx.Batch{}
 	billing.QueueState(b, projectSID, &bal, &suspended)
+	f.accounts.QueueMenuSubaccounts(b, projectSID, MenuSubaccounts, &subs)
 	if err := f.pool.SendBatch(ctx, b).Close(); err != nil {
 		return err
 	}
-	fr.Project, fr.Sub, fr.Balance, fr.Suspended = p, nil, bal, suspended
+	fr.Project, fr.Sub, fr.Subs, fr.Balance, fr.Suspended = p, nil, subs, bal, suspended
 	return nil
 }

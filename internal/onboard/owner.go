@@ -83,7 +83,7 @@ func CreateOwner(ctx context.Context, pool *pgxpool.Pool, users *auth.Store, acc
 	}
 	var res Result
 	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-		p, token, err := accounts.CreateProject(ctx, tx, account.NewProject{FriendlyName: o.ProjectName, TimeZone: o.TimeZone, Currency: o.Currency,
+		p, token, err := openProject(ctx, tx, accounts, account.NewProject{FriendlyName: o.ProjectName, TimeZone: o.TimeZone, Currency: o.Currency,
 			CreatedAt: o.At})
 		if err != nil {
 			return err
@@ -94,9 +94,6 @@ func CreateOwner(ctx context.Context, pool *pgxpool.Pool, users *auth.Store, acc
 			return err
 		}
 		if err := team.AddAt(ctx, tx, p.SID, u.ID, team.RoleOwner, o.At); err != nil {
-			return err
-		}
-		if err := billing.OpenBalance(ctx, tx, p.SID, p.Currency); err != nil {
 			return err
 		}
 		if o.TrialCredit {

@@ -99,6 +99,14 @@ func (fx *roleFixture) refresh(role string) {
 	_, err = pool.Exec(ctx, `INSERT INTO memberships (project_sid, user_id, role) VALUES ($1, $2, 'support')
 		ON CONFLICT (project_sid, user_id) DO UPDATE SET role = 'support'`, project.SID, fx.target)
 	require.NoError(t, err)
+	// A member who left the project ("POST /projects/leave") comes back.
+	for r, email := range fx.emails {
+		if r != team.RoleOwner {
+			_, err = pool.Exec(ctx, `INSERT INTO memberships (project_sid, user_id, role) SELECT $1, id, $2 FROM users WHERE lower(email) = lower($3)
+				ON CONFLICT (project_sid, user_id) DO NOTHING`, project.SID, r, email)
+			require.NoError(t, err)
+		}
+	}
 	_, err = pool.Exec(ctx, `UPDATE users SET totp_secret_enc = NULL WHERE NOT totp_enabled`)
 	require.NoError(t, err)
 	if c := fx.clients[role]; c != nil {
