@@ -46,8 +46,10 @@ func TestSessionChangesHoldOnEveryServer(t *testing.T) {
 
 	require.Equal(t, http.StatusSeeOther, owner.On(b).Post("/settings/users/"+u.ID+"/remove", nil).Status)
 	res = dev.Get("/")
-	require.Equal(t, http.StatusForbidden, res.Status, "no project left")
-	require.Contains(t, res.Body, `data-testid="error-message"`)
+	require.Equal(t, http.StatusSeeOther, res.Status, "no project left")
+	require.Equal(t, "/projects/new", res.Location())
+	res = dev.Get("/projects/new")
+	require.Equal(t, http.StatusOK, res.Status)
 	require.NotContains(t, res.Body, o.AccountSID)
 
 	second := a.Client()
