@@ -266,7 +266,7 @@ func (s *Service) mailReceipt(ctx context.Context, tx pgx.Tx, p *Payment) error 
 		locale = i18n.Japanese
 	}
 	_, err = mail.Enqueue(ctx, tx, s.Jobs, mail.Message{ProjectSID: p.ProjectSID, Kind: "receipt", To: prefs.ReceiptEmail, Locale: locale,
-		Subject: i18n.Translate(locale, "mail.receipt_subject", project, p.Money().Format()),
-		Body:    i18n.Translate(locale, "mail.receipt_body", p.Money().Format(), p.CardLabel, s.BaseURL+"/billing/receipts/"+p.ID)})
+		Subject: i18n.Translate(locale, "mail.receipt_subject", project, p.Money().FormatCharge()),
+		Body:    i18n.Translate(locale, "mail.receipt_body", p.Money().FormatCharge(), p.CardLabel, s.BaseURL+"/billing/receipts/"+p.ID)})
 	return err
 }

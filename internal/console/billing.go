@@ -87,7 +87,7 @@ func (c *Console) billingData(r *http.Request) (web.BillingData, error) {
 	ar := o.AutoRecharge
 	d := web.BillingData{
 		Balance: o.Balance.Format(), Suspended: o.Suspended, Methods: o.Methods, Currency: o.Balance.Currency,
-		MinFunds: o.MinFunds.Format(), MaxFunds: o.MaxFunds.Format(),
+		MinFunds: o.MinFunds.FormatCharge(), MaxFunds: o.MaxFunds.FormatCharge(),
 		AddFunds: web.AddFundsForm{Key: sid.Hex32()},
 		Recharge: web.RechargeForm{Enabled: ar.Enabled, Paused: ar.PausedAt != nil, ConsecutiveDeclines: ar.ConsecutiveDeclines},
 	}
@@ -144,7 +144,7 @@ func (c *Console) addFunds(w http.ResponseWriter, r *http.Request) error {
 	}
 	c.sessions.Put(ctx, keyLastPayment, pay.ID)
 	if pay.Status == billing.PaymentSucceeded {
-		c.flash(ctx, "ok", "billing.funds_added", pay.Money().Format())
+		c.flash(ctx, "ok", "billing.funds_added", pay.Money().FormatCharge())
 	} else if pay.Status == billing.PaymentFailed {
 		c.flash(ctx, "error", "billing.funds_declined")
 	}
