@@ -33,7 +33,7 @@ func TestDailyChartLayout(t *testing.T) {
 	require.Equal(t, []string{"$0", "$0.005", "$0.01"}, []string{c.Grid[0].Label, c.Grid[1].Label, c.Grid[2].Label})
 	bar := c.Bars[30]
 	require.Equal(t, oct31, bar.Day)
-		require.Equal(t, "123.2", bar.H, "0.0079 of 0.01 of a 156-high plot")
+	require.Equal(t, "123.2", bar.H, "0.0079 of 0.01 of a 156-high plot")
 	require.Equal(t, "0.0", c.Bars[0].H)
 	require.Equal(t, "$0.00", c.Bars[0].Amount.Format())
 
