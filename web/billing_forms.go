@@ -5,6 +5,7 @@ import (
 
 	"console/internal/billing"
 	"console/internal/messaging"
+	"console/internal/numbers"
 	"console/internal/voice"
 )
 
@@ -83,6 +84,27 @@ type PreferencesForm struct {
 type RecurringData struct {
 	Items    []*billing.RecurringItem
 	Currency string
+	// Numbers are the phone numbers the items charge for, by item ID.
+	Numbers map[string]*numbers.Number
+	// AccountSID is the account being viewed: its numbers are linked.
+	AccountSID string
+}
+
+// numberName is what a number is called: its friendly name, else itself.
+func numberName(n *numbers.Number) string {
+	if n.FriendlyName != "" {
+		return n.FriendlyName
+	}
+	return n.PhoneNumber
+}
+
+// MonthTotal is what the items charge in a month, together.
+func (d RecurringData) MonthTotal() billing.Money {
+	total := billing.Zero(d.Currency)
+	for _, it := range d.Items {
+		total.Amount = total.Amount.Add(it.Amount)
+	}
+	return total
 }
 
 // Catalog keys of payment states, spelled out so the catalog test sees them.

@@ -50,6 +50,24 @@ var FundsLimits = map[string][2]decimal.Decimal{
 	"JPY": {decimal.NewFromInt(1000), decimal.NewFromInt(1000000)},
 }
 
+// QuickAmounts are the amounts Add Funds offers beside its field, per
+// currency: common top-ups, each within FundsLimits.
+var QuickAmounts = map[string][]decimal.Decimal{
+	"USD": {decimal.NewFromInt(20), decimal.NewFromInt(50), decimal.NewFromInt(100), decimal.NewFromInt(500)},
+	"JPY": {decimal.NewFromInt(3000), decimal.NewFromInt(5000), decimal.NewFromInt(10000), decimal.NewFromInt(30000)},
+}
+
+// QuickAmount reports whether s is one of currency's quick amounts, as
+// written in a link ("3000"), and returns it.
+func QuickAmount(s, currency string) (decimal.Decimal, bool) {
+	for _, q := range QuickAmounts[currency] {
+		if q.String() == s {
+			return q, true
+		}
+	}
+	return decimal.Zero, false
+}
+
 const paymentColumns = `id, project_sid, coalesce(method_id, ''), card_label, amount, currency, kind, status, failure_reason, created_at, completed_at`
 
 func scanPayment(row pgx.Row) (*Payment, error) {

@@ -113,6 +113,10 @@ func (c *Console) billingPage(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
+	// A quick amount's link fills the field when the script did not.
+	if q, ok := billing.QuickAmount(r.URL.Query().Get("amount"), d.Currency); ok {
+		d.AddFunds.Amount = q.String()
+	}
 	return render(w, r, http.StatusOK, web.Billing(d))
 }
 
@@ -312,7 +316,16 @@ func (c *Console) recurringPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return render(w, r, http.StatusOK, web.Recurring(web.RecurringData{Items: items, Currency: p.Currency}))
+	ids := make([]string, len(items))
+	for i, it := range items {
+		ids[i] = it.ID
+	}
+	byItem, err := c.numbers.ByRecurringItems(r.Context(), p.SID, ids)
+	if err != nil {
+		return err
+	}
+	return render(w, r, http.StatusOK, web.Recurring(web.RecurringData{Items: items, Currency: p.Currency, Numbers: byItem,
+		AccountSID: actingAccount(r).SID}))
 }
 
 func (c *Console) preferencesPage(w http.ResponseWriter, r *http.Request) error {
