@@ -17,7 +17,9 @@ type BalanceCard struct {
 }
 
 // Recharging reports whether auto-recharge is on and not paused.
-func (c BalanceCard) Recharging() bool { return c.AutoRecharge.Enabled && c.AutoRecharge.PausedAt == nil }
+func (c BalanceCard) Recharging() bool {
+	return c.AutoRecharge.Enabled && c.AutoRecharge.PausedAt == nil
+}
 
 // Low reports whether balance is low, and under what: the lowest of the
 // alert thresholds (and the auto-recharge threshold, when it is on) that
