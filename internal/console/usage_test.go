@@ -266,7 +266,7 @@ func TestUsageCSV(t *testing.T) {
 
 	oct := c.Get("/usage/summary.csv?month=2026-10&account=" + p)
 	require.Equal(t, "date,category,description,count,count_unit,usage,usage_unit,price,price_unit\n"+
-		"2026-10-31,sms-outbound,Outbound SMS,1,messages,2,segments,23.5,jpy\n", oct.Body)
+		"2026-10-31,sms-outbound,Outbound SMS,1,messages,2,segments,23.50,jpy\n", oct.Body)
 	sub := c.Get("/usage/summary.csv?month=2026-11&account=" + shop)
 	require.Equal(t, `attachment; filename="usage-`+shop+`-2026-11.csv"`, sub.Header.Get("Content-Disposition"))
 	require.Equal(t, "date,category,description,count,count_unit,usage,usage_unit,price,price_unit\n"+
