@@ -16,13 +16,19 @@ type BillingData struct {
 	Methods   []*billing.Method
 	AddFunds  AddFundsForm
 	Recharge  RechargeForm
-	Alerts    []string // formatted thresholds
+	Alerts    []AlertRow
 	AlertForm AlertForm
 	Currency  string
 	MinFunds  string
 	MaxFunds  string
 	// LastPayment is the outcome of the Add Funds just made, if any.
 	LastPayment *billing.Payment
+}
+
+// AlertRow is a low-balance alert: its threshold as the form sends it
+// back, and as people read it.
+type AlertRow struct {
+	Threshold, Label string
 }
 
 // AddFundsForm charges a card. Key makes a double submit charge once.

@@ -98,7 +98,7 @@ func (c *Console) billingData(r *http.Request) (web.BillingData, error) {
 		d.Recharge.Cap = ar.MonthlyCap.String()
 	}
 	for _, a := range o.Alerts {
-		d.Alerts = append(d.Alerts, a.String())
+		d.Alerts = append(d.Alerts, web.AlertRow{Threshold: a.String(), Label: billing.Money{Amount: a, Currency: o.Balance.Currency}.Format()})
 	}
 	return d, nil
 }
