@@ -23,7 +23,8 @@ func (c BalanceCard) Recharging() bool {
 
 // Low reports whether balance is low, and under what: the lowest of the
 // alert thresholds (and the auto-recharge threshold, when it is on) that
-// balance is below. A balance at or under zero is always low.
+// balance is below. A balance at or under zero is always low, under zero
+// when no threshold is above it.
 func (c BalanceCard) Low(balance decimal.Decimal) (under decimal.Decimal, low bool) {
 	limits := c.Alerts
 	if c.AutoRecharge.Enabled {

@@ -57,7 +57,10 @@ func (c *Console) dashboardData(r *http.Request) (web.DashboardData, error) {
 			d.Recharge = web.RechargePaused
 		}
 		if under, low := card.Low(bal.Amount); low {
-			d.Low, d.LowUnder = true, billing.Money{Amount: under, Currency: bal.Currency}.Format()
+			d.Low = true
+			if under.Sign() > 0 { // else nothing is left, whatever the thresholds
+				d.LowUnder = billing.Money{Amount: under, Currency: bal.Currency}.Format()
+			}
 		}
 	}
 	d.MonthSpend = billing.Money{Amount: spend, Currency: bal.Currency}.Format()
