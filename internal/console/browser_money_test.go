@@ -40,6 +40,9 @@ func TestBrowserMoneyAndPlurals(t *testing.T) {
 			b := browsertest.New(t, app.URL, browsertest.Lang(l.lang), browsertest.WindowSize(390, 844))
 			signInAs(t, b, o.Email, o.Password)
 			require.Equal(t, "¥1,153.20", b.Text(browsertest.TestID("balance")), "an amount has two decimals")
+			screenshot(t, b, "money-dashboard-"+l.lang)
+			require.Equal(t, http.StatusOK, b.Submit(browsertest.TestID("dashboard-add-funds")), "a link: wait for the page it leads to")
+			require.Equal(t, "/billing", b.URLPath())
 
 			require.Equal(t, http.StatusOK, b.Go("/usage?month=2026-11"))
 			row := func(category string) []string {
