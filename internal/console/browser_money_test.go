@@ -21,7 +21,7 @@ func TestBrowserMoneyAndPlurals(t *testing.T) {
 	app := webtest.Start(t)
 	for _, l := range []struct {
 		lang, oneMessage, oneSegment, threeMessages, twoCalls, oneNumber string
-		nov15, nov2, chartCaption                                       string
+		nov15, nov2, chartCaption                                        string
 	}{
 		{"en", "1 message", "1 segment", "3 messages", "2 calls", "1 number",
 			"Nov 15, 2026: ¥35.25", "Nov 2, 2026: ¥0.00", "Spend per day, November 2026"},
