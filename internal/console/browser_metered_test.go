@@ -13,6 +13,7 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 
+	"console/internal/billing"
 	"console/internal/browsertest"
 	"console/internal/numbers"
 	"console/internal/webtest"
@@ -148,7 +149,7 @@ func TestBrowserMetered(t *testing.T) {
 			card := c.addCard("Taro Yamada", visaGood, "Visa •••• 4242")
 			c.openTab("/billing", bl.tabs[0])
 			c.addFunds(meteredFund.String(), card)
-			require.Equal(t, fmt.Sprintf(bl.fundsAdded, yen(meteredFund)), b.Text(".flash"))
+			require.Equal(t, fmt.Sprintf(bl.fundsAdded, billing.Money{Amount: meteredFund, Currency: "JPY"}.FormatCharge()), b.Text(".flash"), "a card charge, in whole yen")
 			require.Equal(t, yen(meteredFund), b.Text(browsertest.TestID("balance")))
 
 			// Settings › Subaccounts: create one and view it.
