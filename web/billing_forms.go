@@ -5,6 +5,7 @@ import (
 
 	"console/internal/billing"
 	"console/internal/messaging"
+	"console/internal/numbers"
 	"console/internal/voice"
 )
 
@@ -15,13 +16,19 @@ type BillingData struct {
 	Methods   []*billing.Method
 	AddFunds  AddFundsForm
 	Recharge  RechargeForm
-	Alerts    []string // formatted thresholds
+	Alerts    []AlertRow
 	AlertForm AlertForm
 	Currency  string
 	MinFunds  string
 	MaxFunds  string
 	// LastPayment is the outcome of the Add Funds just made, if any.
 	LastPayment *billing.Payment
+}
+
+// AlertRow is a low-balance alert: its threshold as the form sends it
+// back, and as people read it.
+type AlertRow struct {
+	Threshold, Label string
 }
 
 // AddFundsForm charges a card. Key makes a double submit charge once.
@@ -83,6 +90,27 @@ type PreferencesForm struct {
 type RecurringData struct {
 	Items    []*billing.RecurringItem
 	Currency string
+	// Numbers are the phone numbers the items charge for, by item ID.
+	Numbers map[string]*numbers.Number
+	// AccountSID is the account being viewed: its numbers are linked.
+	AccountSID string
+}
+
+// numberName is what a number is called: its friendly name, else itself.
+func numberName(n *numbers.Number) string {
+	if n.FriendlyName != "" {
+		return n.FriendlyName
+	}
+	return n.PhoneNumber
+}
+
+// MonthTotal is what the items charge in a month, together.
+func (d RecurringData) MonthTotal() billing.Money {
+	total := billing.Zero(d.Currency)
+	for _, it := range d.Items {
+		total.Amount = total.Amount.Add(it.Amount)
+	}
+	return total
 }
 
 // Catalog keys of payment states, spelled out so the catalog test sees them.

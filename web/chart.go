@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
 
@@ -48,15 +49,23 @@ type ChartTick struct {
 	Label string
 }
 
-// Chart geometry, in viewBox units.
+// Chart geometry, in viewBox units. The labels are drawn at up to
+// chartFont units (app.css: the size a 390 px phone needs to read them),
+// so the room left of the plot is sized from the longest amount at that
+// size: "¥20,000" is never clipped to "'20,000".
 const (
 	chartWidth  = 720
 	chartHeight = 200
-	chartLeft   = 72 // room for the amounts of the grid lines
 	chartRight  = 8
-	chartTop    = 10
-	chartBottom = 24 // room for the day numbers
+	chartTop    = 14 // half a label above the top grid line
+	chartBottom = 30 // room for the day numbers
+	chartFont   = 22
+	chartGap    = 6 // between an amount and the plot
 )
+
+// chartLeft is the room for grid labels of at most chars characters: a
+// digit of a tabular figure is about 0.6 em wide.
+func chartLeft(chars int) int { return max(chars, 3)*chartFont*6/10 + chartGap + 2 }
 
 // NewDailyChart lays out spend per day from first to last (local dates,
 // both included); days missing from days spent nothing.
@@ -73,7 +82,17 @@ func NewDailyChart(days []usage.DaySpend, first, last time.Time, currency string
 	if n < 1 {
 		return c
 	}
-	l := layoutFor(n)
+	labels := []string{billing.Zero(currency).FormatScale()}
+	half := top.Mul(decimal.New(5, -1)) // exact, unlike a division
+	if top.Sign() > 0 {
+		labels = append(labels, billing.Money{Amount: half, Currency: currency}.FormatScale(),
+			billing.Money{Amount: top, Currency: currency}.FormatScale())
+	}
+	chars := 0
+	for _, lb := range labels {
+		chars = max(chars, utf8.RuneCountInString(lb))
+	}
+	l := layoutFor(n, chars)
 	plotH := float64(chartHeight - chartTop - chartBottom)
 	base := float64(chartHeight - chartBottom)
 	c.Baseline, c.PlotLeft, c.PlotRight = l.baseline, l.plotLeft, l.plotRight
@@ -90,50 +109,50 @@ func NewDailyChart(days []usage.DaySpend, first, last time.Time, currency string
 		}
 	}
 	c.Ticks = l.ticks[:len(l.ticks):len(l.ticks)] // shared: an append must copy
-	c.Grid = append(c.Grid, ChartLine{Y: l.baseline, Label: billing.Zero(currency).Format()})
+	c.Grid = append(c.Grid, ChartLine{Y: l.baseline, Label: labels[0]})
 	if top.Sign() > 0 {
-		half := top.Mul(decimal.New(5, -1)) // exact, unlike a division
-		c.Grid = append(c.Grid,
-			ChartLine{Y: num(base - plotH/2), Label: billing.Money{Amount: half, Currency: currency}.Format()},
-			ChartLine{Y: num(chartTop), Label: billing.Money{Amount: top, Currency: currency}.Format()})
+		c.Grid = append(c.Grid, ChartLine{Y: num(base - plotH/2), Label: labels[1]}, ChartLine{Y: num(chartTop), Label: labels[2]})
 	}
 	return c
 }
 
 // layout is the geometry of a chart of n days, which depends on nothing
-// but n: the columns, the bars of days that spent nothing, the day
-// numbers. Formatting it is most of the cost of a chart, so it is done
-// once per month length (see layoutFor).
+// but n and the width of the grid's labels: the columns, the bars of days
+// that spent nothing, the day numbers. Formatting it is most of the cost
+// of a chart, so it is done once per month length and label width (see
+// layoutFor).
 type layout struct {
 	bars                          []ChartBar // Day and Amount unset; Y and H those of an empty day
 	ticks                         []ChartTick
 	baseline, plotLeft, plotRight string
 }
 
-// layouts holds the layout of every month length, made on first use and
-// never changed after: geometry only, nothing of anyone's data.
-var layouts [32]struct {
+// layouts holds the layout of every month length and label width, made on
+// first use and never changed after: geometry only, nothing of anyone's
+// data.
+var layouts [32][16]struct {
 	once sync.Once
 	l    *layout
 }
 
-func layoutFor(n int) *layout {
-	if n >= len(layouts) {
-		return newLayout(n) // not a month: not kept
+func layoutFor(n, chars int) *layout {
+	if n >= len(layouts) || chars >= len(layouts[0]) {
+		return newLayout(n, chars) // not a month, or an amount beyond any balance: not kept
 	}
-	e := &layouts[n]
-	e.once.Do(func() { e.l = newLayout(n) })
+	e := &layouts[n][chars]
+	e.once.Do(func() { e.l = newLayout(n, chars) })
 	return e.l
 }
 
-func newLayout(n int) *layout {
-	plotW := float64(chartWidth - chartLeft - chartRight)
+func newLayout(n, chars int) *layout {
+	left := float64(chartLeft(chars))
+	plotW := chartWidth - left - chartRight
 	plotH := float64(chartHeight - chartTop - chartBottom)
 	base := float64(chartHeight - chartBottom)
 	slot := plotW / float64(n)
-	l := &layout{baseline: num(base), plotLeft: num(chartLeft), plotRight: num(chartWidth - chartRight)}
+	l := &layout{baseline: num(base), plotLeft: num(left), plotRight: num(chartWidth - chartRight)}
 	for i := range n {
-		x := chartLeft + slot*float64(i)
+		x := left + slot*float64(i)
 		l.bars = append(l.bars, ChartBar{
 			X: num(x + slot*0.15), W: num(slot * 0.7), Y: num(base), H: num(0),
 			ColX: num(x), ColW: num(slot), ColY: num(chartTop), ColH: num(plotH),
@@ -168,7 +187,20 @@ func dayTitle(ctx context.Context, day time.Time) string {
 	return i18n.Date(lang(ctx), "format.date", day)
 }
 
-// barTitle is what a bar says on hover and to screen readers.
+// barTitle is what a bar says on hover, on focus and to screen readers:
+// its day and its exact amount.
 func barTitle(ctx context.Context, b ChartBar) string {
 	return dayTitle(ctx, b.Day) + ": " + b.Amount.Format()
+}
+
+// SpentDays are the bars of the days that spent anything: the rows of the
+// chart's text alternative.
+func (c Chart) SpentDays() []ChartBar {
+	var days []ChartBar
+	for _, b := range c.Bars {
+		if b.Amount.Amount.Sign() > 0 {
+			days = append(days, b)
+		}
+	}
+	return days
 }

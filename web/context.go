@@ -112,6 +112,11 @@ func FlashOf(ctx context.Context) *Flash {
 // t translates key in the request's locale.
 func t(ctx context.Context, key string, args ...any) string { return i18n.T(ctx, key, args...) }
 
+// tn translates the plural family key for the count n (see i18n.N).
+func tn(ctx context.Context, key string, n int64, args ...any) string {
+	return i18n.N(ctx, key, n, args...)
+}
+
 // lang is the request's locale, for the html lang attribute.
 func lang(ctx context.Context) string { return i18n.Locale(ctx) }
 

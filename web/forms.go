@@ -39,7 +39,22 @@ type DashboardData struct {
 	Shortcuts  []nav.Service
 	TwoFactor  bool
 	Regenerate RegenerateForm
+	// Recharge is the auto-recharge state beside the balance.
+	Recharge RechargeState
+	// LowUnder is the threshold the balance is below, when it is low.
+	LowUnder string
+	Low      bool
 }
+
+// RechargeState is auto-recharge as the dashboard's balance card shows it.
+type RechargeState int
+
+// Auto-recharge states.
+const (
+	RechargeOff RechargeState = iota
+	RechargeOn
+	RechargePaused
+)
 
 // ProfileForm renames the user.
 type ProfileForm struct {

@@ -22,7 +22,7 @@ func StatementNames(ctx context.Context) billing.StatementNames {
 	return billing.StatementNames{
 		Service:  func(s string) string { return t(ctx, serviceKeys[s]) },
 		Category: func(c string) string { return categoryName(ctx, c) },
-		Unit:     func(u string) string { return unitName(ctx, u) },
+		Unit:     func(u string, n decimal.Decimal) string { return unitName(ctx, u, n) },
 	}
 }
 

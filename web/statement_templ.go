@@ -548,9 +548,9 @@ func StatementPage(d StatementData) templ.Component {
 							return templ_7745c5c3_Err
 						}
 						var templ_7745c5c3_Var35 string
-						templ_7745c5c3_Var35, templ_7745c5c3_Err = templ.JoinStringErrs(unitName(ctx, usage.Categories[l.Category].CountUnit))
+						templ_7745c5c3_Var35, templ_7745c5c3_Err = templ.JoinStringErrs(countUnit(ctx, usage.Categories[l.Category].CountUnit, l.Count))
 						if templ_7745c5c3_Err != nil {
-							return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/statement.templ`, Line: 67, Col: 151}
+							return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/statement.templ`, Line: 67, Col: 161}
 						}
 						_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var35))
 						if templ_7745c5c3_Err != nil {
@@ -587,9 +587,9 @@ func StatementPage(d StatementData) templ.Component {
 							return templ_7745c5c3_Err
 						}
 						var templ_7745c5c3_Var38 string
-						templ_7745c5c3_Var38, templ_7745c5c3_Err = templ.JoinStringErrs(unitName(ctx, usage.Categories[l.Category].UsageUnit))
+						templ_7745c5c3_Var38, templ_7745c5c3_Err = templ.JoinStringErrs(unitName(ctx, usage.Categories[l.Category].UsageUnit, l.Usage))
 						if templ_7745c5c3_Err != nil {
-							return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/statement.templ`, Line: 68, Col: 154}
+							return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/statement.templ`, Line: 68, Col: 163}
 						}
 						_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var38))
 						if templ_7745c5c3_Err != nil {

@@ -131,7 +131,7 @@ func triggerFigure(ctx context.Context, category, by string, v decimal.Decimal) 
 		unit = info.CountUnit
 	}
 	if k, ok := triggerUnitKeys[unit]; ok {
-		return t(ctx, k, quantity(v))
+		return i18n.TranslateN(lang(ctx), k, v.String(), quantity(v))
 	}
 	return quantity(v)
 }

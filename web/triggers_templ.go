@@ -1194,9 +1194,9 @@ func firing(f *trigger.Firing, hasWebhook bool) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var74 string
-					templ_7745c5c3_Var74, templ_7745c5c3_Err = templ.JoinStringErrs(t(ctx, "triggers.email_retrying", e.Attempts))
+					templ_7745c5c3_Var74, templ_7745c5c3_Err = templ.JoinStringErrs(tn(ctx, "triggers.email_retrying", int64(e.Attempts), e.Attempts))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/triggers.templ`, Line: 169, Col: 116}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/triggers.templ`, Line: 169, Col: 136}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var74))
 					if templ_7745c5c3_Err != nil {

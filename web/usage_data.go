@@ -10,6 +10,7 @@ import (
 
 	"console/internal/account"
 	"console/internal/billing"
+	"console/internal/i18n"
 	"console/internal/team"
 	"console/internal/usage"
 )
@@ -144,7 +145,8 @@ var categoryKeys = map[string]string{
 	"phonenumbers-mobile":   "usage.cat_phonenumbers_mobile",
 }
 
-// unitKeys name the count and usage units of usage.Categories.
+// unitKeys name the count and usage units of usage.Categories: plural
+// families ("1 message", "2 messages").
 var unitKeys = map[string]string{
 	"messages": "usage.unit_messages",
 	"segments": "usage.unit_segments",
@@ -163,11 +165,18 @@ func categoryName(ctx context.Context, category string) string {
 	return category
 }
 
-func unitName(ctx context.Context, unit string) string {
+// unitName names n of unit in the request's language, in the plural form
+// n asks for.
+func unitName(ctx context.Context, unit string, n decimal.Decimal) string {
 	if k, ok := unitKeys[unit]; ok {
-		return t(ctx, k)
+		return i18n.TranslateN(lang(ctx), k, n.String())
 	}
 	return unit
+}
+
+// countUnit is unitName for a count.
+func countUnit(ctx context.Context, unit string, n int64) string {
+	return unitName(ctx, unit, decimal.NewFromInt(n))
 }
 
 // quantity writes a count or a usage with thousands separators and every

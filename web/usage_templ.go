@@ -646,9 +646,9 @@ func UsageSummary(d UsageSummaryData) templ.Component {
 							return templ_7745c5c3_Err
 						}
 						var templ_7745c5c3_Var39 string
-						templ_7745c5c3_Var39, templ_7745c5c3_Err = templ.JoinStringErrs(unitName(ctx, usage.Categories[l.Category].CountUnit))
+						templ_7745c5c3_Var39, templ_7745c5c3_Err = templ.JoinStringErrs(countUnit(ctx, usage.Categories[l.Category].CountUnit, l.Count))
 						if templ_7745c5c3_Err != nil {
-							return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/usage.templ`, Line: 92, Col: 143}
+							return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/usage.templ`, Line: 92, Col: 153}
 						}
 						_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var39))
 						if templ_7745c5c3_Err != nil {
@@ -685,9 +685,9 @@ func UsageSummary(d UsageSummaryData) templ.Component {
 							return templ_7745c5c3_Err
 						}
 						var templ_7745c5c3_Var42 string
-						templ_7745c5c3_Var42, templ_7745c5c3_Err = templ.JoinStringErrs(unitName(ctx, usage.Categories[l.Category].UsageUnit))
+						templ_7745c5c3_Var42, templ_7745c5c3_Err = templ.JoinStringErrs(unitName(ctx, usage.Categories[l.Category].UsageUnit, l.Usage))
 						if templ_7745c5c3_Err != nil {
-							return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/usage.templ`, Line: 93, Col: 146}
+							return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/usage.templ`, Line: 93, Col: 155}
 						}
 						_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var42))
 						if templ_7745c5c3_Err != nil {

@@ -110,7 +110,7 @@ func TestCreditAndCheckLedger(t *testing.T) {
 
 	stdout.Reset()
 	require.Equal(t, 0, run(context.Background(), []string{"admin", "credit", "--account", sid, "--amount", "1500", "--note", "support credit"}, getenv, &stdout, &stderr), stderr.String())
-	require.Equal(t, "credited ¥1,500 to "+sid+"; balance ¥1,500\n", stdout.String())
+	require.Equal(t, "credited ¥1,500.00 to "+sid+"; balance ¥1,500.00\n", stdout.String())
 	var actions int
 	require.NoError(t, pool.QueryRow(context.Background(), `SELECT count(*) FROM audit_log WHERE action = 'funds.credited' AND project_sid = $1`, sid).Scan(&actions))
 	require.Equal(t, 1, actions)
@@ -123,7 +123,7 @@ func TestCreditAndCheckLedger(t *testing.T) {
 	}
 	stdout.Reset()
 	require.Equal(t, 0, run(context.Background(), []string{"admin", "credit", "--account", sid, "--amount", "1,500", "--note", "grouped"}, getenv, &stdout, &stderr), stderr.String())
-	require.Equal(t, "credited ¥1,500 to "+sid+"; balance ¥3,000\n", stdout.String())
+	require.Equal(t, "credited ¥1,500.00 to "+sid+"; balance ¥3,000.00\n", stdout.String())
 
 	stdout.Reset()
 	require.Equal(t, 0, run(context.Background(), []string{"admin", "check-ledger"}, getenv, &stdout, &stderr))

@@ -60,12 +60,14 @@ func (s *Service) changeAlert(ctx context.Context, by audit.Actor, projectSID st
 
 // Alerts lists the project's low-balance alert thresholds, highest first.
 func Alerts(ctx context.Context, db database.DBTX, projectSID string) ([]decimal.Decimal, error) {
-	rows, err := db.Query(ctx, `SELECT threshold FROM balance_alerts WHERE project_sid = $1 ORDER BY threshold DESC`, projectSID)
+	rows, err := db.Query(ctx, alertsSQL, projectSID)
 	if err != nil {
 		return nil, err
 	}
 	return pgx.CollectRows(rows, pgx.RowTo[decimal.Decimal])
 }
+
+const alertsSQL = `SELECT threshold FROM balance_alerts WHERE project_sid = $1 ORDER BY threshold DESC`
 
 // addAlert adds a threshold; it is armed unless the balance is already below it.
 func addAlert(ctx context.Context, db database.DBTX, projectSID string, threshold decimal.Decimal) error {

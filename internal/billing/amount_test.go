@@ -120,7 +120,7 @@ func FuzzParseAmount(f *testing.F) {
 		require.True(t, d.Sign() > 0, "%q", in)
 		require.True(t, d.Equal(d.Truncate(places)), "%q read as %s: more decimals than %s has", in, d, currency)
 		for _, again := range []string{
-			billing.Money{Amount: d, Currency: currency}.Format(),
+			billing.Money{Amount: d, Currency: currency}.FormatCharge(),
 			d.StringFixed(places),
 			d.String(),
 		} {

@@ -412,8 +412,8 @@ func TestLowBalanceAlertsFireOncePerCrossing(t *testing.T) {
 	debit("b", "1500")
 	require.Equal(t, 1, mails(), "crossed 5000")
 	body := app.Mail(`kind = 'low_balance'`).Body
-	require.Contains(t, body, "¥5,000")
-	require.Contains(t, body, "¥4,500")
+	require.Contains(t, body, "¥5,000.00")
+	require.Contains(t, body, "¥4,500.00")
 	debit("c", "100")
 	require.Equal(t, 1, mails(), "not again while below")
 	require.NoError(t, pgx.BeginFunc(ctx, app.Pool, func(tx pgx.Tx) error {

@@ -6,25 +6,75 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// maxPlaces is the most decimals an amount is shown with; prices have no more.
-const maxPlaces = 4
+// Money is shown to people in one of three formats, one per kind of
+// figure, so that the same kind always reads the same on every page, mail,
+// PDF and export:
+//
+//   - Format: an amount (a balance, a total, a line of usage, a threshold):
+//     exactly two decimals in both currencies ("¥6.50", "¥1,153.20",
+//     "$0.08"), rounded half away from zero;
+//   - FormatPrice: a unit price of the price list, at the list's precision
+//     (PricePlaces: four decimals for USD, two for JPY);
+//   - FormatCharge: what a card is charged, in whole minor units ("¥3,000",
+//     "$20.00"), as a card statement shows it.
+//
+// FormatScale writes the round marks of a chart's axis.
+// Plain writes an amount for machines (CSV exports): no currency sign, no
+// separators, never rounded.
 
-// Format renders m for people: a currency sign, thousands separators and
-// the currency's usual decimals (0 for JPY, 2 for USD), widened when the
-// amount holds finer fractions so that nothing is hidden, up to four.
-// The width follows the amount's value, not the scale it was computed
-// with: a sum of numeric columns keeps its operands' scale, and ¥1,625.6
-// must not read "¥1,625.60" on one page and "¥1,625.6" on the next.
-func (m Money) Format() string {
-	places := int32(2)
-	sign := "$"
-	if m.Currency == "JPY" {
-		places, sign = 0, "¥"
+// AmountPlaces is the decimals of every amount shown to people.
+const AmountPlaces = 2
+
+// PricePlaces is the precision of currency's price list: the most decimals
+// a unit price has (USD 0.0079 per segment, JPY 11.75).
+func PricePlaces(currency string) int32 {
+	if currency == "JPY" {
+		return 2
 	}
-	amount := m.Amount.Round(maxPlaces)
-	for places < maxPlaces && !amount.Equal(amount.Truncate(places)) {
+	return 4
+}
+
+// Format renders m as an amount: a currency sign, thousands separators and
+// exactly two decimals, whatever the scale it was computed or stored with.
+func (m Money) Format() string { return m.fixed(AmountPlaces) }
+
+// FormatPrice renders m as a unit price, at the price list's precision.
+func (m Money) FormatPrice() string { return m.fixed(PricePlaces(m.Currency)) }
+
+// FormatCharge renders m as a card charge, in whole minor units: no
+// decimals for JPY, two for USD.
+func (m Money) FormatCharge() string { return m.fixed(MinorUnits(m.Currency)) }
+
+// FormatScale renders m as a mark on a chart's scale ("¥20,000",
+// "$0.5"): a round figure, written with the fewest decimals that keep it
+// exact, so that the labels of an axis stay short.
+func (m Money) FormatScale() string {
+	places := int32(0)
+	for places < 8 && !m.Amount.Equal(m.Amount.Truncate(places)) {
 		places++
 	}
+	return m.fixed(places)
+}
+
+// Plain writes m's amount for machines: digits and a point, no separator
+// or sign, at least the price list's precision and every further decimal
+// it has, so that a figure is exact and a column lines up.
+func (m Money) Plain() string {
+	places := max(PricePlaces(m.Currency), -m.Amount.Exponent())
+	d := m.Amount
+	// Trailing zeros beyond the list's precision carry nothing.
+	for places > PricePlaces(m.Currency) && d.Equal(d.Truncate(places-1)) {
+		places--
+	}
+	return d.StringFixed(places)
+}
+
+func (m Money) fixed(places int32) string {
+	sign := "$"
+	if m.Currency == "JPY" {
+		sign = "¥"
+	}
+	amount := m.Amount.Round(places)
 	return grouped(amount.Abs().StringFixed(places), amount.Sign() < 0, sign)
 }
 

@@ -52,6 +52,24 @@ var FundsLimits = map[string][2]decimal.Decimal{
 	"JPY": {decimal.NewFromInt(1000), decimal.NewFromInt(1000000)},
 }
 
+// QuickAmounts are the amounts Add Funds offers beside its field, per
+// currency: common top-ups, each within FundsLimits.
+var QuickAmounts = map[string][]decimal.Decimal{
+	"USD": {decimal.NewFromInt(20), decimal.NewFromInt(50), decimal.NewFromInt(100), decimal.NewFromInt(500)},
+	"JPY": {decimal.NewFromInt(3000), decimal.NewFromInt(5000), decimal.NewFromInt(10000), decimal.NewFromInt(30000)},
+}
+
+// QuickAmount reports whether s is one of currency's quick amounts, as
+// written in a link ("3000"), and returns it.
+func QuickAmount(s, currency string) (decimal.Decimal, bool) {
+	for _, q := range QuickAmounts[currency] {
+		if q.String() == s {
+			return q, true
+		}
+	}
+	return decimal.Zero, false
+}
+
 const paymentColumns = `id, project_sid, coalesce(method_id, ''), card_label, amount, currency, kind, status, failure_reason, created_at, completed_at`
 
 func scanPayment(row pgx.Row) (*Payment, error) {
@@ -283,8 +301,8 @@ func (s *Service) mailReceipt(ctx context.Context, tx pgx.Tx, p *Payment) error 
 		paid = *p.CompletedAt
 	}
 	_, err = mail.Enqueue(ctx, tx, s.Jobs, mail.Message{ProjectSID: p.ProjectSID, Kind: "receipt", To: prefs.ReceiptEmail, Locale: locale,
-		Subject: i18n.Translate(locale, "mail.receipt_subject", project, p.Money().Format()),
-		Body: i18n.Translate(locale, "mail.receipt_body", p.Money().Format(), p.CardLabel, mail.Time(locale, zone, paid),
+		Subject: i18n.Translate(locale, "mail.receipt_subject", project, p.Money().FormatCharge()),
+		Body: i18n.Translate(locale, "mail.receipt_body", p.Money().FormatCharge(), p.CardLabel, mail.Time(locale, zone, paid),
 			s.BaseURL+"/billing/receipts/"+p.ID)})
 	return err
 }

@@ -197,7 +197,7 @@ func (r *Receipt) WritePDF(w io.Writer) error {
 	ink(0)
 	pdf.SetFont(rcFont, "", 28)
 	pdf.SetXY(rcMargin+40, y) // centred in the room right of the label
-	bold(28, func() { pdf.CellFormat(rcWidth-80, boxH, p.Money().Format(), "", 0, "C", false, 0, "") })
+	bold(28, func() { pdf.CellFormat(rcWidth-80, boxH, p.Money().FormatCharge(), "", 0, "C", false, 0, "") })
 	pdf.SetXY(rcMargin, y+boxH+4)
 	ink(20)
 	pdf.SetFont(rcFont, "", 11)

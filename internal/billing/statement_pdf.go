@@ -20,7 +20,7 @@ import (
 type StatementNames struct {
 	Service  func(service string) string
 	Category func(category string) string
-	Unit     func(unit string) string
+	Unit     func(unit string, n decimal.Decimal) string // the unit's name for n of it
 }
 
 // TaxRateLabel writes a tax rate as a percentage ("10%").
@@ -181,8 +181,8 @@ func (st *Statement) WritePDF(w io.Writer, names StatementNames) error {
 		for _, l := range s.Lines {
 			info := usage.Categories[l.Category]
 			row([4]string{"  " + names.Category(l.Category),
-				Grouped(decimal.NewFromInt(l.Count)) + " " + names.Unit(info.CountUnit),
-				Grouped(l.Usage) + " " + names.Unit(info.UsageUnit),
+				Grouped(decimal.NewFromInt(l.Count)) + " " + names.Unit(info.CountUnit, decimal.NewFromInt(l.Count)),
+				Grouped(l.Usage) + " " + names.Unit(info.UsageUnit, l.Usage),
 				money(l.Price)}, 9.5, 20)
 		}
 		row([4]string{"  " + tr("statement.subtotal"), "", "", money(s.Price)}, 9.5, 60)

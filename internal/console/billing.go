@@ -87,7 +87,7 @@ func (c *Console) billingData(r *http.Request) (web.BillingData, error) {
 	ar := o.AutoRecharge
 	d := web.BillingData{
 		Balance: o.Balance.Format(), Suspended: o.Suspended, Methods: o.Methods, Currency: o.Balance.Currency,
-		MinFunds: o.MinFunds.Format(), MaxFunds: o.MaxFunds.Format(),
+		MinFunds: o.MinFunds.FormatCharge(), MaxFunds: o.MaxFunds.FormatCharge(),
 		AddFunds: web.AddFundsForm{Key: sid.Hex32()},
 		Recharge: web.RechargeForm{Enabled: ar.Enabled, Paused: ar.PausedAt != nil, ConsecutiveDeclines: ar.ConsecutiveDeclines},
 	}
@@ -98,7 +98,7 @@ func (c *Console) billingData(r *http.Request) (web.BillingData, error) {
 		d.Recharge.Cap = ar.MonthlyCap.String()
 	}
 	for _, a := range o.Alerts {
-		d.Alerts = append(d.Alerts, a.String())
+		d.Alerts = append(d.Alerts, web.AlertRow{Threshold: a.String(), Label: billing.Money{Amount: a, Currency: o.Balance.Currency}.Format()})
 	}
 	return d, nil
 }
@@ -112,6 +112,10 @@ func (c *Console) billingPage(w http.ResponseWriter, r *http.Request) error {
 		if d.LastPayment, err = c.billing.Payment(r.Context(), web.CurrentProject(r.Context()).SID, id); err != nil && !errors.Is(err, billing.ErrNotFound) {
 			return err
 		}
+	}
+	// A quick amount's link fills the field when the script did not.
+	if q, ok := billing.QuickAmount(r.URL.Query().Get("amount"), d.Currency); ok {
+		d.AddFunds.Amount = q.String()
 	}
 	return render(w, r, http.StatusOK, web.Billing(d))
 }
@@ -144,7 +148,7 @@ func (c *Console) addFunds(w http.ResponseWriter, r *http.Request) error {
 	}
 	c.sessions.Put(ctx, keyLastPayment, pay.ID)
 	if pay.Status == billing.PaymentSucceeded {
-		c.flash(ctx, "ok", "billing.funds_added", pay.Money().Format())
+		c.flash(ctx, "ok", "billing.funds_added", pay.Money().FormatCharge())
 	} else if pay.Status == billing.PaymentFailed {
 		c.flash(ctx, "error", "billing.funds_declined")
 	}
@@ -312,7 +316,16 @@ func (c *Console) recurringPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return render(w, r, http.StatusOK, web.Recurring(web.RecurringData{Items: items, Currency: p.Currency}))
+	ids := make([]string, len(items))
+	for i, it := range items {
+		ids[i] = it.ID
+	}
+	byItem, err := c.numbers.ByRecurringItems(r.Context(), p.SID, ids)
+	if err != nil {
+		return err
+	}
+	return render(w, r, http.StatusOK, web.Recurring(web.RecurringData{Items: items, Currency: p.Currency, Numbers: byItem,
+		AccountSID: actingAccount(r).SID}))
 }
 
 func (c *Console) preferencesPage(w http.ResponseWriter, r *http.Request) error {

@@ -141,7 +141,7 @@ func TestBrowserRechargeFromBackupCard(t *testing.T) {
 			require.Equal(t, http.StatusOK, b.Submit(billingLink))
 			c.requireBillingPage("/billing", l.billing, l.tabs[0])
 			require.Equal(t, l.tabs, b.Texts("nav.tabs a"))
-			require.Equal(t, "¥0", b.Text(browsertest.TestID("balance")))
+			require.Equal(t, "¥0.00", b.Text(browsertest.TestID("balance")))
 			require.Equal(t, l.addFunds, b.Text("#add-funds h2"))
 			require.Equal(t, l.noCards+" "+l.addCard, b.Text("#add-funds p.empty"))
 			require.Zero(t, b.Count(browsertest.TestID("add-funds-submit")), "no Add Funds form without a card")
@@ -175,7 +175,7 @@ func TestBrowserRechargeFromBackupCard(t *testing.T) {
 			require.True(t, strings.HasPrefix(b.Text(last), fmt.Sprintf(l.lastPayment, "¥5,000", "Visa •••• 0002")), "last payment: %q", b.Text(last))
 			require.Equal(t, l.failed, b.Text(last+" "+browsertest.TestID("payment-status")))
 			require.Equal(t, l.declined, b.Text(last+" "+browsertest.TestID("payment-reason")))
-			require.Equal(t, "¥0", b.Text(browsertest.TestID("balance")))
+			require.Equal(t, "¥0.00", b.Text(browsertest.TestID("balance")))
 			c.screenshot("overview-declined")
 
 			// ¥5,000 with the Mastercard.
@@ -185,7 +185,7 @@ func TestBrowserRechargeFromBackupCard(t *testing.T) {
 			require.True(t, strings.HasPrefix(b.Text(last), fmt.Sprintf(l.lastPayment, "¥5,000", "Mastercard •••• 4444")), "last payment: %q", b.Text(last))
 			require.Equal(t, l.succeeded, b.Text(last+" "+browsertest.TestID("payment-status")))
 			require.Zero(t, b.Count(last+" "+browsertest.TestID("payment-reason")))
-			require.Equal(t, "¥5,000", b.Text(browsertest.TestID("balance")))
+			require.Equal(t, "¥5,000.00", b.Text(browsertest.TestID("balance")))
 
 			// Auto recharge: below ¥3,000, back to ¥10,000.
 			require.False(t, browsertest.Eval[bool](b, `document.querySelector('#auto-recharge input[name="enabled"]').checked`), "off at first")
@@ -246,7 +246,7 @@ func TestBrowserRechargeFromBackupCard(t *testing.T) {
 
 			// The balance is back to the target.
 			c.openTab("/billing", l.tabs[0])
-			require.Equal(t, "¥10,000", b.Text(browsertest.TestID("balance")))
+			require.Equal(t, "¥10,000.00", b.Text(browsertest.TestID("balance")))
 			require.Zero(t, b.Count(browsertest.TestID("recharge-paused")))
 			require.Zero(t, b.Count(browsertest.TestID("funds-band")))
 			c.screenshot("overview")
@@ -304,7 +304,7 @@ func TestBrowserSuspendedThenAddFunds(t *testing.T) {
 	c.openTab("/billing", l.tabs[0])
 	c.addFunds("1000", "")
 	require.Equal(t, fmt.Sprintf(l.fundsAdded, "¥1,000"), b.Text(".flash"))
-	require.Equal(t, "¥1,000", b.Text(browsertest.TestID("balance")))
+	require.Equal(t, "¥1,000.00", b.Text(browsertest.TestID("balance")))
 	require.Zero(t, b.Count(band))
 
 	// Spend it all: the band shows on every page, the dashboard first.
@@ -312,7 +312,7 @@ func TestBrowserSuspendedThenAddFunds(t *testing.T) {
 	require.Equal(t, http.StatusOK, b.Go("/"))
 	require.Equal(t, l.dashboard, b.Text("main h1"))
 	c.requireFundsBand(l)
-	require.Equal(t, "¥0", b.Text(browsertest.TestID("balance")))
+	require.Equal(t, "¥0.00", b.Text(browsertest.TestID("balance")))
 	c.screenshot("dashboard-suspended")
 	for _, path := range []string{"/billing/history", "/billing/payment-methods", "/settings/general", "/user/settings"} {
 		require.Equal(t, http.StatusOK, b.Go(path))
@@ -322,7 +322,7 @@ func TestBrowserSuspendedThenAddFunds(t *testing.T) {
 	require.Equal(t, http.StatusOK, b.Go("/billing"))
 	c.requireBillingPage("/billing", l.billing, l.tabs[0])
 	c.requireFundsBand(l)
-	require.Equal(t, "¥0", b.Text(browsertest.TestID("balance")))
+	require.Equal(t, "¥0.00", b.Text(browsertest.TestID("balance")))
 	c.screenshot("billing-suspended")
 
 	// The band's Add Funds, from the dashboard: ¥2,000 lifts the suspension.
@@ -333,10 +333,10 @@ func TestBrowserSuspendedThenAddFunds(t *testing.T) {
 	c.addFunds("2000", "")
 	require.Equal(t, fmt.Sprintf(l.fundsAdded, "¥2,000"), b.Text(".flash"))
 	require.Zero(t, b.Count(band), "a payment lifts the suspension at once")
-	require.Equal(t, "¥2,000", b.Text(browsertest.TestID("balance")))
+	require.Equal(t, "¥2,000.00", b.Text(browsertest.TestID("balance")))
 	require.Equal(t, http.StatusOK, b.Go("/"))
 	require.Zero(t, b.Count(band))
-	require.Equal(t, "¥2,000", b.Text(browsertest.TestID("balance")))
+	require.Equal(t, "¥2,000.00", b.Text(browsertest.TestID("balance")))
 
 	b.RequireNoConsoleErrors()
 }

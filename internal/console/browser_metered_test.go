@@ -13,6 +13,7 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 
+	"console/internal/billing"
 	"console/internal/browsertest"
 	"console/internal/numbers"
 	"console/internal/webtest"
@@ -24,26 +25,27 @@ import (
 type meteredLocale struct {
 	name, lang string
 
-	numbersEmpty string   // numbers.empty
-	numberType   string   // numbers.country_jp · numbers.type_mobile
-	bought       string   // numbers.bought_flash, a format with the number
-	smsLogs      string   // sms.logs
-	logColumns   []string // billing.date, sms.to, sms.from, field.status, sms.segments, sms.price
-	message      string   // sms.message
-	body         string   // sms.body
-	usageTabs    []string // usage.summary, usage.subaccounts, usage.triggers
-	services     []string // service.sms, service.numbers: the summary's groups
-	catSMS       string   // usage.cat_sms_outbound
-	catMobile    string   // usage.cat_phonenumbers_mobile
-	catLocal     string   // usage.cat_phonenumbers_local
-	messages     string   // usage.unit_messages
-	segments     string   // usage.unit_segments
-	numbersUnit  string   // usage.unit_numbers
-	subtotal     string   // usage.subtotal
-	mainAccount  string   // usage.main_account, a format with the project's name
-	mainOnly     string   // usage.main_only
-	active       string   // status.active
-	delivered    string   // sms.status_delivered
+	numbersEmpty string            // numbers.empty
+	numberType   string            // numbers.country_jp · numbers.type_mobile
+	bought       string            // numbers.bought_flash, a format with the number
+	smsLogs      string            // sms.logs
+	logColumns   []string          // billing.date, sms.to, sms.from, field.status, sms.segments, sms.price
+	message      string            // sms.message
+	body         string            // sms.body
+	usageTabs    []string          // usage.summary, usage.subaccounts, usage.triggers
+	services     []string          // service.sms, service.numbers: the summary's groups
+	catSMS       string            // usage.cat_sms_outbound
+	catMobile    string            // usage.cat_phonenumbers_mobile
+	catLocal     string            // usage.cat_phonenumbers_local
+	messages     string            // usage.unit_messages.other
+	one          map[string]string // the .one forms of the units, English only
+	segments     string            // usage.unit_segments
+	numbersUnit  string            // usage.unit_numbers
+	subtotal     string            // usage.subtotal
+	mainAccount  string            // usage.main_account, a format with the project's name
+	mainOnly     string            // usage.main_only
+	active       string            // status.active
+	delivered    string            // sms.status_delivered
 	month        func(time.Time) string
 }
 
@@ -61,6 +63,7 @@ var meteredLocales = []meteredLocale{
 		services:     []string{"Programmable SMS", "Phone Numbers"},
 		catSMS:       "Outbound SMS", catMobile: "Mobile phone numbers", catLocal: "Local phone numbers",
 		messages: "messages", segments: "segments", numbersUnit: "numbers",
+		one:         map[string]string{"messages": "message", "segments": "segment", "numbers": "number"},
 		subtotal:    "Subtotal",
 		mainAccount: "%s (main account)",
 		mainOnly:    "Usage by subaccount belongs to the main account. Switch to the main account to see what each subaccount spent.",
@@ -146,7 +149,7 @@ func TestBrowserMetered(t *testing.T) {
 			card := c.addCard("Taro Yamada", visaGood, "Visa •••• 4242")
 			c.openTab("/billing", bl.tabs[0])
 			c.addFunds(meteredFund.String(), card)
-			require.Equal(t, fmt.Sprintf(bl.fundsAdded, yen(meteredFund)), b.Text(".flash"))
+			require.Equal(t, fmt.Sprintf(bl.fundsAdded, billing.Money{Amount: meteredFund, Currency: "JPY"}.FormatCharge()), b.Text(".flash"), "a card charge, in whole yen")
 			require.Equal(t, yen(meteredFund), b.Text(browsertest.TestID("balance")))
 
 			// Settings › Subaccounts: create one and view it.
@@ -338,10 +341,10 @@ func TestBrowserMetered(t *testing.T) {
 			require.Equal(t, sl.shop, b.Text(browsertest.TestID("usage-account-name")))
 			require.Zero(t, b.Count(browsertest.TestID("usage-account")), "a subaccount sees itself only")
 			require.Equal(t, l.services, b.Texts(`[data-testid="usage-summary"] tr.usage-service th`))
-			require.Equal(t, []string{l.catSMS, fmt.Sprintf("%d %s", smsCount, l.messages), fmt.Sprintf("%d %s", smsSegments, l.segments), yen(smsCost)},
+			require.Equal(t, []string{l.catSMS, l.count(smsCount, l.messages), l.count(smsSegments, l.segments), yen(smsCost)},
 				b.Texts(`[data-testid="usage-summary"] tr[data-category="sms-outbound"] td`))
 			require.Equal(t, []string{l.subtotal, yen(smsCost)}, b.Texts(`tr[data-subtotal="sms"] td`))
-			require.Equal(t, []string{l.catMobile, "1 " + l.numbersUnit, "1 " + l.numbersUnit, yen(mobileJP)},
+			require.Equal(t, []string{l.catMobile, l.count(1, l.numbersUnit), l.count(1, l.numbersUnit), yen(mobileJP)},
 				b.Texts(`[data-testid="usage-summary"] tr[data-category="phonenumbers-mobile"] td`))
 			require.Equal(t, []string{l.subtotal, yen(mobileJP)}, b.Texts(`tr[data-subtotal="phonenumbers"] td`))
 			require.Equal(t, 2, b.Count(`[data-testid="usage-summary"] tr[data-category]`), "nothing else was used")
@@ -390,9 +393,9 @@ func TestBrowserMetered(t *testing.T) {
 			require.Equal(t, http.StatusOK, b.Submit(browsertest.TestID("usage-show")))
 			require.Equal(t, o.AccountSID, b.Text(browsertest.TestID("usage-account-sid")))
 			require.Equal(t, fmt.Sprintf(l.mainAccount, "Test Project"), b.Text(browsertest.TestID("usage-account-name")))
-			require.Equal(t, []string{l.catSMS, "1 " + l.messages, "1 " + l.segments, yen(mainMsg.price())},
+			require.Equal(t, []string{l.catSMS, l.count(1, l.messages), l.count(1, l.segments), yen(mainMsg.price())},
 				b.Texts(`[data-testid="usage-summary"] tr[data-category="sms-outbound"] td`))
-			require.Equal(t, []string{l.catLocal, "1 " + l.numbersUnit, "1 " + l.numbersUnit, yen(localUS)},
+			require.Equal(t, []string{l.catLocal, l.count(1, l.numbersUnit), l.count(1, l.numbersUnit), yen(localUS)},
 				b.Texts(`[data-testid="usage-summary"] tr[data-category="phonenumbers-local"] td`))
 			require.Equal(t, yen(mainTotal), b.Text(browsertest.TestID("usage-total")))
 
@@ -475,10 +478,18 @@ func TestClearOfMonthEnd(t *testing.T) {
 	}
 }
 
-// yen writes an amount of yen as a person would read it: thousands
-// apart, and the fraction only as far as it goes (¥8,374.4).
+// count writes n of a unit in the plural form the language asks for.
+func (l meteredLocale) count(n int64, other string) string {
+	if one, ok := l.one[other]; ok && n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, other)
+}
+
+// yen writes an amount of yen as the console shows amounts: thousands
+// apart, and exactly two decimals (¥8,374.40).
 func yen(d decimal.Decimal) string {
-	s := d.Abs().String() // shortest form: no trailing zeros
+	s := d.Abs().StringFixed(2)
 	intPart, frac, _ := strings.Cut(s, ".")
 	var b strings.Builder
 	if d.Sign() < 0 {

@@ -41,7 +41,7 @@ func TestBrowserBuyAndReleaseNumber(t *testing.T) {
 	for _, r := range rows {
 		require.Contains(t, strings.ReplaceAll(r, " ", ""), "777")
 	}
-	require.Equal(t, "¥900", b.Text(browsertest.TestID("result-price")))
+	require.Equal(t, "¥900.00", b.Text(browsertest.TestID("result-price")))
 	phone := b.Attr(`[data-testid="numbers-results"] tbody tr`, "data-number")
 
 	b.Click(browsertest.TestID("buy-" + phone))
@@ -51,7 +51,7 @@ func TestBrowserBuyAndReleaseNumber(t *testing.T) {
 	require.Equal(t, http.StatusOK, b.Submit(browsertest.TestID("buy-confirm-"+phone)))
 	require.True(t, strings.HasPrefix(b.URLPath(), "/phone-numbers/PN"), b.URLPath())
 	require.Contains(t, b.Text(".flash"), numbers.Format(phone)+" を購入しました。")
-	require.Equal(t, "¥900", b.Text(browsertest.TestID("number-price")))
+	require.Equal(t, "¥900.00", b.Text(browsertest.TestID("number-price")))
 	require.Equal(t, "営業用", b.Text(browsertest.TestID("number-name")))
 	c.screenshot("numbers-detail")
 	bal, err := billing.Balance(context.Background(), app.Pool, c.owner.AccountSID)

@@ -120,9 +120,9 @@ func TestBrowserSeedTriggerFiresByEmail(t *testing.T) {
 			sidUT := m[1]
 			require.Equal(t, fmt.Sprintf(l.created, "月間の利用額"), b.Text(".flash"))
 			require.Equal(t, "月間の利用額", b.Text("main h1"))
-			require.Equal(t, l.price+" ≥ ¥1,200", b.Text(browsertest.TestID("trigger-value")))
+			require.Equal(t, l.price+" ≥ ¥1,200.00", b.Text(browsertest.TestID("trigger-value")))
 			require.Equal(t, l.monthly, b.Text(browsertest.TestID("trigger-recurring")))
-			require.Equal(t, "¥0", b.Text(browsertest.TestID("trigger-current")))
+			require.Equal(t, "¥0.00", b.Text(browsertest.TestID("trigger-current")))
 			require.Equal(t, l.never, b.Text(browsertest.TestID("trigger-fired")))
 			require.Equal(t, l.historyEmpty, b.Text(browsertest.TestID("history-empty")))
 			c.screenshot("trigger-created")
@@ -149,8 +149,8 @@ func TestBrowserSeedTriggerFiresByEmail(t *testing.T) {
 			send(2)
 			idle(t, app)
 			require.Equal(t, http.StatusOK, b.Go("/usage/triggers/"+sidUT))
-			require.Equal(t, "¥1,135", b.Text(browsertest.TestID("trigger-current")), "¥900 + 2 × ¥117.5")
-			require.Equal(t, l.historyEmpty, b.Text(browsertest.TestID("history-empty")), "not past ¥1,200 yet")
+			require.Equal(t, "¥1,135.00", b.Text(browsertest.TestID("trigger-current")), "¥900.00 + 2 × ¥117.50")
+			require.Equal(t, l.historyEmpty, b.Text(browsertest.TestID("history-empty")), "not past ¥1,200.00 yet")
 			require.Empty(t, smtp.Messages())
 			send(3)
 
@@ -158,8 +158,8 @@ func TestBrowserSeedTriggerFiresByEmail(t *testing.T) {
 			mails := smtp.WaitFor(t, o.Email, 1, 15*time.Second)
 			require.Len(t, mails, 1)
 			require.Contains(t, mails[0].Subject, "月間の利用額")
-			require.Contains(t, mails[0].Body, "¥1,200")
-			require.Contains(t, mails[0].Body, "¥1,252.5")
+			require.Contains(t, mails[0].Body, "¥1,200.00")
+			require.Contains(t, mails[0].Body, "¥1,252.50")
 			link := app.URL + "/usage/triggers/" + sidUT
 			require.Contains(t, mails[0].Body, link)
 
@@ -170,13 +170,13 @@ func TestBrowserSeedTriggerFiresByEmail(t *testing.T) {
 			require.Equal(t, http.StatusOK, b.Go(strings.TrimPrefix(link, app.URL)), "the mail's link opens the trigger")
 			fired := h[0].FiredAt.In(tokyo).Format("2006-01-02 15:04 MST")
 			require.Equal(t, fired, b.Text(browsertest.TestID("trigger-fired")))
-			require.Equal(t, "¥1,252.5", b.Text(browsertest.TestID("trigger-current")))
+			require.Equal(t, "¥1,252.50", b.Text(browsertest.TestID("trigger-current")))
 			require.Zero(t, b.Count(browsertest.TestID("history-empty")))
 			require.Equal(t, 1, b.Count("ol.firings > li.firing"))
 			require.Equal(t, fired, b.Text(browsertest.TestID("firing-at")))
 			require.Equal(t, l.month(time.Now().In(tokyo)), b.Text(browsertest.TestID("firing-period")))
-			require.Equal(t, l.price+" ≥ ¥1,200", b.Text(browsertest.TestID("firing-trigger-value")))
-			require.Equal(t, "¥1,252.5", b.Text(browsertest.TestID("firing-value")))
+			require.Equal(t, l.price+" ≥ ¥1,200.00", b.Text(browsertest.TestID("firing-trigger-value")))
+			require.Equal(t, "¥1,252.50", b.Text(browsertest.TestID("firing-value")))
 			mail := fmt.Sprintf(`[data-testid="firing-emails"] li[data-to=%q]`, o.Email)
 			require.Equal(t, 1, b.Count(mail))
 			require.Equal(t, fmt.Sprintf(l.sent, h[0].Emails[0].SentAt.In(tokyo).Format("2006-01-02 15:04 MST")),
@@ -187,7 +187,7 @@ func TestBrowserSeedTriggerFiresByEmail(t *testing.T) {
 			// The list says when it last fired.
 			require.Equal(t, http.StatusOK, b.Go("/usage/triggers"))
 			row := fmt.Sprintf(`tr[data-sid=%q] td`, sidUT)
-			require.Equal(t, []string{"月間の利用額", l.totalPrice, l.price, "¥1,200", l.monthly, l.email, "¥1,252.5", fired}, b.Texts(row))
+			require.Equal(t, []string{"月間の利用額", l.totalPrice, l.price, "¥1,200.00", l.monthly, l.email, "¥1,252.50", fired}, b.Texts(row))
 			c.screenshot("triggers")
 
 			b.RequireNoConsoleErrors()

@@ -45,6 +45,24 @@ func (c *Console) dashboardData(r *http.Request) (web.DashboardData, error) {
 		spend = spend.Add(day.Price)
 	}
 	d.Balance = bal.Format()
+	if team.Can(v.Role, team.PermBillingView) {
+		card, err := c.balanceCard(ctx, v.Project.SID)
+		if err != nil {
+			return d, err
+		}
+		switch {
+		case card.Recharging():
+			d.Recharge = web.RechargeOn
+		case card.AutoRecharge.Enabled:
+			d.Recharge = web.RechargePaused
+		}
+		if under, low := card.Low(bal.Amount); low {
+			d.Low = true
+			if under.Sign() > 0 { // else nothing is left, whatever the thresholds
+				d.LowUnder = billing.Money{Amount: under, Currency: bal.Currency}.Format()
+			}
+		}
+	}
 	d.MonthSpend = billing.Money{Amount: spend, Currency: bal.Currency}.Format()
 	d.Month = monthLabel(ctx, month)
 	d.Spent = len(days) > 0
@@ -62,12 +80,14 @@ func (c *Console) dashboardData(r *http.Request) (web.DashboardData, error) {
 // monthSpend is the dashboard's spend, read with the viewer (see preload):
 // the project's time zone is not known when it is queued, so it reads
 // every local date that may be in the current month in some time zone,
-// and the page keeps the days of the project's month.
+// and the page keeps the days of the project's month. The balance card's
+// settings come in the same round trip.
 type monthSpend struct {
 	projectSID string
 	accounts   []string // nil: the whole project
 	from, to   time.Time
 	days       []usage.DaySpend
+	card       billing.BalanceCard
 }
 
 func (c *Console) preloadMonthSpend(b *pgx.Batch, projectSID, sub string) any {
@@ -77,7 +97,17 @@ func (c *Console) preloadMonthSpend(b *pgx.Batch, projectSID, sub string) any {
 	}
 	m.from, m.to = usage.MonthAnywhere(time.Now())
 	usage.QueueDailySpend(b, projectSID, m.accounts, m.from, m.to, &m.days)
+	billing.QueueBalanceCard(b, projectSID, &m.card)
 	return m
+}
+
+// balanceCard is the project's balance card, from the preload when it was
+// read for the same project.
+func (c *Console) balanceCard(ctx context.Context, projectSID string) (billing.BalanceCard, error) {
+	if m, ok := preloaded(ctx).(*monthSpend); ok && m.projectSID == projectSID {
+		return m.card, nil
+	}
+	return c.billing.BalanceCard(ctx, projectSID)
 }
 
 // dailySpend is usage.DailySpend, answered from the preload when it was

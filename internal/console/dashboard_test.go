@@ -39,8 +39,8 @@ func TestSignUpCreatesOwnerProjectAndTrialCredit(t *testing.T) {
 	page := c.Get("/")
 	require.Equal(t, http.StatusOK, page.Status)
 	require.Contains(t, page.Body, "ようこそ。プロジェクトの準備ができました。")
-	require.Contains(t, page.Body, `data-testid="balance">¥2,000<`)
-	require.Contains(t, page.Body, `data-testid="month-spend">¥0<`)
+	require.Contains(t, page.Body, `data-testid="balance">¥2,000.00<`)
+	require.Contains(t, page.Body, `data-testid="month-spend">¥0.00<`)
 	require.Contains(t, page.Body, `data-testid="project-name">本番<`)
 
 	var sid, role, currency, tz, status, typ, balance string

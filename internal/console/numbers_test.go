@@ -67,11 +67,11 @@ func TestNumberSearchFiltersAndPrices(t *testing.T) {
 		prefixes []string
 		price    string
 	}{
-		{"country=JP&type=local", []string{"+8150", "+813"}, "¥675"},
-		{"country=jp&type=mobile", []string{"+8170", "+8180", "+8190"}, "¥900"},
-		{"country=JP&type=tollfree", []string{"+81120"}, "¥2,250"},
-		{"country=US&type=local", []string{"+1415", "+1212", "+1312"}, "¥172"},
-		{"country=US&type=tollfree", []string{"+1800", "+1888"}, "¥322"},
+		{"country=JP&type=local", []string{"+8150", "+813"}, "¥675.00"},
+		{"country=jp&type=mobile", []string{"+8170", "+8180", "+8190"}, "¥900.00"},
+		{"country=JP&type=tollfree", []string{"+81120"}, "¥2,250.00"},
+		{"country=US&type=local", []string{"+1415", "+1212", "+1312"}, "¥172.00"},
+		{"country=US&type=tollfree", []string{"+1800", "+1888"}, "¥322.00"},
 	} {
 		res := c.Get("/phone-numbers/search?" + tc.query)
 		require.Equal(t, http.StatusOK, res.Status, tc.query)
@@ -137,7 +137,7 @@ func TestNumberSearchFiltersAndPrices(t *testing.T) {
 	res = cu.Get("/phone-numbers/search?country=JP&type=mobile")
 	ns, prices := results(t, res.Body)
 	require.Len(t, ns, 20)
-	require.Equal(t, "$6.00", prices[0])
+	require.Equal(t, "$6.0000", prices[0], "a unit price, at the price list's precision")
 	require.Equal(t, http.StatusSeeOther, c.Post("/phone-numbers/buy", url.Values{"phone_number": {ns[0]}}).Status)
 	again, _ := results(t, cu.Get("/phone-numbers/search?country=JP&type=mobile").Body)
 	require.NotContains(t, again, ns[0], "a number someone owns is not offered")
@@ -199,16 +199,16 @@ func TestBuyNumberChargesTheFirstMonthOnce(t *testing.T) {
 	page := c.Get(res.Location())
 	require.Equal(t, http.StatusOK, page.Status)
 	require.Contains(t, page.Body, numbers.Format(phone)+" is yours. The first month was charged to the balance.")
-	require.Contains(t, page.Body, `data-testid="number-price">¥675<`)
+	require.Contains(t, page.Body, `data-testid="number-price">¥675.00<`)
 	require.Contains(t, page.Body, `data-testid="number-e164">`+phone+`<`)
 	require.Contains(t, page.Body, "Japan")
-	require.Contains(t, page.Body, "¥675 a month")
+	require.Contains(t, page.Body, "¥675.00 a month")
 
 	list := c.Get("/phone-numbers")
 	require.Equal(t, http.StatusOK, list.Status)
 	require.Contains(t, list.Body, `href="/phone-numbers/`+n.SID+`">`+numbers.Format(phone)+`<`)
 	require.Contains(t, list.Body, "東京サポート")
-	require.Contains(t, list.Body, ">¥675<")
+	require.Contains(t, list.Body, ">¥675.00<")
 	require.Contains(t, list.Body, ">Japan · Local<")
 	require.Contains(t, list.Body, n.DateCreated.In(time.FixedZone("JST", 9*3600)).Format("2006-01-02"), "the day in the project's time zone")
 
@@ -270,13 +270,13 @@ func TestRefusedPurchaseChangesNothing(t *testing.T) {
 	before := app.Fingerprint()
 	res := buy(c, ns[0], "")
 	require.Equal(t, http.StatusUnprocessableEntity, res.Status)
-	require.Contains(t, res.Body, "The balance (¥100) does not cover the first month. Add funds and try again; nothing was charged.")
+	require.Contains(t, res.Body, "The balance (¥100.00) does not cover the first month. Add funds and try again; nothing was charged.")
 	require.Equal(t, before, app.Fingerprint())
 
 	c.Header.Set("Accept-Language", "ja")
 	res = buy(c, ns[0], "")
 	require.Equal(t, http.StatusUnprocessableEntity, res.Status)
-	require.Contains(t, res.Body, "残高（¥100）が初月分に足りません。")
+	require.Contains(t, res.Body, "残高（¥100.00）が初月分に足りません。")
 	c.Header.Del("Accept-Language")
 
 	for _, bad := range []struct{ phone, name, msg string }{

@@ -38,7 +38,7 @@ func TestGeneralSettings(t *testing.T) {
 	require.Equal(t, http.StatusSeeOther, res.Status)
 	page := c.Get("/").Body
 	require.Contains(t, page, `data-testid="project-name">東京本番<`)
-	require.Contains(t, page, `data-testid="balance">¥2,000<`, "the trial credit follows the currency")
+	require.Contains(t, page, `data-testid="balance">¥2,000.00<`, "the trial credit follows the currency")
 	bal, err := billing.Balance(ctx, app.Pool, o.AccountSID)
 	require.NoError(t, err)
 	require.Equal(t, "JPY", bal.Currency)

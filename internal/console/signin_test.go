@@ -194,7 +194,7 @@ func TestRecoveryCodeWorksOnce(t *testing.T) {
 	require.Equal(t, http.StatusSeeOther, use(strings.ToUpper(codes[3])).Status)
 	require.Equal(t, http.StatusUnprocessableEntity, use(codes[3]).Status)
 	require.Equal(t, http.StatusSeeOther, use(codes[4]).Status)
-	require.Contains(t, c.Get("/user/settings").Body, "Recovery codes left: 8")
+	require.Contains(t, c.Get("/user/settings").Body, "8 recovery codes left")
 }
 
 func TestTrustThisBrowserSkipsTheSecondStep(t *testing.T) {

@@ -170,9 +170,9 @@ func TestTriggerSeedExample(t *testing.T) {
 	require.Contains(t, page.Body, `<h1>月間の利用額</h1>`)
 	require.Equal(t, sidUT, testID(page.Body, "trigger-sid"))
 	require.Equal(t, "合計金額", testID(page.Body, "trigger-category"))
-	require.Equal(t, "料金 ≥ ¥100,000", testID(page.Body, "trigger-value"))
+	require.Equal(t, "料金 ≥ ¥100,000.00", testID(page.Body, "trigger-value"))
 	require.Equal(t, "毎月", testID(page.Body, "trigger-recurring"))
-	require.Equal(t, "¥0", testID(page.Body, "trigger-current"))
+	require.Equal(t, "¥0.00", testID(page.Body, "trigger-current"))
 	require.Equal(t, "なし", testID(page.Body, "trigger-fired"))
 	require.Equal(t, "このトリガーはまだ通知していません。", testID(page.Body, "history-empty"))
 	require.Contains(t, page.Body, `<input type="text" name="trigger_value" inputmode="decimal" value="100000"`, "the edit form holds the value")
@@ -181,7 +181,7 @@ func TestTriggerSeedExample(t *testing.T) {
 	giveCredit(t, app, o.AccountSID, "10000")
 	spendSMS(t, app, o.AccountSID, o.AccountSID, "1234.5")
 	list = c.Get("/usage/triggers")
-	require.Equal(t, []string{"月間の利用額", "合計金額", "料金", "¥100,000", "毎月", "メール", "¥1,234.5", "なし"}, rowCells(list.Body, sidUT))
+	require.Equal(t, []string{"月間の利用額", "合計金額", "料金", "¥100,000.00", "毎月", "メール", "¥1,234.50", "なし"}, rowCells(list.Body, sidUT))
 	require.Empty(t, testID(list.Body, "triggers-empty"))
 }
 
@@ -513,14 +513,14 @@ func TestTriggerHistory(t *testing.T) {
 	page := c.Get("/usage/triggers/" + m).Body
 	fired := f.FiredAt.In(tokyo).Format("2006-01-02 15:04 MST")
 	require.Equal(t, fired, testID(page, "trigger-fired"))
-	require.Equal(t, "¥650", testID(page, "trigger-current"))
+	require.Equal(t, "¥650.00", testID(page, "trigger-current"))
 	require.Empty(t, testID(page, "history-empty"))
 	require.Equal(t, 1, strings.Count(page, `<li class="firing"`))
 	require.Contains(t, page, fmt.Sprintf(`<li class="firing" data-firing="%d">`, f.ID))
 	require.Equal(t, fired, testID(page, "firing-at"))
 	require.Equal(t, time.Now().In(tokyo).Format("January 2006"), testID(page, "firing-period"))
-	require.Equal(t, "Price ≥ ¥500", testID(page, "firing-trigger-value"))
-	require.Equal(t, "¥650", testID(page, "firing-value"))
+	require.Equal(t, "Price ≥ ¥500.00", testID(page, "firing-trigger-value"))
+	require.Equal(t, "¥650.00", testID(page, "firing-value"))
 	for _, e := range f.Emails {
 		sent := regexp.MustCompile(`<li data-to="` + regexp.QuoteMeta(e.To) + `">\s*<span class="addr">[^<]*</span>\s*<span class="status status-succeeded" data-testid="email-status">([^<]*)</span>`).FindStringSubmatch(page)
 		require.NotNil(t, sent, "mail to %s shown as sent", e.To)
@@ -533,7 +533,7 @@ func TestTriggerHistory(t *testing.T) {
 	require.Contains(t, row[1], "<td>"+a.At.In(tokyo).Format("2006-01-02 15:04 MST")+"</td>")
 	require.Contains(t, row[1], `<code>POST</code> <span class="url">`+hook.URL+`/usage</span>`)
 	require.Contains(t, row[1], `<span class="status status-succeeded" data-testid="attempt-outcome">HTTP 204</span>`)
-	require.Equal(t, []string{"月間の利用額", "Total price", "Price", "¥500", "Monthly", "Email Webhook POST", "¥650", fired},
+	require.Equal(t, []string{"月間の利用額", "Total price", "Price", "¥500.00", "Monthly", "Email Webhook POST", "¥650.00", fired},
 		rowCells(c.Get("/usage/triggers").Body, m))
 
 	// The webhook that finds nobody: each failed attempt with its reason.
@@ -557,7 +557,7 @@ func TestTriggerHistory(t *testing.T) {
 	h = waitHistory(t, app, o.AccountSID, o.AccountSID, m, func(h []*trigger.Firing) bool { return len(h) == 2 })
 	page = c.Get("/usage/triggers/" + m).Body
 	require.Equal(t, []string{fmt.Sprint(h[0].ID), fmt.Sprint(f.ID)}, submatches(page, `<li class="firing" data-firing="(\d+)">`))
-	require.Equal(t, []string{"Price ≥ ¥600", "Price ≥ ¥500"}, submatches(page, `data-testid="firing-trigger-value">([^<]*)<`))
+	require.Equal(t, []string{"Price ≥ ¥600.00", "Price ≥ ¥500.00"}, submatches(page, `data-testid="firing-trigger-value">([^<]*)<`))
 }
 
 // Usage shows the Triggers tab to the roles that manage triggers only.

@@ -156,7 +156,8 @@ func (c *Console) usageSummary(w http.ResponseWriter, r *http.Request) error {
 var csvHeader = []string{"date", "category", "description", "count", "count_unit", "usage", "usage_unit", "price", "price_unit"}
 
 // usageCSV exports the summary's month: one row per local day and
-// category with usage, figures exact as stored.
+// category with usage, figures exact as stored; prices at the price
+// list's precision at least, so that the column lines up.
 func (c *Console) usageCSV(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	v := web.ViewerOf(ctx)
@@ -180,7 +181,7 @@ func (c *Console) usageCSV(w http.ResponseWriter, r *http.Request) error {
 	for _, row := range rows {
 		info := usage.Categories[row.Category]
 		_ = cw.Write([]string{row.Day.Format(time.DateOnly), row.Category, info.Description, strconv.FormatInt(row.Count, 10),
-			info.CountUnit, row.Usage.String(), info.UsageUnit, row.Price.String(), priceUnit})
+			info.CountUnit, row.Usage.String(), info.UsageUnit, billing.Money{Amount: row.Price, Currency: v.Project.Currency}.Plain(), priceUnit})
 	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {

@@ -132,36 +132,37 @@ func TestUsageSummary(t *testing.T) {
 	require.Contains(t, page, `data-testid="usage-account-sid">`+p+`<`)
 	require.Contains(t, page, `<option value="2026-11" selected>November 2026</option>`)
 	require.Contains(t, page, `<option value="`+shop+`">Shop</option>`, "the main account chooses among its subaccounts")
-	require.Equal(t, "Outbound SMS | 3 messages | 4 segments | ¥47", rowText(t, page, `<tr data-category="sms-outbound">`))
+	require.Equal(t, "Outbound SMS | 3 messages | 4 segments | ¥47.00", rowText(t, page, `<tr data-category="sms-outbound">`))
 	require.Equal(t, "Outbound voice minutes | 2 calls | 4 minutes | ¥94.56", rowText(t, page, `<tr data-category="calls-outbound">`))
-	require.Equal(t, "Local phone numbers | 1 numbers | 1 numbers | ¥675", rowText(t, page, `<tr data-category="phonenumbers-local">`))
-	require.Equal(t, "Toll-free phone numbers | 1 numbers | 1 numbers | ¥1,500", rowText(t, page, `<tr data-category="phonenumbers-tollfree">`))
-	require.Equal(t, "Subtotal | ¥47", rowText(t, page, `<tr class="usage-subtotal" data-subtotal="sms">`))
+	require.Equal(t, "Local phone numbers | 1 number | 1 number | ¥675.00", rowText(t, page, `<tr data-category="phonenumbers-local">`))
+	require.Equal(t, "Toll-free phone numbers | 1 number | 1 number | ¥1,500.00", rowText(t, page, `<tr data-category="phonenumbers-tollfree">`))
+	require.Equal(t, "Subtotal | ¥47.00", rowText(t, page, `<tr class="usage-subtotal" data-subtotal="sms">`))
 	require.Equal(t, "Subtotal | ¥94.56", rowText(t, page, `<tr class="usage-subtotal" data-subtotal="calls">`))
-	require.Equal(t, "Subtotal | ¥2,175", rowText(t, page, `<tr class="usage-subtotal" data-subtotal="phonenumbers">`))
+	require.Equal(t, "Subtotal | ¥2,175.00", rowText(t, page, `<tr class="usage-subtotal" data-subtotal="phonenumbers">`))
 	require.Contains(t, page, `data-testid="usage-total">¥2,316.56<`)
 	services := regexp.MustCompile(`<tbody data-service="([a-z]*)">\s*<tr class="usage-service"><th scope="rowgroup" colspan="4">([^<]+)<`).FindAllStringSubmatch(page, -1)
 	require.Len(t, services, 3)
 	require.Equal(t, []string{"sms", "Programmable SMS"}, services[0][1:])
 	require.Equal(t, []string{"calls", "Programmable Voice"}, services[1][1:])
 	require.Equal(t, []string{"phonenumbers", "Phone Numbers"}, services[2][1:])
-	// The chart: a column per day of November, each titled with its date and amount.
-	titles := regexp.MustCompile(`<g class="chart-day"><title>([^<]+)</title>`).FindAllStringSubmatch(page, -1)
+	// The chart: a column per day of November, each focusable and titled
+	// with its date and exact amount.
+	titles := regexp.MustCompile(`<g class="chart-day" tabindex="0" role="img" aria-label="[^"]+" data-testid="chart-day"><title>([^<]+)</title>`).FindAllStringSubmatch(page, -1)
 	require.Len(t, titles, 30)
 	require.Equal(t, "Nov 1, 2026: ¥82.67", titles[0][1], "11.75 + 70.92, the first second of November included")
-	require.Equal(t, "Nov 2, 2026: ¥0", titles[1][1])
+	require.Equal(t, "Nov 2, 2026: ¥0.00", titles[1][1])
 	require.Equal(t, "Nov 15, 2026: ¥35.25", titles[14][1])
-	require.Equal(t, "Nov 20, 2026: ¥2,175", titles[19][1])
+	require.Equal(t, "Nov 20, 2026: ¥2,175.00", titles[19][1])
 	require.Equal(t, "Nov 30, 2026: ¥23.64", titles[29][1], "the last second of November, not the first of December")
-	require.Contains(t, page, `<text class="chart-amount" x="72.0" y="10.0" dx="-6" dy="4" text-anchor="end">¥5,000</text>`, "the scale tops at a round figure above ¥2,175")
+	require.Contains(t, page, `<text class="chart-amount" x="87.0" y="14.0" dx="-6" dy="0.35em" text-anchor="end" aria-hidden="true">¥5,000</text>`, "the scale tops at a round figure above ¥2,175")
 	require.Contains(t, page, `href="/usage/summary.csv?account=`+p+`&amp;month=2026-11"`)
 
 	// October holds the message sent one second before November in Tokyo.
 	oct := c.Get("/usage?month=2026-10").Body
-	require.Equal(t, "Outbound SMS | 1 messages | 2 segments | ¥23.5", rowText(t, oct, `<tr data-category="sms-outbound">`))
-	require.Contains(t, oct, `data-testid="usage-total">¥23.5<`)
+	require.Equal(t, "Outbound SMS | 1 message | 2 segments | ¥23.50", rowText(t, oct, `<tr data-category="sms-outbound">`))
+	require.Contains(t, oct, `data-testid="usage-total">¥23.50<`)
 	require.NotContains(t, oct, `data-category="calls-outbound"`)
-	require.Contains(t, oct, "<title>Oct 31, 2026: ¥23.5</title>")
+	require.Contains(t, oct, "<title>Oct 31, 2026: ¥23.50</title>")
 
 	// Nothing in September: the empty state, no chart.
 	sep := c.Get("/usage?month=2026-09").Body
@@ -174,7 +175,7 @@ func TestUsageSummary(t *testing.T) {
 	require.Equal(t, http.StatusOK, sub.Status)
 	require.Contains(t, sub.Body, `data-testid="usage-account-sid">`+shop+`<`)
 	require.Contains(t, sub.Body, `<option value="`+shop+`" selected>Shop</option>`)
-	require.Equal(t, "Outbound SMS | 1 messages | 1 segments | ¥11.75", rowText(t, sub.Body, `<tr data-category="sms-outbound">`))
+	require.Equal(t, "Outbound SMS | 1 message | 1 segment | ¥11.75", rowText(t, sub.Body, `<tr data-category="sms-outbound">`))
 	require.Contains(t, sub.Body, `data-testid="usage-total">¥11.75<`)
 	require.Contains(t, sub.Body, "<title>Nov 10, 2026: ¥11.75</title>")
 
@@ -204,7 +205,7 @@ func TestUsageSummary(t *testing.T) {
 	c.Header.Set("Accept-Language", "ja")
 	require.Equal(t, http.StatusSeeOther, c.Post("/user/settings/language", map[string][]string{"locale": {"ja"}}).Status)
 	ja := c.Get("/usage?month=2026-11").Body
-	require.Equal(t, "SMS 送信 | 3 通 | 4 セグメント | ¥47", rowText(t, ja, `<tr data-category="sms-outbound">`))
+	require.Equal(t, "SMS 送信 | 3 通 | 4 セグメント | ¥47.00", rowText(t, ja, `<tr data-category="sms-outbound">`))
 	require.Contains(t, ja, "<title>2026年11月1日: ¥82.67</title>")
 	require.Contains(t, ja, `data-testid="usage-month-title">2026年11月<`)
 }
@@ -259,13 +260,13 @@ func TestUsageCSV(t *testing.T) {
 		"2026-11-01,calls-outbound,Outbound Voice Minutes,1,calls,3,minutes,70.92,jpy\n"+
 		"2026-11-01,sms-outbound,Outbound SMS,1,messages,1,segments,11.75,jpy\n"+
 		"2026-11-15,sms-outbound,Outbound SMS,2,messages,3,segments,35.25,jpy\n"+
-		"2026-11-20,phonenumbers-local,Local Phone Numbers,1,numbers,1,numbers,675,jpy\n"+
-		"2026-11-20,phonenumbers-tollfree,Toll-Free Phone Numbers,1,numbers,1,numbers,1500,jpy\n"+
+		"2026-11-20,phonenumbers-local,Local Phone Numbers,1,numbers,1,numbers,675.00,jpy\n"+
+		"2026-11-20,phonenumbers-tollfree,Toll-Free Phone Numbers,1,numbers,1,numbers,1500.00,jpy\n"+
 		"2026-11-30,calls-outbound,Outbound Voice Minutes,1,calls,1,minutes,23.64,jpy\n", res.Body)
 
 	oct := c.Get("/usage/summary.csv?month=2026-10&account=" + p)
 	require.Equal(t, "date,category,description,count,count_unit,usage,usage_unit,price,price_unit\n"+
-		"2026-10-31,sms-outbound,Outbound SMS,1,messages,2,segments,23.5,jpy\n", oct.Body)
+		"2026-10-31,sms-outbound,Outbound SMS,1,messages,2,segments,23.50,jpy\n", oct.Body)
 	sub := c.Get("/usage/summary.csv?month=2026-11&account=" + shop)
 	require.Equal(t, `attachment; filename="usage-`+shop+`-2026-11.csv"`, sub.Header.Get("Content-Disposition"))
 	require.Equal(t, "date,category,description,count,count_unit,usage,usage_unit,price,price_unit\n"+
@@ -285,7 +286,7 @@ func TestUsageSubaccounts(t *testing.T) {
 	empty := c.Get("/usage/subaccounts?month=2026-11")
 	require.Equal(t, http.StatusOK, empty.Status)
 	require.Contains(t, empty.Body, `data-testid="usage-no-subaccounts"`)
-	require.Contains(t, empty.Body, `data-testid="usage-project-total">¥0<`)
+	require.Contains(t, empty.Body, `data-testid="usage-project-total">¥0.00<`)
 
 	bravo := createSub(t, app, p, "bravo")
 	alpha := createSub(t, app, p, "Alpha")
@@ -308,9 +309,9 @@ func TestUsageSubaccounts(t *testing.T) {
 	require.Equal(t, []string{alpha, bravo, charlie}, sids(page), "by total, largest first")
 	require.Contains(t, page, `data-testid="usage-main-total">¥2,316.56<`)
 	require.Contains(t, page, `data-testid="usage-project-total">¥2,564.71<`, "2,316.56 + 236.4 + 11.75")
-	require.Equal(t, "Alpha | "+alpha+" | Active | ¥236.4", rowText(t, page, `<tr data-sid="`+alpha+`">`))
+	require.Equal(t, "Alpha | "+alpha+" | Active | ¥236.40", rowText(t, page, `<tr data-sid="`+alpha+`">`))
 	require.Equal(t, "bravo | "+bravo+" | Active | ¥11.75", rowText(t, page, `<tr data-sid="`+bravo+`">`))
-	require.Equal(t, "charlie | "+charlie+" | Active | ¥0", rowText(t, page, `<tr data-sid="`+charlie+`">`))
+	require.Equal(t, "charlie | "+charlie+" | Active | ¥0.00", rowText(t, page, `<tr data-sid="`+charlie+`">`))
 	require.Contains(t, page, `<a href="/usage?account=`+alpha+`&amp;month=2026-11">Alpha</a>`)
 	require.Contains(t, page, `<th scope="col" aria-sort="descending"><a href="/usage/subaccounts?dir=asc&amp;month=2026-11&amp;sort=total" data-testid="sort-total">`)
 	require.Contains(t, page, `<a href="/usage/subaccounts?dir=asc&amp;month=2026-11&amp;sort=name" data-testid="sort-name">`)
@@ -336,7 +337,7 @@ func TestUsageSubaccounts(t *testing.T) {
 	// October: Alpha's message one second before November in Tokyo, and the main account's.
 	oct := c.Get("/usage/subaccounts?month=2026-10").Body
 	require.Equal(t, "Alpha | "+alpha+" | Active | ¥11.75", rowText(t, oct, `<tr data-sid="`+alpha+`">`))
-	require.Contains(t, oct, `data-testid="usage-main-total">¥23.5<`)
+	require.Contains(t, oct, `data-testid="usage-main-total">¥23.50<`)
 	require.Contains(t, oct, `data-testid="usage-project-total">¥35.25<`)
 }
 
@@ -351,7 +352,7 @@ func TestDashboardSpendFromUsage(t *testing.T) {
 	c := app.Client()
 	c.SignIn(o.Email, o.Password)
 	dash := c.Get("/").Body
-	require.Contains(t, dash, `data-testid="month-spend">¥0<`)
+	require.Contains(t, dash, `data-testid="month-spend">¥0.00<`)
 	require.Contains(t, dash, `data-testid="month-spend-none"`)
 	require.NotContains(t, dash, `data-testid="daily-chart"`)
 
@@ -373,6 +374,6 @@ func TestDashboardSpendFromUsage(t *testing.T) {
 
 	require.Equal(t, http.StatusSeeOther, c.Post("/settings/subaccounts/"+shop+"/view", nil).Status)
 	dash = c.Get("/").Body
-	require.Contains(t, dash, `data-testid="month-spend">¥23.5<`, "the subaccount alone")
-	require.Contains(t, dash, "<title>"+today+": ¥23.5</title>")
+	require.Contains(t, dash, `data-testid="month-spend">¥23.50<`, "the subaccount alone")
+	require.Contains(t, dash, "<title>"+today+": ¥23.50</title>")
 }

@@ -42,7 +42,7 @@ func TestDashboardSpendReadWithTheViewerIsTheViewers(t *testing.T) {
 	require.Equal(t, http.StatusSeeOther, m.Post("/projects/switch", url.Values{"project": {b.AccountSID}}).Status)
 	dash = m.Get("/").Body
 	require.Contains(t, dash, `data-testid="account-sid">`+b.AccountSID+`<`)
-	require.Contains(t, dash, `data-testid="month-spend">¥999<`)
+	require.Contains(t, dash, `data-testid="month-spend">¥999.00<`)
 
 	// B removes the member, whose session still names B's project.
 	bo := app.Client()
@@ -62,7 +62,7 @@ func TestDashboardSpendReadWithTheViewerIsTheViewers(t *testing.T) {
 	require.Equal(t, http.StatusSeeOther, ao.Post("/settings/subaccounts/"+shop+"/view", nil).Status)
 	dash = ao.Get("/").Body
 	require.Contains(t, dash, `data-testid="account-sid">`+shop+`<`)
-	require.Contains(t, dash, `data-testid="month-spend">¥23.5<`)
+	require.Contains(t, dash, `data-testid="month-spend">¥23.50<`)
 	_, err = app.Pool.Exec(ctx, `UPDATE accounts SET status = 'closed' WHERE project_sid = $1 AND sid = $2`, a.AccountSID, shop)
 	require.NoError(t, err)
 	dash = ao.Get("/").Body
@@ -127,12 +127,12 @@ func TestDashboardViewIsTwoRoundTrips(t *testing.T) {
 	sent := trips.take()
 	require.Len(t, sent, 2, "%q", sent)
 	require.Contains(t, sent[0], "FROM sessions")
-	require.Equal(t, "batch of 7", sent[1], "user, projects, pins, project, balance, the menu's subaccounts, spend")
+	require.Equal(t, "batch of 9", sent[1], "user, projects, pins, project, balance, the menu's subaccounts, spend, auto-recharge, alerts")
 
 	require.Equal(t, http.StatusSeeOther, c.Post("/settings/subaccounts/"+shop+"/view", nil).Status)
 	trips.take()
 	require.Equal(t, http.StatusOK, c.Get("/").Status)
 	sent = trips.take()
 	require.Len(t, sent, 2, "%q", sent)
-	require.Equal(t, "batch of 8", sent[1], "and the subaccount")
+	require.Equal(t, "batch of 10", sent[1], "and the subaccount")
 }

@@ -49,5 +49,5 @@ func TestCallLogsShowLiveStatus(t *testing.T) {
 	require.NoError(t, err)
 	require.Contains(t, row(), "status-completed")
 	require.Contains(t, row(), "30 s")
-	require.Contains(t, row(), "$0.014")
+	require.Contains(t, row(), "$0.01<", "an amount has two decimals")
 }

@@ -78,6 +78,42 @@ func Translate(locale, key string, args ...any) string {
 	return msg
 }
 
+// Plural forms: a message that depends on a count is a family of keys, the
+// base key with one suffix per plural category of CLDR. English has "one"
+// (exactly 1) and "other"; Japanese has only "other", as its counters
+// ("3 通", "1 件") do not change with the number.
+const (
+	PluralOne   = ".one"
+	PluralOther = ".other"
+)
+
+// PluralSuffix is the suffix of the form locale uses for the count n, a
+// decimal number as text ("1", "1.5", "12"): ".one" for English's 1 (not
+// "1.0", as CLDR has it), ".other" otherwise.
+func PluralSuffix(locale, n string) string {
+	if locale == English && n == "1" {
+		return PluralOne
+	}
+	return PluralOther
+}
+
+// N translates the plural family key for the count n into ctx's locale:
+// the form the count asks for, filled with args (which usually include
+// the count, written as the page writes numbers).
+func N(ctx context.Context, key string, n int64, args ...any) string {
+	return TranslateN(Locale(ctx), key, strconv.FormatInt(n, 10), args...)
+}
+
+// TranslateN is N for a locale and a count written as a decimal number
+// (a usage of 1.5 minutes is plural in English).
+func TranslateN(locale, key, n string, args ...any) string {
+	k := key + PluralSuffix(locale, n)
+	if !Has(locale, k) && !Has(English, k) {
+		k = key + PluralOther
+	}
+	return Translate(locale, k, args...)
+}
+
 // Date formats t with the time layout the catalog holds under key
 // ("format.month" and the like), so that each locale writes dates its
 // own way without the code asking which locale it is.

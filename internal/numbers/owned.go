@@ -54,6 +54,26 @@ func Owned(ctx context.Context, db database.DBTX, numbers []string) (map[string]
 	return owned, nil
 }
 
+// ByRecurringItems returns the project's kept numbers charged by the
+// recurring items ids, by item ID.
+func ByRecurringItems(ctx context.Context, db database.DBTX, projectSID string, ids []string) (map[string]*Number, error) {
+	rows, err := db.Query(ctx, `SELECT `+columns+` FROM incoming_phone_numbers
+		WHERE project_sid = $1 AND recurring_item = ANY($2) AND released_at IS NULL`, projectSID, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	byItem := make(map[string]*Number, len(ids))
+	for rows.Next() {
+		n, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		byItem[n.RecurringItem] = n
+	}
+	return byItem, rows.Err()
+}
+
 // Insert records a bought number in the transaction that charges its first month.
 func Insert(ctx context.Context, tx pgx.Tx, n *Number) error {
 	return InsertAt(ctx, tx, n, time.Time{})

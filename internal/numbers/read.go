@@ -42,6 +42,13 @@ func (s *Service) MonthlyPrice(ctx context.Context, country, numberType, currenc
 	return price, err
 }
 
+// ByRecurringItems returns the project's kept numbers charged by the
+// recurring items ids, by item ID: Billing › Recurring names each item's
+// number.
+func (s *Service) ByRecurringItems(ctx context.Context, projectSID string, ids []string) (map[string]*Number, error) {
+	return ByRecurringItems(ctx, s.Pool, projectSID, ids)
+}
+
 // RecurringItems returns the monthly charges of numbers ns of one
 // project, by item ID.
 func (s *Service) RecurringItems(ctx context.Context, projectSID string, ns ...*Number) (map[string]*billing.RecurringItem, error) {

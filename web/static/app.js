@@ -102,6 +102,15 @@
       e.preventDefault();
       download(dl);
     }
+    // A quick amount fills its field in place; without the script its
+    // link reloads the page with the field filled.
+    var fill = t.closest("a[data-fill]");
+    var field = fill && document.getElementById(fill.getAttribute("data-fill"));
+    if (field) {
+      e.preventDefault();
+      field.value = fill.getAttribute("data-value");
+      field.focus();
+    }
     // A click outside every open menu closes them all.
     closeMenus(t.closest("details.menu, details.confirm"));
   });
