@@ -35,7 +35,7 @@ type logQuery struct {
 // broken link, a 400.
 func readLogQuery(r *http.Request, statuses []string) (logQuery, error) {
 	q := r.URL.Query()
-	f := web.LogFilter{To: strings.TrimSpace(q.Get("to")), From: strings.TrimSpace(q.Get("from")), Status: q.Get("status"),
+	f := web.LogFilter{To: logNumber(q.Get("to")), From: logNumber(q.Get("from")), Status: q.Get("status"),
 		Since: strings.TrimSpace(q.Get("since")), Until: strings.TrimSpace(q.Get("until"))}
 	lq := logQuery{page: keyset.Page{Limit: logPageSize + 1}}
 	for field, n := range map[string]string{"to": f.To, "from": f.From} {
@@ -82,6 +82,22 @@ func readLogQuery(r *http.Request, statuses []string) (logQuery, error) {
 		*side.to = &cur
 	}
 	return lq, nil
+}
+
+// logNumber is a number typed into a log's filter as E.164: without the
+// spaces, dashes, dots and brackets people write numbers with, and with
+// its '+' (which a URL typed by hand turns into a space) put back.
+func logNumber(v string) string {
+	v = strings.Map(func(r rune) rune {
+		if strings.ContainsRune(" \t-.()", r) {
+			return -1
+		}
+		return r
+	}, v)
+	if v != "" && !strings.HasPrefix(v, "+") {
+		v = "+" + v
+	}
+	return v
 }
 
 // The years a log's date filter may name: any other is a typing mistake.

@@ -28,11 +28,15 @@ func (c Cursor) String() string {
 // ErrBadCursor is a cursor that String did not make.
 var ErrBadCursor = errors.New("keyset: bad cursor")
 
+// maxMicros bounds a cursor's time to what PostgreSQL's timestamptz
+// holds comfortably (the year 9999): a later one was not made by String.
+var maxMicros = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC).UnixMicro()
+
 // Parse reads a cursor made by String.
 func Parse(s string) (Cursor, error) {
 	at, id, ok := strings.Cut(s, "-")
 	micros, err := strconv.ParseInt(at, 10, 64)
-	if !ok || err != nil || micros < 0 || !sid.Syntax(id) {
+	if !ok || err != nil || micros < 0 || micros > maxMicros || !sid.Syntax(id) {
 		return Cursor{}, ErrBadCursor
 	}
 	return Cursor{At: time.UnixMicro(micros).UTC(), SID: id}, nil
