@@ -94,7 +94,7 @@ func logNumber(v string) string {
 		}
 		return r
 	}, v)
-	if v != "" && !strings.HasPrefix(v, "+") {
+	if v != "" && v[0] >= '0' && v[0] <= '9' {
 		v = "+" + v
 	}
 	return v
