@@ -67,6 +67,15 @@ type Query struct {
 	args  []any
 }
 
+// For starts the query of an account's log: its first arguments, $1 and
+// $2, are the project's and the account's SIDs, which scope every row.
+func For(projectSID, accountSID string) *Query {
+	q := &Query{}
+	q.Where("project_sid = ?", projectSID)
+	q.Where("account_sid = ?", accountSID)
+	return q
+}
+
 // Where adds a condition; each ? in cond takes the next of args.
 func (q *Query) Where(cond string, args ...any) {
 	for _, a := range args {
@@ -87,8 +96,7 @@ func (q *Query) SQL(columns, table string, p Page) (string, []any) {
 		q.Where("(date_created, sid) > (?, ?)", p.Newer.At, p.Newer.SID)
 	}
 	if p.AfterSID != "" {
-		// The first condition scopes the table to the tenant: its
-		// arguments are the project's and the account's.
+		// $1 and $2 are the project and the account (see For).
 		q.Where("(date_created, sid) < (SELECT date_created, sid FROM "+table+" WHERE project_sid = $1 AND account_sid = $2 AND sid = ?)", p.AfterSID)
 	}
 	order := "date_created DESC, sid DESC"

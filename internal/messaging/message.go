@@ -181,9 +181,7 @@ type Filter struct {
 // list returns an account's messages that f keeps, newest first, at the
 // position p.
 func list(ctx context.Context, db database.DBTX, projectSID, accountSID string, f Filter, p keyset.Page) ([]*Message, error) {
-	var q keyset.Query
-	q.Where("project_sid = ?", projectSID)
-	q.Where("account_sid = ?", accountSID)
+	q := keyset.For(projectSID, accountSID)
 	if f.To != "" {
 		q.Where("to_number = ?", f.To)
 	}

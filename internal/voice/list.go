@@ -34,9 +34,7 @@ func (s *Service) List(ctx context.Context, acc *account.Account, f Filter, p ke
 }
 
 func list(ctx context.Context, db database.DBTX, projectSID, accountSID string, f Filter, p keyset.Page) ([]*Call, error) {
-	var q keyset.Query
-	q.Where("project_sid = ?", projectSID)
-	q.Where("account_sid = ?", accountSID)
+	q := keyset.For(projectSID, accountSID)
 	for _, c := range []struct {
 		cond  string
 		value string
