@@ -335,6 +335,13 @@ func TestCallDetail(t *testing.T) {
 	} {
 		require.Contains(t, res.Body, want)
 	}
+	c.Header.Set("Accept-Language", "ja")
+	ja := c.Get("/voice/logs/" + sids[0]).Body
+	for _, want := range []string{"<h1>通話</h1>", "発信（API）", "60 秒", "ステータスの推移", "作成（発信待ち）", "終了：完了", "通話ログに戻る"} {
+		require.Contains(t, ja, want)
+	}
+	require.Contains(t, c.Get("/sms/logs?status=bogus").Body, "ステータスは一覧から選んでください。")
+	c.Header.Del("Accept-Language")
 	require.Equal(t, http.StatusNotFound, c.Get("/voice/logs/"+foreign[0]).Status, "another project's call")
 	require.Equal(t, http.StatusNotFound, c.Get("/voice/logs/CA"+strings.Repeat("0", 32)).Status)
 	require.Equal(t, http.StatusNotFound, c.Get("/voice/logs/not-a-sid").Status)
