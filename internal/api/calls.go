@@ -174,7 +174,7 @@ func (a *API) getCall(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	c, err := a.calls.Get(r.Context(), acc.ProjectSID, acc.SID, chi.URLParam(r, "sid"))
+	c, err := a.calls.Get(r.Context(), acc, chi.URLParam(r, "sid"))
 	if errors.Is(err, voice.ErrNotFound) {
 		return errNotFound(r.URL.Path)
 	}
@@ -202,7 +202,7 @@ func (a *API) listCalls(w http.ResponseWriter, r *http.Request) error {
 	if f.EndedSince, f.EndedBefore, err = dayRange(q, "EndTime"); err != nil {
 		return err
 	}
-	calls, err := a.calls.List(r.Context(), acc.ProjectSID, acc.SID, f, pg.After, pg.Offset(), pg.Size+1)
+	calls, err := a.calls.List(r.Context(), acc, f, pg.keyset())
 	if err != nil {
 		return err
 	}
@@ -222,7 +222,7 @@ func (a *API) updateCall(w http.ResponseWriter, r *http.Request) error {
 	callSID, status := chi.URLParam(r, "sid"), strings.TrimSpace(r.PostFormValue("Status"))
 	var c *voice.Call
 	if status == "" {
-		c, err = a.calls.Get(r.Context(), acc.ProjectSID, acc.SID, callSID)
+		c, err = a.calls.Get(r.Context(), acc, callSID)
 	} else {
 		c, err = a.calls.Update(r.Context(), principal(r.Context()).actor(r), acc, callSID, status)
 	}

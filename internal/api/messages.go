@@ -185,7 +185,7 @@ func (a *API) listMessages(w http.ResponseWriter, r *http.Request) error {
 	if f.SentSince, f.SentBefore, err = dayRange(q, "DateSent"); err != nil {
 		return err
 	}
-	msgs, err := a.messages.List(r.Context(), acc, f, pg.After, pg.Offset(), pg.Size+1)
+	msgs, err := a.messages.List(r.Context(), acc, f, pg.keyset())
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"console/internal/keyset"
 	"console/internal/sid"
 )
 
@@ -39,6 +40,12 @@ func (p page) Offset() int {
 		return 0
 	}
 	return p.Number * p.Size
+}
+
+// keyset is the position for a list read by keyset.Query: the page and
+// one row more, which tells whether another page follows.
+func (p page) keyset() keyset.Page {
+	return keyset.Page{AfterSID: p.After, Offset: p.Offset(), Limit: p.Size + 1}
 }
 
 // parsePage reads the position in a list of stored rows.

@@ -61,10 +61,8 @@ type App struct {
 	Usage *usage.Service
 	// Shortcuts pins services to users' dashboards.
 	Shortcuts *nav.Shortcuts
-	// Events reads the audit trail for Monitor › Events, Logs the
-	// messages and calls for Monitor › Logs.
+	// Events reads the audit trail for Monitor › Events.
 	Events *monitor.Events
-	Logs   *monitor.Logs
 
 	// Auth signs users in and out and keeps their own settings.
 	Auth *auth.Service
@@ -178,7 +176,6 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*App, error)
 	a.Usage = usage.NewService(pool)
 	a.Shortcuts = nav.NewShortcuts(pool)
 	a.Events = monitor.NewEvents(pool, a.Users)
-	a.Logs = monitor.NewLogs(pool)
 	a.Messages = &messaging.Sender{Pool: pool, Ledger: a.Billing.Ledger, Prices: a.Prices}
 	a.Calls.Ledger, a.Calls.Prices, a.Calls.Jobs = a.Billing.Ledger, a.Prices, a.Outbox
 	a.Auth = auth.NewService(pool, a.Users)

@@ -33,6 +33,7 @@ import (
 	"console/internal/team"
 	"console/internal/trigger"
 	"console/internal/usage"
+	"console/internal/voice"
 	"console/web"
 )
 
@@ -69,9 +70,10 @@ type Deps struct {
 	Usage *usage.Service
 	// Shortcuts pins services to the dashboard.
 	Shortcuts *nav.Shortcuts
-	// Events reads Monitor › Events, Logs Monitor › Logs.
+	// Calls reads the calls of Voice › Logs.
+	Calls *voice.Service
+	// Events reads Monitor › Events.
 	Events *monitor.Events
-	Logs   *monitor.Logs
 	// Clock times sessions' idle timeout and the second factor's wait;
 	// nil is the system's clock.
 	Clock *clock.Clock
@@ -98,8 +100,8 @@ type Console struct {
 	messages       *messaging.Sender
 	usage          *usage.Service
 	shortcuts      *nav.Shortcuts
+	calls          *voice.Service
 	events         *monitor.Events
-	logs           *monitor.Logs
 	// preloads are the pages' reads that go in the viewer's round trip,
 	// by method and path (see preload); set with the routes.
 	preloads map[string]preload
@@ -112,7 +114,7 @@ func New(d Deps) *Console {
 	return &Console{sessions: d.Sessions, users: d.Users, accounts: d.Accounts, cfg: d.Config, log: d.Log, jobs: d.Jobs, billing: d.Billing,
 		numbers: d.Numbers, triggers: d.Triggers, accountService: d.AccountService,
 		auth: d.Auth, team: d.Team, onboard: d.Onboard, frames: d.Frames, mails: d.Mailbox, messages: d.Messages,
-		usage: d.Usage, shortcuts: d.Shortcuts, events: d.Events, logs: d.Logs, now: d.Clock.Now}
+		usage: d.Usage, shortcuts: d.Shortcuts, calls: d.Calls, events: d.Events, now: d.Clock.Now}
 }
 
 // Error is an error with an HTTP status and a message safe to show: the

@@ -147,6 +147,7 @@ func (c *Console) Routes() http.Handler {
 			r.Get("/sms/logs", c.h(c.smsLogs))
 			r.Get("/sms/logs/{sid}", c.h(c.smsMessage))
 			r.Get("/voice/logs", c.h(c.callLogs))
+			r.Get("/voice/logs/{sid}", c.h(c.callDetail))
 		})
 		r.With(c.can(team.PermMessagesManage), c.activeAccount).Group(func(r chi.Router) {
 			r.Post("/sms/logs/{sid}/redact", c.h(c.redactMessage))

@@ -67,7 +67,7 @@ func TestCarrierPassSendsThenDelivers(t *testing.T) {
 	clock.Advance(1100 * time.Millisecond)
 	pass()
 	require.Equal(t, map[string]int{messaging.StatusDelivered: n}, statuses())
-	got, err := messaging.Get(ctx, app.Pool, acc.ProjectSID, acc.SID, history.SID)
+	got, err := app.Services.Messages.Get(ctx, acc, history.SID)
 	require.NoError(t, err)
 	require.Equal(t, messaging.StatusDelivered, got.Status)
 	require.True(t, past.Equal(got.DateUpdated), "history untouched: %s", got.DateUpdated)

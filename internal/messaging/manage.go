@@ -8,21 +8,24 @@ import (
 
 	"console/internal/account"
 	"console/internal/audit"
+	"console/internal/keyset"
 )
 
 // ErrInFlight refuses to redact or delete a message the carrier has not
 // taken yet: it still needs the body, and Twilio refuses it too.
 var ErrInFlight = errors.New("messaging: message is still being sent")
 
-// Get returns acc's message sid, or ErrNotFound.
+// Get returns acc's message sid, or ErrNotFound: the one read of a
+// message, for the console's logs and the REST API alike.
 func (s *Sender) Get(ctx context.Context, acc *account.Account, sid string) (*Message, error) {
-	return Get(ctx, s.Pool, acc.ProjectSID, acc.SID, sid)
+	return get(ctx, s.Pool, acc.ProjectSID, acc.SID, sid)
 }
 
-// List returns acc's messages narrowed by f, newest first, after the
-// message with SID after (a page token), skipping offset, at most limit.
-func (s *Sender) List(ctx context.Context, acc *account.Account, f Filter, after string, offset, limit int) ([]*Message, error) {
-	return List(ctx, s.Pool, acc.ProjectSID, acc.SID, f, after, offset, limit)
+// List returns acc's messages narrowed by f, newest first, at the
+// position p (see keyset.Page): the one list of messages, for the
+// console's logs and the REST API alike.
+func (s *Sender) List(ctx context.Context, acc *account.Account, f Filter, p keyset.Page) ([]*Message, error) {
+	return list(ctx, s.Pool, acc.ProjectSID, acc.SID, f, p)
 }
 
 // Redact empties the body of acc's message sid, Twilio's way of erasing
@@ -76,7 +79,7 @@ func (s *Sender) Delete(ctx context.Context, by audit.Actor, acc *account.Accoun
 // whyNot tells why a change to a message matched no row: it is unknown,
 // or in flight.
 func (s *Sender) whyNot(ctx context.Context, tx pgx.Tx, acc *account.Account, sid string) error {
-	if _, err := Get(ctx, tx, acc.ProjectSID, acc.SID, sid); err != nil {
+	if _, err := get(ctx, tx, acc.ProjectSID, acc.SID, sid); err != nil {
 		return err
 	}
 	return ErrInFlight

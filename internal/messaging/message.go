@@ -14,6 +14,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"console/internal/database"
+	"console/internal/keyset"
 	"console/internal/numbers"
 	"console/internal/webhook"
 )
@@ -25,6 +26,9 @@ const (
 	StatusDelivered = "delivered"
 	StatusFailed    = "failed"
 )
+
+// Statuses lists every status, in the order a message reaches them.
+var Statuses = []string{StatusQueued, StatusSent, StatusDelivered, StatusFailed}
 
 // ErrNotFound is returned for an unknown message.
 var ErrNotFound = errors.New("messaging: not found")
@@ -159,14 +163,14 @@ func optional(t time.Time) *time.Time {
 	return &t
 }
 
-// Get returns an account's message.
-func Get(ctx context.Context, db database.DBTX, projectSID, accountSID, sid string) (*Message, error) {
+// get returns an account's message, ErrNotFound for any other.
+func get(ctx context.Context, db database.DBTX, projectSID, accountSID, sid string) (*Message, error) {
 	return scan(db.QueryRow(ctx, `SELECT `+columns+` FROM messages WHERE project_sid = $1 AND account_sid = $2 AND sid = $3`, projectSID, accountSID, sid))
 }
 
-// Filter narrows a list of messages.
+// Filter narrows a list of messages; a zero field does not narrow.
 type Filter struct {
-	To, From string
+	To, From, Status string
 	// SentSince and SentBefore, when set, bound the half-open range
 	// [SentSince, SentBefore) of the time a message was accepted, which
 	// the simulated carrier sends within a second: the list's time index
@@ -174,20 +178,35 @@ type Filter struct {
 	SentSince, SentBefore *time.Time
 }
 
-// List returns an account's messages, newest first, after the message with
-// SID after (a page token), skipping offset, at most limit.
-func List(ctx context.Context, db database.DBTX, projectSID, accountSID string, f Filter, after string, offset, limit int) ([]*Message, error) {
-	from, to := f.SentSince, f.SentBefore
-	rows, err := db.Query(ctx, `SELECT `+columns+` FROM messages
-		WHERE project_sid = $1 AND account_sid = $2 AND ($3 = '' OR to_number = $3) AND ($4 = '' OR from_number = $4)
-		  AND ($5::timestamptz IS NULL OR date_created >= $5) AND ($6::timestamptz IS NULL OR date_created < $6)
-		  AND ($7 = '' OR (date_created, sid) < (SELECT date_created, sid FROM messages WHERE project_sid = $1 AND sid = $7))
-		ORDER BY date_created DESC, sid DESC OFFSET $8 LIMIT $9`,
-		projectSID, accountSID, f.To, f.From, from, to, after, offset, limit)
+// list returns an account's messages that f keeps, newest first, at the
+// position p.
+func list(ctx context.Context, db database.DBTX, projectSID, accountSID string, f Filter, p keyset.Page) ([]*Message, error) {
+	q := keyset.For(projectSID, accountSID)
+	if f.To != "" {
+		q.Where("to_number = ?", f.To)
+	}
+	if f.From != "" {
+		q.Where("from_number = ?", f.From)
+	}
+	if f.Status != "" {
+		q.Where("status = ?", f.Status)
+	}
+	if f.SentSince != nil {
+		q.Where("date_created >= ?", *f.SentSince)
+	}
+	if f.SentBefore != nil {
+		q.Where("date_created < ?", *f.SentBefore)
+	}
+	sql, args := q.SQL(columns, "messages", p)
+	rows, err := db.Query(ctx, sql, args...)
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (*Message, error) { return scan(row) })
+	msgs, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*Message, error) { return scan(row) })
+	if err != nil {
+		return nil, err
+	}
+	return keyset.Newest(msgs, p), nil
 }
 
 // CallbackArgs tells the message's StatusCallback URL of one status.

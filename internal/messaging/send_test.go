@@ -43,7 +43,7 @@ func TestDatedMessageIsHistory(t *testing.T) {
 	require.Equal(t, messaging.StatusDelivered, m.Status)
 	require.Equal(t, "11.75", m.Price.String())
 
-	got, err := messaging.Get(ctx, app.Pool, acc.ProjectSID, acc.SID, m.SID)
+	got, err := app.Services.Messages.Get(ctx, acc, m.SID)
 	require.NoError(t, err)
 	require.True(t, at.Equal(got.DateCreated), got.DateCreated)
 	require.NotNil(t, got.DateSent)

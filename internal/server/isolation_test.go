@@ -144,6 +144,7 @@ var consoleRows = map[string]consoleRow{
 	"GET /sms/logs":                                {"/sms/logs", nil, "A=200 B=200 anon=303", "200 200 200 200 200"},
 	"GET /voice/logs":                              {"/voice/logs", nil, "A=200 B=200 anon=303", "200 200 200 200 200"},
 	"GET /sms/logs/{sid}":                          {"/sms/logs/{message}", nil, "A:a=200 A:b=404 A:s2=404 B:a=404 anon=303", "200 200 200 200 200"},
+	"GET /voice/logs/{sid}":                        {"/voice/logs/{call}", nil, "A:a=200 A:b=404 A:s2=404 B:a=404 anon=303", "200 200 200 200 200"},
 	"POST /sms/logs/{sid}/redact":                  {"/sms/logs/{message}/redact", nil, "A:a=303 A:b=404 A:s2=404 B:a=404 anon=303", "303 303 303 403 403"},
 	"POST /sms/logs/{sid}/delete":                  {"/sms/logs/{message}/delete", nil, "A:a=303 A:b=404 A:s2=404 B:a=404 anon=303", "303 303 303 403 403"},
 	"GET /usage":                                   {"/usage?account={account}", nil, "A:a=200 A:s2=200 A:b=404 B:a=404 B:s2=404 anon=303", "200 200 200 200 200"},

@@ -70,7 +70,7 @@ func New(a *app.App) (*Server, error) {
 	cons := console.New(console.Deps{Sessions: s.Sessions, Users: a.Users, Accounts: a.Accounts, Config: cfg, Log: log, Jobs: a.Outbox, Billing: a.Billing,
 		Numbers: a.Numbers, Triggers: a.Triggers, AccountService: a.AccountService,
 		Auth: a.Auth, Team: a.Team, Onboard: a.Onboard, Frames: a.Frames, Mailbox: a.Mailbox, Messages: a.Messages,
-		Usage: a.Usage, Shortcuts: a.Shortcuts, Events: a.Events, Logs: a.Logs, Clock: a.Clock})
+		Usage: a.Usage, Shortcuts: a.Shortcuts, Calls: a.Calls, Events: a.Events, Clock: a.Clock})
 	// A session the store cannot load or save is answered by the console:
 	// a 503 page while the database is unreachable.
 	s.Sessions.ErrorFunc = cons.SessionError

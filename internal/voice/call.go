@@ -169,7 +169,7 @@ func optional(t time.Time) *time.Time {
 	return &t
 }
 
-// Get returns an account's call.
-func Get(ctx context.Context, db database.DBTX, projectSID, accountSID, sid string) (*Call, error) {
+// get returns an account's call, ErrNotFound for any other.
+func get(ctx context.Context, db database.DBTX, projectSID, accountSID, sid string) (*Call, error) {
 	return scan(db.QueryRow(ctx, `SELECT `+columns+` FROM calls WHERE project_sid = $1 AND account_sid = $2 AND sid = $3`, projectSID, accountSID, sid))
 }

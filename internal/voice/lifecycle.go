@@ -230,7 +230,7 @@ func (s *Service) Update(ctx context.Context, by audit.Actor, acc *account.Accou
 			return nil, err
 		}
 	case StatusCompleted:
-		c, err := Get(ctx, s.Pool, acc.ProjectSID, acc.SID, callSID)
+		c, err := get(ctx, s.Pool, acc.ProjectSID, acc.SID, callSID)
 		if err != nil {
 			return nil, err
 		}
@@ -248,7 +248,7 @@ func (s *Service) Update(ctx context.Context, by audit.Actor, acc *account.Accou
 	default:
 		return nil, ErrInvalidStatus
 	}
-	return Get(ctx, s.Pool, acc.ProjectSID, acc.SID, callSID)
+	return get(ctx, s.Pool, acc.ProjectSID, acc.SID, callSID)
 }
 
 func minTime(a, b time.Time) time.Time {

@@ -49,7 +49,7 @@ func TestCallOutlastingTheBalanceIsChargedInFull(t *testing.T) {
 		_, err := calls.Advance(ctx)
 		require.NoError(t, err)
 	}
-	got, err := calls.Get(ctx, acc.ProjectSID, acc.SID, c.SID)
+	got, err := calls.Get(ctx, acc, c.SID)
 	require.NoError(t, err)
 	require.Equal(t, voice.StatusCompleted, got.Status)
 	require.Equal(t, 150, got.Duration)

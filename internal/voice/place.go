@@ -282,14 +282,3 @@ func (s *Service) placeDated(ctx context.Context, acc *account.Account, c *Call,
 				Count: 1, Usage: decimal.NewFromInt(int64(minutes)), Price: c.Price, Source: c.SID, At: at})
 		}})
 }
-
-// Get returns an account's call.
-func (s *Service) Get(ctx context.Context, projectSID, accountSID, callSID string) (*Call, error) {
-	return Get(ctx, s.Pool, projectSID, accountSID, callSID)
-}
-
-// List returns an account's calls matching f, newest first, after the
-// call with SID after (a page token), skipping offset, at most limit.
-func (s *Service) List(ctx context.Context, projectSID, accountSID string, f Filter, after string, offset, limit int) ([]*Call, error) {
-	return List(ctx, s.Pool, projectSID, accountSID, f, after, offset, limit)
-}

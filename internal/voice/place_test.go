@@ -54,7 +54,7 @@ func TestPlaceDatedCallAndErrors(t *testing.T) {
 	c, err := d.Place(ctx, acc, voice.CallRequest{To: "+819012345678", From: from, URL: "https://example.com/twiml", At: at})
 	require.NoError(t, err)
 	require.Equal(t, voice.StatusCompleted, c.Status)
-	got, err := voice.Get(ctx, app.Pool, acc.ProjectSID, acc.SID, c.SID)
+	got, err := app.Services.Calls.Get(ctx, acc, c.SID)
 	require.NoError(t, err)
 	end := at.Add(time.Duration(voice.SimulatedDuration(c.SID)) * time.Second)
 	require.True(t, at.Equal(got.DateCreated), got.DateCreated)
