@@ -143,7 +143,8 @@ type preloadedKey struct{}
 func preloaded(ctx context.Context) any { return ctx.Value(preloadedKey{}) }
 
 // requireUser sends a signed-out browser to the sign-in page, keeping
-// where it was going.
+// where it was going, and a user who has not verified their address to
+// "check your mail".
 func (c *Console) requireUser(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		v := web.ViewerOf(r.Context())
@@ -158,6 +159,17 @@ func (c *Console) requireUser(next http.Handler) http.Handler {
 				to += "?next=" + url.QueryEscape(r.URL.RequestURI())
 			}
 			http.Redirect(w, r, to, http.StatusSeeOther)
+			return
+		}
+		if !v.User.Verified() {
+			// A sign-up still to prove its address sees "check your mail"
+			// and nothing else of the console.
+			if r.Header.Get("HX-Request") == "true" {
+				w.Header().Set("HX-Redirect", "/verify")
+				w.WriteHeader(http.StatusForbidden)
+				return
+			}
+			http.Redirect(w, r, "/verify", http.StatusSeeOther)
 			return
 		}
 		if v.Project == nil {
