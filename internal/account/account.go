@@ -223,7 +223,7 @@ func ReleaseVerified(ctx context.Context, tx pgx.Tx, userID string) ([]*Account,
 		FROM memberships m
 		WHERE m.user_id = $1 AND m.role = 'owner' AND m.project_sid = a.project_sid AND a.sid = a.project_sid AND a.pending_verification
 		RETURNING a.sid, a.project_sid, coalesce(a.parent_sid, ''), a.friendly_name, a.status, a.type, a.time_zone, a.currency,
-		          a.created_at, a.updated_at, a.secondary_created_at, a.require_2fa`)
+		          a.created_at, a.updated_at, a.secondary_created_at, a.require_2fa`, userID)
 	if err != nil {
 		return nil, err
 	}
