@@ -94,10 +94,11 @@ func (m Message) IsError() bool {
 }
 
 type config struct {
-	lang    string
-	timeout time.Duration
-	width   int
-	height  int
+	lang     string
+	timeZone string
+	timeout  time.Duration
+	width    int
+	height   int
 }
 
 // Option configures New.
@@ -107,6 +108,11 @@ type Option func(*config)
 // request (pages, forms, htmx) and navigator.language. The default is "en".
 // A list such as "ja,en;q=0.8" is sent as it is.
 func Lang(lang string) Option { return func(c *config) { c.lang = lang } }
+
+// TimeZone sets the browser's time zone (an IANA name), as a visitor's
+// computer would: what Intl.DateTimeFormat reports to the page's script.
+// The default is the machine's.
+func TimeZone(tz string) Option { return func(c *config) { c.timeZone = tz } }
 
 // WindowSize sets the window's size; the default is 1280x800.
 func WindowSize(width, height int) Option {
@@ -209,9 +215,15 @@ func New(t testing.TB, baseURL string, opts ...Option) *Browser {
 		}); err != nil {
 			return err
 		}
-		_, err = cdp.Call(ctx, tg, network.SetExtraHTTPHeaders, network.SetExtraHTTPHeadersParams{
+		if _, err := cdp.Call(ctx, tg, network.SetExtraHTTPHeaders, network.SetExtraHTTPHeadersParams{
 			Headers: network.Headers{"Accept-Language": cfg.lang},
-		})
+		}); err != nil {
+			return err
+		}
+		if cfg.timeZone == "" {
+			return nil
+		}
+		_, err = cdp.Call(ctx, tg, emulation.SetTimezoneOverride, emulation.SetTimezoneOverrideParams{TimezoneID: cfg.timeZone})
 		return err
 	}))
 	return b
