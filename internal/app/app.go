@@ -185,6 +185,7 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*App, error)
 	a.Team = team.NewService(pool, a.Users, a.Outbox, cfg.BaseURL)
 	a.Onboard = onboard.NewService(pool, a.Users, a.Accounts, a.Team)
 	a.Onboard.Jobs, a.Onboard.BaseURL = a.Outbox, cfg.BaseURL
+	a.Team.Verified = a.Onboard.Verified
 	a.Frames = nav.NewFrames(pool, a.Users, a.Accounts)
 	a.Mailbox = mail.NewMailbox(pool, a.Outbox)
 	return a, nil

@@ -104,12 +104,15 @@ func (s *Store) UseVerification(ctx context.Context, tx pgx.Tx, token string) (*
 
 // MarkVerified records that userID proved email, their address, by
 // another way than a verification link (accepting an invitation mailed
-// to it); a user verified already keeps their date, and a user whose
-// address is not email stays as they are.
-func (s *Store) MarkVerified(ctx context.Context, db database.DBTX, userID, email string) error {
-	_, err := db.Exec(ctx, `UPDATE users SET verified_at = $3 WHERE id = $1 AND verified_at IS NULL AND lower(email) = lower($2)`,
-		userID, NormalizeEmail(email), s.Now())
-	return err
+// to it), and returns the user it verified: nil for a user verified
+// already, who keeps their date, or whose address is not email.
+func (s *Store) MarkVerified(ctx context.Context, db database.DBTX, userID, email string) (*User, error) {
+	u, err := scanUser(db.QueryRow(ctx, `UPDATE users SET verified_at = $3 WHERE id = $1 AND verified_at IS NULL AND lower(email) = lower($2)
+		RETURNING `+userColumns, userID, NormalizeEmail(email), s.Now()))
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
+	return u, err
 }
 
 // ClaimTrial records that userID is given their one trial credit now and

@@ -179,6 +179,9 @@ func TestInvitationVerifiesTheInvitee(t *testing.T) {
 	u, err := app.Services.Auth.User(ctx, res.User.ID)
 	require.NoError(t, err)
 	require.True(t, u.Verified())
+	require.True(t, u.TrialGranted(), "verified as by the link: the own project gets the trial credit")
+	require.Equal(t, "15.5", webtest.Balance(t, app, res.Project.SID).String())
+	require.Zero(t, webtest.Count(t, app, `SELECT count(*) FROM accounts WHERE pending_verification`), "and answers the API")
 
 	inv, err = app.Services.Team.Invite(ctx, owner, o.AccountSID, team.RoleOwner, team.InvitationInput{Email: "bob@example.com", Role: team.RoleSupport}, "en")
 	require.NoError(t, err)

@@ -40,37 +40,57 @@ func (s *Service) Verify(ctx context.Context, by audit.Actor, token string) (*Ve
 		if err != nil {
 			return err
 		}
-		v = Verified{User: u}
-		by.Kind, by.UserID = audit.ActorUser, u.ID
-		held, err := account.ReleaseVerified(ctx, tx, u.ID)
+		res, err := s.verified(ctx, tx, by, u)
 		if err != nil {
 			return err
 		}
-		on := audit.On{Target: u.ID}
-		if len(held) > 0 {
-			v.Project = held[0]
-			on.Project, on.Account = v.Project.SID, v.Project.SID
-		}
-		if err := audit.Record(ctx, tx, by, audit.UserEmailVerified, on, map[string]string{"email": u.Email}); err != nil {
-			return err
-		}
-		if v.Project == nil {
-			return nil
-		}
-		claimed, err := auth.ClaimTrial(ctx, tx, u.ID, s.users.Now())
-		if err != nil || !claimed {
-			return err
-		}
-		v.Credit = billing.TrialCredit[v.Project.Currency]
-		if err := billing.PostAt(ctx, tx, v.Project.SID, v.Project.SID, billing.KindCredit, "trial", v.Credit, "trial credit", s.users.Now()); err != nil {
-			return err
-		}
-		return audit.Record(ctx, tx, by, audit.FundsTrialCredited, on, map[string]string{"amount": v.Credit.String(), "currency": v.Project.Currency})
+		v = *res
+		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	return &v, nil
+}
+
+// Verified does, in tx, what proving their address does for u, by actor
+// by, however it was proved: the team service calls it for an invitee
+// verified by accepting an invitation mailed to their address.
+func (s *Service) Verified(ctx context.Context, tx pgx.Tx, by audit.Actor, u *auth.User) error {
+	_, err := s.verified(ctx, tx, by, u)
+	return err
+}
+
+// verified opens the projects held for u's verification, records it, and
+// posts the person's one trial credit to the oldest of them.
+func (s *Service) verified(ctx context.Context, tx pgx.Tx, by audit.Actor, u *auth.User) (*Verified, error) {
+	v := Verified{User: u}
+	by.Kind, by.UserID = audit.ActorUser, u.ID
+	held, err := account.ReleaseVerified(ctx, tx, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	on := audit.On{Target: u.ID}
+	if len(held) > 0 {
+		v.Project = held[0]
+		on.Project, on.Account = v.Project.SID, v.Project.SID
+	}
+	if err := audit.Record(ctx, tx, by, audit.UserEmailVerified, on, map[string]string{"email": u.Email}); err != nil {
+		return nil, err
+	}
+	if v.Project == nil {
+		return &v, nil
+	}
+	claimed, err := auth.ClaimTrial(ctx, tx, u.ID, s.users.Now())
+	if err != nil || !claimed {
+		return &v, err
+	}
+	v.Credit = billing.TrialCredit[v.Project.Currency]
+	if err := billing.PostAt(ctx, tx, v.Project.SID, v.Project.SID, billing.KindCredit, "trial", v.Credit, "trial credit", s.users.Now()); err != nil {
+		return nil, err
+	}
+	err = audit.Record(ctx, tx, by, audit.FundsTrialCredited, on, map[string]string{"amount": v.Credit.String(), "currency": v.Project.Currency})
+	return &v, err
 }
 
 // ResendVerification mails the signed-in user by a new verification link

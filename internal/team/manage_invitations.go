@@ -158,8 +158,14 @@ func (s *Service) Join(ctx context.Context, tx pgx.Tx, by audit.Actor, inv *Invi
 	if err := Accept(ctx, tx, inv, by.UserID, s.Now()); err != nil {
 		return err
 	}
-	if err := s.users.MarkVerified(ctx, tx, by.UserID, inv.Email); err != nil {
+	u, err := s.users.MarkVerified(ctx, tx, by.UserID, inv.Email)
+	if err != nil {
 		return err
+	}
+	if u != nil && s.Verified != nil {
+		if err := s.Verified(ctx, tx, by, u); err != nil {
+			return err
+		}
 	}
 	return audit.Record(ctx, tx, by, audit.MemberJoined, audit.On{Project: inv.ProjectSID, Account: inv.ProjectSID, Target: inv.ID},
 		map[string]string{"role": inv.Role})
