@@ -16,7 +16,7 @@ func (c *Console) signUpPage(w http.ResponseWriter, r *http.Request) error {
 	if !c.cfg.SignUp {
 		return errNotFound
 	}
-	if web.CurrentUser(r.Context()) != nil {
+	if c.signedInOrAnswered(r) {
 		return redirect(w, r, "/")
 	}
 	currency := i18n.T(r.Context(), "signup.default_currency")
@@ -33,7 +33,7 @@ func (c *Console) signUp(w http.ResponseWriter, r *http.Request) error {
 		return errNotFound
 	}
 	ctx := r.Context()
-	if web.CurrentUser(ctx) != nil {
+	if c.signedInOrAnswered(r) {
 		return redirect(w, r, "/")
 	}
 	f := web.SignUpForm{

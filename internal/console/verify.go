@@ -35,6 +35,14 @@ func (c *Console) checkMailVisitor(r *http.Request) (u *auth.User, sentTo string
 	return nil, sentTo, sentTo != ""
 }
 
+// signedInOrAnswered reports whether the browser is signed in, or was
+// answered a sign-up with a registered address: such a browser is sent
+// where a new user's would go (the console, so "check your mail"), so
+// that no later step tells the two apart.
+func (c *Console) signedInOrAnswered(r *http.Request) bool {
+	return web.CurrentUser(r.Context()) != nil || c.sessions.GetString(r.Context(), keySentTo) != ""
+}
+
 // leaveCheckMail sends a visitor with no business on "check your mail" on.
 func leaveCheckMail(w http.ResponseWriter, r *http.Request) error {
 	if web.ViewerOf(r.Context()) != nil {

@@ -187,6 +187,16 @@ func TestSignUpAnswersTheSameForRegisteredAddresses(t *testing.T) {
 	require.Contains(t, m.Body, app.URL+"/password/forgot\n")
 	require.Zero(t, webtest.Count(t, app, `SELECT count(*) FROM mail_outbox WHERE kind = 'verification' AND to_addr = $1`, o.Email))
 
+	// Every later step leads both as a new user is led.
+	newBrowser, takenBrowser := app.Client(), app.Client()
+	newBrowser.Post("/signup", signUpForm("second-new@example.com"))
+	takenBrowser.Post("/signup", signUpForm(o.Email))
+	for _, p := range []string{"/", "/billing", "/signin", "/signup"} {
+		n, tk := newBrowser.Get(p), takenBrowser.Get(p)
+		require.Equal(t, n.Status, tk.Status, p)
+		require.Equal(t, n.Location(), tk.Location(), p)
+	}
+
 	// Its "check your mail" answers the same too, doing nothing.
 	c := app.Client()
 	c.Post("/signup", signUpForm(o.Email))

@@ -148,6 +148,13 @@ func preloaded(ctx context.Context) any { return ctx.Value(preloadedKey{}) }
 func (c *Console) requireUser(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		v := web.ViewerOf(r.Context())
+		if (v == nil && c.signedInOrAnswered(r)) || (v != nil && !v.User.Verified()) {
+			// A sign-up still to prove its address sees "check your mail"
+			// and nothing else of the console; so does a browser answered
+			// a sign-up as if it made a user.
+			toCheckMail(w, r)
+			return
+		}
 		if v == nil {
 			if r.Header.Get("HX-Request") == "true" {
 				w.Header().Set("HX-Redirect", "/signin")
@@ -161,23 +168,22 @@ func (c *Console) requireUser(next http.Handler) http.Handler {
 			http.Redirect(w, r, to, http.StatusSeeOther)
 			return
 		}
-		if !v.User.Verified() {
-			// A sign-up still to prove its address sees "check your mail"
-			// and nothing else of the console.
-			if r.Header.Get("HX-Request") == "true" {
-				w.Header().Set("HX-Redirect", "/verify")
-				w.WriteHeader(http.StatusForbidden)
-				return
-			}
-			http.Redirect(w, r, "/verify", http.StatusSeeOther)
-			return
-		}
 		if v.Project == nil {
 			c.renderError(w, r, http.StatusForbidden, "error.no_project")
 			return
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// toCheckMail sends the browser to "check your mail".
+func toCheckMail(w http.ResponseWriter, r *http.Request) {
+	if r.Header.Get("HX-Request") == "true" {
+		w.Header().Set("HX-Redirect", "/verify")
+		w.WriteHeader(http.StatusForbidden)
+		return
+	}
+	http.Redirect(w, r, "/verify", http.StatusSeeOther)
 }
 
 // actingAccount is the account the console acts on for this request.
