@@ -51,7 +51,8 @@ type Owner struct {
 	mail func(ctx context.Context, tx pgx.Tx, u *auth.User) error
 }
 
-// Result is what was created.
+// Result is what was created. A sign-up with a registered address
+// creates nothing: its Result is empty.
 type Result struct {
 	User      *auth.User
 	Project   *account.Account
@@ -121,8 +122,12 @@ func CreateOwner(ctx context.Context, pool *pgxpool.Pool, users *auth.Store, acc
 			if at.IsZero() {
 				at = users.Now()
 			}
-			if _, err := auth.ClaimTrial(ctx, tx, u.ID, at); err != nil {
+			claimed, err := auth.ClaimTrial(ctx, tx, u.ID, at)
+			if err != nil {
 				return err
+			}
+			if !claimed {
+				return errors.New("onboard: a new user had a trial credit already")
 			}
 			if err := billing.PostAt(ctx, tx, p.SID, p.SID, billing.KindCredit, "trial", billing.TrialCredit[p.Currency], "trial credit", o.At); err != nil {
 				return err
