@@ -631,3 +631,30 @@ func (w *lockedBuffer) String() string {
 	defer w.mu.Unlock()
 	return w.buf.String()
 }
+
+// FollowMailedLink opens the development mailbox (/dev/mailbox), reads
+// the newest mail to the address to, and goes to the first link in its
+// body that pattern matches, as its recipient would; it returns the link
+// and the status of the page it led to. The test fails when there is no
+// such mail or link.
+func (b *Browser) FollowMailedLink(to string, pattern *regexp.Regexp) (string, int) {
+	b.t.Helper()
+	b.Go("/dev/mailbox")
+	toJSON, _ := json.Marshal(" → " + to + " (")
+	href := Eval[string](b, `(() => {
+		for (const li of document.querySelectorAll(".mail-list li")) {
+			if (li.textContent.includes(`+string(toJSON)+`)) return li.querySelector("a").getAttribute("href");
+		}
+		return "";
+	})()`)
+	if href == "" {
+		b.t.Fatalf("browsertest: no mail to %s in the development mailbox", to)
+	}
+	b.Go(href)
+	body := b.Text(`[data-testid="mail-body"]`)
+	link := pattern.FindString(body)
+	if link == "" {
+		b.t.Fatalf("browsertest: no link matching %s in the mail to %s:\n%s", pattern, to, body)
+	}
+	return link, b.Go(link)
+}
