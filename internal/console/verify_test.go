@@ -71,6 +71,11 @@ func TestVerificationLinkOpensTheConsoleOnce(t *testing.T) {
 	api := app.APIGet("/2010-04-01/Accounts/"+u.sid+".json", u.sid, u.token)
 	require.Equal(t, http.StatusUnauthorized, api.Status)
 	require.Equal(t, float64(20003), api.JSON(t)["code"])
+	acc, err := app.Services.Accounts.Get(ctx, app.Pool, u.sid, u.sid)
+	require.NoError(t, err)
+	key, secret, err := app.Services.Accounts.CreateKey(ctx, app.Pool, acc, "k", "main")
+	require.NoError(t, err)
+	require.Equal(t, http.StatusUnauthorized, app.APIGet("/2010-04-01/Accounts/"+u.sid+".json", key.SID, secret).Status, "an API key too")
 	require.Zero(t, webtest.Count(t, app, `SELECT count(*) FROM ledger_entries WHERE project_sid = $1`, u.sid), "no credit at sign-up")
 
 	// The token is in the mail, never at rest: the link's row keeps a hash.
@@ -99,8 +104,10 @@ func TestVerificationLinkOpensTheConsoleOnce(t *testing.T) {
 	require.Equal(t, http.StatusGone, again.Status)
 	require.Contains(t, again.Body, "This confirmation link has already been used")
 
+	require.Equal(t, http.StatusOK, app.APIGet("/2010-04-01/Accounts/"+u.sid+".json", key.SID, secret).Status)
+
 	// Once per person: made to verify again, the person gets no second credit.
-	_, err := app.Pool.Exec(ctx, `UPDATE users SET verified_at = NULL WHERE id = $1`, u.userID)
+	_, err = app.Pool.Exec(ctx, `UPDATE users SET verified_at = NULL WHERE id = $1`, u.userID)
 	require.NoError(t, err)
 	_, err = app.Pool.Exec(ctx, `UPDATE accounts SET pending_verification = true WHERE sid = $1`, u.sid)
 	require.NoError(t, err)
