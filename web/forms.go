@@ -17,7 +17,14 @@ type SecondFactorForm struct {
 // SignUpForm creates a user and their first project.
 type SignUpForm struct {
 	Name, Email, ProjectName, Currency string
-	Errors                             FieldErrors
+	// TimeZone is the project's IANA zone; the page's script presets it
+	// from the browser.
+	TimeZone string
+	// FromBrowser lets the page's script replace TimeZone with the
+	// browser's zone: a fresh form, not one sent back with the visitor's
+	// own choice.
+	FromBrowser bool
+	Errors      FieldErrors
 }
 
 // RegenerateForm confirms regenerating the auth token.

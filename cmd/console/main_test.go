@@ -60,7 +60,7 @@ func TestVersion(t *testing.T) {
 
 func TestCreateOwnerPrintsJSON(t *testing.T) {
 	t.Chdir(t.TempDir())
-	_, dsn := testdb.New(t)
+	pool, dsn := testdb.New(t)
 	getenv := func(k string) string {
 		if k == "DATABASE_URL" {
 			return dsn
@@ -80,6 +80,11 @@ func TestCreateOwnerPrintsJSON(t *testing.T) {
 	require.Equal(t, "Tokyo", out["project"])
 	require.Equal(t, "JPY", out["currency"])
 	require.Equal(t, "Asia/Tokyo", out["time_zone"])
+	var verified, held bool
+	require.NoError(t, pool.QueryRow(context.Background(), `SELECT u.verified_at IS NOT NULL, a.pending_verification FROM users u, accounts a
+		WHERE u.id = $1 AND a.sid = $2`, out["user_id"], out["account_sid"]).Scan(&verified, &held))
+	require.True(t, verified, "the operator's tool makes verified users")
+	require.False(t, held)
 
 	stdout.Reset()
 	stderr.Reset()

@@ -206,3 +206,28 @@ func (a *Account) ReportedStatus(fundsSuspended bool) string {
 	}
 	return a.Status
 }
+
+// HoldUntilVerified makes project projectSID's API credentials answer as
+// wrong ones until its owner proves their address (ReleaseVerified).
+func HoldUntilVerified(ctx context.Context, db database.DBTX, projectSID string) error {
+	_, err := db.Exec(ctx, `UPDATE accounts SET pending_verification = true WHERE project_sid = $1 AND sid = $1`, projectSID)
+	return err
+}
+
+// ReleaseVerified opens the API credentials of the projects held for
+// userID's verification, the ones they own, and returns those projects,
+// oldest first.
+func ReleaseVerified(ctx context.Context, tx pgx.Tx, userID string) ([]*Account, error) {
+	rows, err := tx.Query(ctx, `
+		UPDATE accounts a SET pending_verification = false, updated_at = now()
+		FROM memberships m
+		WHERE m.user_id = $1 AND m.role = 'owner' AND m.project_sid = a.project_sid AND a.sid = a.project_sid AND a.pending_verification
+		RETURNING a.sid, a.project_sid, coalesce(a.parent_sid, ''), a.friendly_name, a.status, a.type, a.time_zone, a.currency,
+		          a.created_at, a.updated_at, a.secondary_created_at, a.require_2fa`, userID)
+	if err != nil {
+		return nil, err
+	}
+	held, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*Account, error) { return scan(row) })
+	slices.SortFunc(held, func(x, y *Account) int { return x.CreatedAt.Compare(y.CreatedAt) })
+	return held, err
+}

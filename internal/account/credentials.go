@@ -35,6 +35,9 @@ const (
 // secondary token) or its test SID (with the test token). The account is
 // looked up by SID alone because the credentials establish the tenant.
 // A closed account never authenticates.
+//
+// A project whose owner has yet to prove their address (HoldUntilVerified)
+// answers as if the credentials were wrong: Twilio's 401.
 func (s *Store) Authenticate(ctx context.Context, db database.DBTX, accountSID, token string) (*Account, Credential, error) {
 	if !sid.Valid(accountSID, sid.Account) {
 		return nil, 0, ErrWrongCredentials
@@ -42,7 +45,7 @@ func (s *Store) Authenticate(ctx context.Context, db database.DBTX, accountSID, 
 	var primary, secondary, test []byte
 	var testSID *string
 	a, err := scanWith(db.QueryRow(ctx, `SELECT `+columns+`, auth_token_enc, auth_token_secondary_enc, test_sid, test_token_enc
-		FROM accounts WHERE sid = $1 OR test_sid = $1`, accountSID), &primary, &secondary, &testSID, &test)
+		FROM accounts WHERE (sid = $1 OR test_sid = $1) AND NOT pending_verification`, accountSID), &primary, &secondary, &testSID, &test)
 	if errors.Is(err, ErrNotFound) {
 		return nil, 0, ErrWrongCredentials
 	}

@@ -133,7 +133,7 @@ func (s *Store) AuthenticateKey(ctx context.Context, db database.DBTX, keySID, s
 		       a.created_at, a.updated_at, a.secondary_created_at, a.require_2fa,
 		       k.sid, k.project_sid, k.account_sid, k.friendly_name, k.type, k.created_at, k.updated_at, k.secret_hash
 		FROM api_keys k JOIN accounts a ON a.sid = k.account_sid AND a.project_sid = k.project_sid
-		WHERE k.sid = $1`, keySID),
+		WHERE k.sid = $1 AND NOT a.pending_verification`, keySID),
 		&k.SID, &k.ProjectSID, &k.AccountSID, &k.FriendlyName, &k.Type, &k.CreatedAt, &k.UpdatedAt, &hash)
 	if errors.Is(err, ErrNotFound) {
 		return nil, nil, ErrWrongCredentials

@@ -181,6 +181,8 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*App, error)
 	a.Auth = auth.NewService(pool, a.Users)
 	a.Team = team.NewService(pool, a.Users, a.Outbox, cfg.BaseURL)
 	a.Onboard = onboard.NewService(pool, a.Users, a.Accounts, a.Team)
+	a.Onboard.Jobs, a.Onboard.BaseURL = a.Outbox, cfg.BaseURL
+	a.Team.Verified = a.Onboard.Verified
 	a.Frames = nav.NewFrames(pool, a.Users, a.Accounts)
 	a.Mailbox = mail.NewMailbox(pool, a.Outbox)
 	return a, nil
@@ -192,7 +194,7 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*App, error)
 func (a *App) SetBaseURL(u string) {
 	a.Config.BaseURL = u
 	a.Billing.BaseURL, a.Triggers.BaseURL = u, u
-	a.Team.BaseURL = u
+	a.Team.BaseURL, a.Onboard.BaseURL = u, u
 }
 
 // StartWorkers starts the River workers.

@@ -28,6 +28,7 @@ const (
 	FundsAutoRechargeFailed    = "funds.auto_recharge_failed"
 	FundsCredited              = "funds.credited"
 	FundsPreferencesChanged    = "funds.preferences_changed"
+	FundsTrialCredited         = "funds.trial_credited"
 
 	KeyCreated = "key.created"
 	KeyRenamed = "key.renamed"
@@ -64,6 +65,8 @@ const (
 	UsageTriggerFired   = "usage_trigger.fired"
 
 	UserEmailChanged        = "user.email_changed"
+	UserEmailVerified       = "user.email_verified"
+	UserVerificationMailed  = "user.verification_mailed"
 	UserFriendlyNameChanged = "user.friendly_name_changed"
 	UserLanguageChanged     = "user.language_changed"
 	UserPasswordChanged     = "user.password_changed"
@@ -97,7 +100,7 @@ var Actions = []string{
 	MemberInvited, MemberInvitationResent, MemberInvitationRevoked, MemberJoined, MemberRoleChanged, MemberRemoved, MemberLeft,
 	MemberOwnershipTransferred,
 	FundsAdded, FundsCredited, FundsAutoRechargeChanged, FundsAutoRechargeSucceeded, FundsAutoRechargeFailed,
-	FundsAlertAdded, FundsAlertRemoved, FundsPreferencesChanged,
+	FundsAlertAdded, FundsAlertRemoved, FundsPreferencesChanged, FundsTrialCredited,
 	CardAdded, CardMadePrimary, CardMoved, CardRemoved,
 	NumberBought, NumberRenamed, NumberReleased,
 	CallEnded,
@@ -105,7 +108,7 @@ var Actions = []string{
 	UsageTriggerCreated, UsageTriggerUpdated, UsageTriggerDeleted, UsageTriggerFired,
 	UserSignedUp, UserSignedIn, UserSignInFailed, UserReauthFailed, UserSignedOut, UserProjectSwitched, UserSubaccountViewed,
 	UserServicePinned, UserServiceUnpinned, UserFriendlyNameChanged, UserEmailChanged, UserPasswordChanged,
-	UserLanguageChanged, UserTwoFactorEnabled, UserTwoFactorDisabled, UserDeleted,
+	UserLanguageChanged, UserTwoFactorEnabled, UserTwoFactorDisabled, UserDeleted, UserVerificationMailed, UserEmailVerified,
 	UserSessionEnded, UserOtherSessionsEnded, UserTrustedBrowserForgotten, UserRecoveryCodesRegenerated,
 }
 

@@ -21,6 +21,7 @@ const (
 	FieldRole         = "role"
 	FieldProjectName  = "project_name"
 	FieldCurrency     = "currency"
+	FieldTimeZone     = "time_zone"
 )
 
 // Reasons a field is refused.

@@ -34,8 +34,20 @@ type User struct {
 	TOTPEnabled  bool
 	LastSignIn   *time.Time
 	CreatedAt    time.Time
-	passwordHash string
+	// VerifiedAt is when the user proved their address; nil while a
+	// sign-up waits for it. Only "check your mail" is open to them then.
+	VerifiedAt *time.Time
+	// TrialGrantedAt is when the person's one trial credit was posted;
+	// nil while none was (see ClaimTrial).
+	TrialGrantedAt *time.Time
+	passwordHash   string
 }
+
+// Verified reports whether u proved their address.
+func (u *User) Verified() bool { return u.VerifiedAt != nil }
+
+// TrialGranted reports whether u has had their one trial credit.
+func (u *User) TrialGranted() bool { return u.TrialGrantedAt != nil }
 
 // Store reads and writes users.
 type Store struct {
@@ -60,11 +72,11 @@ func NewStore(box *seal.Box) *Store {
 		SignUps: SignUpLimits{PerIP: DefaultSignUpsPerIP, PerDomain: DefaultSignUpsPerDomain}}
 }
 
-const userColumns = `id, email, friendly_name, locale, session_epoch, totp_enabled, last_sign_in_at, created_at, password_hash`
+const userColumns = `id, email, friendly_name, locale, session_epoch, totp_enabled, last_sign_in_at, created_at, verified_at, trial_granted_at, password_hash`
 
 func scanUser(row pgx.Row) (*User, error) {
 	var u User
-	err := row.Scan(&u.ID, &u.Email, &u.FriendlyName, &u.Locale, &u.SessionEpoch, &u.TOTPEnabled, &u.LastSignIn, &u.CreatedAt, &u.passwordHash)
+	err := row.Scan(&u.ID, &u.Email, &u.FriendlyName, &u.Locale, &u.SessionEpoch, &u.TOTPEnabled, &u.LastSignIn, &u.CreatedAt, &u.VerifiedAt, &u.TrialGrantedAt, &u.passwordHash)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -99,14 +111,27 @@ func (s *Store) CreateHashed(ctx context.Context, db database.DBTX, email, name 
 
 // CreateHashedAt is CreateHashed with the user dated at; the zero time
 // means now. Only seeded history (the demo) creates a user in the past.
+// The user is verified: the operator, a fixture or an invitation vouches
+// for the address.
 func (s *Store) CreateHashedAt(ctx context.Context, db database.DBTX, email, name string, password PasswordHash, locale string, at time.Time) (*User, error) {
+	return s.insert(ctx, db, email, name, password, locale, at, true)
+}
+
+// CreateUnverified is CreateHashed for a sign-up: the user has to prove
+// their address (UseVerification) before the console lets them in.
+func (s *Store) CreateUnverified(ctx context.Context, db database.DBTX, email, name string, password PasswordHash, locale string) (*User, error) {
+	return s.insert(ctx, db, email, name, password, locale, time.Time{}, false)
+}
+
+func (s *Store) insert(ctx context.Context, db database.DBTX, email, name string, password PasswordHash, locale string, at time.Time, verified bool) (*User, error) {
 	if password.encoded == "" {
 		return nil, errors.New("auth: no password hash")
 	}
 	u, err := scanUser(db.QueryRow(ctx, `
-		INSERT INTO users (id, email, friendly_name, password_hash, locale, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, coalesce($6::timestamptz, now()), coalesce($6::timestamptz, now())) RETURNING `+userColumns,
-		sid.New(sid.User), NormalizeEmail(email), name, password.encoded, locale, optionalTime(at)))
+		INSERT INTO users (id, email, friendly_name, password_hash, locale, created_at, updated_at, verified_at)
+		VALUES ($1, $2, $3, $4, $5, coalesce($6::timestamptz, now()), coalesce($6::timestamptz, now()),
+		        CASE WHEN $7 THEN coalesce($6::timestamptz, now()) END) RETURNING `+userColumns,
+		sid.New(sid.User), NormalizeEmail(email), name, password.encoded, locale, optionalTime(at), verified))
 	if database.IsUniqueViolation(err, "users_email_key") {
 		return nil, ErrEmailTaken
 	}

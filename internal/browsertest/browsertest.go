@@ -94,10 +94,11 @@ func (m Message) IsError() bool {
 }
 
 type config struct {
-	lang    string
-	timeout time.Duration
-	width   int
-	height  int
+	lang     string
+	timeZone string
+	timeout  time.Duration
+	width    int
+	height   int
 }
 
 // Option configures New.
@@ -107,6 +108,11 @@ type Option func(*config)
 // request (pages, forms, htmx) and navigator.language. The default is "en".
 // A list such as "ja,en;q=0.8" is sent as it is.
 func Lang(lang string) Option { return func(c *config) { c.lang = lang } }
+
+// TimeZone sets the browser's time zone (an IANA name), as a visitor's
+// computer would: what Intl.DateTimeFormat reports to the page's script.
+// The default is the machine's.
+func TimeZone(tz string) Option { return func(c *config) { c.timeZone = tz } }
 
 // WindowSize sets the window's size; the default is 1280x800.
 func WindowSize(width, height int) Option {
@@ -209,9 +215,15 @@ func New(t testing.TB, baseURL string, opts ...Option) *Browser {
 		}); err != nil {
 			return err
 		}
-		_, err = cdp.Call(ctx, tg, network.SetExtraHTTPHeaders, network.SetExtraHTTPHeadersParams{
+		if _, err := cdp.Call(ctx, tg, network.SetExtraHTTPHeaders, network.SetExtraHTTPHeadersParams{
 			Headers: network.Headers{"Accept-Language": cfg.lang},
-		})
+		}); err != nil {
+			return err
+		}
+		if cfg.timeZone == "" {
+			return nil
+		}
+		_, err = cdp.Call(ctx, tg, emulation.SetTimezoneOverride, emulation.SetTimezoneOverrideParams{TimezoneID: cfg.timeZone})
 		return err
 	}))
 	return b
@@ -618,4 +630,31 @@ func (w *lockedBuffer) String() string {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.buf.String()
+}
+
+// FollowMailedLink opens the development mailbox (/dev/mailbox), reads
+// the newest mail to the address to, and goes to the first link in its
+// body that pattern matches, as its recipient would; it returns the link
+// and the status of the page it led to. The test fails when there is no
+// such mail or link.
+func (b *Browser) FollowMailedLink(to string, pattern *regexp.Regexp) (string, int) {
+	b.t.Helper()
+	b.Go("/dev/mailbox")
+	toJSON, _ := json.Marshal(" → " + to + " (")
+	href := Eval[string](b, `(() => {
+		for (const li of document.querySelectorAll(".mail-list li")) {
+			if (li.textContent.includes(`+string(toJSON)+`)) return li.querySelector("a").getAttribute("href");
+		}
+		return "";
+	})()`)
+	if href == "" {
+		b.t.Fatalf("browsertest: no mail to %s in the development mailbox", to)
+	}
+	b.Go(href)
+	body := b.Text(`[data-testid="mail-body"]`)
+	link := pattern.FindString(body)
+	if link == "" {
+		b.t.Fatalf("browsertest: no link matching %s in the mail to %s:\n%s", pattern, to, body)
+	}
+	return link, b.Go(link)
 }

@@ -1,7 +1,9 @@
 package console_test
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"regexp"
 	"strings"
@@ -27,7 +29,12 @@ type locale struct {
 	project    string
 
 	signUpTitle     string // signup.title
-	welcome         string // signup.welcome
+	verifyTitle     string // verify.title
+	verifySent      string // verify.sent
+	verified        string // verify.done_credit
+	trialBalance    string // the trial credit, as the dashboard shows it
+	browserZone     string // the browser's time zone
+	projectZone     string // the zone the sign-up form holds when sent
 	dashboardTitle  string // dashboard.title
 	userSettings    string // shell.user_settings (menu link and page title)
 	signOut         string // shell.sign_out
@@ -46,7 +53,12 @@ var locales = []locale{
 	{
 		name: "English", lang: "en-US,en;q=0.9", currency: "USD", userName: "Ann Example", project: "Ann's Project",
 		signUpTitle:     "Sign up",
-		welcome:         "Welcome! Your project is ready.",
+		verifyTitle:     "Check your mail",
+		verifySent:      "We sent a link to %s.",
+		verified:        "Your email address is confirmed. The trial credit was added to your balance.",
+		trialBalance:    "$15.50",
+		browserZone:     "America/New_York",
+		projectZone:     "America/New_York",
 		dashboardTitle:  "Dashboard",
 		userSettings:    "User Settings",
 		signOut:         "Sign out",
@@ -63,7 +75,12 @@ var locales = []locale{
 	{
 		name: "Japanese", lang: "ja", currency: "JPY", userName: "山田 花子", project: "テスト プロジェクト",
 		signUpTitle:     "新規登録",
-		welcome:         "ようこそ。プロジェクトの準備ができました。",
+		verifyTitle:     "メールを確認してください",
+		verifySent:      "%s にリンクを送信しました。",
+		verified:        "メールアドレスを確認しました。残高にトライアルクレジットを追加しました。",
+		trialBalance:    "¥2,000",
+		browserZone:     "Europe/Berlin",
+		projectZone:     "Asia/Tokyo", // choosing JPY proposes it
 		dashboardTitle:  "ダッシュボード",
 		userSettings:    "ユーザー設定",
 		signOut:         "サインアウト",
@@ -85,7 +102,9 @@ var (
 )
 
 // TestBrowserSignUpTwoFactorAuthToken walks, in real Chromium and in each
-// language: sign up → dashboard → User Settings → turn on 2FA → recovery
+// language: sign up (the time zone preset from the browser) → check your
+// mail → the verification mail, read in the development mailbox → its
+// link → dashboard with the trial credit → User Settings → turn on 2FA → recovery
 // codes → sign out → sign in with a TOTP code → show the auth token (htmx)
 // → the API accepts it → regenerate it (re-authenticated by a fresh code)
 // → the API refuses the old token and accepts the new one. No page may
@@ -95,7 +114,7 @@ func TestBrowserSignUpTwoFactorAuthToken(t *testing.T) {
 		t.Run(l.name, func(t *testing.T) {
 			t.Parallel()
 			app := webtest.Start(t)
-			f := &flow{t: t, app: app, b: browsertest.New(t, app.URL, browsertest.Lang(l.lang)), l: l,
+			f := &flow{t: t, app: app, b: browsertest.New(t, app.URL, browsertest.Lang(l.lang), browsertest.TimeZone(l.browserZone)), l: l,
 				email: "user-" + sid.Hex32()[:12] + "@example.com", password: "correct horse battery staple"}
 
 			f.signUp()
@@ -155,15 +174,39 @@ func (f *flow) signUp() {
 	b.Fill(`input[name="password"]`, f.password)
 	b.Fill(`input[name="project_name"]`, f.l.project)
 	require.Equal(t, f.l.currency, b.Value(`select[name="currency"]`), "the currency offered first follows the language")
-	b.Select(`select[name="currency"]`, f.l.currency)
+	require.Equal(t, f.l.browserZone, b.Value(`select[name="time_zone"]`), "the time zone is preset from the browser")
+	// Choosing a currency as a visitor does (a change event): JPY proposes Asia/Tokyo.
+	zone := browsertest.Eval[string](b, `(() => {
+		const c = document.querySelector('select[name="currency"]');
+		c.value = `+"`"+f.l.currency+"`"+`;
+		c.dispatchEvent(new Event("change", {bubbles: true}));
+		return document.querySelector('select[name="time_zone"]').value;
+	})()`)
+	require.Equal(t, f.l.projectZone, zone)
 	require.Equal(t, http.StatusOK, b.Submit(browsertest.TestID("signup-submit")))
 
+	// Signed in, unverified: only "check your mail".
+	f.requirePage("/verify", f.l.verifyTitle)
+	require.Equal(t, fmt.Sprintf(f.l.verifySent, f.email), b.Text(browsertest.TestID("verify-sent")))
+	require.Equal(t, http.StatusOK, b.Go("/billing"))
+	f.requirePage("/verify", f.l.verifyTitle)
+
+	// The mail, read in the development mailbox, and its link.
+	_, status := b.FollowMailedLink(f.email, verificationLinkPattern)
+	require.Equal(t, http.StatusOK, status)
+
 	f.requirePage("/", f.l.dashboardTitle)
-	require.Equal(t, f.l.welcome, b.Text(".flash"))
+	require.Equal(t, f.l.verified, b.Text(".flash"))
+	require.Equal(t, f.l.trialBalance, b.Text(browsertest.TestID("balance")))
 	require.Equal(t, f.l.project, b.Text(browsertest.TestID("project-name")))
 	f.accountSID = b.Text(browsertest.TestID("account-sid"))
 	require.Regexp(t, accountSIDPattern, f.accountSID)
+	var tz string
+	require.NoError(t, f.app.Pool.QueryRow(context.Background(), `SELECT time_zone FROM accounts WHERE sid = $1`, f.accountSID).Scan(&tz))
+	require.Equal(t, f.l.projectZone, tz)
 }
+
+var verificationLinkPattern = regexp.MustCompile(`https?://\S+/verify/confirm\?token=[0-9a-f]+`)
 
 func (f *flow) enableTwoFactor() {
 	t, b := f.t, f.b

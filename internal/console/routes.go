@@ -38,6 +38,12 @@ func (c *Console) Routes() http.Handler {
 		r.Get("/signup", c.h(c.signUpPage))
 		r.Post("/signup", c.h(c.signUp))
 		r.Post("/signout", c.h(c.signOut))
+		// "Check your mail" and the mailed link: for a sign-up still to
+		// verify, and for a browser answered as one (see signUp).
+		r.Get("/verify", c.h(c.checkMailPage))
+		r.Post("/verify/resend", c.h(c.resendVerification))
+		r.Post("/verify/email", c.h(c.changeVerificationEmail))
+		r.Get("/verify/confirm", c.h(c.confirmVerification))
 		r.Post("/language", c.h(c.switchLanguage))
 		r.Get("/invitation", c.h(c.invitationPage))
 		r.Post("/invitation/accept", c.h(c.acceptInvitation))

@@ -23,7 +23,7 @@ func (c *Console) trustCookie() string {
 }
 
 func (c *Console) signInPage(w http.ResponseWriter, r *http.Request) error {
-	if web.CurrentUser(r.Context()) != nil {
+	if c.signedInOrAnswered(r) {
 		return redirect(w, r, safeNext(r.URL.Query().Get("next")))
 	}
 	return render(w, r, http.StatusOK, web.SignIn(web.SignInForm{Next: r.URL.Query().Get("next")}, c.cfg.SignUp))

@@ -16,19 +16,24 @@ func (c *Console) signUpPage(w http.ResponseWriter, r *http.Request) error {
 	if !c.cfg.SignUp {
 		return errNotFound
 	}
-	if web.CurrentUser(r.Context()) != nil {
+	if c.signedInOrAnswered(r) {
 		return redirect(w, r, "/")
 	}
-	f := web.SignUpForm{Currency: i18n.T(r.Context(), "signup.default_currency")}
+	currency := i18n.T(r.Context(), "signup.default_currency")
+	f := web.SignUpForm{Currency: currency, TimeZone: onboard.DefaultTimeZone(currency, i18n.Locale(r.Context())), FromBrowser: true}
 	return render(w, r, http.StatusOK, web.SignUp(f))
 }
 
+// signUp answers every sign-up made the same way, whether the address
+// was free (a new user, signed in, unverified) or already had an account
+// (nothing made, its owner mailed): "we sent a link to …" on the check
+// your mail page, so the form tells nobody which addresses are registered.
 func (c *Console) signUp(w http.ResponseWriter, r *http.Request) error {
 	if !c.cfg.SignUp {
 		return errNotFound
 	}
 	ctx := r.Context()
-	if web.CurrentUser(ctx) != nil {
+	if c.signedInOrAnswered(r) {
 		return redirect(w, r, "/")
 	}
 	f := web.SignUpForm{
@@ -36,10 +41,11 @@ func (c *Console) signUp(w http.ResponseWriter, r *http.Request) error {
 		Email:       strings.TrimSpace(r.PostFormValue("email")),
 		ProjectName: strings.TrimSpace(r.PostFormValue("project_name")),
 		Currency:    r.PostFormValue("currency"),
+		TimeZone:    r.PostFormValue("time_zone"),
 	}
 	res, err := c.onboard.SignUp(ctx, audit.ActorFrom(ctx), onboard.SignUpInput{
 		Name: f.Name, Email: f.Email, Password: r.PostFormValue("password"), ProjectName: f.ProjectName, Currency: f.Currency,
-		Locale: i18n.Locale(ctx),
+		TimeZone: f.TimeZone, Locale: i18n.Locale(ctx),
 	})
 	switch {
 	case userProblems(err, &f.Errors, userProblemKeys):
@@ -47,9 +53,6 @@ func (c *Console) signUp(w http.ResponseWriter, r *http.Request) error {
 	case errors.Is(err, auth.ErrThrottled):
 		f.Errors.Add("form", "signup.throttled")
 		return render(w, r, http.StatusTooManyRequests, web.SignUp(f))
-	case errors.Is(err, auth.ErrEmailTaken):
-		f.Errors.Add("email", "signup.email_taken")
-		return render(w, r, http.StatusUnprocessableEntity, web.SignUp(f))
 	case errors.Is(err, auth.ErrBusy):
 		c.retryAfter(w)
 		f.Errors.Add("form", "auth.busy")
@@ -57,9 +60,13 @@ func (c *Console) signUp(w http.ResponseWriter, r *http.Request) error {
 	case err != nil:
 		return err
 	}
-	if err := c.startSession(ctx, res.User.ID, res.User.SessionEpoch); err != nil {
+	if res.User != nil {
+		if err := c.startSession(ctx, res.User.ID, res.User.SessionEpoch); err != nil {
+			return err
+		}
+	} else if err := c.sessions.RenewToken(ctx); err != nil {
 		return err
 	}
-	c.flash(ctx, "ok", "signup.welcome")
-	return redirect(w, r, "/")
+	c.sessions.Put(ctx, keySentTo, f.Email)
+	return redirect(w, r, "/verify")
 }

@@ -22,6 +22,7 @@ var userProblemKeys = map[auth.Problem]string{
 	{Field: auth.FieldPassword, Reason: auth.ReasonRules}:        "password.rules",
 	{Field: auth.FieldNewPassword, Reason: auth.ReasonRules}:     "password.rules",
 	{Field: auth.FieldCurrency, Reason: auth.ReasonInvalid}:      "error.currency",
+	{Field: auth.FieldTimeZone, Reason: auth.ReasonInvalid}:      "error.time_zone",
 	{Field: auth.FieldRole, Reason: auth.ReasonInvalid}:          "members.role_invalid",
 	{Field: auth.FieldLocale, Reason: auth.ReasonInvalid}:        "error.bad_request",
 }

@@ -149,7 +149,8 @@ type preloadedKey struct{}
 func preloaded(ctx context.Context) any { return ctx.Value(preloadedKey{}) }
 
 // requireUser sends a signed-out browser to the sign-in page, keeping
-// where it was going, and a user with no project left to the page that
+// where it was going, a user who has not verified their address to
+// "check your mail", and a user with no project left to the page that
 // offers to create one.
 func (c *Console) requireUser(next http.Handler) http.Handler {
 	return c.requireSignedIn(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -171,6 +172,13 @@ func (c *Console) requireUser(next http.Handler) http.Handler {
 func (c *Console) requireSignedIn(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		v := web.ViewerOf(r.Context())
+		if (v == nil && c.signedInOrAnswered(r)) || (v != nil && !v.User.Verified()) {
+			// A sign-up still to prove its address sees "check your mail"
+			// and nothing else of the console; so does a browser answered
+			// a sign-up as if it made a user.
+			toCheckMail(w, r)
+			return
+		}
 		if v == nil {
 			if r.Header.Get("HX-Request") == "true" {
 				w.Header().Set("HX-Redirect", "/signin")
@@ -186,6 +194,16 @@ func (c *Console) requireSignedIn(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// toCheckMail sends the browser to "check your mail".
+func toCheckMail(w http.ResponseWriter, r *http.Request) {
+	if r.Header.Get("HX-Request") == "true" {
+		w.Header().Set("HX-Redirect", "/verify")
+		w.WriteHeader(http.StatusForbidden)
+		return
+	}
+	http.Redirect(w, r, "/verify", http.StatusSeeOther)
 }
 
 // actingAccount is the account the console acts on for this request.

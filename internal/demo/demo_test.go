@@ -64,6 +64,9 @@ func TestDemoHistoryIsDated(t *testing.T) {
 		at := scalar[time.Time](t, pool, q, project)
 		require.True(t, !at.Before(created) && at.Before(start), "%s: %s", q, at)
 	}
+	require.Equal(t, 1, scalar[int](t, pool, `SELECT count(*) FROM users WHERE email = 'history@example.com' AND verified_at = created_at
+		AND trial_granted_at = created_at`), "the demo's owner is verified and has had the trial credit")
+	require.False(t, scalar[bool](t, pool, `SELECT pending_verification FROM accounts WHERE sid = $1`, project))
 	require.Zero(t, scalar[int](t, pool, `SELECT count(*) FROM audit_log WHERE project_sid = $1 AND at > $2`, project, now),
 		"the demo's audit entries dated with what they record")
 	require.Equal(t, created, scalar[time.Time](t, pool, `SELECT min(at) FROM audit_log WHERE project_sid = $1`, project))

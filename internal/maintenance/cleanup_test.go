@@ -106,7 +106,8 @@ func TestCleanupSealsMailsWrittenInClear(t *testing.T) {
 	require.Equal(t, "Follow https://console.example/invitation?token=feedface", m.Body)
 }
 
-// Expired sessions and sign-ups out of their window are forgotten.
+// Expired sessions, sign-ups out of their window and old verification
+// links are forgotten.
 func TestCleanupForgetsExpiredRows(t *testing.T) {
 	t.Parallel()
 	app := webtest.Start(t)
@@ -115,7 +116,13 @@ func TestCleanupForgetsExpiredRows(t *testing.T) {
 	require.NoError(t, err)
 	_, err = app.Pool.Exec(ctx, `INSERT INTO sign_ups (ip, email_domain, at) VALUES ('192.0.2.1', 'example.com', now() - interval '61 minutes'), ('192.0.2.1', 'example.com', now())`)
 	require.NoError(t, err)
+	o := app.CreateOwner("USD")
+	_, err = app.Pool.Exec(ctx, `INSERT INTO email_verifications (user_id, email, token_hash, created_at, expires_at) VALUES
+		($1, 'a@example.com', '\x01', now() - interval '3 days', now() - interval '2 days'),
+		($1, 'a@example.com', '\x02', now() - interval '1 hour', now() + interval '23 hours')`, o.UserID)
+	require.NoError(t, err)
 	cleanup(t, app)
+	require.Equal(t, 1, countRows(t, app, `SELECT count(*) FROM email_verifications`), "a verification link a day past its expiry is forgotten")
 	require.Equal(t, 1, countRows(t, app, `SELECT count(*) FROM sessions`))
 	require.Equal(t, 1, countRows(t, app, `SELECT count(*) FROM sessions WHERE expiry > now()`))
 	require.Equal(t, 1, countRows(t, app, `SELECT count(*) FROM sign_ups`))

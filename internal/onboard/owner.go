@@ -17,6 +17,7 @@ import (
 	"console/internal/audit"
 	"console/internal/auth"
 	"console/internal/billing"
+	"console/internal/database"
 	"console/internal/nav"
 	"console/internal/team"
 )
@@ -42,9 +43,16 @@ type Owner struct {
 	// membership; zero means now. Only seeded history (the demo) creates
 	// one in the past.
 	At time.Time
+	// unverified makes a sign-up's user, who proves their address before
+	// the console lets them in, and holds the project's API credentials
+	// until then. The operator's tools and fixtures make verified users.
+	unverified bool
+	// mail writes the new user's verification link in the transaction.
+	mail func(ctx context.Context, tx pgx.Tx, u *auth.User) error
 }
 
-// Result is what was created.
+// Result is what was created. A sign-up with a registered address
+// creates nothing: its Result is empty.
 type Result struct {
 	User      *auth.User
 	Project   *account.Account
@@ -88,15 +96,36 @@ func CreateOwner(ctx context.Context, pool *pgxpool.Pool, users *auth.Store, acc
 		if err != nil {
 			return err
 		}
-		u, err := newUser(ctx, tx, users, by, user{Email: o.Email, Name: o.Name, Locale: o.Locale, Hash: hash, SignIn: o.SignIn, At: o.At},
-			audit.On{Project: p.SID, Account: p.SID}, map[string]string{"via": o.Via, "project": p.SID})
+		u, err := newUser(ctx, tx, users, by, user{Email: o.Email, Name: o.Name, Locale: o.Locale, Hash: hash, SignIn: o.SignIn, At: o.At,
+			Unverified: o.unverified}, audit.On{Project: p.SID, Account: p.SID}, map[string]string{"via": o.Via, "project": p.SID})
 		if err != nil {
 			return err
+		}
+		if o.unverified {
+			if err := account.HoldUntilVerified(ctx, tx, p.SID); err != nil {
+				return err
+			}
+		}
+		if o.mail != nil {
+			if err := o.mail(ctx, tx, u); err != nil {
+				return err
+			}
 		}
 		if err := team.AddAt(ctx, tx, p.SID, u.ID, team.RoleOwner, o.At); err != nil {
 			return err
 		}
-		if o.TrialCredit {
+		if o.TrialCredit && !o.unverified {
+			at := o.At
+			if at.IsZero() {
+				at = users.Now()
+			}
+			claimed, err := auth.ClaimTrial(ctx, tx, u.ID, at)
+			if err != nil {
+				return err
+			}
+			if !claimed {
+				return errors.New("onboard: a new user had a trial credit already")
+			}
 			if err := billing.PostAt(ctx, tx, p.SID, p.SID, billing.KindCredit, "trial", billing.TrialCredit[p.Currency], "trial credit", o.At); err != nil {
 				return err
 			}
@@ -118,6 +147,8 @@ type user struct {
 	SignIn bool
 	// At dates the user and their entry; zero means now.
 	At time.Time
+	// Unverified makes a user who has yet to prove their address.
+	Unverified bool
 }
 
 // newUser makes user n in tx with the default pins, and records that they
@@ -125,7 +156,13 @@ type user struct {
 // is the user) with details. It returns auth.ErrEmailTaken for an email
 // another user has.
 func newUser(ctx context.Context, tx pgx.Tx, users *auth.Store, by audit.Actor, n user, on audit.On, details map[string]string) (*auth.User, error) {
-	u, err := users.CreateHashedAt(ctx, tx, n.Email, n.Name, n.Hash, n.Locale, n.At)
+	create := users.CreateHashedAt
+	if n.Unverified {
+		create = func(ctx context.Context, db database.DBTX, email, name string, h auth.PasswordHash, locale string, _ time.Time) (*auth.User, error) {
+			return users.CreateUnverified(ctx, db, email, name, h, locale)
+		}
+	}
+	u, err := create(ctx, tx, n.Email, n.Name, n.Hash, n.Locale, n.At)
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package onboard
 
 import (
 	"context"
+	"errors"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -10,15 +11,21 @@ import (
 	"console/internal/audit"
 	"console/internal/auth"
 	"console/internal/i18n"
+	"console/internal/mail"
 	"console/internal/team"
 )
 
-// Service holds the sign-ups: a new customer's, and an invitee's.
+// Service holds the sign-ups: a new customer's, and an invitee's, and
+// how a customer proves their address.
 type Service struct {
 	pool     *pgxpool.Pool
 	users    *auth.Store
 	accounts *account.Store
 	team     *team.Service
+	// Jobs writes the verification mails.
+	Jobs mail.Inserter
+	// BaseURL is the console's public URL, for the links in mails.
+	BaseURL string
 }
 
 // NewService returns the service; invitees join through teams.
@@ -30,14 +37,18 @@ func NewService(pool *pgxpool.Pool, users *auth.Store, accounts *account.Store, 
 type SignUpInput struct {
 	Name, Email, Password string
 	ProjectName, Currency string
+	// TimeZone is the project's IANA zone; empty takes the currency's
+	// usual one for JPY (Asia/Tokyo), else the language's.
+	TimeZone string
 	// Locale is the language the visitor reads the console in: it becomes
-	// theirs, and sets the new project's time zone.
+	// theirs.
 	Locale string
 }
 
 // Validate returns every problem with in: a name or project name empty
 // or too long, an email that is not one address, a password outside the
-// rules, a currency the console does not hold.
+// rules, a currency the console does not hold, a time zone Go does not
+// know.
 func (in SignUpInput) Validate() error {
 	var ps auth.Problems
 	ps.Add(auth.FieldName, auth.NameProblem(in.Name))
@@ -47,29 +58,53 @@ func (in SignUpInput) Validate() error {
 	if !account.ValidCurrency(in.Currency) {
 		ps.Add(auth.FieldCurrency, auth.ReasonInvalid)
 	}
+	if in.TimeZone != "" && !account.ValidTimeZone(in.TimeZone) {
+		ps.Add(auth.FieldTimeZone, auth.ReasonInvalid)
+	}
 	return ps.Err()
 }
 
-// SignUp makes a new customer, by visitor by: the user, signed in, who
-// owns a new project with the trial credit. It returns auth.Problems for
-// a bad input, auth.ErrThrottled when by's address or the email's domain
-// has signed up too often, auth.ErrEmailTaken and auth.ErrBusy. Only a
-// sign-up made counts against the limits.
+// DefaultTimeZone is the zone a sign-up form offers first: Asia/Tokyo for
+// a JPY project, else the language's usual zone from the catalog.
+func DefaultTimeZone(currency, locale string) string {
+	if currency == "JPY" {
+		return "Asia/Tokyo"
+	}
+	return i18n.Translate(locale, "signup.default_time_zone")
+}
+
+// SignUp makes a new customer, by visitor by: the user, signed in but
+// unverified, who owns a new project whose API credentials answer 401
+// until the address is proved through the link mailed to it. The trial
+// credit comes at verification (Verify).
+//
+// An email already registered makes nothing and answers as a sign-up
+// does (a nil Result.User): its owner is mailed instead that someone
+// tried, so the form tells nobody which addresses have an account. Every
+// attempt counts against the limits, for the same reason; only a refused
+// input does not. It returns auth.Problems for a bad input,
+// auth.ErrThrottled when by's address or the email's domain has signed up
+// too often, and auth.ErrBusy.
 func (s *Service) SignUp(ctx context.Context, by audit.Actor, in SignUpInput) (*Result, error) {
 	if err := in.Validate(); err != nil {
 		return nil, err
+	}
+	if in.TimeZone == "" {
+		in.TimeZone = DefaultTimeZone(in.Currency, in.Locale)
 	}
 	undo, err := s.users.ReserveSignUp(ctx, s.pool, by.IP, in.Email)
 	if err != nil {
 		return nil, err
 	}
-	// The catalog gives each language's usual zone: Asia/Tokyo for Japanese.
-	tz := i18n.Translate(in.Locale, "signup.default_time_zone")
 	res, err := CreateOwner(ctx, s.pool, s.users, s.accounts, Owner{
 		Email: in.Email, Password: in.Password, Name: in.Name, Locale: in.Locale, ProjectName: in.ProjectName,
-		Currency: in.Currency, TimeZone: tz, TrialCredit: true, Via: "signup", SignIn: true, By: by,
+		Currency: in.Currency, TimeZone: in.TimeZone, Via: "signup", SignIn: true, By: by, unverified: true,
+		mail: s.mailVerification,
 	})
-	if err != nil {
+	switch {
+	case errors.Is(err, auth.ErrEmailTaken):
+		return &Result{}, s.mailSignUpAttempt(ctx, in.Email, in.Locale)
+	case err != nil:
 		undo() // no sign-up was made: it does not count
 		return nil, err
 	}

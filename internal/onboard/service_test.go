@@ -90,13 +90,18 @@ func TestServiceSignUp(t *testing.T) {
 	require.NoError(t, err)
 	require.NotNil(t, u.LastSignIn, "a sign-up signs in")
 
-	// An email taken is refused, and the attempt does not count: the IP's
-	// limit still has room for as many sign-ups as before.
-	_, err = svc.SignUp(ctx, visitor("192.0.2.1"), good)
-	require.ErrorIs(t, err, auth.ErrEmailTaken)
-	var counted int
-	require.NoError(t, app.Pool.QueryRow(ctx, `SELECT count(*) FROM sign_ups WHERE ip = '192.0.2.1'`).Scan(&counted))
-	require.Equal(t, 1, counted)
+	require.Nil(t, u.VerifiedAt, "a sign-up proves its address later")
+	require.Zero(t, webtest.Count(t, app, `SELECT count(*) FROM ledger_entries WHERE project_sid = $1`, res.Project.SID), "no credit before verification")
+
+	// An email taken makes nothing but answers as a sign-up, mails its
+	// owner, and counts.
+	users := webtest.Count(t, app, `SELECT count(*) FROM users`)
+	again, err := svc.SignUp(ctx, visitor("192.0.2.1"), good)
+	require.NoError(t, err)
+	require.Nil(t, again.User)
+	require.Equal(t, users, webtest.Count(t, app, `SELECT count(*) FROM users`))
+	require.Equal(t, 1, webtest.Count(t, app, `SELECT count(*) FROM mail_outbox WHERE kind = 'signup_attempt' AND to_addr = $1`, good.Email))
+	require.Equal(t, 2, webtest.Count(t, app, `SELECT count(*) FROM sign_ups WHERE ip = '192.0.2.1'`))
 }
 
 func mustRole(t *testing.T, app *webtest.App, project, userID string) string {
@@ -151,4 +156,37 @@ func TestServiceSignUpInvited(t *testing.T) {
 	registered, err := app.Services.Auth.Registered(ctx, "late@example.com")
 	require.NoError(t, err)
 	require.False(t, registered, "the user is made with the membership or not at all")
+}
+
+// Following an invitation mailed to one's address proves it: a sign-up
+// still to verify who accepts is verified; an invitee who signs up
+// through the link is made verified.
+func TestInvitationVerifiesTheInvitee(t *testing.T) {
+	t.Parallel()
+	app := webtest.Start(t)
+	svc := app.Services.Onboard
+	ctx := context.Background()
+	o := app.CreateOwner("USD")
+	owner := audit.Actor{Kind: audit.ActorUser, UserID: o.UserID}
+
+	res, err := svc.SignUp(ctx, visitor("192.0.2.3"), onboard.SignUpInput{Name: "Ann", Email: "ann@example.com", Password: "correct horse",
+		ProjectName: "Own", Currency: "USD", Locale: "en"})
+	require.NoError(t, err)
+	require.False(t, res.User.Verified())
+	inv, err := app.Services.Team.Invite(ctx, owner, o.AccountSID, team.RoleOwner, team.InvitationInput{Email: "ANN@example.com", Role: team.RoleDeveloper}, "en")
+	require.NoError(t, err)
+	require.NoError(t, app.Services.Team.Accept(ctx, audit.Actor{Kind: audit.ActorUser, UserID: res.User.ID}, inv))
+	u, err := app.Services.Auth.User(ctx, res.User.ID)
+	require.NoError(t, err)
+	require.True(t, u.Verified())
+	require.True(t, u.TrialGranted(), "verified as by the link: the own project gets the trial credit")
+	require.Equal(t, "15.5", webtest.Balance(t, app, res.Project.SID).String())
+	require.Zero(t, webtest.Count(t, app, `SELECT count(*) FROM accounts WHERE pending_verification`), "and answers the API")
+
+	inv, err = app.Services.Team.Invite(ctx, owner, o.AccountSID, team.RoleOwner, team.InvitationInput{Email: "bob@example.com", Role: team.RoleSupport}, "en")
+	require.NoError(t, err)
+	bob, err := svc.SignUpInvited(ctx, visitor("192.0.2.3"), inv, onboard.InvitedSignUpInput{Name: "Bob", Password: "correct horse", Locale: "en"})
+	require.NoError(t, err)
+	require.True(t, bob.Verified())
+	require.False(t, bob.TrialGranted(), "an invitee gets no trial credit")
 }

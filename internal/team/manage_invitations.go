@@ -153,9 +153,21 @@ func (s *Service) Accept(ctx context.Context, by audit.Actor, inv *Invitation) e
 
 // Join is Accept inside the caller's transaction tx, for a use case that
 // makes the member first (a sign-up through the link): by.UserID joins.
+// Following the link mailed to the invitation's address proves it: a
+// user who signed up with that address and had not verified it yet is
+// verified.
 func (s *Service) Join(ctx context.Context, tx pgx.Tx, by audit.Actor, inv *Invitation) error {
 	if err := Accept(ctx, tx, inv, by.UserID, s.Now()); err != nil {
 		return err
+	}
+	u, err := s.users.MarkVerified(ctx, tx, by.UserID, inv.Email)
+	if err != nil {
+		return err
+	}
+	if u != nil && s.Verified != nil {
+		if err := s.Verified(ctx, tx, by, u); err != nil {
+			return err
+		}
 	}
 	return audit.Record(ctx, tx, by, audit.MemberJoined, audit.On{Project: inv.ProjectSID, Account: inv.ProjectSID, Target: inv.ID},
 		map[string]string{"role": inv.Role})

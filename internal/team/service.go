@@ -5,8 +5,10 @@ import (
 	"errors"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"console/internal/audit"
 	"console/internal/auth"
 	"console/internal/mail"
 )
@@ -33,6 +35,10 @@ type Service struct {
 	BaseURL string
 	// Now is the clock, replaceable in tests.
 	Now func() time.Time
+	// Verified runs, in the transaction, for a user whom accepting an
+	// invitation just verified: what a verification link would have done
+	// for them (onboard.Service.Verified), set by the composition root.
+	Verified func(ctx context.Context, tx pgx.Tx, by audit.Actor, u *auth.User) error
 }
 
 // NewService returns the service; mails link to baseURL.

@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -491,4 +492,38 @@ func (a *App) EnsureTrigger(project, accountSID, triggerSID string) string {
 		a.T.Fatal(err)
 	}
 	return t.SID
+}
+
+// verificationLink finds the verification link in a mail's body.
+var verificationLink = regexp.MustCompile(`https?://[^\s]+/verify/confirm\?token=[0-9a-f]+`)
+
+// VerificationLink returns the link of the newest verification mail to
+// email, as mailed (absolute), and fails the test when there is none.
+func (a *App) VerificationLink(email string) string {
+	a.T.Helper()
+	m := a.Mail(`kind = 'verification' AND lower(to_addr) = lower($1)`, email)
+	link := verificationLink.FindString(m.Body)
+	if link == "" {
+		a.T.Fatalf("no verification link in the mail to %s: %q", email, m.Body)
+	}
+	return link
+}
+
+// SignUp posts the sign-up form with c, then follows the verification
+// link mailed to the form's email, so that c ends signed in as a
+// verified user with the trial credit, as most tests want a new customer.
+// It fails the test unless each step answers as a working sign-up does,
+// and returns the last answer (the 303 to the dashboard).
+func (c *Client) SignUp(form url.Values) *Response {
+	c.app.T.Helper()
+	res := c.Post("/signup", form)
+	if res.Status != http.StatusSeeOther || res.Location() != "/verify" {
+		c.app.T.Fatalf("sign-up: status %d, location %q: %.300s", res.Status, res.Location(), res.Body)
+	}
+	link := c.app.VerificationLink(form.Get("email"))
+	res = c.Get(strings.TrimPrefix(link, c.app.URL))
+	if res.Status != http.StatusSeeOther || res.Location() != "/" {
+		c.app.T.Fatalf("verification: status %d, location %q: %.300s", res.Status, res.Location(), res.Body)
+	}
+	return res
 }

@@ -124,6 +124,40 @@
     }
   }, true);
 
+  // The sign-up form's time zone: a fresh form takes the browser's zone
+  // (added to the list if the list lacks it); choosing JPY proposes
+  // Asia/Tokyo until the visitor picks a zone themselves.
+  function selectZone(sel, tz) {
+    if (!tz) return;
+    var has = false;
+    for (var i = 0; i < sel.options.length; i++) {
+      if (sel.options[i].value === tz) has = true;
+    }
+    if (!has) sel.add(new Option(tz, tz));
+    sel.value = tz;
+  }
+  var zone = document.querySelector("select[name=time_zone][data-browser-time-zone]");
+  if (zone) {
+    var browserZone = "";
+    try {
+      browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+    } catch (e) {
+      browserZone = "";
+    }
+    selectZone(zone, browserZone);
+  }
+  document.addEventListener("change", function (e) {
+    var t = e.target;
+    if (!(t instanceof HTMLSelectElement) || !t.form) return;
+    var tz = t.form.querySelector("select[name=time_zone]");
+    if (!tz) return;
+    if (t === tz) {
+      tz.dataset.chosen = "1";
+    } else if (t.name === "currency" && t.value === "JPY" && !tz.dataset.chosen) {
+      selectZone(tz, "Asia/Tokyo");
+    }
+  });
+
   document.addEventListener("keydown", function (e) {
     if (e.key !== "Escape") return;
     var open = document.querySelector("details.menu[open], details.confirm[open]");
