@@ -182,6 +182,7 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*App, error)
 	a.Messages = &messaging.Sender{Pool: pool, Ledger: a.Billing.Ledger, Prices: a.Prices}
 	a.Calls.Ledger, a.Calls.Prices, a.Calls.Jobs = a.Billing.Ledger, a.Prices, a.Outbox
 	a.Auth = auth.NewService(pool, a.Users)
+	a.Auth.Jobs, a.Auth.BaseURL = a.Outbox, cfg.BaseURL
 	a.Team = team.NewService(pool, a.Users, a.Outbox, cfg.BaseURL)
 	a.Onboard = onboard.NewService(pool, a.Users, a.Accounts, a.Team)
 	a.Frames = nav.NewFrames(pool, a.Users, a.Accounts)
@@ -196,6 +197,7 @@ func (a *App) SetBaseURL(u string) {
 	a.Config.BaseURL = u
 	a.Billing.BaseURL, a.Triggers.BaseURL = u, u
 	a.Team.BaseURL = u
+	a.Auth.BaseURL = u
 }
 
 // StartWorkers starts the River workers.

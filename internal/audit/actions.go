@@ -60,7 +60,16 @@ const (
 	UsageTriggerDeleted = "usage_trigger.deleted"
 	UsageTriggerFired   = "usage_trigger.fired"
 
-	UserEmailChanged        = "user.email_changed"
+	UserEmailChanged = "user.email_changed"
+	// UserEmailChangeRequested is a change of address waiting for the new
+	// address's confirmation; UserEmailChanged is its confirmation.
+	UserEmailChangeRequested   = "user.email_change_requested"
+	UserEmailChangeCancelled   = "user.email_change_cancelled"
+	UserPasswordReset          = "user.password_reset"
+	UserPasswordResetRequested = "user.password_reset_requested"
+	// UserTwoFactorReset is the operator's removal of a user's 2FA
+	// (`console admin reset-2fa`).
+	UserTwoFactorReset      = "user.two_factor_reset"
 	UserFriendlyNameChanged = "user.friendly_name_changed"
 	UserLanguageChanged     = "user.language_changed"
 	UserPasswordChanged     = "user.password_changed"
@@ -95,8 +104,9 @@ var Actions = []string{
 	MessageRedacted, MessageDeleted,
 	UsageTriggerCreated, UsageTriggerUpdated, UsageTriggerDeleted, UsageTriggerFired,
 	UserSignedUp, UserSignedIn, UserSignInFailed, UserReauthFailed, UserSignedOut, UserProjectSwitched, UserSubaccountViewed,
-	UserServicePinned, UserServiceUnpinned, UserFriendlyNameChanged, UserEmailChanged, UserPasswordChanged,
-	UserLanguageChanged, UserTwoFactorEnabled, UserTwoFactorDisabled,
+	UserServicePinned, UserServiceUnpinned, UserFriendlyNameChanged, UserEmailChangeRequested, UserEmailChanged,
+	UserEmailChangeCancelled, UserPasswordChanged, UserPasswordResetRequested, UserPasswordReset,
+	UserLanguageChanged, UserTwoFactorEnabled, UserTwoFactorDisabled, UserTwoFactorReset,
 }
 
 var known = func() map[string]bool {
