@@ -101,8 +101,9 @@ func (s *Service) PendingEmailChange(ctx context.Context, userID string) (*Email
 // is confirmed. A new request replaces the one open before. It returns
 // Problems for a bad address and ErrSameEmail for the current one;
 // whether the address is another user's is told only at confirmation,
-// and to no one but the address's owner. The caller has re-checked u.
-func (s *Service) RequestEmailChange(ctx context.Context, by audit.Actor, u *User, in EmailInput) (*EmailChange, error) {
+// and to no one but the address's owner. The mails are in u's language,
+// else in locale. The caller has re-checked u.
+func (s *Service) RequestEmailChange(ctx context.Context, by audit.Actor, u *User, in EmailInput, locale string) (*EmailChange, error) {
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
@@ -125,7 +126,7 @@ func (s *Service) RequestEmailChange(ctx context.Context, by audit.Actor, u *Use
 		if err != nil {
 			return err
 		}
-		loc := userLocale(u, i18n.English)
+		loc := userLocale(u, locale)
 		if _, err := mail.Enqueue(ctx, tx, s.Jobs, mail.Message{
 			Kind: "email_confirm", To: c.NewEmail, Locale: loc,
 			Subject: i18n.Translate(loc, "mail.email_confirm_subject"),
@@ -160,8 +161,8 @@ func (s *Service) lockChange(ctx context.Context, tx pgx.Tx, id int64) (*EmailCh
 // whoever followed the link mailed to it; the old address is told. It
 // returns ErrEmailTaken when the address became another user's (the
 // change stays open, and whose it is is not said), and the link's state
-// errors.
-func (s *Service) ConfirmEmailChange(ctx context.Context, by audit.Actor, id int64) (*EmailChange, error) {
+// errors. The old address's mail is in the user's language, else in locale.
+func (s *Service) ConfirmEmailChange(ctx context.Context, by audit.Actor, id int64, locale string) (*EmailChange, error) {
 	var c *EmailChange
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var err error
@@ -181,7 +182,7 @@ func (s *Service) ConfirmEmailChange(ctx context.Context, by audit.Actor, id int
 		if err != nil {
 			return err
 		}
-		loc := userLocale(u, i18n.English)
+		loc := userLocale(u, locale)
 		if _, err := mail.Enqueue(ctx, tx, s.Jobs, mail.Message{
 			Kind: "email_changed", To: c.OldEmail, Locale: loc,
 			Subject: i18n.Translate(loc, "mail.email_changed_subject"),

@@ -167,7 +167,8 @@ func (s *Service) RequestPasswordReset(ctx context.Context, by audit.Actor, emai
 // It returns the user with the new epoch; ErrResetNotFound, ErrResetUsed
 // or ErrResetExpired for a link that does not work; Problems for a
 // password outside the rules; ErrBusy when no hashing slot came free.
-func (s *Service) ResetPassword(ctx context.Context, by audit.Actor, id int64, in PasswordInput) (*User, error) {
+// The mail is in the user's language, else in locale.
+func (s *Service) ResetPassword(ctx context.Context, by audit.Actor, id int64, in PasswordInput, locale string) (*User, error) {
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
@@ -205,7 +206,7 @@ func (s *Service) ResetPassword(ctx context.Context, by audit.Actor, id int64, i
 		if u, err = s.store.ByID(ctx, tx, r.UserID); err != nil {
 			return err
 		}
-		if err := s.mailPasswordChanged(ctx, tx, u); err != nil {
+		if err := s.mailPasswordChanged(ctx, tx, u, locale); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, as(by, u.ID), audit.UserPasswordReset, audit.On{Target: u.ID}, nil)
@@ -218,8 +219,8 @@ func (s *Service) ResetPassword(ctx context.Context, by audit.Actor, id int64, i
 
 // mailPasswordChanged tells u that their password changed, with the way
 // back in should it not have been them.
-func (s *Service) mailPasswordChanged(ctx context.Context, tx pgx.Tx, u *User) error {
-	loc := userLocale(u, i18n.English)
+func (s *Service) mailPasswordChanged(ctx context.Context, tx pgx.Tx, u *User, locale string) error {
+	loc := userLocale(u, locale)
 	_, err := mail.Enqueue(ctx, tx, s.Jobs, mail.Message{
 		Kind: "password_changed", To: u.Email, Locale: loc,
 		Subject: i18n.Translate(loc, "mail.password_changed_subject"),

@@ -150,15 +150,15 @@ func TestServiceUserSettings(t *testing.T) {
 		{name: "rename", change: func(u *auth.User) error { return svc.Rename(ctx, by, u, auth.ProfileInput{FriendlyName: "Ada"}) },
 			action: audit.UserFriendlyNameChanged, check: func(t *testing.T, u *auth.User) { require.Equal(t, "Ada", u.FriendlyName) }},
 		{name: "two addresses", change: func(u *auth.User) error {
-			_, err := svc.RequestEmailChange(ctx, by, u, auth.EmailInput{Email: "a@example.com,b@example.com"})
+			_, err := svc.RequestEmailChange(ctx, by, u, auth.EmailInput{Email: "a@example.com,b@example.com"}, "en")
 			return err
 		}, problem: &auth.Problem{Field: auth.FieldEmail, Reason: auth.ReasonOneAddress}, action: audit.UserEmailChangeRequested},
 		{name: "the same email", change: func(u *auth.User) error {
-			_, err := svc.RequestEmailChange(ctx, by, u, auth.EmailInput{Email: strings.ToUpper(u.Email)})
+			_, err := svc.RequestEmailChange(ctx, by, u, auth.EmailInput{Email: strings.ToUpper(u.Email)}, "en")
 			return err
 		}, err: auth.ErrSameEmail, action: audit.UserEmailChangeRequested},
 		{name: "new email, pending until confirmed", change: func(u *auth.User) error {
-			_, err := svc.RequestEmailChange(ctx, by, u, auth.EmailInput{Email: "ada@example.com"})
+			_, err := svc.RequestEmailChange(ctx, by, u, auth.EmailInput{Email: "ada@example.com"}, "en")
 			return err
 		}, action: audit.UserEmailChangeRequested, details: map[string]string{"from": o.Email, "to": "ada@example.com"},
 			check: func(t *testing.T, u *auth.User) {
@@ -168,7 +168,7 @@ func TestServiceUserSettings(t *testing.T) {
 				require.Equal(t, "ada@example.com", p.NewEmail)
 			}},
 		{name: "another user's email is not refused before confirmation", change: func(u *auth.User) error {
-			_, err := svc.RequestEmailChange(ctx, by, u, auth.EmailInput{Email: other.Email})
+			_, err := svc.RequestEmailChange(ctx, by, u, auth.EmailInput{Email: other.Email}, "en")
 			return err
 		}, action: audit.UserEmailChangeRequested, details: map[string]string{"from": o.Email, "to": other.Email},
 			check: func(t *testing.T, u *auth.User) { require.Equal(t, o.Email, u.Email) }},

@@ -6,6 +6,7 @@ import (
 
 	"console/internal/audit"
 	"console/internal/auth"
+	"console/internal/i18n"
 	"console/web"
 )
 
@@ -89,7 +90,7 @@ func (c *Console) confirmEmail(w http.ResponseWriter, r *http.Request) error {
 	if id == 0 {
 		return emailLinkState(w, r, "confirm", auth.ErrChangeNotFound)
 	}
-	ch, err := c.auth.ConfirmEmailChange(ctx, audit.ActorFrom(ctx), id)
+	ch, err := c.auth.ConfirmEmailChange(ctx, audit.ActorFrom(ctx), id, i18n.Locale(ctx))
 	if errors.Is(err, auth.ErrEmailTaken) {
 		// Whose address it is is not said.
 		d := web.EmailLinkData{Mode: "confirm", OldEmail: ch.OldEmail, NewEmail: ch.NewEmail}

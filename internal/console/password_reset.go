@@ -94,7 +94,7 @@ func (c *Console) reset(w http.ResponseWriter, r *http.Request) error {
 		return resetState(w, r, auth.ErrResetNotFound)
 	}
 	var f web.ResetForm
-	u, err := c.auth.ResetPassword(ctx, audit.ActorFrom(ctx), id, auth.PasswordInput{New: r.PostFormValue("new_password")})
+	u, err := c.auth.ResetPassword(ctx, audit.ActorFrom(ctx), id, auth.PasswordInput{New: r.PostFormValue("new_password")}, i18n.Locale(ctx))
 	switch {
 	case userProblems(err, &f.Errors, userProblemKeys):
 		return render(w, r, http.StatusUnprocessableEntity, web.ResetPassword(f))

@@ -76,7 +76,7 @@ func (c *Console) updateEmail(w http.ResponseWriter, r *http.Request) error {
 	}
 	if !d.Email.Errors.Any() {
 		// The address changes once the new one confirms (the link mailed to it).
-		_, err = c.auth.RequestEmailChange(ctx, audit.ActorFrom(ctx), u, in)
+		_, err = c.auth.RequestEmailChange(ctx, audit.ActorFrom(ctx), u, in, i18n.Locale(ctx))
 		if errors.Is(err, auth.ErrSameEmail) {
 			d.Email.Errors.Add("email", "settings.email_same")
 		} else if err != nil {
