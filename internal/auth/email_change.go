@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"console/internal/audit"
+	"console/internal/database"
 	"console/internal/i18n"
 	"console/internal/mail"
 )
@@ -61,6 +62,13 @@ func scanChange(row pgx.Row) (*EmailChange, error) {
 		return nil, ErrChangeNotFound
 	}
 	return &c, err
+}
+
+// PruneEmailChanges forgets changes whose links stopped working a week
+// ago: the audit log keeps what happened.
+func PruneEmailChanges(ctx context.Context, db database.DBTX, now time.Time) (int64, error) {
+	tag, err := db.Exec(ctx, `DELETE FROM email_changes WHERE expires_at < $1`, now.Add(-7*24*time.Hour))
+	return tag.RowsAffected(), err
 }
 
 // Link purposes of an email change: the new address confirms, the old cancels.
