@@ -130,6 +130,9 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*App, error)
 	deliver := &mail.DeliverWorker{Pool: pool, Sender: sender}
 	river.AddWorker(workers, cleanup)
 	river.AddWorker(workers, deliver)
+	// The reset-link worker needs the auth service, made below.
+	resetMail := &auth.ResetMailWorker{}
+	river.AddWorker(workers, resetMail)
 	river.AddWorker(workers, &billing.RechargeWorker{Service: a.Billing})
 	river.AddWorker(workers, &billing.SettleWorker{Service: a.Billing})
 	river.AddWorker(workers, &billing.RecurringWorker{Service: a.Billing})
@@ -183,6 +186,7 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*App, error)
 	a.Calls.Ledger, a.Calls.Prices, a.Calls.Jobs = a.Billing.Ledger, a.Prices, a.Outbox
 	a.Auth = auth.NewService(pool, a.Users)
 	a.Auth.Jobs, a.Auth.BaseURL = a.Outbox, cfg.BaseURL
+	resetMail.Service = a.Auth
 	a.Team = team.NewService(pool, a.Users, a.Outbox, cfg.BaseURL)
 	a.Onboard = onboard.NewService(pool, a.Users, a.Accounts, a.Team)
 	a.Frames = nav.NewFrames(pool, a.Users, a.Accounts)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
 
 	"console/internal/audit"
 	"console/internal/database"
@@ -65,9 +66,9 @@ func newLinkToken() string { return sid.Hex32() + sid.Hex32() }
 
 // reserveReset counts one reset request for email from ip, or refuses it
 // with ErrThrottled, under a lock on each key as the sign-in throttle
-// does, so parallel requests cannot all pass. Requests stay counted: each
-// may send a mail.
-func (s *Store) reserveReset(ctx context.Context, pool *pgxpool.Pool, email, ip string) error {
+// does, so parallel requests cannot all pass; then runs then in the same
+// transaction. Requests stay counted: each may send a mail.
+func (s *Store) reserveReset(ctx context.Context, pool *pgxpool.Pool, email, ip string, then func(pgx.Tx) error) error {
 	key := emailKey(email)
 	return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
 		if err := lockKeys(ctx, tx, "reset.email:"+key, "reset.ip:"+ip); err != nil {
@@ -80,10 +81,13 @@ func (s *Store) reserveReset(ctx context.Context, pool *pgxpool.Pool, email, ip 
 			WHERE (SELECT count(*) FROM password_reset_requests WHERE email_key = $1 AND at > $4) < $5
 			  AND (SELECT count(*) FROM password_reset_requests WHERE ip = $2 AND at > $4) < $6`,
 			key, ip, now, now.Add(-resetWindow), MaxResetsPerAddress, MaxResetsPerIP)
-		if err == nil && tag.RowsAffected() == 0 {
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
 			return ErrThrottled
 		}
-		return err
+		return then(tx)
 	})
 }
 
@@ -119,22 +123,56 @@ func (s *Service) ResetByID(ctx context.Context, id int64) (*Reset, error) {
 	return scanReset(s.pool.QueryRow(ctx, `SELECT id, user_id, expires_at, used_at FROM password_resets WHERE id = $1`, id))
 }
 
-// RequestPasswordReset mails a reset link to email when it belongs to a
-// user, and does nothing visible otherwise: the caller answers the same
-// either way. It returns Problems for what is not an address and
-// ErrThrottled when the address or by's IP asked too often; both counted
-// alike for known and unknown addresses. The mail is in the user's
-// language, else in locale.
+// RequestPasswordReset has a reset link mailed to email when it belongs
+// to a user, and nothing otherwise. Whether it does is decided by a job
+// (ResetMailWorker), so the request does the same work, in the same time,
+// for known and unknown addresses, and the caller answers the same. It
+// returns Problems for what is not an address and ErrThrottled when the
+// address or by's IP asked too often, counted alike for known and unknown
+// addresses. The mail is in the user's language, else in locale.
 func (s *Service) RequestPasswordReset(ctx context.Context, by audit.Actor, email, locale string) error {
 	in := EmailInput{Email: NormalizeEmail(email)}
 	if err := in.Validate(); err != nil {
 		return err
 	}
-	if err := s.store.reserveReset(ctx, s.pool, in.Email, by.IP); err != nil {
+	return s.store.reserveReset(ctx, s.pool, in.Email, by.IP, func(tx pgx.Tx) error {
+		_, err := s.Jobs.InsertTx(ctx, tx, ResetMailArgs{Email: in.Email, Locale: locale,
+			IP: by.IP, UserAgent: by.UserAgent, RequestID: by.RequestID}, nil)
 		return err
-	}
+	})
+}
+
+// ResetMailArgs is the job that mails a reset link for a request: the
+// address asked for and who asked, for the audit entry.
+type ResetMailArgs struct {
+	Email     string `json:"email"`
+	Locale    string `json:"locale"`
+	IP        string `json:"ip"`
+	UserAgent string `json:"user_agent"`
+	RequestID string `json:"request_id"`
+}
+
+// Kind names the job in River.
+func (ResetMailArgs) Kind() string { return "password_reset_mail" }
+
+// ResetMailWorker mails the reset links requested. Run twice, it mails two
+// links, each working once: harmless.
+type ResetMailWorker struct {
+	river.WorkerDefaults[ResetMailArgs]
+	Service *Service
+}
+
+// Work mails the link when the address is a user's.
+func (w *ResetMailWorker) Work(ctx context.Context, job *river.Job[ResetMailArgs]) error {
+	a := job.Args
+	by := audit.Actor{Kind: audit.ActorAnonymous, IP: a.IP, UserAgent: a.UserAgent, RequestID: a.RequestID}
+	return w.Service.mailReset(ctx, by, a.Email, a.Locale)
+}
+
+// mailReset makes a reset link for the user of email, if any, and mails it.
+func (s *Service) mailReset(ctx context.Context, by audit.Actor, email, locale string) error {
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		u, err := s.store.ByEmail(ctx, tx, in.Email)
+		u, err := s.store.ByEmail(ctx, tx, email)
 		if errors.Is(err, ErrNotFound) {
 			return nil
 		}
@@ -155,7 +193,6 @@ func (s *Service) RequestPasswordReset(ctx context.Context, by audit.Actor, emai
 		}); err != nil {
 			return err
 		}
-		by.Kind, by.UserID = audit.ActorAnonymous, ""
 		return audit.Record(ctx, tx, by, audit.UserPasswordResetRequested, audit.On{Target: u.ID}, nil)
 	})
 }

@@ -24,6 +24,7 @@ func requestReset(t *testing.T, app *webtest.App, c *webtest.Client, email strin
 	t.Helper()
 	res := c.Post("/password/forgot", url.Values{"email": {email}})
 	require.Equal(t, http.StatusSeeOther, res.Status, res.Body)
+	app.WaitJobs("password_reset_mail")
 	m := app.Mail(`kind = 'password_reset' AND lower(to_addr) = lower($1)`, email)
 	link := resetLinkRE.FindStringSubmatch(m.Body)
 	require.NotNil(t, link, m.Body)
@@ -37,7 +38,7 @@ func requestReset(t *testing.T, app *webtest.App, c *webtest.Client, email strin
 // in afresh, and a mail saying so.
 func TestPasswordResetEndsEverySessionAndSignsInFresh(t *testing.T) {
 	t.Parallel()
-	app := webtest.Start(t)
+	app := webtest.Start(t, webtest.Workers())
 	o := app.CreateOwner("USD")
 	ctx := context.Background()
 	elsewhere := app.Client()
@@ -118,7 +119,7 @@ func TestPasswordResetEndsEverySessionAndSignsInFresh(t *testing.T) {
 // A link works for an hour, by the server's clock.
 func TestPasswordResetLinkExpires(t *testing.T) {
 	t.Parallel()
-	app := webtest.Start(t)
+	app := webtest.Start(t, webtest.Workers())
 	o := app.CreateOwner("USD")
 	c := app.Client()
 	link := requestReset(t, app, c, o.Email)
@@ -137,10 +138,11 @@ func TestPasswordResetLinkExpires(t *testing.T) {
 }
 
 // The request page tells nothing about whether an address is a user's:
-// the same status, the same page; only the known address gets a mail.
+// the same status, the same page, the same work (a job decides whether to
+// mail, off the request); only the known address gets a mail.
 func TestPasswordResetAnswersTheSameForUnknownAddresses(t *testing.T) {
 	t.Parallel()
-	app := webtest.Start(t)
+	app := webtest.Start(t, webtest.Workers())
 	o := app.CreateOwner("USD")
 	unknown := "nobody-" + strings.TrimPrefix(o.Email, "owner-")
 	answer := func(email string) (int, string, string) {
@@ -153,6 +155,9 @@ func TestPasswordResetAnswersTheSameForUnknownAddresses(t *testing.T) {
 	s2, l2, p2 := answer(unknown)
 	require.Equal(t, http.StatusSeeOther, s1)
 	require.Equal(t, []any{s1, l1, p1}, []any{s2, l2, p2})
+	// Whether to mail is decided by a job, so both requests did the same work.
+	require.Equal(t, 2, webtest.Count(t, app, `SELECT count(*) FROM river_job WHERE kind = 'password_reset_mail'`))
+	app.WaitJobs("password_reset_mail")
 	require.Equal(t, 1, webtest.Count(t, app, `SELECT count(*) FROM mail_outbox WHERE kind = 'password_reset'`))
 	require.Zero(t, webtest.Count(t, app, `SELECT count(*) FROM mail_outbox WHERE to_addr = $1`, unknown))
 
@@ -165,7 +170,7 @@ func TestPasswordResetAnswersTheSameForUnknownAddresses(t *testing.T) {
 // Requests are throttled per address (known or not, alike) and per IP.
 func TestPasswordResetIsThrottled(t *testing.T) {
 	t.Parallel()
-	app := webtest.Start(t)
+	app := webtest.Start(t, webtest.Workers())
 	o := app.CreateOwner("USD")
 	for _, email := range []string{o.Email, "nobody@example.com"} {
 		for i := range auth.MaxResetsPerAddress {
@@ -175,6 +180,7 @@ func TestPasswordResetIsThrottled(t *testing.T) {
 		require.Equal(t, http.StatusTooManyRequests, res.Status, email)
 		require.Contains(t, res.Body, "Too many requests for this address")
 	}
+	app.WaitJobs("password_reset_mail")
 	require.Equal(t, auth.MaxResetsPerAddress, webtest.Count(t, app, `SELECT count(*) FROM mail_outbox WHERE kind = 'password_reset'`))
 
 	// Per IP: many addresses from one source.
@@ -192,7 +198,7 @@ func TestPasswordResetIsThrottled(t *testing.T) {
 // to it, and is signed in only after it.
 func TestPasswordResetStillAsksTheSecondFactor(t *testing.T) {
 	t.Parallel()
-	app := webtest.Start(t)
+	app := webtest.Start(t, webtest.Workers())
 	o := app.CreateOwner("USD")
 	owner := app.Client()
 	owner.SignIn(o.Email, o.Password)
