@@ -71,8 +71,10 @@ type ProfileForm struct {
 
 // EmailForm changes the user's email.
 type EmailForm struct {
-	Email  string
-	Errors FieldErrors
+	Email string
+	// Pending is the new address waiting for its confirmation, if any.
+	Pending string
+	Errors  FieldErrors
 }
 
 // PasswordForm changes the user's password.

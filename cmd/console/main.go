@@ -36,6 +36,8 @@ commands:
   admin credit --account SID --amount N --note TEXT
                                  credit a project's balance (support credits, trial top-ups)
   admin check-ledger             exit non-zero naming any project whose balance differs from its ledger
+  admin reset-2fa --email E      remove a user's 2FA (authenticator, recovery codes, trusted
+                                 browsers) after checking who asks; audited, the user is mailed
   demo [--email E] [--password P] [--json]
                                  seed a demo project (JPY, Asia/Tokyo): an owner to sign in as
                                  (default demo@example.com / console-demo), two subaccounts,
@@ -85,6 +87,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 				return credit(ctx, cfg, args[2:], stdout, stderr)
 			case "check-ledger":
 				return checkLedger(ctx, cfg, stdout, stderr)
+			case "reset-2fa":
+				return resetTwoFactor(ctx, cfg, args[2:], stdout, stderr)
 			}
 		}
 	}

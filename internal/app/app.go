@@ -128,6 +128,9 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*App, error)
 	deliver := &mail.DeliverWorker{Pool: pool, Sender: sender}
 	river.AddWorker(workers, cleanup)
 	river.AddWorker(workers, deliver)
+	// The reset-link worker needs the auth service, made below.
+	resetMail := &auth.ResetMailWorker{}
+	river.AddWorker(workers, resetMail)
 	river.AddWorker(workers, &billing.RechargeWorker{Service: a.Billing})
 	river.AddWorker(workers, &billing.SettleWorker{Service: a.Billing})
 	river.AddWorker(workers, &billing.RecurringWorker{Service: a.Billing})
@@ -179,6 +182,8 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*App, error)
 	a.Messages = &messaging.Sender{Pool: pool, Ledger: a.Billing.Ledger, Prices: a.Prices}
 	a.Calls.Ledger, a.Calls.Prices, a.Calls.Jobs = a.Billing.Ledger, a.Prices, a.Outbox
 	a.Auth = auth.NewService(pool, a.Users)
+	a.Auth.Jobs, a.Auth.BaseURL = a.Outbox, cfg.BaseURL
+	resetMail.Service = a.Auth
 	a.Team = team.NewService(pool, a.Users, a.Outbox, cfg.BaseURL)
 	a.Onboard = onboard.NewService(pool, a.Users, a.Accounts, a.Team)
 	a.Onboard.Jobs, a.Onboard.BaseURL = a.Outbox, cfg.BaseURL
@@ -194,7 +199,7 @@ func New(cfg *config.Config, pool *pgxpool.Pool, log *slog.Logger) (*App, error)
 func (a *App) SetBaseURL(u string) {
 	a.Config.BaseURL = u
 	a.Billing.BaseURL, a.Triggers.BaseURL = u, u
-	a.Team.BaseURL, a.Onboard.BaseURL = u, u
+	a.Team.BaseURL, a.Onboard.BaseURL, a.Auth.BaseURL = u, u, u
 }
 
 // StartWorkers starts the River workers.

@@ -64,9 +64,18 @@ const (
 	UsageTriggerDeleted = "usage_trigger.deleted"
 	UsageTriggerFired   = "usage_trigger.fired"
 
-	UserEmailChanged        = "user.email_changed"
-	UserEmailVerified       = "user.email_verified"
-	UserVerificationMailed  = "user.verification_mailed"
+	UserEmailChanged       = "user.email_changed"
+	UserEmailVerified      = "user.email_verified"
+	UserVerificationMailed = "user.verification_mailed"
+	// UserEmailChangeRequested is a change of address waiting for the new
+	// address's confirmation; UserEmailChanged is its confirmation.
+	UserEmailChangeRequested   = "user.email_change_requested"
+	UserEmailChangeCancelled   = "user.email_change_cancelled"
+	UserPasswordReset          = "user.password_reset"
+	UserPasswordResetRequested = "user.password_reset_requested"
+	// UserTwoFactorReset is the operator's removal of a user's 2FA
+	// (`console admin reset-2fa`).
+	UserTwoFactorReset      = "user.two_factor_reset"
 	UserFriendlyNameChanged = "user.friendly_name_changed"
 	UserLanguageChanged     = "user.language_changed"
 	UserPasswordChanged     = "user.password_changed"
@@ -107,8 +116,10 @@ var Actions = []string{
 	MessageRedacted, MessageDeleted,
 	UsageTriggerCreated, UsageTriggerUpdated, UsageTriggerDeleted, UsageTriggerFired,
 	UserSignedUp, UserSignedIn, UserSignInFailed, UserReauthFailed, UserSignedOut, UserProjectSwitched, UserSubaccountViewed,
-	UserServicePinned, UserServiceUnpinned, UserFriendlyNameChanged, UserEmailChanged, UserPasswordChanged,
-	UserLanguageChanged, UserTwoFactorEnabled, UserTwoFactorDisabled, UserDeleted, UserVerificationMailed, UserEmailVerified,
+	UserServicePinned, UserServiceUnpinned, UserFriendlyNameChanged, UserEmailChangeRequested, UserEmailChanged,
+	UserEmailChangeCancelled, UserPasswordChanged, UserPasswordResetRequested, UserPasswordReset,
+	UserLanguageChanged, UserTwoFactorEnabled, UserTwoFactorDisabled, UserTwoFactorReset, UserDeleted,
+	UserVerificationMailed, UserEmailVerified,
 	UserSessionEnded, UserOtherSessionsEnded, UserTrustedBrowserForgotten, UserRecoveryCodesRegenerated,
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"console/internal/audit"
+	"console/internal/mail"
 )
 
 // Service holds the users' use cases: signing in and out, re-proving who
@@ -19,6 +20,11 @@ import (
 type Service struct {
 	pool  *pgxpool.Pool
 	store *Store
+	// Jobs writes the mails of the use cases that send one (a reset
+	// link, an email change's confirmation) in their transactions.
+	Jobs mail.Inserter
+	// BaseURL is the console's public URL, for the links in mails.
+	BaseURL string
 }
 
 // NewService returns the service over store.

@@ -2,6 +2,7 @@ package auth_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -149,15 +150,28 @@ func TestServiceUserSettings(t *testing.T) {
 		{name: "rename", change: func(u *auth.User) error { return svc.Rename(ctx, by, u, auth.ProfileInput{FriendlyName: "Ada"}) },
 			action: audit.UserFriendlyNameChanged, check: func(t *testing.T, u *auth.User) { require.Equal(t, "Ada", u.FriendlyName) }},
 		{name: "two addresses", change: func(u *auth.User) error {
-			return svc.ChangeEmail(ctx, by, u, auth.EmailInput{Email: "a@example.com,b@example.com"})
-		}, problem: &auth.Problem{Field: auth.FieldEmail, Reason: auth.ReasonOneAddress}, action: audit.UserEmailChanged},
-		{name: "another user's email", change: func(u *auth.User) error {
-			return svc.ChangeEmail(ctx, by, u, auth.EmailInput{Email: other.Email})
-		}, err: auth.ErrEmailTaken, action: audit.UserEmailChanged},
-		{name: "new email", change: func(u *auth.User) error {
-			return svc.ChangeEmail(ctx, by, u, auth.EmailInput{Email: "ada@example.com"})
-		}, action: audit.UserEmailChanged, details: map[string]string{"from": o.Email, "to": "ada@example.com"},
-			check: func(t *testing.T, u *auth.User) { require.Equal(t, "ada@example.com", u.Email) }},
+			_, err := svc.RequestEmailChange(ctx, by, u, auth.EmailInput{Email: "a@example.com,b@example.com"}, "en")
+			return err
+		}, problem: &auth.Problem{Field: auth.FieldEmail, Reason: auth.ReasonOneAddress}, action: audit.UserEmailChangeRequested},
+		{name: "the same email", change: func(u *auth.User) error {
+			_, err := svc.RequestEmailChange(ctx, by, u, auth.EmailInput{Email: strings.ToUpper(u.Email)}, "en")
+			return err
+		}, err: auth.ErrSameEmail, action: audit.UserEmailChangeRequested},
+		{name: "new email, pending until confirmed", change: func(u *auth.User) error {
+			_, err := svc.RequestEmailChange(ctx, by, u, auth.EmailInput{Email: "ada@example.com"}, "en")
+			return err
+		}, action: audit.UserEmailChangeRequested, details: map[string]string{"from": o.Email, "to": "ada@example.com"},
+			check: func(t *testing.T, u *auth.User) {
+				require.Equal(t, o.Email, u.Email, "the old address stays until the new one confirms")
+				p, err := svc.PendingEmailChange(ctx, u.ID)
+				require.NoError(t, err)
+				require.Equal(t, "ada@example.com", p.NewEmail)
+			}},
+		{name: "another user's email is not refused before confirmation", change: func(u *auth.User) error {
+			_, err := svc.RequestEmailChange(ctx, by, u, auth.EmailInput{Email: other.Email}, "en")
+			return err
+		}, action: audit.UserEmailChangeRequested, details: map[string]string{"from": o.Email, "to": other.Email},
+			check: func(t *testing.T, u *auth.User) { require.Equal(t, o.Email, u.Email) }},
 		{name: "short password", change: func(u *auth.User) error {
 			_, err := svc.ChangePassword(ctx, by, u, auth.PasswordInput{New: "short"})
 			return err

@@ -66,18 +66,6 @@ func (s *Service) Rename(ctx context.Context, by audit.Actor, u *User, in Profil
 	})
 }
 
-// ChangeEmail gives user u a new email address. It returns Problems for
-// a bad address and ErrEmailTaken for another user's. The caller has
-// re-checked u (Recheck).
-func (s *Service) ChangeEmail(ctx context.Context, by audit.Actor, u *User, in EmailInput) error {
-	if err := in.Validate(); err != nil {
-		return err
-	}
-	return s.change(ctx, by, u.ID, audit.UserEmailChanged, map[string]string{"from": u.Email, "to": in.Email}, func(tx pgx.Tx) error {
-		return s.store.SetEmail(ctx, tx, u.ID, in.Email)
-	})
-}
-
 // ChangePassword gives user u a new password and returns the new session
 // epoch: every session of u carrying the old one ends, and every browser
 // u trusted is forgotten. It returns Problems for a password outside the

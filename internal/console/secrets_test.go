@@ -130,6 +130,17 @@ func TestNoSecretIsStoredInClear(t *testing.T) {
 	secrets["session cookie after the second factor"] = trusted.Cookie("console_session").Value
 	secrets["password"] = o.Password
 
+	// A password reset link, followed (its session names the link), and an
+	// email change's two links, all still usable.
+	resetLink := requestReset(t, app, app.Client(), o.Email)
+	secrets["password reset token"] = strings.TrimPrefix(resetLink, "/password/reset?token=")
+	resetter := app.Client()
+	require.Equal(t, "/password/reset", resetter.Get(resetLink).Location())
+	require.Equal(t, http.StatusOK, resetter.Get("/password/reset").Status)
+	requestEmailChange(t, c, o, "changed@example.com")
+	_, secrets["email confirmation token"] = emailLink(t, app, "email_confirm", "changed@example.com")
+	_, secrets["email change cancel token"] = emailLink(t, app, "email_change_notice", o.Email)
+
 	// Every secret is live: the dump looks for the right things.
 	require.Equal(t, http.StatusOK, c.Get("/").Status)
 	require.Equal(t, http.StatusOK, trusted.Get("/").Status)

@@ -16,6 +16,13 @@ import (
 func (c *Console) settingsData(r *http.Request) (web.SettingsData, error) {
 	u := web.CurrentUser(r.Context())
 	d := web.SettingsData{Profile: web.ProfileForm{FriendlyName: u.FriendlyName}, Email: web.EmailForm{Email: u.Email}, PreferredLang: u.Locale}
+	pending, err := c.auth.PendingEmailChange(r.Context(), u.ID)
+	if err != nil {
+		return d, err
+	}
+	if pending != nil {
+		d.Email.Pending = pending.NewEmail
+	}
 	if u.TOTPEnabled {
 		n, err := c.auth.RecoveryCodesLeft(r.Context(), u.ID)
 		if err != nil {
@@ -68,9 +75,10 @@ func (c *Console) updateEmail(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if !d.Email.Errors.Any() {
-		err = c.auth.ChangeEmail(ctx, audit.ActorFrom(ctx), u, in)
-		if errors.Is(err, auth.ErrEmailTaken) {
-			d.Email.Errors.Add("email", "signup.email_taken")
+		// The address changes once the new one confirms (the link mailed to it).
+		_, err = c.auth.RequestEmailChange(ctx, audit.ActorFrom(ctx), u, in, i18n.Locale(ctx))
+		if errors.Is(err, auth.ErrSameEmail) {
+			d.Email.Errors.Add("email", "settings.email_same")
 		} else if err != nil {
 			return err
 		}
@@ -78,7 +86,7 @@ func (c *Console) updateEmail(w http.ResponseWriter, r *http.Request) error {
 	if d.Email.Errors.Any() {
 		return render(w, r, cmp.Or(status, http.StatusUnprocessableEntity), web.UserSettings(d))
 	}
-	c.flash(ctx, "ok", "settings.saved")
+	c.flash(ctx, "ok", "settings.email_sent", in.Email)
 	return redirect(w, r, "/user/settings")
 }
 

@@ -68,6 +68,12 @@ func (w *CleanupWorker) Work(ctx context.Context, job *river.Job[CleanupArgs]) e
 	if _, err := auth.PruneVerifications(ctx, w.Pool, now); err != nil {
 		return err
 	}
+	if _, err := auth.PruneResets(ctx, w.Pool, now); err != nil {
+		return err
+	}
+	if _, err := auth.PruneEmailChanges(ctx, w.Pool, now); err != nil {
+		return err
+	}
 	if _, err := auth.PruneTrusted(ctx, w.Pool, now); err != nil {
 		return err
 	}
