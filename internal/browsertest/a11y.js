@@ -21,8 +21,11 @@
     return s;
   };
 
+  // What no one can see or reach is skipped (a username field kept for
+  // password managers); what a closed <details> holds is checked.
+  const unseen = (el) => el.closest('[hidden], [aria-hidden="true"], [inert]') !== null;
   for (const el of document.querySelectorAll("input, select, textarea")) {
-    if (["hidden", "submit", "button", "reset", "image"].includes(el.type)) continue;
+    if (["hidden", "submit", "button", "reset", "image"].includes(el.type) || unseen(el)) continue;
     const labels = Array.from(el.labels || []).filter((l) => text(l) !== "");
     if (labels.length === 0 && !ariaName(el)) problems.push("field without a label: " + describe(el));
   }
@@ -30,6 +33,7 @@
     if (!(el.value || "").trim() && !ariaName(el)) problems.push("button without a text alternative: " + describe(el));
   }
   for (const el of document.querySelectorAll("button, a[href], summary, [role=button]")) {
+    if (unseen(el)) continue;
     const imgAlt = Array.from(el.querySelectorAll("img")).some((i) => (i.alt || "").trim() !== "");
     if (text(el) === "" && !ariaName(el) && !imgAlt) problems.push("control without a text alternative: " + describe(el));
   }

@@ -44,6 +44,7 @@ func TestBrowserAccessibilityEveryPage(t *testing.T) {
 
 	b := browsertest.New(t, app.URL)
 	b.SetTimeout(30 * time.Second)
+	b.IgnoreConsoleErrors(`status of 404 \(Not Found\)`) // the error pages, visited on purpose
 	for _, path := range []string{"/signin", "/signup", "/invitation?token=nope"} {
 		check(b, "en", browsertest.Page{Path: path, Status: b.Go(path)})
 	}
