@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -51,7 +52,8 @@ func env(k, def string) string {
 // TestScreenshots signs in as the demo's owner on the database of
 // DATABASE_URL (as `make demo` left it) and saves a full-page PNG of
 // every page in English and Japanese, on a desktop and a phone, to
-// $SCREENSHOTS_DIR, with an index.html showing them side by side.
+// $SCREENSHOTS_DIR, with an index.html showing them one after another.
+// SCREENSHOTS_ONLY (a regexp of paths) keeps only the pages it matches.
 func TestScreenshots(t *testing.T) {
 	out := os.Getenv("SCREENSHOTS_DIR")
 	if out == "" {
@@ -80,6 +82,10 @@ func TestScreenshots(t *testing.T) {
 	b.Submit(browsertest.TestID("signin-submit"))
 	require.Equal(t, "/", b.URLPath(), "signed in as the demo's owner: run `make demo` first (or set SCREENSHOTS_EMAIL and SCREENSHOTS_PASSWORD)")
 	pages := b.Crawl(starts, 150, nil)
+	if only := os.Getenv("SCREENSHOTS_ONLY"); only != "" { // a regexp of paths, to look again at a few
+		re := regexp.MustCompile(only)
+		pages = slices.DeleteFunc(pages, func(p browsertest.Page) bool { return !re.MatchString(p.Path) })
+	}
 	original := lang(b)
 
 	var index strings.Builder
@@ -98,7 +104,7 @@ func TestScreenshots(t *testing.T) {
 			fmt.Fprintf(&index, "<h2>%s, %s (%d px)</h2>\n", l, w.name, w.width)
 			for i, p := range pages {
 				b.Go(p.Path)
-				shot, err := chromedp.Run(b.Context(), chromedp.FullScreenshot(90))
+				shot, err := chromedp.Run(b.Context(), chromedp.FullScreenshot(100))
 				require.NoError(t, err, p.Path)
 				name := fmt.Sprintf("%s-%s-%02d-%s.png", l, w.name, i, slug(p.Path))
 				require.NoError(t, os.WriteFile(filepath.Join(out, name), shot, 0o644))
