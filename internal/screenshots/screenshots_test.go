@@ -74,6 +74,34 @@ func TestScreenshots(t *testing.T) {
 	t.Cleanup(hs.Close)
 	svc.SetBaseURL(hs.URL)
 
+	var index strings.Builder
+	index.WriteString("<!DOCTYPE html><meta charset=utf-8><title>Console screenshots</title><body>\n")
+	shoot := func(b *browsertest.Browser, l string, pages []browsertest.Page, first int) {
+		for _, w := range widths {
+			opts := []chromedp.EmulateViewportOption{}
+			if w.mobile {
+				opts = append(opts, chromedp.EmulateMobile)
+			}
+			_, err := chromedp.Run(b.Context(), chromedp.EmulateViewport(w.width, w.height, opts...))
+			require.NoError(t, err)
+			fmt.Fprintf(&index, "<h2>%s, %s (%d px)</h2>\n", l, w.name, w.width)
+			for i, p := range pages {
+				b.Go(p.Path)
+				shot, err := chromedp.Run(b.Context(), chromedp.FullScreenshot(100))
+				require.NoError(t, err, p.Path)
+				name := fmt.Sprintf("%s-%s-%02d-%s.png", l, w.name, first+i, slug(p.Path))
+				require.NoError(t, os.WriteFile(filepath.Join(out, name), shot, 0o644))
+				fmt.Fprintf(&index, "<figure><figcaption>%s</figcaption><img src=%q width=%d alt=%q></figure>\n",
+					html.EscapeString(p.Path), name, min(w.width, 700), html.EscapeString(p.Path))
+			}
+		}
+	}
+	// Signed out first, in a browser of each language.
+	public := []browsertest.Page{{Path: "/signin"}, {Path: "/signup"}}
+	for _, l := range []string{"en", "ja"} {
+		shoot(browsertest.New(t, hs.URL, browsertest.Lang(l)), l, public, 0)
+	}
+
 	b := browsertest.New(t, hs.URL, browsertest.WindowSize(1400, 900))
 	b.SetTimeout(60 * time.Second)
 	require.Equal(t, http.StatusOK, b.Go("/signin"))
@@ -88,36 +116,17 @@ func TestScreenshots(t *testing.T) {
 	}
 	original := lang(b)
 
-	var index strings.Builder
-	index.WriteString("<!DOCTYPE html><meta charset=utf-8><title>Console screenshots</title><body>\n")
 	for _, l := range []string{"en", "ja"} {
 		if lang(b) != l {
 			switchLanguage(b)
 		}
-		for _, w := range widths {
-			opts := []chromedp.EmulateViewportOption{}
-			if w.mobile {
-				opts = append(opts, chromedp.EmulateMobile)
-			}
-			_, err := chromedp.Run(b.Context(), chromedp.EmulateViewport(w.width, w.height, opts...))
-			require.NoError(t, err)
-			fmt.Fprintf(&index, "<h2>%s, %s (%d px)</h2>\n", l, w.name, w.width)
-			for i, p := range pages {
-				b.Go(p.Path)
-				shot, err := chromedp.Run(b.Context(), chromedp.FullScreenshot(100))
-				require.NoError(t, err, p.Path)
-				name := fmt.Sprintf("%s-%s-%02d-%s.png", l, w.name, i, slug(p.Path))
-				require.NoError(t, os.WriteFile(filepath.Join(out, name), shot, 0o644))
-				fmt.Fprintf(&index, "<figure><figcaption>%s</figcaption><img src=%q width=%d alt=%q></figure>\n",
-					html.EscapeString(p.Path), name, min(w.width, 700), html.EscapeString(p.Path))
-			}
-		}
+		shoot(b, l, pages, len(public))
 	}
 	if lang(b) != original {
 		switchLanguage(b) // leave the demo owner's language as it was
 	}
 	require.NoError(t, os.WriteFile(filepath.Join(out, "index.html"), []byte(index.String()), 0o644))
-	t.Logf("%d pages × 2 languages × 2 widths saved to %s (open index.html)", len(pages), out)
+	t.Logf("%d pages × 2 languages × 2 widths saved to %s (open index.html)", len(public)+len(pages), out)
 }
 
 // lang is the language the console speaks on the current page.
