@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	"github.com/stretchr/testify/require"
 
 	"console/internal/browsertest"
@@ -77,4 +79,42 @@ func statusOf(pages []browsertest.Page, path string) int {
 		}
 	}
 	return 0
+}
+
+// The keyboard reaches everything the mouse does: the first Tab lands on
+// the skip link, Enter on a menu's summary opens it, Escape closes it and
+// gives the focus back to the summary, and the focused control is outlined.
+func TestBrowserMenusWithTheKeyboard(t *testing.T) {
+	browsertest.SkipShort(t)
+	app := webtest.Start(t)
+	o := app.CreateOwner("JPY")
+	b := browsertest.New(t, app.URL)
+	require.Equal(t, http.StatusOK, b.Go("/signin"))
+	b.Fill(`input[name="email"]`, o.Email)
+	b.Fill(`input[name="password"]`, o.Password)
+	require.Equal(t, http.StatusOK, b.Submit(browsertest.TestID("signin-submit")))
+
+	press := func(key string) {
+		t.Helper()
+		_, err := chromedp.Run(b.Context(), chromedp.KeyEvent(key))
+		require.NoError(t, err)
+	}
+	focused := func() string {
+		return browsertest.Eval[string](b, `(document.activeElement.getAttribute("data-testid") || document.activeElement.className || "")`)
+	}
+	press(kb.Tab)
+	require.Equal(t, "skip-link", focused())
+	require.NotEqual(t, "none", browsertest.Eval[string](b, `getComputedStyle(document.activeElement).outlineStyle`), "focus is visible")
+	press(kb.Tab)
+	require.Contains(t, focused(), "project-name")
+	press(kb.Tab)
+	require.Equal(t, "user-menu", focused())
+	press(kb.Enter)
+	require.True(t, browsertest.Eval[bool](b, `document.querySelector("details.user-menu").open`), "Enter opens the menu")
+	press(kb.Tab)
+	require.Equal(t, "/user/settings", browsertest.Eval[string](b, `document.activeElement.getAttribute("href")`), "Tab walks into the menu")
+	press(kb.Escape)
+	require.False(t, browsertest.Eval[bool](b, `document.querySelector("details.user-menu").open`), "Escape closes it")
+	require.Equal(t, "user-menu", focused(), "and the focus goes back to the menu's summary")
+	b.RequireNoConsoleErrors()
 }
