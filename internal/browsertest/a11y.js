@@ -45,6 +45,13 @@
     const title = Array.from(el.children).find((c) => c.tagName.toLowerCase() === "title");
     if (!ariaName(el) && !text(title)) problems.push("svg without a name (or aria-hidden): " + describe(el));
   }
+  for (const el of document.querySelectorAll("[aria-describedby], [aria-labelledby]")) {
+    for (const attr of ["aria-describedby", "aria-labelledby"]) {
+      for (const id of (el.getAttribute(attr) || "").split(/\s+/).filter(Boolean)) {
+        if (!document.getElementById(id)) problems.push(attr + " names no element (" + id + "): " + describe(el));
+      }
+    }
+  }
   const seen = new Map();
   for (const el of document.querySelectorAll("[id]")) seen.set(el.id, (seen.get(el.id) || 0) + 1);
   for (const [id, n] of seen) if (n > 1) problems.push("id used " + n + " times: " + id);

@@ -35,12 +35,12 @@ func TestBrowserA11yProblems(t *testing.T) {
 	url := pages(t, map[string]string{
 		"/good": `<header><nav aria-label="Main"><a href="/bad">Bad</a></nav></header><main><h1>Good</h1>
 			<form><label>Name <input name="name"></label><label for="c">City</label><input id="c" name="city">
-			<input name="q" aria-label="Search"><input type="text" name="username" hidden>
+			<input name="q" aria-label="Search" aria-describedby="q-hint"><p id="q-hint">Words</p><input type="text" name="username" hidden>
 			<button aria-label="Pin"><svg aria-hidden="true"><use href="#pin"></use></svg></button>
 			<button>Save</button></form>
 			<svg role="img" aria-label="Chart"><rect width="1" height="1"></rect></svg></main>`,
 		"/bad": `<main><h1>One</h1><h1 id="x">Two</h1><p id="x"></p>
-			<input name="nolabel"><select name="pick"><option>a</option></select><textarea name="note"></textarea>
+			<input name="nolabel"><input name="ghost" aria-label="Ghost" aria-describedby="nowhere"><select name="pick"><option>a</option></select><textarea name="note"></textarea>
 			<button><svg><use href="#pin"></use></svg></button><a href="/good"></a><img src="/i.png">
 			<svg><rect width="1" height="1"></rect></svg></main><main></main>`,
 	})
@@ -52,6 +52,7 @@ func TestBrowserA11yProblems(t *testing.T) {
 	b.Go("/bad")
 	require.ElementsMatch(t, []string{
 		`field without a label: input[name="nolabel"]`,
+		`aria-describedby names no element (nowhere): input[name="ghost"]`,
 		`field without a label: select[name="pick"]`,
 		`field without a label: textarea[name="note"]`,
 		`control without a text alternative: button`,
