@@ -56,6 +56,7 @@ func TestBrowserAccessibilityEveryPage(t *testing.T) {
 	require.Equal(t, http.StatusOK, b.Submit(browsertest.TestID("signin-submit")))
 
 	pages := b.Crawl(a11yStarts, 150, func(p browsertest.Page) { check(b, "en", p) })
+	t.Logf("%d pages checked in each language", len(pages))
 	require.Greater(t, len(pages), 30, "the crawl reaches the console's pages")
 	require.NotEqual(t, http.StatusOK, statusOf(pages, "/no-such-page"))
 
