@@ -3,7 +3,7 @@ GO        ?= go
 DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/console?sslmode=disable
 export DATABASE_URL
 
-.PHONY: help run demo build test fuzz generate lint bench
+.PHONY: help run demo build test fuzz generate lint bench screenshots
 
 help: ## list the tasks
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -42,3 +42,8 @@ lint: ## vet, gofmt check, generated files up to date
 
 bench: ## measure the hot paths against this machine's own limits
 	$(GO) run ./cmd/bench
+
+# A folder on the command line: DIR=path (or OUT=path). Not part of make test.
+screenshots: ## save every page (en, ja; 1400 and 390 px) as PNGs to DIR=path, signed in as the demo owner (after make demo)
+	@dir="$(or $(DIR),$(OUT))"; if [ -z "$$dir" ]; then echo "usage: make screenshots DIR=path (after make demo)"; exit 2; fi; \
+	mkdir -p "$$dir" && SCREENSHOTS_DIR="$$(cd "$$dir" && pwd)" $(GO) test -count=1 -run '^TestScreenshots$$' -timeout 20m -v ./internal/screenshots/

@@ -135,7 +135,7 @@ func TestBrowserSubaccountViewAndSwitchBack(t *testing.T) {
 			master := c.owner.AccountSID
 
 			// Sidebar › Settings, then the Subaccounts tab.
-			require.Equal(t, "⚙ "+l.settings, strings.Join(strings.Fields(b.Text(settingsLink)), " "))
+			require.Equal(t, l.settings, strings.Join(strings.Fields(b.Text(settingsLink)), " "))
 			require.Equal(t, http.StatusOK, b.Submit(settingsLink))
 			c.requireSettingsPage("/settings/general", l.general, l.general)
 			c.openTab("/settings/subaccounts", l.subaccounts)

@@ -157,7 +157,7 @@ func TestMonitorEventsFilters(t *testing.T) {
 		require.NotContains(t, all.Body, foreign)
 	}
 	// The rename shows before → after; the API's entry its credential.
-	require.Regexp(t, `data-testid="event-before">Test Project</span>\s*<span class="arrow"[^>]*>→</span>\s*<span class="after" data-testid="event-after">Renamed Project</span>`, all.Body)
+	require.Regexp(t, `data-testid="event-before">Test Project</span>\s*<span class="arrow" role="img" aria-label="changed to"><svg[^>]*><use[^>]*></use></svg></span>\s*<span class="after" data-testid="event-after">Renamed Project</span>`, all.Body)
 	require.Contains(t, all.Body, "API ("+o.AccountSID+")")
 	require.Contains(t, all.Body, "Ada Admin (")
 	require.Contains(t, all.Body, "Shop</option>")

@@ -16,7 +16,7 @@ import (
 type Service struct {
 	ID      string
 	NameKey string // catalog key of its name
-	Icon    string // a symbol shown in the sidebar and on shortcuts
+	Icon    string // the name of its icon in web/static/icons/icons.svg
 	// Path is where the service lives once it is built; empty while it is not.
 	Path string
 	// Perm is what a role needs to see the service.
@@ -25,13 +25,13 @@ type Service struct {
 
 // Services in sidebar order.
 var Services = []Service{
-	{ID: "voice", NameKey: "service.voice", Icon: "☎", Path: "/voice/logs", Perm: team.PermLogsView},
-	{ID: "sms", NameKey: "service.sms", Icon: "✉", Path: "/sms/logs", Perm: team.PermLogsView},
-	{ID: "numbers", NameKey: "service.numbers", Icon: "#", Path: "/phone-numbers", Perm: team.PermNumbersManage},
-	{ID: "billing", NameKey: "service.billing", Icon: "¥", Path: "/billing", Perm: team.PermBillingView},
-	{ID: "usage", NameKey: "service.usage", Icon: "▤", Path: "/usage", Perm: team.PermUsageView},
-	{ID: "monitor", NameKey: "service.monitor", Icon: "◉", Path: "/monitor/events", Perm: team.PermEventsView},
-	{ID: "settings", NameKey: "service.settings", Icon: "⚙", Path: "/settings", Perm: team.PermSettingsView},
+	{ID: "voice", NameKey: "service.voice", Icon: "phone", Path: "/voice/logs", Perm: team.PermLogsView},
+	{ID: "sms", NameKey: "service.sms", Icon: "message-square", Path: "/sms/logs", Perm: team.PermLogsView},
+	{ID: "numbers", NameKey: "service.numbers", Icon: "hash", Path: "/phone-numbers", Perm: team.PermNumbersManage},
+	{ID: "billing", NameKey: "service.billing", Icon: "wallet", Path: "/billing", Perm: team.PermBillingView},
+	{ID: "usage", NameKey: "service.usage", Icon: "chart-column", Path: "/usage", Perm: team.PermUsageView},
+	{ID: "monitor", NameKey: "service.monitor", Icon: "activity", Path: "/monitor/events", Perm: team.PermEventsView},
+	{ID: "settings", NameKey: "service.settings", Icon: "settings", Path: "/settings", Perm: team.PermSettingsView},
 }
 
 // DefaultPins are pinned for every new user, as Twilio does.

@@ -4,7 +4,6 @@
 (function () {
   "use strict";
 
-  var DONE = "\u2713"; // ✓
   var RESTORE_MS = 1500;
 
   // copyFallback copies el's text through a selection, for browsers or
@@ -29,14 +28,12 @@
     return ok;
   }
 
+  // confirmCopied marks the button for a moment: the stylesheet draws a
+  // check mark (an icon, not a glyph) while it has the class.
   function confirmCopied(btn) {
-    if (btn.dataset.label === undefined) btn.dataset.label = btn.textContent;
-    btn.textContent = DONE;
     btn.classList.add("copied");
     clearTimeout(btn._copyTimer);
     btn._copyTimer = setTimeout(function () {
-      btn.textContent = btn.dataset.label;
-      delete btn.dataset.label;
       btn.classList.remove("copied");
     }, RESTORE_MS);
   }
