@@ -651,9 +651,9 @@ func Billing(d BillingData) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var38 string
-					templ_7745c5c3_Var38, templ_7745c5c3_Err = templ.JoinStringErrs(billing.Money{Amount: q, Currency: d.Currency}.FormatCharge())
+					templ_7745c5c3_Var38, templ_7745c5c3_Err = templ.JoinStringErrs(billing.Money{Amount: q, Currency: d.Currency}.FormatScale())
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/billing.templ`, Line: 51, Col: 273}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/billing.templ`, Line: 51, Col: 272}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var38))
 					if templ_7745c5c3_Err != nil {

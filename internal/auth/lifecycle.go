@@ -27,7 +27,8 @@ const TombstoneDomain = "erased.invalid"
 
 // Erase replaces user id's personal data with a tombstone: the name and
 // email go, the password, TOTP seed, recovery codes, trusted browsers and
-// sessions with them. The row stays, so that the audit log's actor id
+// sessions with them, and every mailed link (verification, reset, change of
+// address), since those rows name addresses too. The row stays, so that the audit log's actor id
 // still names one (now anonymous) person.
 func (s *Store) Erase(ctx context.Context, db database.DBTX, id string) error {
 	_, err := db.Exec(ctx, `
@@ -42,6 +43,9 @@ func (s *Store) Erase(ctx context.Context, db database.DBTX, id string) error {
 		`DELETE FROM trusted_browsers WHERE user_id = $1`,
 		`DELETE FROM sessions WHERE user_id = $1`,
 		`DELETE FROM user_pins WHERE user_id = $1`,
+		`DELETE FROM email_verifications WHERE user_id = $1`,
+		`DELETE FROM password_resets WHERE user_id = $1`,
+		`DELETE FROM email_changes WHERE user_id = $1`,
 	} {
 		if _, err := db.Exec(ctx, q, id); err != nil {
 			return err

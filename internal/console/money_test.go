@@ -88,7 +88,7 @@ func TestAddFundsQuickAmounts(t *testing.T) {
 		limits   string
 	}{
 		{"JPY", [][2]string{{"3000", "¥3,000"}, {"5000", "¥5,000"}, {"10000", "¥10,000"}, {"30000", "¥30,000"}}, "From ¥1,000 to ¥1,000,000."},
-		{"USD", [][2]string{{"20", "$20.00"}, {"50", "$50.00"}, {"100", "$100.00"}, {"500", "$500.00"}}, "From $10.00 to $10,000.00."},
+		{"USD", [][2]string{{"20", "$20"}, {"50", "$50"}, {"100", "$100"}, {"500", "$500"}}, "From $10.00 to $10,000.00."},
 	} {
 		o := app.CreateOwner(cur.currency)
 		app.EnsureCardAndPayment(o.AccountSID, "", "none")

@@ -196,6 +196,10 @@ func TestDeleteUser(t *testing.T) {
 	require.NoError(t, billing.Post(ctx, tx, o.AccountSID, o.AccountSID, billing.KindCredit, "ungift", decimal.NewFromInt(-5), "ungift"))
 	require.NoError(t, tx.Commit(ctx))
 
+	// A pending change of address names two addresses: they go too.
+	require.Equal(t, http.StatusSeeOther, c.Post("/user/settings/email", url.Values{"email": {"erin.new@example.com"}, "current_password": {o.Password}}).Status)
+	require.Equal(t, 1, webtest.Count(t, app, `SELECT count(*) FROM email_changes WHERE user_id = $1`, o.UserID))
+
 	// Allowed.
 	res = c.Post("/user/settings/delete", url.Values{"current_password": {o.Password}})
 	require.Equal(t, http.StatusSeeOther, res.Status, res.Body)
@@ -205,6 +209,9 @@ func TestDeleteUser(t *testing.T) {
 	require.Equal(t, "/signin", other.Get("/").Location(), "every other session ended")
 	require.Equal(t, 0, webtest.Count(t, app, `SELECT count(*) FROM sessions WHERE user_id = $1`, o.UserID))
 	require.Equal(t, 0, webtest.Count(t, app, `SELECT count(*) FROM memberships WHERE user_id = $1`, o.UserID))
+	for _, table := range []string{"email_changes", "email_verifications", "password_resets"} {
+		require.Equal(t, 0, webtest.Count(t, app, `SELECT count(*) FROM `+table+` WHERE user_id = $1`, o.UserID), table)
+	}
 
 	var email, name, hash string
 	require.NoError(t, app.Pool.QueryRow(ctx, `SELECT email, friendly_name, password_hash FROM users WHERE id = $1`, o.UserID).Scan(&email, &name, &hash))
