@@ -640,10 +640,10 @@ func (w *lockedBuffer) String() string {
 func (b *Browser) FollowMailedLink(to string, pattern *regexp.Regexp) (string, int) {
 	b.t.Helper()
 	b.Go("/dev/mailbox")
-	toJSON, _ := json.Marshal(" → " + to + " (")
+	toJSON, _ := json.Marshal(to)
 	href := Eval[string](b, `(() => {
 		for (const li of document.querySelectorAll(".mail-list li")) {
-			if (li.textContent.includes(`+string(toJSON)+`)) return li.querySelector("a").getAttribute("href");
+			if (li.querySelector(".mail-to")?.textContent === `+string(toJSON)+`) return li.querySelector("a").getAttribute("href");
 		}
 		return "";
 	})()`)

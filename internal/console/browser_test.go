@@ -78,7 +78,7 @@ var locales = []locale{
 		verifyTitle:     "メールを確認してください",
 		verifySent:      "%s にリンクを送信しました。",
 		verified:        "メールアドレスを確認しました。残高にトライアルクレジットを追加しました。",
-		trialBalance:    "¥2,000",
+		trialBalance:    "¥2,000.00",
 		browserZone:     "Europe/Berlin",
 		projectZone:     "Asia/Tokyo", // choosing JPY proposes it
 		dashboardTitle:  "ダッシュボード",

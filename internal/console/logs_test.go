@@ -325,7 +325,7 @@ func TestCallDetail(t *testing.T) {
 	res := c.Get("/voice/logs/" + sids[0])
 	require.Equal(t, http.StatusOK, res.Status)
 	for _, want := range []string{
-		sids[0], "+14155550100", "+15017122661", "Outbound (API)", "60 s", "0.028",
+		sids[0], "+14155550100", "+15017122661", "Outbound (API)", "60 s", "$0.03",
 		`data-testid="voice-call-status">completed<`,
 		"2026-11-27 00:30 JST", // created
 		"2026-11-27 00:30 JST", // answered, 10 s later

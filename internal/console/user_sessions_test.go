@@ -187,7 +187,7 @@ func TestRegeneratingRecoveryCodesInvalidatesTheOldOnes(t *testing.T) {
 	c := app.Client()
 	c.SignIn(o.Email, o.Password)
 	secret, old := enableTOTP(t, c)
-	require.Contains(t, c.Get("/user/settings").Body, "Recovery codes left: 10")
+	require.Contains(t, c.Get("/user/settings").Body, "10 recovery codes left")
 
 	// A wrong code changes nothing.
 	res := c.Post("/user/settings/2fa/recovery-codes", url.Values{"code": {"000000"}})
@@ -216,7 +216,7 @@ func TestRegeneratingRecoveryCodesInvalidatesTheOldOnes(t *testing.T) {
 	}
 	require.Equal(t, http.StatusUnprocessableEntity, use(old[0]), "an old code stops working at once")
 	require.Equal(t, http.StatusSeeOther, use(fresh[0]))
-	require.Contains(t, c.Get("/user/settings").Body, "Recovery codes left: 9")
+	require.Contains(t, c.Get("/user/settings").Body, "9 recovery codes left")
 }
 
 func TestTrustedBrowsersAreListedAndForgotten(t *testing.T) {

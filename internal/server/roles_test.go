@@ -42,6 +42,7 @@ type roleFixture struct {
 	card       string // a card of the project
 	payment    string // a succeeded payment, for receipts
 	message    string // a message of the project
+	call       string // a call of the project
 	number     string // a phone number of the project
 	phone      string // that number in E.164
 	trigger    string // a usage trigger of the project
@@ -90,6 +91,9 @@ func (fx *roleFixture) refresh(role string) {
 	require.NoError(t, pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM messages WHERE sid = $1)`, fx.message).Scan(&kept))
 	if !kept { // deleted by a row before
 		fx.message = fx.app.InsertMessage(project.SID, project.SID)
+	}
+	if fx.call == "" {
+		fx.call = fx.app.InsertCall(project.SID, project.SID)
 	}
 	fx.number = fx.app.EnsureNumber(project.SID, project.SID, fx.number)
 	n, err := numbers.Get(ctx, pool, project.SID, project.SID, fx.number)
@@ -178,7 +182,7 @@ func TestRoleRouteMatrix(t *testing.T) {
 			seq++
 			fill := strings.NewReplacer("{project}", o.AccountSID, "{account}", o.AccountSID, "{sub}", fx.sub, "{member}", fx.target, "{password}", "member password", "{key}", fx.key, "{invitation}", fx.invitation,
 				"{target}", fx.target, "{fresh}", fmt.Sprintf("fresh%d", seq),
-				"{card}", fx.card, "{payment}", fx.payment, "{message}", fx.message, "{trigger}", fx.trigger, "{key32}", sid.Hex32(),
+				"{card}", fx.card, "{payment}", fx.payment, "{message}", fx.message, "{call}", fx.call, "{trigger}", fx.trigger, "{key32}", sid.Hex32(),
 				"{number}", fx.number, "{phone}", fx.phone, "{fresh_number}", fmt.Sprintf("+815077%06d", seq))
 			path := fill.Replace(row.path)
 			body := url.Values{}
