@@ -7,7 +7,6 @@ import (
 
 	"github.com/shopspring/decimal"
 
-	"console/internal/billing"
 	"console/internal/i18n"
 	"console/internal/trigger"
 	"console/internal/usage"
@@ -82,9 +81,6 @@ var (
 	triggerCategoryKeys = trigger.CategoryKeys
 	triggerByKeys       = trigger.ByKeys
 	recurringKeys       = trigger.RecurringKeys
-	// triggerUnitKeys are formats of a figure with its unit, by usage.CategoryInfo's unit.
-	triggerUnitKeys = map[string]string{"messages": "triggers.unit_messages", "segments": "triggers.unit_segments",
-		"calls": "triggers.unit_calls", "minutes": "triggers.unit_minutes", "numbers": "triggers.unit_numbers"}
 )
 
 // triggerCategoryName is a category as users know it, in their language.
@@ -109,31 +105,14 @@ func recurringName(ctx context.Context, r string) string {
 	return r
 }
 
-// IsMoney reports whether a trigger's figures are amounts of money: its
-// price, or the usage of totalprice (which is its price).
-func IsMoney(category, by string) bool {
-	return by == trigger.ByPrice || (category == usage.TotalPrice && by == trigger.ByUsage)
-}
-
-// triggerFigure shows a value of a trigger watching category by by: money
-// in the project's currency, else the number with its unit.
+// triggerFigure shows a value of a trigger watching category by by as its
+// mails do: money in the project's currency, else the number with its unit.
 func triggerFigure(ctx context.Context, category, by string, v decimal.Decimal) string {
-	if IsMoney(category, by) {
-		currency := "USD"
-		if p := CurrentProject(ctx); p != nil {
-			currency = p.Currency
-		}
-		return billing.Money{Amount: v, Currency: currency}.Format()
+	currency := "USD"
+	if p := CurrentProject(ctx); p != nil {
+		currency = p.Currency
 	}
-	info := usage.Categories[category]
-	unit := info.UsageUnit
-	if by == trigger.ByCount {
-		unit = info.CountUnit
-	}
-	if k, ok := triggerUnitKeys[unit]; ok {
-		return i18n.TranslateN(lang(ctx), k, v.String(), quantity(v))
-	}
-	return quantity(v)
+	return trigger.Figure(lang(ctx), currency, category, by, v)
 }
 
 // TriggerName is what a trigger is called on its pages: its friendly

@@ -7,7 +7,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 
-	"console/internal/billing"
 	"console/internal/i18n"
 	"console/internal/mail"
 	"console/internal/team"
@@ -100,18 +99,14 @@ func (s *Service) mailFiring(ctx context.Context, tx pgx.Tx, t *Trigger, f *Firi
 	if name == "" {
 		name = t.SID
 	}
-	money := f.TriggerBy == ByPrice || f.UsageCategory == usage.TotalPrice && f.TriggerBy == ByUsage
-	show := func(v decimal.Decimal) string {
-		if money {
-			return billing.Money{Amount: v, Currency: currency}.Format()
-		}
-		return v.String()
+	show := func(locale string, v decimal.Decimal) string {
+		return Figure(locale, currency, f.UsageCategory, f.TriggerBy, v)
 	}
 	link := s.BaseURL + "/usage/triggers/" + t.SID
 	for _, r := range recipients(members, t) {
 		body := i18n.Translate(r.locale, "mail.trigger_fired_body", name, accountName, mail.Time(r.locale, tz, f.FiredAt),
 			word(r.locale, CategoryKeys, f.UsageCategory), word(r.locale, ByKeys, f.TriggerBy),
-			show(f.TriggerValue), show(f.CurrentValue), word(r.locale, RecurringKeys, f.Recurring), link)
+			show(r.locale, f.TriggerValue), show(r.locale, f.CurrentValue), word(r.locale, RecurringKeys, f.Recurring), link)
 		id, err := mail.Enqueue(ctx, tx, s.Jobs, mail.Message{ProjectSID: t.ProjectSID, Kind: mailKind, To: r.addr, Locale: r.locale,
 			Subject: i18n.Translate(r.locale, "mail.trigger_fired_subject", project, name), Body: body})
 		if err != nil {

@@ -5,11 +5,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 
+	"console/internal/billing"
 	"console/internal/mail"
 	"console/internal/mailtest"
+	"console/internal/sid"
 	"console/internal/trigger"
 	"console/internal/usage"
 	"console/internal/webtest"
@@ -70,6 +73,7 @@ func TestEmailInRecipientsLanguage(t *testing.T) {
 	require.Contains(t, en[0].Body, "Usage category: Total price")
 	require.Contains(t, en[0].Body, "Trigger by: Price")
 	require.Contains(t, en[0].Body, "Trigger value: ¥100,000.00")
+	require.Contains(t, en[0].Body, "Value when it fired: ¥105,000.50")
 	require.Contains(t, en[0].Body, "Frequency: Monthly")
 	require.Contains(t, smtp.WaitFor(t, "billing@example.com", 1, 10*time.Second)[0].Subject, "usage trigger", "no language chosen: English")
 	require.Contains(t, smtp.WaitFor(t, "dev@example.com", 1, 10*time.Second)[0].Subject, "利用トリガー", "a listed member in their language")
@@ -95,4 +99,43 @@ func TestEmailInRecipientsLanguage(t *testing.T) {
 		}
 		return true
 	}, 10*time.Second, 50*time.Millisecond, "the history shows every mail sent")
+}
+
+// use records count messages of category for an account, at a price of 1.
+func use(t *testing.T, app *webtest.App, project, accountSID, category string, count int64) {
+	t.Helper()
+	src := "test:" + sid.Hex32()
+	err := app.Services.Billing.Ledger.Debit(context.Background(), billing.Debit{ProjectSID: project, AccountSID: accountSID, Kind: billing.KindUsage,
+		Source: src, Amount: decimal.NewFromInt(1), Note: category, Apply: func(ctx context.Context, tx pgx.Tx) error {
+			return usage.Record(ctx, tx, usage.Event{ProjectSID: project, AccountSID: accountSID, Category: category, Count: int(count),
+				Usage: decimal.NewFromInt(count), Price: decimal.NewFromInt(1), Source: src, At: time.Now()})
+		}})
+	require.NoError(t, err)
+}
+
+// A count trigger's mail gives its figures as the console's pages do,
+// grouped and with the unit word, in each reader's language; not the
+// bare stored number.
+func TestEmailCountFiguresWithUnits(t *testing.T) {
+	t.Parallel()
+	smtp := mailtest.Start(t)
+	app := webtest.Start(t, webtest.Workers(), webtest.Env("SMTP_URL", smtp.URL()))
+	ctx := context.Background()
+	o := owner(t, app, "USD")
+	p := o.AccountSID
+	_, err := app.Pool.Exec(ctx, `UPDATE users SET locale = 'ja' WHERE id = $1`, o.UserID)
+	require.NoError(t, err)
+
+	create(t, app.Services.Triggers, p, p, trigger.Spec{FriendlyName: "SMS", UsageCategory: usage.SMSOutbound, TriggerBy: trigger.ByCount,
+		TriggerValue: decimal.NewFromInt(1000), Recurring: trigger.Monthly, EmailTeam: true, EmailTo: []string{"ops@example.com"}, EmailLocale: "en"})
+	use(t, app, p, p, usage.SMSOutbound, 1500)
+
+	ja := smtp.WaitFor(t, o.Email, 1, 20*time.Second)[0]
+	require.Contains(t, ja.Body, "トリガーの種類: 件数")
+	require.Contains(t, ja.Body, "トリガー値: 1,000 通\r\n")
+	require.Contains(t, ja.Body, "発動時の値: 1,500 通\r\n")
+
+	en := smtp.WaitFor(t, "ops@example.com", 1, 10*time.Second)[0]
+	require.Contains(t, en.Body, "Trigger value: 1,000 messages\r\n")
+	require.Contains(t, en.Body, "Value when it fired: 1,500 messages\r\n")
 }
