@@ -9,8 +9,12 @@ type CheckMailData struct {
 	Errors   FieldErrors
 }
 
-// VerifyLinkData is the page of a verification link that did nothing.
+// VerifyLinkData is the page of a verification link: its confirm button,
+// or why it does nothing.
 type VerifyLinkData struct {
+	// Token is the link's token, for the confirm button's form; set only
+	// when the link works.
+	Token string
 	// State is the catalog key of why: used, expired or not valid.
 	State string
 	// CanResend is set for a signed-in user still to verify.

@@ -65,13 +65,39 @@ func (s *Store) NewVerification(ctx context.Context, tx pgx.Tx, userID, email st
 // the user has since changed), ErrVerificationUsed, ErrVerificationExpired.
 // The link's row is locked, so two uses of one link cannot both succeed.
 func (s *Store) UseVerification(ctx context.Context, tx pgx.Tx, token string) (*User, error) {
+	u, err := s.verificationUser(ctx, tx, token, ` FOR UPDATE`)
+	if err != nil {
+		return nil, err
+	}
+	now := s.Now()
+	if _, err := tx.Exec(ctx, `UPDATE email_verifications SET used_at = $2 WHERE user_id = $1 AND used_at IS NULL`, u.ID, now); err != nil {
+		return nil, err
+	}
+	if _, err := tx.Exec(ctx, `UPDATE users SET verified_at = $2, updated_at = now() WHERE id = $1`, u.ID, now); err != nil {
+		return nil, err
+	}
+	u.VerifiedAt = &now
+	return u, nil
+}
+
+// CheckVerification reports, changing nothing, what using the link token
+// would answer: nil when it would verify its user, else the errors of
+// UseVerification. Opening a link only looks (mail scanners open links).
+func (s *Store) CheckVerification(ctx context.Context, db database.DBTX, token string) error {
+	_, err := s.verificationUser(ctx, db, token, "")
+	return err
+}
+
+// verificationUser returns the user whom token would verify now, reading
+// its rows with lock appended to each query.
+func (s *Store) verificationUser(ctx context.Context, db database.DBTX, token, lock string) (*User, error) {
 	if token == "" {
 		return nil, ErrVerificationInvalid
 	}
 	var userID, email string
 	var expires time.Time
 	var used *time.Time
-	err := tx.QueryRow(ctx, `SELECT user_id, email, expires_at, used_at FROM email_verifications WHERE token_hash = $1 FOR UPDATE`,
+	err := db.QueryRow(ctx, `SELECT user_id, email, expires_at, used_at FROM email_verifications WHERE token_hash = $1`+lock,
 		hashVerificationToken(token)).Scan(&userID, &email, &expires, &used)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, ErrVerificationInvalid
@@ -79,26 +105,18 @@ func (s *Store) UseVerification(ctx context.Context, tx pgx.Tx, token string) (*
 	if err != nil {
 		return nil, err
 	}
-	u, err := scanUser(tx.QueryRow(ctx, byIDSQL+` FOR UPDATE`, userID))
+	u, err := scanUser(db.QueryRow(ctx, byIDSQL+lock, userID))
 	if err != nil {
 		return nil, err
 	}
-	now := s.Now()
 	switch {
 	case !strings.EqualFold(u.Email, email):
 		return nil, ErrVerificationInvalid
 	case used != nil || u.Verified():
 		return nil, ErrVerificationUsed
-	case !now.Before(expires):
+	case !s.Now().Before(expires):
 		return nil, ErrVerificationExpired
 	}
-	if _, err := tx.Exec(ctx, `UPDATE email_verifications SET used_at = $2 WHERE user_id = $1 AND used_at IS NULL`, userID, now); err != nil {
-		return nil, err
-	}
-	if _, err := tx.Exec(ctx, `UPDATE users SET verified_at = $2, updated_at = now() WHERE id = $1`, userID, now); err != nil {
-		return nil, err
-	}
-	u.VerifiedAt = &now
 	return u, nil
 }
 

@@ -31,6 +31,7 @@ type locale struct {
 	signUpTitle     string // signup.title
 	verifyTitle     string // verify.title
 	verifySent      string // verify.sent
+	confirmTitle    string // verify.confirm_title
 	verified        string // verify.done_credit
 	trialBalance    string // the trial credit, as the dashboard shows it
 	browserZone     string // the browser's time zone
@@ -55,6 +56,7 @@ var locales = []locale{
 		signUpTitle:     "Sign up",
 		verifyTitle:     "Check your mail",
 		verifySent:      "We sent a link to %s.",
+		confirmTitle:    "Confirm your email address",
 		verified:        "Your email address is confirmed. The trial credit was added to your balance.",
 		trialBalance:    "$15.50",
 		browserZone:     "America/New_York",
@@ -77,6 +79,7 @@ var locales = []locale{
 		signUpTitle:     "新規登録",
 		verifyTitle:     "メールを確認してください",
 		verifySent:      "%s にリンクを送信しました。",
+		confirmTitle:    "メールアドレスの確認",
 		verified:        "メールアドレスを確認しました。残高にトライアルクレジットを追加しました。",
 		trialBalance:    "¥2,000.00",
 		browserZone:     "Europe/Berlin",
@@ -191,9 +194,12 @@ func (f *flow) signUp() {
 	require.Equal(t, http.StatusOK, b.Go("/billing"))
 	f.requirePage("/verify", f.l.verifyTitle)
 
-	// The mail, read in the development mailbox, and its link.
+	// The mail, read in the development mailbox, and its link: opening
+	// it only offers the button, which confirms.
 	_, status := b.FollowMailedLink(f.email, verificationLinkPattern)
 	require.Equal(t, http.StatusOK, status)
+	f.requirePage("/verify/confirm", f.l.confirmTitle)
+	require.Equal(t, http.StatusOK, b.Submit(browsertest.TestID("verify-confirm")))
 
 	f.requirePage("/", f.l.dashboardTitle)
 	require.Equal(t, f.l.verified, b.Text(".flash"))

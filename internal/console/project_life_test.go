@@ -15,6 +15,7 @@ import (
 	"console/internal/audit"
 	"console/internal/auth"
 	"console/internal/billing"
+	"console/internal/mail"
 	"console/internal/team"
 	"console/internal/webtest"
 )
@@ -200,8 +201,15 @@ func TestDeleteUser(t *testing.T) {
 	require.Equal(t, http.StatusSeeOther, c.Post("/user/settings/email", url.Values{"email": {"erin.new@example.com"}, "current_password": {o.Password}}).Status)
 	require.Equal(t, 1, webtest.Count(t, app, `SELECT count(*) FROM email_changes WHERE user_id = $1`, o.UserID))
 
+	// The project joined last (shared, in Asia/Tokyo) dates the mail, not the one opened first.
+	_, err = app.Pool.Exec(ctx, `UPDATE accounts SET time_zone = 'Europe/Paris' WHERE sid = $1`, o.AccountSID)
+	require.NoError(t, err)
+	mailsBefore := webtest.Count(t, app, `SELECT count(*) FROM mail_outbox WHERE kind = 'user_deleted'`)
+
 	// Allowed.
+	before := app.Services.Clock.Now()
 	res = c.Post("/user/settings/delete", url.Values{"current_password": {o.Password}})
+	after := app.Services.Clock.Now()
 	require.Equal(t, http.StatusSeeOther, res.Status, res.Body)
 	require.Equal(t, "/signin", res.Location())
 	require.Contains(t, c.Get("/signin").Body, "Your account was deleted.")
@@ -218,6 +226,15 @@ func TestDeleteUser(t *testing.T) {
 	require.Equal(t, "erased+"+o.UserID+"@"+auth.TombstoneDomain, email)
 	require.Empty(t, name)
 	require.Empty(t, hash)
+	// The erased address is told, once: the refused attempts mailed nothing.
+	require.Equal(t, mailsBefore+1, webtest.Count(t, app, `SELECT count(*) FROM mail_outbox WHERE kind = 'user_deleted'`))
+	m := app.Mail(`kind = 'user_deleted'`)
+	require.Equal(t, o.Email, m.To)
+	require.Equal(t, "Your account was deleted", m.Subject)
+	require.Contains(t, m.Body, "Your account "+o.Email+" was deleted at your request on ")
+	require.Contains(t, []string{mail.Time("en", "Asia/Tokyo", before), mail.Time("en", "Asia/Tokyo", after)},
+		m.Body[strings.Index(m.Body, " on ")+4:strings.Index(m.Body, ".\n")])
+	require.Contains(t, m.Body, " JST.\n")
 	signIn := app.Client().Post("/signin", url.Values{"email": {o.Email}, "password": {o.Password}})
 	require.Equal(t, http.StatusUnprocessableEntity, signIn.Status, "the old address signs in no one")
 
@@ -247,6 +264,32 @@ func TestDeleteUser(t *testing.T) {
 	require.Equal(t, 1, webtest.Count(t, app, `SELECT count(*) FROM audit_log WHERE details->>'friendly_name' = '[erased]' AND details->>'email' = '[erased]'
 		AND details->>'role' = 'developer'`), "other details stay")
 	require.Equal(t, 1, webtest.Count(t, app, `SELECT count(*) FROM audit_log WHERE details->>'to' = '[erased]' AND details->>'from' = 'old@example.com'`))
+}
+
+// The mail that tells a user their account was deleted is in their
+// language, the time in UTC when they belong to no project.
+func TestDeleteUserMailsInTheirLanguage(t *testing.T) {
+	t.Parallel()
+	app := webtest.Start(t)
+	ctx := context.Background()
+	o := app.CreateOwner("JPY")
+	c := member(t, app, o, "leaver@example.com", team.RoleDeveloper)
+	var id string
+	require.NoError(t, app.Pool.QueryRow(ctx, `UPDATE users SET locale = 'ja' WHERE email = 'leaver@example.com' RETURNING id`).Scan(&id))
+	require.NoError(t, team.Remove(ctx, app.Pool, o.AccountSID, id))
+
+	before := app.Services.Clock.Now()
+	res := c.Post("/user/settings/delete", url.Values{"current_password": {"member password"}})
+	after := app.Services.Clock.Now()
+	require.Equal(t, http.StatusSeeOther, res.Status, res.Body)
+	m := app.Mail(`kind = 'user_deleted'`)
+	require.Equal(t, "leaver@example.com", m.To)
+	require.Equal(t, "ja", m.Locale)
+	require.Equal(t, "アカウントを削除しました", m.Subject)
+	require.Contains(t, m.Body, "ご依頼により、アカウント leaver@example.com を ")
+	require.Contains(t, []string{mail.Time("ja", "UTC", before), mail.Time("ja", "UTC", after)},
+		m.Body[strings.Index(m.Body, " を ")+len(" を "):strings.Index(m.Body, " に削除")])
+	require.Contains(t, m.Body, "UTC に削除しました")
 }
 
 // The project menu lists the project's open subaccounts by name, switches

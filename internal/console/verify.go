@@ -126,20 +126,46 @@ var verifyLinkStates = map[error]struct {
 	auth.ErrVerificationExpired: {"verify.link_expired", http.StatusGone},
 }
 
-// confirmVerification follows a mailed link. It may be opened on another
-// device than the one that signed up: the token alone proves the address.
-func (c *Console) confirmVerification(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	res, err := c.onboard.Verify(ctx, audit.ActorFrom(ctx), r.URL.Query().Get("token"))
+// verificationLinkState renders why a verification link did nothing; ok
+// is false for any other err.
+func verificationLinkState(w http.ResponseWriter, r *http.Request, err error) (ok bool, _ error) {
 	for target, st := range verifyLinkStates {
 		if errors.Is(err, target) {
 			d := web.VerifyLinkData{State: st.key}
-			if v := web.ViewerOf(ctx); v != nil {
+			if v := web.ViewerOf(r.Context()); v != nil {
 				d.CanResend, d.SignedIn = !v.User.Verified(), true
 			}
 			noStore(w)
-			return render(w, r, st.status, web.VerifyLink(d))
+			return true, render(w, r, st.status, web.VerifyLink(d))
 		}
+	}
+	return false, nil
+}
+
+// verificationLinkPage is where a mailed link leads: a button that
+// confirms, or why the link no longer works. Opening the link changes
+// nothing, since mail scanners open links; the button's POST verifies.
+func (c *Console) verificationLinkPage(w http.ResponseWriter, r *http.Request) error {
+	token := r.URL.Query().Get("token")
+	err := c.onboard.CheckVerificationLink(r.Context(), token)
+	if ok, rerr := verificationLinkState(w, r, err); ok {
+		return rerr
+	}
+	if err != nil {
+		return err
+	}
+	noStore(w)
+	return render(w, r, http.StatusOK, web.VerifyLink(web.VerifyLinkData{Token: token}))
+}
+
+// confirmVerification is the button of a mailed link. It may be pressed
+// on another device than the one that signed up: the token alone proves
+// the address.
+func (c *Console) confirmVerification(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	res, err := c.onboard.Verify(ctx, audit.ActorFrom(ctx), r.PostFormValue("token"))
+	if ok, rerr := verificationLinkState(w, r, err); ok {
+		return rerr
 	}
 	if err != nil {
 		return err

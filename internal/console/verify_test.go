@@ -87,7 +87,7 @@ func TestVerificationLinkOpensTheConsoleOnce(t *testing.T) {
 	require.Zero(t, webtest.Count(t, app, `SELECT count(*) FROM mail_outbox m WHERE m::text LIKE '%' || $1 || '%'`, token), "mails are sealed")
 	require.Equal(t, 1, webtest.Count(t, app, `SELECT count(*) FROM email_verifications WHERE user_id = $1 AND length(token_hash) = 32`, u.userID))
 
-	res := u.c.Get(path(app, link))
+	res := u.c.ConfirmVerification(link)
 	require.Equal(t, http.StatusSeeOther, res.Status)
 	require.Equal(t, "/", res.Location())
 	page = u.c.Get("/")
@@ -103,6 +103,9 @@ func TestVerificationLinkOpensTheConsoleOnce(t *testing.T) {
 	again := app.Client().Get(path(app, link))
 	require.Equal(t, http.StatusGone, again.Status)
 	require.Contains(t, again.Body, "This confirmation link has already been used")
+	pressed := app.Client().Post("/verify/confirm", url.Values{"token": {token}})
+	require.Equal(t, http.StatusGone, pressed.Status, "a button pressed twice")
+	require.Contains(t, pressed.Body, "This confirmation link has already been used")
 
 	require.Equal(t, http.StatusOK, app.APIGet("/2010-04-01/Accounts/"+u.sid+".json", key.SID, secret).Status)
 
@@ -114,10 +117,44 @@ func TestVerificationLinkOpensTheConsoleOnce(t *testing.T) {
 	require.Equal(t, http.StatusSeeOther, u.c.Post("/verify/resend", nil).Status)
 	second := app.VerificationLink(u.email)
 	require.NotEqual(t, link, second)
-	require.Equal(t, "/", u.c.Get(path(app, second)).Location())
+	require.Equal(t, "/", u.c.ConfirmVerification(second).Location())
 	require.Contains(t, u.c.Get("/").Body, "Your email address is confirmed.<")
 	require.Equal(t, 1, webtest.Count(t, app, `SELECT count(*) FROM ledger_entries WHERE project_sid = $1`, u.sid), "one trial credit")
 	require.Equal(t, 1, webtest.CountAudit(t, app, "funds.trial_credited"))
+	require.Equal(t, "15.5", webtest.Balance(t, app, u.sid).String())
+}
+
+// Opening the link only shows a button (mail scanners open links): the
+// user stays unverified, with no credit, until the button's POST; an
+// unknown token pressed is the unknown link's page.
+func TestVerificationLinkOpenedChangesNothing(t *testing.T) {
+	t.Parallel()
+	app := webtest.Start(t)
+	u := signUpUnverified(t, app, "scanned@example.com")
+	link := app.VerificationLink(u.email)
+	token := link[strings.LastIndex(link, "=")+1:]
+
+	for range 2 {
+		page := app.Client().Get(path(app, link)) // a scanner, without the session
+		require.Equal(t, http.StatusOK, page.Status)
+		require.Contains(t, page.Body, `<form method="post" action="/verify/confirm"><input type="hidden" name="token" value="`+token+`">`)
+		require.Contains(t, page.Body, `data-testid="verify-confirm">Confirm my address<`)
+		require.Equal(t, http.StatusOK, u.c.Get(path(app, link)).Status)
+	}
+	require.Nil(t, webtestUser(t, app, u.userID).VerifiedAt)
+	require.Zero(t, webtest.Count(t, app, `SELECT count(*) FROM ledger_entries WHERE project_sid = $1`, u.sid), "no trial credit")
+	require.Zero(t, webtest.Count(t, app, `SELECT count(*) FROM email_verifications WHERE user_id = $1 AND used_at IS NOT NULL`, u.userID))
+	require.Zero(t, webtest.CountAudit(t, app, "user.email_verified"))
+	require.Equal(t, "/verify", u.c.Get("/").Location())
+
+	unknown := u.c.Post("/verify/confirm", url.Values{"token": {strings.Repeat("0", 64)}})
+	require.Equal(t, http.StatusNotFound, unknown.Status)
+	require.Contains(t, unknown.Body, "This confirmation link is not valid.")
+
+	res := u.c.Post("/verify/confirm", url.Values{"token": {token}})
+	require.Equal(t, http.StatusSeeOther, res.Status)
+	require.Equal(t, "/", res.Location())
+	require.NotNil(t, webtestUser(t, app, u.userID).VerifiedAt)
 	require.Equal(t, "15.5", webtest.Balance(t, app, u.sid).String())
 }
 
@@ -142,6 +179,9 @@ func TestVerificationLinkExpires(t *testing.T) {
 	require.Equal(t, http.StatusGone, res.Status)
 	require.Contains(t, res.Body, "This confirmation link has expired. Ask for a new one.")
 	require.Contains(t, res.Body, `href="/signin"`, "signed out meanwhile: sign in for a new link")
+	pressed := u.c.Post("/verify/confirm", url.Values{"token": {link[strings.LastIndex(link, "=")+1:]}})
+	require.Equal(t, http.StatusGone, pressed.Status, "a page left open past the expiry")
+	require.Contains(t, pressed.Body, "This confirmation link has expired.")
 	require.Nil(t, webtestUser(t, app, u.userID).VerifiedAt)
 
 	u.c.Post("/signin", url.Values{"email": {u.email}, "password": {"a long password"}})
@@ -153,7 +193,7 @@ func TestVerificationLinkExpires(t *testing.T) {
 	require.Contains(t, u.c.Get("/verify").Body, "We sent a new link to late@example.com.")
 	fresh := app.VerificationLink(u.email)
 	require.NotEqual(t, link, fresh)
-	require.Equal(t, "/", u.c.Get(path(app, fresh)).Location())
+	require.Equal(t, "/", u.c.ConfirmVerification(fresh).Location())
 	require.NotNil(t, webtestUser(t, app, u.userID).VerifiedAt)
 }
 
@@ -245,7 +285,7 @@ func TestVerificationResendAndChangeOfAddress(t *testing.T) {
 	require.Contains(t, res.Body, "Too many links sent in the last hour.")
 	require.Equal(t, auth.MaxVerificationMailsPerHour, webtest.Count(t, app, `SELECT count(*) FROM email_verifications WHERE user_id = $1`, u.userID))
 
-	require.Equal(t, "/", u.c.Get(path(app, fresh)).Location(), "an earlier link to the current address still works")
+	require.Equal(t, "/", u.c.ConfirmVerification(fresh).Location(), "an earlier link to the current address still works")
 }
 
 // The sign-up form offers the time zone and checks it.

@@ -1,6 +1,7 @@
 package onboard
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"strconv"
@@ -10,6 +11,8 @@ import (
 	"console/internal/audit"
 	"console/internal/auth"
 	"console/internal/billing"
+	"console/internal/i18n"
+	"console/internal/mail"
 	"console/internal/team"
 )
 
@@ -32,6 +35,7 @@ var (
 // email, password and second factor are erased (the row stays as a
 // tombstone, so audit entries keep a pseudonymous actor id), and their
 // email and name are taken out of the audit entries by or about them.
+// The address being erased is mailed that the account was deleted.
 func (s *Service) DeleteUser(ctx context.Context, by audit.Actor, u *auth.User) error {
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		if err := s.users.Lock(ctx, tx, u.ID); err != nil {
@@ -90,10 +94,44 @@ func (s *Service) DeleteUser(ctx context.Context, by audit.Actor, u *auth.User) 
 		if err := audit.Pseudonymize(ctx, tx, u.ID, u.Email, u.FriendlyName); err != nil {
 			return err
 		}
+		// Written before the address is erased: the mail is sealed in the
+		// outbox with it, the one place it is still kept.
+		if err := s.mailUserDeleted(ctx, tx, u, ms); err != nil {
+			return err
+		}
 		if err := s.users.Erase(ctx, tx, u.ID); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, by, audit.UserDeleted, audit.On{Target: u.ID},
 			map[string]string{"projects_closed": strconv.Itoa(closed), "projects_left": strconv.Itoa(len(ms) - closed)})
 	})
+}
+
+// mailUserDeleted tells u, in their language, that their account was
+// deleted now, the time shown in the zone of the project they joined last
+// (UTC when they had none).
+func (s *Service) mailUserDeleted(ctx context.Context, tx pgx.Tx, u *auth.User, ms []team.Membership) error {
+	zone := "UTC"
+	var last *team.Membership
+	for i := range ms {
+		if last == nil || ms[i].JoinedAt.After(last.JoinedAt) {
+			last = &ms[i]
+		}
+	}
+	if last != nil {
+		p, err := s.accounts.Get(ctx, tx, last.ProjectSID, last.ProjectSID)
+		if err != nil {
+			return err
+		}
+		zone = p.TimeZone
+	}
+	// A user who follows the browser's language reads the one they
+	// deleted their account in.
+	locale := mailLocale(cmp.Or(u.Locale, i18n.Locale(ctx)))
+	_, err := mail.Enqueue(ctx, tx, s.Jobs, mail.Message{
+		Kind: "user_deleted", To: u.Email, Locale: locale,
+		Subject: i18n.Translate(locale, "mail.user_deleted_subject"),
+		Body:    i18n.Translate(locale, "mail.user_deleted_body", u.Email, mail.Time(locale, zone, s.users.Now())),
+	})
+	return err
 }

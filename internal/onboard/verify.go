@@ -53,6 +53,13 @@ func (s *Service) Verify(ctx context.Context, by audit.Actor, token string) (*Ve
 	return &v, nil
 }
 
+// CheckVerificationLink reports, changing nothing, whether the token of a
+// mailed link would verify an address: nil, or the errors of Verify. The
+// link's page asks for a click before Verify (mail scanners open links).
+func (s *Service) CheckVerificationLink(ctx context.Context, token string) error {
+	return s.users.CheckVerification(ctx, s.pool, token)
+}
+
 // Verified does, in tx, what proving their address does for u, by actor
 // by, however it was proved: the team service calls it for an invitee
 // verified by accepting an invitation mailed to their address.

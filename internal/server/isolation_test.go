@@ -107,6 +107,7 @@ var consoleRows = map[string]consoleRow{
 	"POST /verify/resend":                          {"/verify/resend", nil, "A=303 B=303 anon=303", "303 303 303 303 303"},
 	"POST /verify/email":                           {"/verify/email", form("email", "new@example.com"), "A=303 B=303 anon=303", "303 303 303 303 303"},
 	"GET /verify/confirm":                          {"/verify/confirm?token=0123", nil, "A=404 B=404 anon=404", "404 404 404 404 404"},
+	"POST /verify/confirm":                         {"/verify/confirm", form("token", "0123"), "A=404 B=404 anon=404", "404 404 404 404 404"},
 	"GET /user/settings":                           {"/user/settings", nil, "A=200 B=200 anon=303", "200 200 200 200 200"},
 	"GET /user/settings/2fa":                       {"/user/settings/2fa", nil, "A=303 B=303 anon=303", "303 303 303 303 303"},
 	"GET /user/settings/2fa/qr.png":                {"/user/settings/2fa/qr.png", nil, "A=404 B=404 anon=303", "404 404 404 404 404"},

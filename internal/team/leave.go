@@ -3,6 +3,7 @@ package team
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -51,6 +52,8 @@ type Membership struct {
 	ProjectSID string
 	Role       string
 	Others     int
+	// JoinedAt is when the user joined (the Owner: opened the project).
+	JoinedAt time.Time
 }
 
 // MembershipsOf lists userID's memberships with each project's other
@@ -59,14 +62,14 @@ type Membership struct {
 func MembershipsOf(ctx context.Context, tx pgx.Tx, userID string) ([]Membership, error) {
 	rows, err := tx.Query(ctx, `
 		SELECT m.project_sid, m.role,
-			(SELECT count(*) FROM memberships o WHERE o.project_sid = m.project_sid AND o.user_id <> m.user_id)
+			(SELECT count(*) FROM memberships o WHERE o.project_sid = m.project_sid AND o.user_id <> m.user_id), m.created_at
 		FROM memberships m WHERE m.user_id = $1 ORDER BY m.project_sid FOR UPDATE OF m`, userID)
 	if err != nil {
 		return nil, err
 	}
 	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (Membership, error) {
 		var m Membership
-		err := row.Scan(&m.ProjectSID, &m.Role, &m.Others)
+		err := row.Scan(&m.ProjectSID, &m.Role, &m.Others, &m.JoinedAt)
 		return m, err
 	})
 }
