@@ -45,8 +45,9 @@ func peakRSS(t *testing.T, pid int) int64 {
 // 120 parallel sign-ins pushed the server to 1.4 GB: each argon2id check
 // takes 19 MiB, and nothing bounded how many ran at once. 200 concurrent
 // sign-ins of 200 users against the built server (no race detector) now
-// keep its peak RSS under 150 MB (about 80 MiB measured, quiet or with the
-// CPUs busy; 160 to 313 MiB before the gate collected each hash's block); the sign-ins the hashing slots cannot
+// keep its peak RSS under 250 MB: about 80 MiB measured quiet, 86 to 142
+// with five busy loops, 218 with the whole test suite and two busy loops on
+// both cores; 313 MiB in CI before the gate collected each hash's block; the sign-ins the hashing slots cannot
 // serve in time are told to come back (503 with Retry-After) or, once the
 // IP has its limit of attempts under way, throttled (429).
 func TestConcurrentSignInsKeepMemoryBounded(t *testing.T) {
@@ -113,5 +114,5 @@ func TestConcurrentSignInsKeepMemoryBounded(t *testing.T) {
 	}
 	require.Equal(t, n, total)
 	require.Positive(t, byStatus[http.StatusSeeOther], "sign-ins go through")
-	require.Less(t, peak, int64(150<<20), "peak RSS under 150 MB")
+	require.Less(t, peak, int64(250<<20), "peak RSS under 250 MB")
 }
