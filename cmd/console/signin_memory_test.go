@@ -47,9 +47,10 @@ func peakRSS(t *testing.T, pid int) int64 {
 // sign-ins of 200 users against the built server (no race detector) now
 // keep its peak RSS under 250 MB: about 80 MiB measured quiet, 86 to 142
 // with five busy loops, 218 with the whole test suite and two busy loops on
-// both cores; 313 MiB in CI before the gate collected each hash's block; the sign-ins the hashing slots cannot
-// serve in time are told to come back (503 with Retry-After) or, once the
-// IP has its limit of attempts under way, throttled (429).
+// both cores; 313 MiB in CI before the gate collected each hash's block.
+// The sign-ins the hashing slots cannot serve in time are told to come back
+// (503 with Retry-After) or, once the IP has its limit of attempts under
+// way, throttled (429).
 func TestConcurrentSignInsKeepMemoryBounded(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
