@@ -2,7 +2,6 @@ package auth
 
 import (
 	"context"
-	"crypto/sha256"
 	"errors"
 	"strings"
 	"time"
@@ -10,7 +9,6 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"console/internal/database"
-	"console/internal/sid"
 )
 
 // VerificationTTL is how long a verification link works.
@@ -30,11 +28,6 @@ var (
 	ErrAlreadyVerified     = errors.New("auth: address already verified")
 )
 
-func hashVerificationToken(token string) []byte {
-	h := sha256.Sum256([]byte("verification:" + token))
-	return h[:]
-}
-
 // NewVerification makes a link for userID to prove email and returns its
 // token, or ErrThrottled when the user has had MaxVerificationMailsPerHour
 // links in the last hour. The count is taken under a lock on the user, so
@@ -44,12 +37,12 @@ func (s *Store) NewVerification(ctx context.Context, tx pgx.Tx, userID, email st
 		return "", err
 	}
 	now := s.Now()
-	token := sid.Hex32() + sid.Hex32()
+	token := newLinkToken()
 	tag, err := tx.Exec(ctx, `
 		INSERT INTO email_verifications (user_id, email, token_hash, created_at, expires_at)
 		SELECT $1, $2, $3, $4, $5
 		WHERE (SELECT count(*) FROM email_verifications WHERE user_id = $1 AND created_at > $6) < $7`,
-		userID, NormalizeEmail(email), hashVerificationToken(token), now, now.Add(VerificationTTL), now.Add(-time.Hour), MaxVerificationMailsPerHour)
+		userID, NormalizeEmail(email), hashLinkToken("verification", token), now, now.Add(VerificationTTL), now.Add(-time.Hour), MaxVerificationMailsPerHour)
 	if err != nil {
 		return "", err
 	}
@@ -98,7 +91,7 @@ func (s *Store) verificationUser(ctx context.Context, db database.DBTX, token, l
 	var expires time.Time
 	var used *time.Time
 	err := db.QueryRow(ctx, `SELECT user_id, email, expires_at, used_at FROM email_verifications WHERE token_hash = $1`+lock,
-		hashVerificationToken(token)).Scan(&userID, &email, &expires, &used)
+		hashLinkToken("verification", token)).Scan(&userID, &email, &expires, &used)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, ErrVerificationInvalid
 	}
